@@ -1,0 +1,42 @@
+"""Command line: `python -m gongkai extract FILE --out DIR` and `python -m gongkai build`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import build as build_mod
+from .document import ReadError
+from .extract import extract, summary
+from .package import report_package, write_files
+from .validate import validate_package
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="gongkai", description="Government information-disclosure annual "
+                                     "reports as open data.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ex = sub.add_parser("extract", help="extract one report into a data package")
+    ex.add_argument("file", type=Path, help="report file (PDF, HTML or TXT); its sidecar FILE.yml is read if present")
+    ex.add_argument("--out", type=Path, required=True, help="directory to write the package into")
+    bd = sub.add_parser("build", help="extract every report in reports/, write datapackages/ and docs/")
+    bd.add_argument("--root", type=Path, default=Path("."), help="project root (default: current directory)")
+    args = parser.parse_args(argv)
+
+    if args.command == "extract":
+        try:
+            report = extract(args.file)
+        except ReadError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        write_files(args.out, report_package(report))
+        errors = validate_package(args.out)
+        print(summary(report))
+        for err in errors:
+            print(f"invalid: {err}", file=sys.stderr)
+        return 1 if errors else 0
+    return build_mod.main(args.root)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,193 @@
+"""The whole pipeline: reports/ -> datapackages/ -> docs/ (then MkDocs builds site/)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import registry as R
+from .document import ReadError
+from .extract import Report, extract, sidecar_path, summary
+from .package import atomic_write, combined_package, report_package, write_files, zip_bytes
+from .readers import SUPPORTED
+from .site import write_pages
+from .validate import validate_package
+
+IGNORED_NAMES = {"README.md", ".gitkeep"}
+GENERATED_DOCS = ("reports", "agencies", "downloads")
+
+
+@dataclass
+class BuildResult:
+    reports: list[Report] = field(default_factory=list)
+    failures: list[dict] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def discover(reports_dir: Path) -> tuple[list[Path], list[dict]]:
+    files, failures = [], []
+    for path in sorted(reports_dir.iterdir()):
+        if not path.is_file() or path.name in IGNORED_NAMES or path.name.startswith("."):
+            continue
+        if path.name.endswith(".yml"):
+            target = path.with_name(path.name[:-4])
+            if not target.exists():
+                failures.append({"file": path.name, "reason": f"sidecar without a report: {target.name} not found"})
+            continue
+        if path.suffix.lower() not in SUPPORTED:
+            failures.append({"file": path.name,
+                             "reason": f"unsupported file type '{path.suffix}'; expected {', '.join(SUPPORTED)}"})
+            continue
+        files.append(path)
+    return files, failures
+
+
+def extract_all(files: list[Path], log=print) -> tuple[list[Report], list[dict]]:
+    reports, failures = [], []
+    for path in files:
+        try:
+            rep = extract(path)
+        except ReadError as exc:
+            failures.append({"file": path.name, "reason": exc.reason})
+            log(f"FAILED {path.name}: {exc.reason}")
+            continue
+        except Exception as exc:  # a parser bug must not stop the other reports from publishing
+            reason = f"internal error while extracting ({type(exc).__name__}: {exc}); please report it"
+            failures.append({"file": path.name, "reason": reason})
+            log(f"FAILED {path.name}: {reason}")
+            continue
+        reports.append(rep)
+        log(summary(rep))
+    return reports, failures
+
+
+def _reslug(rep: Report, slug: str) -> None:
+    rep.slug = slug
+    for records in rep.records.values():
+        for rec in records:
+            rec["report_id"] = rep.report_id
+            if "agency_slug" in rec:
+                rec["agency_slug"] = slug
+
+
+def resolve_collisions(reports: list[Report]) -> list[Report]:
+    """Two agencies whose names give one slug are told apart by a hash of the name."""
+    names: dict[str, set[str]] = {}
+    for rep in reports:
+        names.setdefault(rep.slug, set()).add(rep.meta.agency)
+    for rep in reports:
+        agencies = sorted(names[rep.slug])
+        if len(agencies) > 1 and rep.meta.agency != agencies[0]:
+            _reslug(rep, f"{rep.slug}-{hashlib.sha1(rep.meta.agency.encode()).hexdigest()[:6]}")
+    return reports
+
+
+def _reported_cells(rep: Report) -> int:
+    return sum(1 for t in R.TABLES for r in rep.records[t] if r["status"] == "reported")
+
+
+def resolve_duplicates(reports: list[Report]) -> tuple[list[Report], list[dict]]:
+    """One report per agency and year: the one with most cells read wins, then the first file name."""
+    groups: dict[str, list[Report]] = {}
+    for rep in reports:
+        groups.setdefault(rep.report_id, []).append(rep)
+    kept, dropped = [], []
+    for rid in sorted(groups):
+        ranked = sorted(groups[rid], key=lambda r: (-_reported_cells(r), r.source.name))
+        kept.append(ranked[0])
+        for other in ranked[1:]:
+            dropped.append({"file": other.source.name,
+                            "reason": f"duplicate of {ranked[0].source.name} ({rid}); that file was kept because "
+                                      f"it has more cells read ({_reported_cells(ranked[0])} vs "
+                                      f"{_reported_cells(other)}) or sorts first"})
+    return kept, dropped
+
+
+def _remove_stale(directory: Path, keep: set[str]) -> None:
+    if not directory.exists():
+        return
+    for slug_dir in directory.iterdir():
+        if not slug_dir.is_dir() or slug_dir.name == "all":
+            continue
+        for year_dir in slug_dir.iterdir():
+            if f"{slug_dir.name}/{year_dir.name}" not in keep:
+                shutil.rmtree(year_dir)
+        if not any(slug_dir.iterdir()):
+            slug_dir.rmdir()
+
+
+def build(root: Path, log=print) -> BuildResult:
+    result = BuildResult()
+    t0 = time.perf_counter()
+    files, result.failures = discover(root / "reports")
+    reports, failures = extract_all(files, log)
+    reports = resolve_collisions(reports)
+    reports, dups = resolve_duplicates(reports)
+    result.failures += failures + dups
+    result.failures.sort(key=lambda f: f["file"])
+    result.reports = sorted(reports, key=lambda r: r.report_id)
+    result.timings["extract"] = time.perf_counter() - t0
+
+    t1 = time.perf_counter()
+    out_dir = root / "datapackages"
+    dl_dir = root / "docs" / "downloads"
+    _remove_stale(out_dir, {r.report_id for r in result.reports})
+    for gen in GENERATED_DOCS:
+        shutil.rmtree(root / "docs" / gen, ignore_errors=True)
+    for rep in result.reports:
+        files_ = report_package(rep)
+        write_files(out_dir / rep.report_id, files_)
+        bundle = dict(files_)
+        write_files(dl_dir / rep.report_id, bundle)
+        atomic_write(dl_dir / rep.report_id / f"{rep.slug}-{rep.meta.year}.zip",
+                     zip_bytes(files_, f"{rep.slug}-{rep.meta.year}"))
+    combined = combined_package(result.reports)
+    write_files(out_dir / "all", combined)
+    write_files(dl_dir / "all", combined)
+    atomic_write(dl_dir / "all" / "gongkai-all.zip", zip_bytes(combined, "gongkai-all"))
+    build_report = {
+        "reports": [{"file": r.source.name, "report_id": r.report_id, "status": r.status,
+                     "edition": r.edition, "checks_failed": len(r.failed_checks), "warnings": r.warnings}
+                    for r in result.reports],
+        "failures": result.failures,
+    }
+    atomic_write(out_dir / "build_report.json",
+                 (json.dumps(build_report, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    result.timings["packages"] = time.perf_counter() - t1
+
+    t2 = time.perf_counter()
+    for rep in result.reports:
+        result.invalid += validate_package(out_dir / rep.report_id)
+    result.invalid += validate_package(out_dir / "all")
+    result.timings["validate"] = time.perf_counter() - t2
+
+    t3 = time.perf_counter()
+    sizes = {f"all/{p.name}": p.stat().st_size for p in sorted((dl_dir / "all").iterdir())}
+    write_pages(root / "docs", result.reports, result.failures, sizes,
+                lambda path, text: atomic_write(path, text.encode("utf-8")))
+    result.timings["pages"] = time.perf_counter() - t3
+    return result
+
+
+def main(root: Path) -> int:
+    result = build(root)
+    t = result.timings
+    print(f"{len(result.reports)} report(s) published, {len(result.failures)} file(s) not published; "
+          f"extract {t['extract']:.1f}s, packages {t['packages']:.1f}s, validate {t['validate']:.1f}s, "
+          f"pages {t['pages']:.1f}s")
+    for f in result.failures:
+        print(f"  not published: {f['file']}: {f['reason']}")
+    if result.invalid:
+        print("INVALID DATA PACKAGES — the build stops here:", file=sys.stderr)
+        for err in result.invalid[:50]:
+            print(f"  {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+__all__ = ["build", "main", "sidecar_path"]

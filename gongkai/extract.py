@@ -1,0 +1,245 @@
+"""One report file (+ its sidecar) -> one Report: metadata, cells, checks and sections."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import registry as R
+from .checks import CheckResult, run_checks
+from .document import Document, ReadError
+from .labels import format_decimal
+from .metadata import Metadata, detect, merge
+from .readers import read
+from .sections import split_sections
+from .slug import slugify
+from .tables import CellValue, Tables, cells_run_together, parse_tables
+
+SIDECAR_SUFFIX = ".yml"
+SIDECAR_FIELDS = {"source_url", "source", "retrieved", "agency", "region", "level", "year", "title", "publication_date",
+                  "slug", "notes"}
+
+
+@dataclass
+class Report:
+    source: Path
+    sha256: str
+    meta: Metadata
+    sidecar: dict
+    slug: str
+    edition: str | None
+    status: str
+    records: dict[str, list[dict]]  # resource name -> rows, columns as in the registry
+    checks: list[CheckResult]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def report_id(self) -> str:
+        return f"{self.slug}/{self.meta.year}"
+
+    @property
+    def failed_checks(self) -> list[CheckResult]:
+        return [c for c in self.checks if c.result == "fail"]
+
+
+def sidecar_path(report: Path) -> Path:
+    return report.with_name(report.name + SIDECAR_SUFFIX)
+
+
+def load_sidecar(report: Path) -> tuple[dict, list[str]]:
+    """The sidecar's fields and the problems found in it; a missing sidecar is a problem, not a crash."""
+    path = sidecar_path(report)
+    if not path.exists():
+        return {}, [f"no sidecar {path.name}: source URL and retrieval date unknown"]
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        return {}, [f"sidecar {path.name} is not valid YAML ({exc.__class__.__name__}); ignored"]
+    if not isinstance(data, dict):
+        return {}, [f"sidecar {path.name} is not a mapping of fields; ignored"]
+    problems = []
+    unknown = sorted(set(data) - SIDECAR_FIELDS)
+    if unknown:
+        problems.append(f"sidecar {path.name} has unknown fields: {', '.join(map(str, unknown))}")
+    clean = {k: data[k] for k in SIDECAR_FIELDS if data.get(k) not in (None, "")}
+    url = str(clean.get("source_url", ""))
+    if url and not url.startswith(("http://", "https://")):
+        problems.append(f"sidecar source_url '{url}' is not an http(s) address; it is not published as a link")
+    for key in ("retrieved", "publication_date"):
+        if key in clean:
+            value = clean[key]
+            if isinstance(value, dt.date):
+                clean[key] = value.isoformat()
+            else:
+                try:
+                    clean[key] = dt.date.fromisoformat(str(value)).isoformat()
+                except ValueError:
+                    problems.append(f"sidecar {key} '{value}' is not a date (YYYY-MM-DD); ignored")
+                    del clean[key]
+    if "year" in clean:
+        try:
+            clean["year"] = int(clean["year"])
+        except (TypeError, ValueError):
+            problems.append(f"sidecar year '{clean['year']}' is not a year; ignored")
+            del clean["year"]
+    for key in ("agency", "region", "level", "title", "slug", "source"):
+        if key in clean:
+            clean[key] = str(clean[key]).strip()
+    return clean, problems
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def extract(path: Path, today: dt.date | None = None) -> Report:
+    """Read, parse and check one report.  Raises ReadError for files that are not usable reports."""
+    path = Path(path)
+    doc = read(path)
+    sidecar, problems = load_sidecar(path)
+    meta = merge(detect(doc.lines, doc.meta), sidecar)
+    if not meta.agency:
+        raise ReadError(path, "cannot tell which agency published this report: no title names it and the "
+                              "sidecar gives no 'agency'")
+    if not meta.year:
+        raise ReadError(path, "cannot tell the report year: the title gives none and the sidecar gives no 'year'")
+    this_year = (today or dt.date.today()).year
+    if not 2000 <= meta.year <= this_year:
+        raise ReadError(path, f"report year {meta.year} is outside 2000–{this_year}")
+    return build_report(path, doc, meta, sidecar, problems + meta.warnings + doc.warnings)
+
+
+def build_report(path: Path, doc: Document, meta: Metadata, sidecar: dict, warnings: list[str]) -> Report:
+    tables = parse_tables(doc.rows, doc.lines)
+    run_together = not any(tables.found(t) for t in R.TABLES) and cells_run_together(doc.lines)
+    edition = tables.edition
+    any_table = any(tables.found(t) for t in R.TABLES) or run_together
+    if not any_table:
+        edition = R.EDITION_PRE2019 if meta.year < 2019 else edition
+    slug = slugify(sidecar.get("slug") or meta.agency)
+    report_id = f"{slug}/{meta.year}"
+    records = {name: [] for name in R.RESOURCE_ORDER}
+    if any_table:
+        fill = "unreadable" if run_together else "missing"
+        records["active_disclosure"] = _ad_records(report_id, tables, edition, fill)
+        records["applications"] = _app_records(report_id, tables, edition, fill)
+        records["reviews_litigation"] = _rl_records(report_id, tables, fill)
+    warnings = list(warnings) + tables.warnings
+    for name in R.TABLES:
+        for rec in records[name]:
+            if rec["status"] == "unreadable" and rec["raw"]:
+                warnings.append(f"{name}: cell {rec['code']} is not a number: '{rec['raw']}'")
+    status = _status(any_table, run_together, records)
+    app = _cells_from(records["applications"], "row_code", "applicant_code")
+    rl = _cells_from(records["reviews_litigation"], "category_code", "result_code")
+    checks = run_checks(app, rl, tables.other_layout) if any_table and not run_together else []
+    records["checks"] = [{
+        "report_id": report_id, "check_id": c.check_id, "identity": c.identity,
+        "lhs": c.lhs, "rhs": c.rhs, "result": c.result, "note": c.note} for c in checks]
+    records["sections"] = [{"report_id": report_id, "section": n, "heading": h, "text": body}
+                           for n, h, body in split_sections(doc.text)]
+    report = Report(source=path, sha256=file_sha256(path), meta=meta, sidecar=sidecar, slug=slug,
+                    edition=edition, status=status, records=records, checks=checks, warnings=warnings)
+    records["metadata"] = [_metadata_record(report, doc)]
+    return report
+
+
+def _status(any_table: bool, run_together: bool, records) -> str:
+    if run_together:
+        return "cells run together"
+    if not any_table:
+        return "no standard tables"
+    if all(r["status"] not in ("missing", "unreadable") for t in R.TABLES for r in records[t]):
+        return "complete"
+    return "tables incomplete"
+
+
+def _cells_from(records, row_key, col_key) -> dict:
+    return {(r[row_key], r[col_key]): CellValue(r["value"], r["status"], r["raw"], r["source_page"])
+            for r in records}
+
+
+def _value_fields(cell: CellValue | None, fill: str, dim, integer: bool) -> dict:
+    if cell is None:
+        return {"value": None, "unit": dim.unit, "status": fill, "raw": "", "source_page": None}
+    value, status = cell.value, cell.status
+    if integer and value is not None and value != value.to_integral_value():
+        value, status = None, "unreadable"
+    return {"value": value, "unit": dim.unit, "status": status, "raw": cell.raw, "source_page": cell.page}
+
+
+def _ad_records(report_id, tables: Tables, edition, fill) -> list[dict]:
+    if edition not in R.EDITIONS:
+        return []
+    found = tables.cells.get("active_disclosure", {})
+    out = []
+    for item, measure in R.expected_cells("active_disclosure", edition):
+        rec = {"report_id": report_id, "code": f"{item.code}.{measure.code}", "edition": edition,
+               "item_group": item.group, "item_code": item.code, "item": item.label(edition),
+               "measure_code": measure.code, "measure": measure.label(edition)}
+        rec.update(_value_fields(found.get((item.code, measure.code)), fill, measure, integer=False))
+        out.append(rec)
+    return out
+
+
+def _app_records(report_id, tables: Tables, edition, fill) -> list[dict]:
+    found = tables.cells.get("applications", {})
+    skip = R.OTHER_SPLIT if tables.other_layout == "single" else ("other_total",)
+    out = []
+    for row in R.APP_ROWS:
+        if row.code in skip:
+            continue
+        for col in R.APPLICANTS:
+            rec = {"report_id": report_id, "code": f"{row.code}.{col.code}", "row_code": row.code,
+                   "row_group": row.group, "row_label": row.zh, "applicant_code": col.code, "applicant": col.zh}
+            rec.update(_value_fields(found.get((row.code, col.code)), fill, col, integer=True))
+            out.append(rec)
+    return out
+
+
+def _rl_records(report_id, tables: Tables, fill) -> list[dict]:
+    found = tables.cells.get("reviews_litigation", {})
+    out = []
+    for cat in R.RL_CATEGORIES:
+        for res in R.RL_RESULTS:
+            category = cat.group or cat.zh
+            rec = {"report_id": report_id, "code": f"{cat.code}.{res.code}", "category_code": cat.code,
+                   "category": category, "subcategory": cat.zh if cat.group else "",
+                   "result_code": res.code, "result": res.zh}
+            rec.update(_value_fields(found.get((cat.code, res.code)), fill, res, integer=True))
+            out.append(rec)
+    return out
+
+
+def _metadata_record(report: Report, doc: Document) -> dict:
+    m = report.meta
+    url = report.sidecar.get("source_url", "")
+    return {
+        "report_id": report.report_id, "agency": m.agency, "agency_slug": report.slug, "region": m.region,
+        "province": m.province, "level": m.level, "year": m.year, "edition": report.edition,
+        "status": report.status, "title": m.title, "publication_date": m.publication_date,
+        "source_file": report.source.name, "source_format": doc.format,
+        "source_url": url if url.startswith(("http://", "https://")) else None,
+        "retrieved": report.sidecar.get("retrieved"), "sha256": report.sha256,
+        "checks_failed": len(report.failed_checks),
+        "warnings": " | ".join(report.warnings) or None,
+    }
+
+
+def summary(report: Report) -> str:
+    cells = [r for t in R.TABLES for r in report.records[t]]
+    reported = sum(1 for r in cells if r["status"] == "reported")
+    return (f"{report.source.name}: {report.meta.agency} {report.meta.year} · edition {report.edition or '?'} · "
+            f"{report.status} · {reported}/{len(cells)} cells reported · "
+            f"{len(report.failed_checks)} of {len(report.checks)} checks failed · "
+            f"{len(report.warnings)} warning(s)")
+
+
+__all__ = ["Report", "extract", "summary", "ReadError", "format_decimal"]

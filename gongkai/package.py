@@ -1,0 +1,178 @@
+"""Frictionless data packages: Table Schemas generated from the registry, CSV + JSON, byte-stable."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+from . import EXTRACTOR_VERSION
+from . import registry as R
+from .labels import format_decimal
+
+LICENSE = {"name": "ODC-PDDL-1.0", "path": "https://opendatacommons.org/licenses/pddl/1-0/",
+           "title": "Open Data Commons Public Domain Dedication and License v1.0"}
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def table_schema(resource: str) -> dict:
+    fields = []
+    for col in R.columns_of(resource):
+        f = {"name": col.name, "type": col.type, "title": col.zh, "description": f"{col.en}. {col.description}"}
+        constraints = {}
+        if col.required:
+            constraints["required"] = True
+        if col.enum:
+            constraints["enum"] = list(col.enum)
+        if col.minimum is not None:
+            constraints["minimum"] = int(col.minimum) if col.type == "integer" else col.minimum
+        if constraints:
+            f["constraints"] = constraints
+        fields.append(f)
+    return {"fields": fields, "primaryKey": list(R.key_of(resource)), "missingValues": [""]}
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format_decimal(value)
+    return str(value)
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        text = format_decimal(value)
+        return int(text) if "." not in text else float(text)
+    return value
+
+
+def to_csv(resource: str, records: list[dict], bom: bool = False) -> bytes:
+    names = [c.name for c in R.columns_of(resource)]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(names)
+    for rec in records:
+        writer.writerow([_cell_text(rec.get(n)) for n in names])
+    return (("\ufeff" if bom else "") + buf.getvalue()).encode("utf-8")
+
+
+def to_json(resource: str, records: list[dict]) -> bytes:
+    names = [c.name for c in R.columns_of(resource)]
+    rows = [{n: _json_value(rec.get(n)) for n in names} for rec in records]
+    return (json.dumps(rows, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def descriptor(name: str, title: str, description: str, sources: list[dict], resources: list[str],
+               json_forms: bool) -> dict:
+    res = []
+    for r in resources:
+        zh, en = R.title_of(r)
+        schema = table_schema(r)
+        res.append({"name": r, "path": f"{r}.csv", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+                    "title": zh, "description": en, "schema": schema})
+        if json_forms:
+            res.append({"name": f"{r}_json", "path": f"{r}.json", "format": "json",
+                        "mediatype": "application/json", "encoding": "utf-8", "title": f"{zh}（JSON）",
+                        "description": f"{en} (JSON records; the same rows as {r}.csv)", "schema": schema})
+    return {
+        "profile": "data-package",
+        "name": name,
+        "title": title,
+        "description": description,
+        "version": EXTRACTOR_VERSION,
+        "licenses": [LICENSE],
+        "sources": sources,
+        "resources": res,
+    }
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside the target, then rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def package_files(name: str, title: str, description: str, sources: list[dict],
+                  records: dict[str, list[dict]], json_forms: bool = True) -> dict[str, bytes]:
+    """All files of one package, as {relative path: bytes}."""
+    files: dict[str, bytes] = {}
+    for r in R.RESOURCE_ORDER:
+        files[f"{r}.csv"] = to_csv(r, records.get(r, []))
+        if json_forms:
+            files[f"{r}.json"] = to_json(r, records.get(r, []))
+    desc = descriptor(name, title, description, sources, list(R.RESOURCE_ORDER), json_forms)
+    files["datapackage.json"] = (json.dumps(desc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return files
+
+
+def write_files(directory: Path, files: dict[str, bytes]) -> None:
+    for rel, data in sorted(files.items()):
+        target = directory / rel
+        if target.exists() and target.read_bytes() == data:
+            continue
+        atomic_write(target, data)
+
+
+def zip_bytes(files: dict[str, bytes], prefix: str) -> bytes:
+    """A zip whose bytes depend only on the files' names and contents."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for rel in sorted(files):
+            info = zipfile.ZipInfo(f"{prefix}/{rel}", date_time=FIXED_ZIP_TIME)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, files[rel])
+    return buf.getvalue()
+
+
+def report_package(report) -> dict[str, bytes]:
+    m = report.meta
+    name = f"gongkai-{report.slug}-{m.year}"
+    source = {"title": report.source.name, "path": f"reports/{report.source.name}", "sha256": report.sha256}
+    url = report.sidecar.get("source_url", "")
+    if url.startswith(("http://", "https://")):
+        source["url"] = url
+    if report.sidecar.get("retrieved"):
+        source["retrieved"] = report.sidecar["retrieved"]
+    return package_files(
+        name=name,
+        title=f"{m.agency} {m.year} 年政府信息公开工作年度报告",
+        description=f"Statistical tables, identity checks and text of the {m.year} government information "
+                    f"disclosure annual report of {m.agency}. Extraction status: {report.status}.",
+        sources=[source],
+        records=report.records,
+    )
+
+
+def combined_package(reports) -> dict[str, bytes]:
+    records = {r: [] for r in R.RESOURCE_ORDER}
+    sources = []
+    for rep in sorted(reports, key=lambda x: x.report_id):
+        for r in R.RESOURCE_ORDER:
+            records[r].extend(rep.records[r])
+        src = {"title": rep.source.name, "path": f"reports/{rep.source.name}", "sha256": rep.sha256}
+        url = rep.sidecar.get("source_url", "")
+        if url.startswith(("http://", "https://")):
+            src["url"] = url
+        sources.append(src)
+    return package_files(
+        name="gongkai-all",
+        title="公开 Gongkai：全部政府信息公开工作年度报告",
+        description="All reports published by Gongkai: one table per resource across agencies and years.",
+        sources=sources,
+        records=records,
+        json_forms=False,
+    )

@@ -1,0 +1,19 @@
+"""One reader per input format behind one dispatcher."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..document import Document, ReadError
+from . import html, pdf, txt
+
+READERS = {".txt": txt.read, ".html": html.read, ".htm": html.read, ".pdf": pdf.read}
+SUPPORTED = tuple(READERS)
+
+
+def read(path: Path) -> Document:
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise ReadError(path, f"unsupported file type '{path.suffix}'; expected one of {', '.join(SUPPORTED)}")
+    if path.stat().st_size == 0:
+        raise ReadError(path, "the file is empty (0 bytes)")
+    return reader(path)

@@ -1,0 +1,337 @@
+"""Generated Markdown pages for MkDocs: home, indexes, agency and report pages, dictionary, quality."""
+from __future__ import annotations
+
+import html
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+
+from . import registry as R
+from .places import LEVELS
+from .render import (checks_table, esc, number, safe_href, simple_table, table_active, table_applications,
+                     table_reviews, text_block)
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+NARRATIVE_SECTIONS = ("1", "5", "6")
+
+
+def md_text(text) -> str:
+    """Untrusted text for use inside Markdown (link text, table cells): inert HTML and Markdown."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(" ".join(str(text or "").split()), quote=False))
+
+
+def md_link(text, target: str) -> str:
+    return f"[{md_text(text)}]({target})"
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"[<>&\"'`]", "", text)
+
+
+def search_terms(*names: str) -> list[str]:
+    """Sub-words of names (宁夏回族自治区司法厅 -> 司法, 司法厅, 自治区 …) so 2-character queries find them.
+
+    MkDocs' search splits page text with jieba's longest words only; the page's tags
+    are indexed as given, so the shorter words go there.
+    """
+    import jieba
+
+    words = set()
+    for name in names:
+        for w in jieba.cut_for_search(_clean(name)):
+            if len(w.strip()) >= 2:
+                words.add(w.strip())
+    return sorted(words)
+
+
+def front_matter(title: str, extra: dict | None = None) -> str:
+    data = {"title": _clean(title), **(extra or {})}
+    return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=True) + "---\n\n"
+
+
+def h1(text: str) -> str:
+    return f"<h1>{esc(text)}</h1>\n\n"
+
+
+def report_path(rep) -> str:
+    return f"reports/{rep.slug}/{rep.meta.year}.md"
+
+
+def agency_path(slug: str) -> str:
+    return f"agencies/{slug}.md"
+
+
+def _level(level: str | None) -> str:
+    return LEVELS.get(level or "", "未知层级")
+
+
+def _headline(rep) -> dict:
+    """A few figures for index pages; None where the cell is unknown."""
+    cells = {r["code"]: r for r in rep.records["applications"]}
+    out = {}
+    for key, code in (("received", "new_received.total"), ("handled", "total.total"),
+                      ("granted", "granted.total")):
+        rec = cells.get(code)
+        out[key] = rec["value"] if rec and rec["status"] in ("reported", "inferred") else None
+    return out
+
+
+def report_page(rep, prev_rep, next_rep) -> str:
+    m = rep.meta
+    title = f"{m.agency} {m.year} 年政府信息公开工作年度报告"
+    out = [front_matter(title, {"description": _clean(f"{m.agency}{m.year}年政府信息公开工作年度报告数据"),
+                                "tags": search_terms(m.agency, m.region or "")}), h1(title)]
+    crumbs = [md_link("机关索引", "../../agencies.md"), md_link(m.agency, f"../../{agency_path(rep.slug)}")]
+    if prev_rep:
+        crumbs.append(md_link(f"← {prev_rep.meta.year} 年", f"../{prev_rep.slug}/{prev_rep.meta.year}.md"))
+    if next_rep:
+        crumbs.append(md_link(f"{next_rep.meta.year} 年 →", f"../{next_rep.slug}/{next_rep.meta.year}.md"))
+    out.append(" · ".join(crumbs) + "\n\n")
+    zh_status, en_status = R.REPORT_STATUSES[rep.status]
+    if rep.status != "complete":
+        out.append(f'!!! warning "提取状态：{zh_status}"\n    {md_text(en_status)}。'
+                   "表中未能读取的单元格不填数字，以符号标明。\n\n")
+    failed = rep.failed_checks
+    if failed:
+        out.append(f'!!! danger "{len(failed)} 项勾稽关系未通过"\n    报告原样发布；不一致之处列在下方“勾稽关系核验”。\n\n')
+    url = safe_href(rep.sidecar.get("source_url"))
+    info = [
+        ["机关", md_text(m.agency)], ["地区", md_text(m.region or "未知")], ["层级", md_text(_level(m.level))],
+        ["年度", str(m.year)], ["格式版本", md_text(R.EDITION_LABELS.get(rep.edition or "", "未能判断"))],
+        ["提取状态", md_text(f"{zh_status}（{rep.status}）")],
+        ["发布日期", md_text(m.publication_date or "未知")],
+        ["源文件", f"`{md_text(rep.source.name)}`"],
+        ["来源", f"<{url}>" if url else md_text(rep.sidecar.get("source") or "未记录")],
+        ["获取日期", md_text(rep.sidecar.get("retrieved") or "未记录")],
+        ["SHA-256", f"`{rep.sha256}`"],
+    ]
+    out.append("| 项目 | 内容 |\n|---|---|\n" + "".join(f"| {k} | {v} |\n" for k, v in info) + "\n")
+    base = f"../../downloads/{rep.slug}/{rep.meta.year}"
+    out.append("## 下载\n\n")
+    downloads = [md_link("完整数据包（zip）", f"{base}/{rep.slug}-{rep.meta.year}.zip"),
+                 md_link("datapackage.json", f"{base}/datapackage.json")]
+    for name in R.RESOURCE_ORDER:
+        zh, _ = R.title_of(name)
+        downloads.append(f"{md_text(zh)}：{md_link('CSV', f'{base}/{name}.csv')} · "
+                         f"{md_link('JSON', f'{base}/{name}.json')}")
+    out.append("".join(f"- {d}\n" for d in downloads) + "\n")
+    out.append("## 二、主动公开政府信息情况\n\n" + table_active(rep.records["active_disclosure"], rep.edition) + "\n\n")
+    out.append("## 三、收到和处理政府信息公开申请情况\n\n" + table_applications(rep.records["applications"]) + "\n\n")
+    out.append("## 四、政府信息公开行政复议、行政诉讼情况\n\n" + table_reviews(rep.records["reviews_litigation"])
+               + "\n\n")
+    pages = sorted({r["source_page"] for t in R.TABLES for r in rep.records[t] if r.get("source_page")})
+    if pages:
+        out.append(f"表格数据摘自源文件第 {'、'.join(map(str, pages))} 页。\n\n")
+    out.append("空白单元格表示报告中该格为空（不等于 0）；“—”表示报告缺失该格；“?”表示无法读取。\n\n")
+    out.append("## 勾稽关系核验\n\n" + checks_table(rep.records["checks"]) + "\n\n")
+    sections = {s["section"]: s for s in rep.records["sections"]}
+    shown = [n for n in NARRATIVE_SECTIONS if n in sections]
+    if shown or rep.status == "no standard tables":
+        out.append("## 报告正文\n\n")
+        numbers = shown if rep.status != "no standard tables" else sorted(sections)
+        for n in numbers:
+            s = sections[n]
+            out.append(f"<h3>{esc(s['heading'])}</h3>\n\n" + text_block(s["text"]) + "\n\n")
+        if not sections and rep.status == "no standard tables":
+            out.append("（未识别出标准章节。）\n\n")
+    if rep.warnings:
+        out.append("## 提取提示\n\n" + "".join(f"- {md_text(w)}\n" for w in rep.warnings) + "\n")
+    return "".join(out)
+
+
+def agency_page(slug: str, reps: list) -> str:
+    name = reps[-1].meta.agency
+    out = [front_matter(name, {"tags": search_terms(name, reps[-1].meta.region or "")}), h1(name),
+           md_link("← 机关索引", "../agencies.md") + "\n\n"]
+    m = reps[-1].meta
+    out.append(f"地区：{md_text(m.region or '未知')} · 层级：{md_text(_level(m.level))}\n\n")
+    rows = []
+    for rep in reps:
+        fig = _headline(rep)
+        rows.append(f"| {md_link(str(rep.meta.year) + ' 年', f'../{report_path(rep)}')} "
+                    f"| {md_text(R.REPORT_STATUSES[rep.status][0])} | {number(fig['received'])} "
+                    f"| {number(fig['handled'])} | {number(fig['granted'])} | {len(rep.failed_checks)} |")
+    out.append("| 年度 | 提取状态 | 本年新收申请 | 办理结果总计 | 予以公开 | 未通过核验 |\n|---|---|---:|---:|---:|---:|\n"
+               + "\n".join(rows) + "\n")
+    return "".join(out)
+
+
+def agencies_index(by_agency: dict) -> str:
+    out = [front_matter("机关索引"), "# 机关索引\n\n按省级行政区和层级列出全部机关。\n\n"]
+    tree: dict = defaultdict(lambda: defaultdict(list))
+    for slug, reps in by_agency.items():
+        m = reps[-1].meta
+        tree[m.province or "未知地区"][m.level or ""].append((m.agency, slug, reps))
+    for province in sorted(tree):
+        out.append(f"## {md_text(province)}\n\n")
+        for level in sorted(tree[province], key=lambda lv: list(LEVELS).index(lv) if lv in LEVELS else 99):
+            out.append(f"**{md_text(_level(level))}**\n\n")
+            for agency, slug, reps in sorted(tree[province][level]):
+                years = "、".join(md_link(str(r.meta.year), f"{report_path(r)}") for r in reps)
+                out.append(f"- {md_link(agency, agency_path(slug))}（{md_text(reps[-1].meta.region or '')}）：{years}\n")
+            out.append("\n")
+    return "".join(out)
+
+
+def home_page(reports, failures) -> str:
+    agencies = {r.slug for r in reports}
+    years = sorted({r.meta.year for r in reports})
+    by_status = defaultdict(int)
+    for r in reports:
+        by_status[r.status] += 1
+    out = [front_matter("首页"), "# 公开 Gongkai\n\n",
+           "公开（Gongkai）把各级政府机关每年发布的**政府信息公开工作年度报告**整理成可核验、可下载的开放数据。"
+           "每份报告的统计表都按国家规定的格式逐格摘录，配有稳定的代码、勾稽关系核验和来源说明。\n\n",
+           f"目前收录 **{len(agencies)}** 个机关的 **{len(reports)}** 份报告"
+           + (f"，年度 {years[0]}–{years[-1]}" if years else "") + "。\n\n"]
+    out.append("| 提取状态 | 报告数 |\n|---|---:|\n")
+    for status, (zh, _en) in R.REPORT_STATUSES.items():
+        out.append(f"| {zh} | {by_status.get(status, 0)} |\n")
+    out.append("\n")
+    out.append("- [机关索引](agencies.md)：按地区和层级浏览全部报告\n"
+               "- [数据质量](quality.md)：勾稽关系未通过的报告和未能读取的表格\n"
+               "- [数据字典](dictionary.md)：每张表、每个代码的含义\n"
+               "- [下载](downloads.md)：全部数据（Frictionless 数据包）\n"
+               "- [方法说明](methodology.md)：数据如何摘录和核验\n\n")
+    if failures:
+        out.append(f"本次构建有 {len(failures)} 个文件未能发布，原因见[数据质量](quality.md)页。\n")
+    return "".join(out)
+
+
+def quality_page(reports, failures) -> str:
+    out = [front_matter("数据质量"), "# 数据质量\n\n",
+           "每份报告都按填报格式的勾稽关系核验。未通过的报告照常发布，不一致之处如下。"
+           "完整的核验结果可在[下载](downloads.md)页的 `checks.csv` 中获取。\n\n"]
+    failing = [r for r in reports if r.failed_checks]
+    out.append(f"## 勾稽关系未通过（{len(failing)} 份报告）\n\n")
+    if failing:
+        out.append("| 报告 | 未通过 | 核验项 |\n|---|---:|---|\n")
+        for r in sorted(failing, key=lambda r: r.report_id):
+            ids = "、".join(f"`{md_text(c.check_id)}`" for c in r.failed_checks[:8])
+            more = " …" if len(r.failed_checks) > 8 else ""
+            out.append(f"| {md_link(f'{r.meta.agency} {r.meta.year}', report_path(r))} | "
+                       f"{len(r.failed_checks)} | {ids}{more} |\n")
+        out.append("\n")
+    incomplete = [r for r in reports if r.status != "complete"]
+    out.append(f"## 表格未能完整读取（{len(incomplete)} 份报告）\n\n")
+    if incomplete:
+        out.append("| 报告 | 状态 | 说明 |\n|---|---|---|\n")
+        for r in sorted(incomplete, key=lambda r: r.report_id):
+            zh, en = R.REPORT_STATUSES[r.status]
+            out.append(f"| {md_link(f'{r.meta.agency} {r.meta.year}', report_path(r))} | {md_text(zh)} | "
+                       f"{md_text(en)} |\n")
+        out.append("\n")
+    out.append(f"## 未能发布的文件（{len(failures)}）\n\n")
+    if failures:
+        out.append("| 文件 | 原因 |\n|---|---|\n")
+        for f in failures:
+            out.append(f"| `{md_text(f['file'])}` | {md_text(f['reason'])} |\n")
+    else:
+        out.append("本次构建没有失败的文件。\n")
+    return "".join(out)
+
+
+def downloads_page(sizes: dict[str, int]) -> str:
+    out = [front_matter("下载"), "# 下载\n\n",
+           "全部报告的合并数据包（[Frictionless Data Package](https://datapackage.org/)），每张表一个 CSV 文件，"
+           "跨机关、跨年度。各报告自己的数据包在其页面上下载。\n\n", "| 文件 | 内容 | 大小 |\n|---|---|---:|\n"]
+    for rel, size in sorted(sizes.items()):
+        name = rel.rsplit("/", 1)[-1]
+        stem = name.split(".")[0]
+        desc = R.title_of(stem)[0] if stem in R.RESOURCE_ORDER else ("数据包描述" if stem == "datapackage"
+                                                                     else "全部文件（zip）")
+        out.append(f"| [{md_text(name)}](downloads/{rel}) | {md_text(desc)} | {size:,} 字节 |\n")
+    out.append("\n各报告的数据包位于 `datapackages/<机关代码>/<年度>/datapackage.json`，结构见[数据字典](dictionary.md)。\n")
+    return "".join(out)
+
+
+def dictionary_page() -> str:
+    """Generated from the registry: the one definition of tables, columns and codes."""
+    out = [front_matter("数据字典"), "# 数据字典\n\n",
+           "本页由代码中的唯一定义（`gongkai/registry.py`）生成；数据包的 Table Schema 和校验也来自同一定义。\n\n",
+           "## 数据包中的资源\n\n"]
+    for name in R.RESOURCE_ORDER:
+        zh, en = R.title_of(name)
+        key = "、".join(R.key_of(name))
+        out.append(f"### `{name}`：{md_text(zh)}（{md_text(en)}）\n\n主键：{key}\n\n"
+                   "| 字段 | 类型 | 中文 | English | 说明 |\n|---|---|---|---|---|\n")
+        for col in R.columns_of(name):
+            extra = f" 取值：{'、'.join(col.enum)}。" if col.enum and len(col.enum) <= 12 else ""
+            minimum = f" 最小值 {col.minimum}。" if col.minimum is not None else ""
+            out.append(f"| `{col.name}` | {col.type} | {md_text(col.zh)} | {md_text(col.en)} | "
+                       f"{md_text(col.description)}{md_text(extra + minimum)} |\n")
+        out.append("\n")
+    out.append("## 状态代码\n\n| 代码 | 中文 | 含义 |\n|---|---|---|\n")
+    for code, (zh, en) in R.STATUSES.items():
+        out.append(f"| `{code}` | {zh} | {md_text(en)} |\n")
+    out.append("\n| 报告状态 | 中文 | 含义 |\n|---|---|---|\n")
+    for code, (zh, en) in R.REPORT_STATUSES.items():
+        out.append(f"| `{code}` | {zh} | {md_text(en)} |\n")
+    out.append("\n## 表二：主动公开政府信息情况\n\n两个版本的列不同；同一代码在两个版本中含义相同。\n\n"
+               "| 项目代码 | 条款 | 2021 版标签 | 2019 版标签 | English | 2021 版指标 | 2019 版指标 |\n"
+               "|---|---|---|---|---|---|---|\n")
+    for item in R.AD_ITEMS:
+        cols = []
+        for ed in (R.EDITION_2021, R.EDITION_2019):
+            ms = R.AD_LAYOUT[ed].get(item.code)
+            cols.append("、".join(f"`{m}`" for m in ms) if ms else "（无）")
+        lab21 = item.label(R.EDITION_2021) if R.EDITION_2021 in item.editions else "（无）"
+        lab19 = item.label(R.EDITION_2019) if R.EDITION_2019 in item.editions else "（无）"
+        out.append(f"| `{item.code}` | {md_text(item.group)} | {md_text(lab21)} | {md_text(lab19)} | "
+                   f"{md_text(item.en)} | {cols[0]} | {cols[1]} |\n")
+    out.append("\n| 指标代码 | 版本 | 中文 | English | 单位 | 类型 | 可为负 |\n|---|---|---|---|---|---|---|\n")
+    for m in R.AD_MEASURES:
+        labels = "；".join(f"{ed}：{m.label(ed)}" for ed in m.editions)
+        out.append(f"| `{m.code}` | {'、'.join(m.editions)} | {md_text(labels)} | {md_text(m.en)} | "
+                   f"{md_text(m.unit)} | {m.type} | {'是' if m.minimum is None else '否'} |\n")
+    out.append("\n## 表三：收到和处理政府信息公开申请情况\n\n"
+               "2019 版把“（六）其他处理”印作一行（`other_total`）；2021 版拆成三行"
+               "（`other_no_correction`、`other_unpaid_fee`、`other_other`）。两者可比：`other_total` 等于三行之和。"
+               "有的报告用 2021 版的表二却把（六）印作一行，这时按实际印刷发布 `other_total`。\n\n"
+               "| 行代码 | 分组 | 标签 | English | 版本 |\n|---|---|---|---|---|\n")
+    for row in R.APP_ROWS:
+        out.append(f"| `{row.code}` | {md_text(row.group)} | {md_text(row.zh)} | {md_text(row.en)} | "
+                   f"{'、'.join(row.editions)} |\n")
+    out.append("\n| 申请人代码 | 分组 | 标签 | English |\n|---|---|---|---|\n")
+    for a in R.APPLICANTS:
+        out.append(f"| `{a.code}` | {md_text(a.group)} | {md_text(a.zh)} | {md_text(a.en)} |\n")
+    out.append("\n## 表四：政府信息公开行政复议、行政诉讼情况\n\n| 类别代码 | 类别 | 子类别 | English |\n"
+               "|---|---|---|---|\n")
+    for c in R.RL_CATEGORIES:
+        out.append(f"| `{c.code}` | {md_text(c.group or c.zh)} | {md_text(c.zh if c.group else '')} | "
+                   f"{md_text(c.en)} |\n")
+    out.append("\n| 结果代码 | 标签 | English |\n|---|---|---|\n")
+    for r in R.RL_RESULTS:
+        out.append(f"| `{r.code}` | {md_text(r.zh)} | {md_text(r.en)} |\n")
+    out.append("\n## 勾稽关系\n\n"
+               "- `balance.<申请人>`：表三每一列，一 + 二 = 三（七）总计 + 四（表中印明）。\n"
+               "- `outcomes.<申请人>`：（七）总计 = 各办理结果之和。\n"
+               "- `applicants.<行>`：总计列 = 六类申请人之和。\n"
+               "- `review_total.<类别>`：表四每组，总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结。\n\n"
+               "空白单元格按 0 计入并在说明中注明；一边全部空白、或有单元格缺失/无法读取时，不作核验（not checked）。\n")
+    return "".join(out)
+
+
+def write_pages(docs: Path, reports, failures, download_sizes, write) -> list[str]:
+    """Render every generated page; `write(path, text)` does the I/O.  Returns the paths written."""
+    by_agency: dict[str, list] = defaultdict(list)
+    for rep in sorted(reports, key=lambda r: (r.slug, r.meta.year)):
+        by_agency[rep.slug].append(rep)
+    pages = {
+        "index.md": home_page(reports, failures),
+        "agencies.md": agencies_index(by_agency),
+        "quality.md": quality_page(reports, failures),
+        "dictionary.md": dictionary_page(),
+        "downloads.md": downloads_page(download_sizes),
+    }
+    for slug, reps in by_agency.items():
+        pages[agency_path(slug)] = agency_page(slug, reps)
+        for i, rep in enumerate(reps):
+            prev_rep = reps[i - 1] if i > 0 else None
+            next_rep = reps[i + 1] if i + 1 < len(reps) else None
+            pages[report_path(rep)] = report_page(rep, prev_rep, next_rep)
+    for rel, text in sorted(pages.items()):
+        write(docs / rel, text)
+    return sorted(pages)
