@@ -102,7 +102,7 @@ def report_page(rep, prev_rep, next_rep) -> str:
         ["年度", str(m.year)], ["格式版本", md_text(R.EDITION_LABELS.get(rep.edition or "", "未能判断"))],
         ["提取状态", md_text(f"{zh_status}（{rep.status}）")],
         ["发布日期", md_text(m.publication_date or "未知")],
-        ["源文件", f"`{md_text(rep.source.name)}`"],
+        ["源文件", f"<code>{esc(rep.source.name)}</code>"],
         ["来源", f"<{url}>" if url else md_text(rep.sidecar.get("source") or "未记录")],
         ["获取日期", md_text(rep.sidecar.get("retrieved") or "未记录")],
         ["SHA-256", f"`{rep.sha256}`"],
@@ -209,7 +209,7 @@ def quality_page(reports, failures) -> str:
     if failing:
         out.append("| 报告 | 未通过 | 核验项 |\n|---|---:|---|\n")
         for r in sorted(failing, key=lambda r: r.report_id):
-            ids = "、".join(f"`{md_text(c.check_id)}`" for c in r.failed_checks[:8])
+            ids = "、".join(f"<code>{esc(c.check_id)}</code>" for c in r.failed_checks[:8])
             more = " …" if len(r.failed_checks) > 8 else ""
             out.append(f"| {md_link(f'{r.meta.agency} {r.meta.year}', report_path(r))} | "
                        f"{len(r.failed_checks)} | {ids}{more} |\n")
@@ -227,7 +227,7 @@ def quality_page(reports, failures) -> str:
     if failures:
         out.append("| 文件 | 原因 |\n|---|---|\n")
         for f in failures:
-            out.append(f"| `{md_text(f['file'])}` | {md_text(f['reason'])} |\n")
+            out.append(f"| <code>{esc(f['file'])}</code> | {md_text(f['reason'])} |\n")
     else:
         out.append("本次构建没有失败的文件。\n")
     return "".join(out)

@@ -1,0 +1,210 @@
+"""The full `make site` pipeline on the sample corpus: packages, validation, pages, search."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from conftest import ROOT, copy_project
+from golden import expected_cells, load, GOLDEN_DIR
+from gongkai import registry as R
+from gongkai.build import build
+from gongkai.validate import validate_package
+
+SEED = "000_8719cb9f3c2be4e4.txt"
+
+
+def _report_dirs(root: Path) -> list[Path]:
+    return sorted(p.parent for p in (root / "datapackages").glob("*/*/datapackage.json"))
+
+
+def _meta(root: Path) -> dict[str, dict]:
+    with (root / "datapackages" / "all" / "metadata.csv").open(encoding="utf-8") as fh:
+        return {r["source_file"]: r for r in csv.DictReader(fh)}
+
+
+def test_site_builds_strict(built):
+    root, result, proc = built
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert (root / "site" / "index.html").exists()
+    assert not result.invalid
+
+
+def test_every_report_in_reports_is_published(built):
+    root, result, _ = built
+    sources = {p.name for p in (root / "reports").iterdir() if p.suffix in (".txt", ".pdf", ".html")}
+    assert {r.source.name for r in result.reports} == sources
+    assert result.failures == []
+
+
+def test_every_package_validates(built):
+    root, _, _ = built
+    dirs = _report_dirs(root)
+    assert len(dirs) == len(list((root / "reports").glob("*.yml")))
+    for d in dirs + [root / "datapackages" / "all"]:
+        assert validate_package(d) == [], d
+
+
+def test_package_layout_and_provenance(built):
+    root, _, _ = built
+    meta = _meta(root)
+    seed = meta[SEED]
+    pkg = json.loads((root / "datapackages" / seed["report_id"] / "datapackage.json").read_text())
+    names = [r["name"] for r in pkg["resources"]]
+    for table in ("metadata", "active_disclosure", "applications", "reviews_litigation"):
+        assert table in names and f"{table}_json" in names
+    (source,) = pkg["sources"]
+    assert source["path"] == f"reports/{SEED}"
+    import hashlib
+    assert source["sha256"] == hashlib.sha256((ROOT / "reports" / SEED).read_bytes()).hexdigest()
+    assert source["url"].startswith("http")
+
+
+def test_validation_rejects_a_bad_value(built, tmp_path):
+    """The validation can fail: a negative count breaks the schema's minimum."""
+    root, _, _ = built
+    src = root / "datapackages" / _meta(root)[SEED]["report_id"]
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for f in src.iterdir():
+        (bad / f.name).write_bytes(f.read_bytes())
+    text = (bad / "applications.csv").read_text(encoding="utf-8")
+    (bad / "applications.csv").write_text(text.replace(",14,件,reported,", ",-14,件,reported,", 1), encoding="utf-8")
+    errors = validate_package(bad)
+    assert errors and any("applications" in e for e in errors)
+
+
+def test_blank_cell_stays_blank(built):
+    """Shanghai 2019 leaves 予以公开/总计 empty although the row has values: null + blank, never 0."""
+    root, _, _ = built
+    rid = _meta(root)["041_shanghai_shizhengfu_bgt_2019.html"]["report_id"]
+    with (root / "datapackages" / rid / "applications.csv").open(encoding="utf-8") as fh:
+        rows = {r["code"]: r for r in csv.DictReader(fh)}
+    assert rows["granted.total"]["value"] == "" and rows["granted.total"]["status"] == "blank"
+    assert rows["granted.natural_person"]["value"] == "258"
+    data = json.loads((root / "datapackages" / rid / "applications.json").read_text(encoding="utf-8"))
+    cell = next(r for r in data if r["code"] == "granted.total")
+    assert cell["value"] is None and cell["status"] == "blank"
+    page = (root / "site" / "reports" / rid / "index.html").read_text(encoding="utf-8")
+    assert 'class="gk-blank"' in page
+
+
+def test_pre_2019_report_is_published_with_status(built):
+    root, _, _ = built
+    meta = _meta(root)["030_fujian_pingtan_syq_2017.txt"]
+    assert meta["status"] == "no standard tables" and meta["edition"] == "pre-2019"
+    page = (root / "site" / "reports" / meta["report_id"] / "index.html").read_text(encoding="utf-8")
+    assert "无标准表格" in page
+    assert "概述" in page  # its narrative is published as text
+
+
+def test_run_together_crawler_text_gets_no_numbers(built):
+    root, _, _ = built
+    meta = _meta(root)["027_fujian_pingtan_syq_2025.txt"]
+    assert meta["status"] == "cells run together"
+    with (root / "datapackages" / meta["report_id"] / "applications.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows and all(r["value"] == "" and r["status"] == "unreadable" for r in rows)
+
+
+def test_truncated_excerpt_is_incomplete_with_missing_cells(built):
+    root, _, _ = built
+    meta = _meta(root)["006_tianjin_hongqiaoqu_zwfwb_2022.txt"]
+    assert meta["status"] == "tables incomplete"
+    with (root / "datapackages" / meta["report_id"] / "applications.csv").open(encoding="utf-8") as fh:
+        rows = {r["code"]: r for r in csv.DictReader(fh)}
+    # Read from the excerpt: 一、本年新收 | 1 | 0 | 0 | 0 | 0 | 3 | 4 ; it stops inside （二）部分公开.
+    assert rows["new_received.other_organisation"]["value"] == "3"
+    assert rows["new_received.total"]["value"] == "4"
+    assert rows["carried_forward.total"]["status"] == "missing"
+
+
+class _Cells(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tables, self._cell = [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([] if "gk-form" in (dict(attrs).get("class") or "") else None)
+        elif tag == "td" and self.tables and self.tables[-1] is not None:
+            self._cell = ""
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self._cell is not None:
+            self.tables[-1].append(self._cell.strip())
+            self._cell = None
+
+
+def test_seed_page_shows_every_number(built):
+    root, _, _ = built
+    rid = _meta(root)[SEED]["report_id"]
+    page = (root / "site" / "reports" / rid / "index.html").read_text(encoding="utf-8")
+    parser = _Cells()
+    parser.feed(page)
+    form_tables = [t for t in parser.tables if t is not None]
+    assert len(form_tables) == 3
+    want = expected_cells(load(GOLDEN_DIR / f"{SEED}.yml"))
+    for i, table in enumerate(("active_disclosure", "applications", "reviews_litigation")):
+        expected = [v for (t, _), v in want.items() if t == table]
+        shown = [c for c in form_tables[i]]
+        assert shown == [("" if v is None else format(v, "f")) for v in expected], table
+
+
+def test_identity_failures_are_shown(built):
+    """001 prints 行政复议 总计 0 beside 维持 10 and 纠正 1: published as printed, flagged."""
+    root, _, _ = built
+    rid = _meta(root)["001_huaian_hongzequ_2023.pdf"]["report_id"]
+    with (root / "datapackages" / rid / "checks.csv").open(encoding="utf-8") as fh:
+        checks = {r["check_id"]: r for r in csv.DictReader(fh)}
+    assert checks["review_total.review"]["result"] == "fail"
+    assert (checks["review_total.review"]["lhs"], checks["review_total.review"]["rhs"]) == ("0", "11")
+    assert checks["balance.total"]["result"] == "pass"
+    page = (root / "site" / "reports" / rid / "index.html").read_text(encoding="utf-8")
+    assert "勾稽关系未通过" in page and "review_total.review" in page
+    quality = (root / "site" / "quality" / "index.html").read_text(encoding="utf-8")
+    assert "review_total.review" in quality
+
+
+def test_chinese_two_character_search(built):
+    """The built lunr index holds 司法 as a token of the seed agency's pages (jieba segmentation)."""
+    root, _, _ = built
+    index = json.loads((root / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    sep = re.compile(index["config"]["separator"])
+    rid = _meta(root)[SEED]["report_id"]
+
+    def tokens(doc):
+        words = sep.split(doc["title"]) + sep.split(doc["text"]) + list(doc.get("tags", []))
+        return {w for w in words if w}
+
+    hits = [d["location"] for d in index["docs"] if "司法" in tokens(d)]
+    assert any(rid in loc for loc in hits), hits
+    hits = [d["location"] for d in index["docs"] if "司法厅" in tokens(d)]
+    assert any(rid in loc for loc in hits), hits
+
+
+def test_builds_are_byte_identical(built, tmp_path):
+    root, _, _ = built
+    other = copy_project(tmp_path / "again")
+    build(other, log=lambda *_: None)
+    first = {p.relative_to(root): p.read_bytes() for p in (root / "datapackages").rglob("*") if p.is_file()}
+    second = {p.relative_to(other): p.read_bytes() for p in (other / "datapackages").rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [k for k in first if first[k] != second[k]] == []
+
+
+def test_download_links_resolve(built):
+    root, _, _ = built
+    rid = _meta(root)[SEED]["report_id"]
+    page_dir = root / "site" / "reports" / rid
+    page = (page_dir / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]+\.(?:csv|json|zip))"', page)
+    assert len(links) >= 2 * len(R.RESOURCE_ORDER) + 2
+    for href in links:
+        assert (page_dir / href).resolve().is_file(), href

@@ -1,0 +1,36 @@
+"""The registry is the one definition: schemas and the dictionary come from it, completely."""
+from __future__ import annotations
+
+from gongkai import registry as R
+from gongkai.package import table_schema
+from gongkai.site import dictionary_page
+
+
+def test_every_column_is_described():
+    for name in R.RESOURCE_ORDER:
+        for col in R.columns_of(name):
+            assert col.description and col.zh and col.en, (name, col.name)
+
+
+def test_schemas_are_generated_from_the_registry():
+    for name in R.RESOURCE_ORDER:
+        schema = table_schema(name)
+        assert [f["name"] for f in schema["fields"]] == [c.name for c in R.columns_of(name)]
+        assert schema["primaryKey"] == list(R.key_of(name))
+    counts = {f["name"]: f for f in table_schema("applications")["fields"]}
+    assert counts["value"]["constraints"]["minimum"] == 0
+    assert "minimum" not in table_schema("active_disclosure")["fields"][-5].get("constraints", {})
+
+
+def test_dictionary_lists_every_code():
+    page = dictionary_page()
+    dims = R.AD_ITEMS + R.AD_MEASURES + R.APP_ROWS + R.APPLICANTS + R.RL_CATEGORIES + R.RL_RESULTS
+    for d in dims:
+        assert f"`{d.code}`" in page, d.code
+
+
+def test_cell_codes_are_unique_per_edition():
+    for table in R.TABLES:
+        for edition in R.EDITIONS:
+            codes = [(r.code, c.code) for r, c in R.expected_cells(table, edition)]
+            assert len(codes) == len(set(codes))
