@@ -20,7 +20,7 @@ SEED = ROOT / "reports" / "000_8719cb9f3c2be4e4.txt"
     ("junk.txt", bytes(range(256)) * 4, "binary"),
     ("cut.pdf", (ROOT / "reports" / "001_huaian_hongzequ_2023.pdf").read_bytes()[:2000], "PDF"),
     ("notes.docx", b"PK\x03\x04not really", "unsupported"),
-    ("budget.txt", "某某县财政局2023年部门预算公开说明\n一、部门职责".encode(), "year"),
+    ("budget.txt", "某某县财政局2023年部门预算公开说明\n一、部门职责".encode(), "agency"),
 ])
 def test_bad_file_gets_a_reason(tmp_path, name, data, reason):
     path = tmp_path / name
