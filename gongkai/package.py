@@ -138,21 +138,26 @@ def zip_bytes(files: dict[str, bytes], prefix: str) -> bytes:
     return buf.getvalue()
 
 
-def report_package(report) -> dict[str, bytes]:
-    m = report.meta
-    name = f"gongkai-{report.slug}-{m.year}"
+def source_entry(report) -> dict:
+    """The package's `sources` entry: the file in reports/, its checksum, and its http(s) URL if known."""
     source = {"title": report.source.name, "path": f"reports/{report.source.name}", "sha256": report.sha256}
     url = report.sidecar.get("source_url", "")
     if url.startswith(("http://", "https://")):
         source["url"] = url
     if report.sidecar.get("retrieved"):
         source["retrieved"] = report.sidecar["retrieved"]
+    return source
+
+
+def report_package(report) -> dict[str, bytes]:
+    m = report.meta
+    name = f"gongkai-{report.slug}-{m.year}"
     return package_files(
         name=name,
         title=f"{m.agency} {m.year} 年政府信息公开工作年度报告",
         description=f"Statistical tables, identity checks and text of the {m.year} government information "
                     f"disclosure annual report of {m.agency}. Extraction status: {report.status}.",
-        sources=[source],
+        sources=[source_entry(report)],
         records=report.records,
     )
 
@@ -163,11 +168,7 @@ def combined_package(reports) -> dict[str, bytes]:
     for rep in sorted(reports, key=lambda x: x.report_id):
         for r in R.RESOURCE_ORDER:
             records[r].extend(rep.records[r])
-        src = {"title": rep.source.name, "path": f"reports/{rep.source.name}", "sha256": rep.sha256}
-        url = rep.sidecar.get("source_url", "")
-        if url.startswith(("http://", "https://")):
-            src["url"] = url
-        sources.append(src)
+        sources.append(source_entry(rep))
     return package_files(
         name="gongkai-all",
         title="公开 Gongkai：全部政府信息公开工作年度报告",
