@@ -16,6 +16,7 @@ from .metadata import Metadata, detect, merge
 from .readers import read
 from .sections import split_sections
 from .slug import slugify
+from .recover import recover
 from .tables import CellValue, Tables, cells_run_together, parse_tables
 
 SIDECAR_SUFFIX = ".yml"
@@ -119,6 +120,8 @@ def extract(path: Path, today: dt.date | None = None) -> Report:
 def build_report(path: Path, doc: Document, meta: Metadata, sidecar: dict, warnings: list[str]) -> Report:
     tables = parse_tables(doc.rows, doc.lines)
     run_together = not any(tables.found(t) for t in R.TABLES) and cells_run_together(doc.lines)
+    if run_together:
+        tables.cells = recover(doc.text, tables.edition, tables.other_layout)
     edition = tables.edition
     any_table = any(tables.found(t) for t in R.TABLES) or run_together
     if not any_table:
@@ -139,7 +142,7 @@ def build_report(path: Path, doc: Document, meta: Metadata, sidecar: dict, warni
     status = _status(any_table, run_together, records)
     app = _cells_from(records["applications"], "row_code", "applicant_code")
     rl = _cells_from(records["reviews_litigation"], "category_code", "result_code")
-    checks = run_checks(app, rl, tables.other_layout) if any_table and not run_together else []
+    checks = run_checks(app, rl, tables.other_layout) if any_table else []
     records["checks"] = [{
         "report_id": report_id, "check_id": c.check_id, "identity": c.identity,
         "lhs": c.lhs, "rhs": c.rhs, "result": c.result, "note": c.note} for c in checks]

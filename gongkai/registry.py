@@ -33,7 +33,8 @@ STATUSES = {
 REPORT_STATUSES = {
     "complete": ("表格完整", "all three statistical tables were read"),
     "tables incomplete": ("表格不完整", "some rows or tables are missing, e.g. a truncated report"),
-    "cells run together": ("单元格粘连", "the tables are present but the text has no cell separators"),
+    "cells run together": ("单元格粘连", "the text has no cell separators: a value is published (as inferred) "
+                                          "only where the form's identities admit exactly one reading"),
     "no standard tables": ("无标准表格", "no 2019/2021 statistical tables: a pre-2019 or narrative-only report"),
 }
 

@@ -124,7 +124,8 @@ def report_page(rep, prev_rep, next_rep) -> str:
     pages = sorted({r["source_page"] for t in R.TABLES for r in rep.records[t] if r.get("source_page")})
     if pages:
         out.append(f"表格数据摘自源文件第 {'、'.join(map(str, pages))} 页。\n\n")
-    out.append("空白单元格表示报告中该格为空（不等于 0）；“—”表示报告缺失该格；“?”表示无法读取。\n\n")
+    out.append("空白单元格表示报告中该格为空（不等于 0）；“—”表示报告缺失该格；“?”表示无法读取或有多种读法（不发布数字）；"
+               "斜体加点线的数字是从粘连文字中推断的（唯一符合勾稽关系的读法）。\n\n")
     out.append("## 勾稽关系核验\n\n" + checks_table(rep.records["checks"]) + "\n\n")
     sections = {s["section"]: s for s in rep.records["sections"]}
     shown = [n for n in NARRATIVE_SECTIONS if n in sections]

@@ -100,13 +100,20 @@ def test_pre_2019_report_is_published_with_status(built):
     assert "概述" in page  # its narrative is published as text
 
 
-def test_run_together_crawler_text_gets_no_numbers(built):
+def test_run_together_crawler_text_is_never_reported_as_printed(built):
+    """Crawler text has no cell separators: values are inferred (and marked), or withheld."""
     root, _, _ = built
     meta = _meta(root)["027_fujian_pingtan_syq_2025.txt"]
     assert meta["status"] == "cells run together"
-    with (root / "datapackages" / meta["report_id"] / "applications.csv").open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    assert rows and all(r["value"] == "" and r["status"] == "unreadable" for r in rows)
+    rows = []
+    for table in R.TABLES:
+        with (root / "datapackages" / meta["report_id"] / f"{table}.csv").open(encoding="utf-8") as fh:
+            rows += list(csv.DictReader(fh))
+    assert {r["status"] for r in rows} <= {"inferred", "ambiguous", "unreadable"}
+    assert all(r["value"] == "" for r in rows if r["status"] != "inferred")
+    assert any(r["status"] == "ambiguous" for r in rows) and any(r["status"] == "inferred" for r in rows)
+    page = (root / "site" / "reports" / meta["report_id"] / "index.html").read_text(encoding="utf-8")
+    assert 'class="gk-num gk-inferred"' in page and 'class="gk-ambiguous"' in page
 
 
 def test_truncated_excerpt_is_incomplete_with_missing_cells(built):
