@@ -5,6 +5,7 @@ from pathlib import Path
 
 from ..document import Document, ReadError
 from . import html, pdf, txt
+from .script import to_simplified
 
 READERS = {".txt": txt.read, ".html": html.read, ".htm": html.read, ".pdf": pdf.read}
 SUPPORTED = tuple(READERS)
@@ -16,4 +17,4 @@ def read(path: Path) -> Document:
         raise ReadError(path, f"unsupported file type '{path.suffix}'; expected one of {', '.join(SUPPORTED)}")
     if path.stat().st_size == 0:
         raise ReadError(path, "the file is empty (0 bytes)")
-    return reader(path)
+    return to_simplified(reader(path))
