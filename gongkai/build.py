@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import registry as R
+from .checks import cross_year_checks
 from .document import ReadError
 from .extract import Report, extract, sidecar_path, summary
 from .package import atomic_write, combined_package, report_package, write_files, zip_bytes
 from .readers import SUPPORTED
 from .site import write_pages
+from .tables import CellValue
 from .validate import validate_package
 
 IGNORED_NAMES = {"README.md", ".gitkeep"}
@@ -108,6 +110,25 @@ def resolve_duplicates(reports: list[Report]) -> tuple[list[Report], list[dict]]
     return kept, dropped
 
 
+def add_cross_year_checks(reports: list[Report]) -> None:
+    """Compare each report's 上年结转 with the same agency's 结转下年度 of the year before."""
+    by_id = {r.report_id: r for r in reports}
+    for rep in reports:
+        prev = by_id.get(f"{rep.slug}/{rep.meta.year - 1}")
+        if prev is None or not rep.records["applications"] or not prev.records["applications"]:
+            continue
+        cells = {}
+        for which, r in (("this", rep), ("prev", prev)):
+            cells[which] = {(x["row_code"], x["applicant_code"]): CellValue(x["value"], x["status"], x["raw"])
+                            for x in r.records["applications"]}
+        added = cross_year_checks(cells["prev"], cells["this"], prev.meta.year)
+        rep.checks.extend(added)
+        rep.records["checks"].extend({
+            "report_id": rep.report_id, "check_id": c.check_id, "identity": c.identity, "lhs": c.lhs,
+            "rhs": c.rhs, "result": c.result, "note": c.note} for c in added)
+        rep.records["metadata"][0]["checks_failed"] = len(rep.failed_checks)
+
+
 def _remove_stale(directory: Path, keep: set[str]) -> None:
     if not directory.exists():
         return
@@ -128,6 +149,7 @@ def build(root: Path, log=print) -> BuildResult:
     reports, failures = extract_all(files, log)
     reports = resolve_collisions(reports)
     reports, dups = resolve_duplicates(reports)
+    add_cross_year_checks(reports)
     result.failures += failures + dups
     result.failures.sort(key=lambda f: f["file"])
     result.reports = sorted(reports, key=lambda r: r.report_id)

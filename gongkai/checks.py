@@ -76,3 +76,14 @@ def run_checks(app: dict, rl: dict, other_layout: str) -> list[CheckResult]:
                 f"review_total.{cat.code}", "总计 = 维持 + 纠正 + 其他 + 尚未审结", rl,
                 [(cat.code, "total")], [(cat.code, r.code) for r in R.RL_RESULTS[:-1]]))
     return results
+
+
+def cross_year_checks(prev_app: dict, this_app: dict, prev_year: int) -> list[CheckResult]:
+    """二、上年结转 this year should equal 四、结转下年度 in the same agency's report for last year."""
+    results = []
+    for col in (c.code for c in R.APPLICANTS):
+        results.append(_compare(
+            f"cross_year.{col}", f"二、上年结转（本年）= 四、结转下年度（{prev_year} 年报告）",
+            {**{("this", k): v for k, v in this_app.items()}, **{("prev", k): v for k, v in prev_app.items()}},
+            [("this", ("carried_over", col))], [("prev", ("carried_forward", col))]))
+    return results

@@ -215,3 +215,25 @@ def test_download_links_resolve(built):
     assert len(links) >= 2 * len(R.RESOURCE_ORDER) + 2
     for href in links:
         assert (page_dir / href).resolve().is_file(), href
+
+
+def test_cross_year_carry_over_is_checked(tmp_path):
+    """The seed's 2021 结转下年度 is 0; a 2022 report that says it carried over 3 fails the check."""
+    seed = ROOT / "reports" / SEED
+    src = tmp_path / "src"
+    src.mkdir()
+    next_year = src / "next.txt"
+    text = seed.read_text(encoding="utf-8").replace(
+        "二、上年结转政府信息公开申请数量\t\t0\t0\t0\t0\t0\t0\t0", "二、上年结转政府信息公开申请数量\t\t3\t0\t0\t0\t0\t0\t3")
+    assert text != seed.read_text(encoding="utf-8")
+    next_year.write_text(text, encoding="utf-8")
+    (src / "next.txt.yml").write_text("agency: 宁夏回族自治区司法厅\nyear: 2022\n", encoding="utf-8")
+    root = copy_project(tmp_path / "p", reports=[seed, seed.with_name(SEED + ".yml"), next_year,
+                                                 src / "next.txt.yml"])
+    result = build(root, log=lambda *_: None)
+    later = next(r for r in result.reports if r.meta.year == 2022)
+    checks = {c.check_id: c for c in later.checks}
+    assert checks["cross_year.natural_person"].result == "fail"
+    assert checks["cross_year.commercial"].result == "pass"
+    earlier = next(r for r in result.reports if r.meta.year == 2021)
+    assert not any(c.check_id.startswith("cross_year") for c in earlier.checks)
