@@ -104,7 +104,7 @@ def _label_positions(cells) -> list[int]:
     return [i for i, c in enumerate(cells) if c.strip() and parse_cell(c).kind == "text"]
 
 
-def _store(out: Tables, table: str, row_code: str, col_codes, values, page, problem, where):
+def _store(out: Tables, table: str, row_code: str, col_codes, values, page, problem, where, last=False):
     found = out.rows_found.setdefault(table, [])
     if row_code in found:
         out.warnings.append(f"{table}: row '{row_code}' printed twice ({where}); the first is kept")
@@ -113,6 +113,13 @@ def _store(out: Tables, table: str, row_code: str, col_codes, values, page, prob
     if problem:
         out.warnings.append(f"{table}: row '{row_code}' has {problem} ({where})")
     target = out.cells.setdefault(table, {})
+    if 0 < len(values) < len(col_codes) and not last:
+        # Cells were dropped inside the document (blank cells lost in the text), so which
+        # columns the values belong to is unknown: publish none of them.
+        raw = " | ".join(values)
+        for col in col_codes:
+            target[(row_code, col)] = CellValue(None, "ambiguous", raw, page)
+        return
     for col, raw in zip(col_codes, values):
         target[(row_code, col)] = _cell(raw, page)
 
@@ -130,7 +137,9 @@ def parse_tables(rows: list[Row], texts: list[str]) -> Tables:
     out = Tables(edition=edition, other_layout="split" if edition == R.EDITION_2021 else "single")
     group = None
     after_rl_header = False
-    for row in rows:
+    last_index = len(rows) - 1
+    for i, row in enumerate(rows):
+        last = i == last_index
         cells = list(row.cells)
         if not any(c.strip() for c in cells):
             continue
@@ -147,9 +156,9 @@ def parse_tables(rows: list[Row], texts: list[str]) -> Tables:
                     _store_rl(out, codes, vals, row, problem)
                     after_rl_header = False
             continue
-        if _parse_ad_row(out, cells, labels, row, edition):
+        if _parse_ad_row(out, cells, labels, row, edition, last):
             continue
-        group = _parse_app_row(out, cells, labels, row, group)
+        group = _parse_app_row(out, cells, labels, row, group, last)
     if out.found("applications") and "other_total" in out.rows_found["applications"]:
         out.other_layout = "single"
     elif any(c in out.rows_found.get("applications", []) for c in R.OTHER_SPLIT):
@@ -169,7 +178,7 @@ def _store_rl(out: Tables, codes, vals, row: Row, problem):
         target[code] = _cell(raw, row.page)
 
 
-def _parse_ad_row(out: Tables, cells, labels, row: Row, edition) -> bool:
+def _parse_ad_row(out: Tables, cells, labels, row: Row, edition, last=False) -> bool:
     for pos in labels:
         item = _AD_ITEMS.match(cells[pos])
         if item is None:
@@ -181,13 +190,15 @@ def _parse_ad_row(out: Tables, cells, labels, row: Row, edition) -> bool:
         if layout is None:
             out.warnings.append(f"active_disclosure: row '{item.code}' is not part of the {edition} edition")
             return True
+        if not cells[pos + 1:]:
+            return True  # a label with no cells after it: a heading, not a data row
         vals, problem = fit_values(cells[pos + 1:], len(layout))
-        _store(out, "active_disclosure", item.code, layout, vals, row.page, problem, _where(row))
+        _store(out, "active_disclosure", item.code, layout, vals, row.page, problem, _where(row), last)
         return True
     return False
 
 
-def _parse_app_row(out: Tables, cells, labels, row: Row, group):
+def _parse_app_row(out: Tables, cells, labels, row: Row, group, last=False):
     """Match a table-三 row; returns the group (（三）不予公开 …) in force after this row."""
     matched = None
     matched_pos = None
@@ -212,12 +223,14 @@ def _parse_app_row(out: Tables, cells, labels, row: Row, group):
     if matched is None:
         return group
     values = cells[matched_pos + 1:]
+    if not values:
+        return group  # a label with no cells after it: a heading, not a data row
     if matched.code == "other_total" and not any(v.strip() for v in values) and len(values) < len(R.APPLICANTS):
         # （六）其他处理 printed as a group heading over its three sub-rows.
         return group
     cols = [c.code for c in R.APPLICANTS]
     vals, problem = fit_values(values, len(cols))
-    _store(out, "applications", matched.code, cols, vals, row.page, problem, _where(row))
+    _store(out, "applications", matched.code, cols, vals, row.page, problem, _where(row), last)
     return group
 
 

@@ -127,3 +127,40 @@ def test_simplified_text_is_left_alone():
 
     assert not is_traditional("本年度办理结果 收到和处理政府信息公开申请情况 自治区司法厅" * 5)
     assert is_traditional("本年度辦理結果 收到和處理政府信息公開申請情況 撫遠市自然資源局" * 5)
+
+
+def _ad(name):
+    from conftest import ROOT
+    from gongkai.extract import extract
+
+    rep = extract(ROOT / "reports" / name)
+    return rep, {r["code"]: r for r in rep.records["active_disclosure"]}
+
+
+def test_one_cell_per_line_text():
+    """032 prints table 二 one cell per line: 规章 0 0 0, 行政规范性文件 0 0 0, 行政许可 182, 行政处罚 10,
+    行政强制 0, 行政事业性收费 18.8710."""
+    _rep, ad = _ad("032_neimenggu_abagaqi_zirangziyuanju_2023.txt")
+    want = {"rules.issued": 0, "rules.repealed": 0, "rules.in_force": 0, "normative_documents.issued": 0,
+            "normative_documents.repealed": 0, "normative_documents.in_force": 0, "licensing.decisions": 182,
+            "penalty.decisions": 10, "enforcement.decisions": 0, "fees.fee_amount": Decimal("18.8710")}
+    assert {k: ad[k]["value"] for k in want} == want
+    assert {ad[k]["status"] for k in want} == {"reported"}
+
+
+def test_dropped_blank_cell_makes_the_row_ambiguous_not_shifted():
+    """004's 规章 row prints two cells for three columns (its 现行有效件数 is empty and vanished from the
+    text): which column each 0 belongs to cannot be known, so none is published."""
+    rep, ad = _ad("004_wuhan_hanyangqu_zfb_2022.txt")
+    assert {ad[f"rules.{m}"]["status"] for m in ("issued", "repealed", "in_force")} == {"ambiguous"}
+    assert [ad[f"normative_documents.{m}"]["value"] for m in ("issued", "repealed", "in_force")] == [5, 12, 8]
+    app = {r["code"]: r for r in rep.records["applications"]}
+    assert app["new_received.natural_person"]["value"] == 8 and app["new_received.total"]["value"] == 8
+
+
+def test_one_cell_per_paragraph_2019_edition():
+    """010: paragraph per cell, 2019 edition; its 行政事业性收费 row prints one value for two columns."""
+    rep, ad = _ad("010_heilongjiang_jiamusi_qianjinqu_jiaoyuju_2020.txt")
+    assert rep.edition == "2019"
+    assert ad["rules.made"]["value"] == 0 and ad["rules.made"]["status"] == "reported"
+    assert {ad["fees.prev_items"]["status"], ad["fees.change"]["status"]} == {"ambiguous"}

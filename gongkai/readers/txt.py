@@ -1,10 +1,22 @@
-"""Plain-text reports: tab-separated or pipe-separated table rows, prose in between."""
+"""Plain-text reports: table rows as tab- or pipe-separated lines, or one cell per line/paragraph."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from .. import registry as R
 from ..document import Document, Row
+from ..labels import LabelIndex, is_value, label_key
 from .textcodec import decode
+
+MIN_MULTI_CELL_LINES = 3
+MAX_CELL_CHARS = 60
+_TABLE_START = re.compile(r"主动公开政府信息情况|第二十条")
+_TABLE_END = re.compile(r"^\s*五、")
+_KNOWN = LabelIndex(R.AD_ITEMS + R.APP_ROWS)
+_GROUP_KEYS = {label_key(g) for g in (R.G_RESULTS, R.G_REFUSED, R.G_UNABLE, R.G_NOT_PROCESSED, R.G_OTHER)}
+_COLUMN_WORDS = {label_key(w) for w in R.HEADER_WORDS + ("总计", "行政复议", "行政诉讼")} | {
+    label_key(m.zh) for m in R.AD_MEASURES} | {label_key(a) for m in R.AD_MEASURES for a in m.aliases}
 
 
 def split_line(line: str) -> tuple[str, ...] | None:
@@ -20,17 +32,74 @@ def split_line(line: str) -> tuple[str, ...] | None:
     return None
 
 
+def _is_row_label(text: str) -> bool:
+    key = label_key(text)
+    return key in _GROUP_KEYS or _KNOWN.match(text) is not None or text.strip().startswith("第二十条")
+
+
+def regroup(tokens: list[tuple[str, int]]) -> list[Row]:
+    """One cell per line -> rows: a row label starts a row, and so does a value after a column header."""
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    prev_value = False
+    prev_header = False
+    for text, line_no in tokens:
+        value = is_value(text)
+        key = label_key(text)
+        new_row = (not rows
+                   or (not value and (prev_value or _is_row_label(text) or key in _COLUMN_WORDS))
+                   or (value and prev_header))
+        if new_row:
+            rows.append([])
+            starts.append(line_no)
+        rows[-1].append(text)
+        prev_value = value
+        prev_header = not value and key in _COLUMN_WORDS
+    return [Row(tuple(cells), index=start) for cells, start in zip(rows, starts)]
+
+
 def text_to_document(text: str) -> Document:
+    raw_lines = [line.rstrip("\r") for line in text.splitlines()]
+    split = [split_line(line) for line in raw_lines]
+    multi = sum(1 for cells in split if cells and sum(1 for c in cells if c) >= 2)
+    if multi >= MIN_MULTI_CELL_LINES:
+        return _rows_per_line(raw_lines, split)
+    return _cells_per_line(raw_lines, split)
+
+
+def _rows_per_line(raw_lines, split) -> Document:
     lines, rows = [], []
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.rstrip("\r")
-        cells = split_line(line)
+    for number, (line, cells) in enumerate(zip(raw_lines, split), 1):
         if cells is not None:
             rows.append(Row(cells, index=number))
             lines.append(" ".join(c for c in cells if c))
         elif line.strip():
             lines.append(line.strip())
     return Document(lines=lines, rows=rows, format="txt")
+
+
+def _cells_per_line(raw_lines, split) -> Document:
+    """Web-page text with one table cell per line (or per paragraph) inside the table sections."""
+    lines, tokens = [], []
+    in_tables = False
+    for number, (line, cells) in enumerate(zip(raw_lines, split), 1):
+        stripped = line.strip()
+        if _TABLE_END.match(stripped):
+            in_tables = False
+        elif not in_tables and _TABLE_START.search(stripped) and len(stripped) <= MAX_CELL_CHARS:
+            in_tables = True
+            lines.append(stripped)
+            continue
+        if in_tables:
+            found = [c for c in cells if c] if cells is not None else ([stripped] if stripped else [])
+            if all(len(c) <= MAX_CELL_CHARS for c in found):
+                tokens.extend((c, number) for c in found)
+                if found:
+                    lines.append(" ".join(found))
+                continue
+        if stripped:
+            lines.append(stripped)
+    return Document(lines=lines, rows=regroup(tokens), format="txt")
 
 
 def read(path: Path) -> Document:
