@@ -11,7 +11,6 @@ import yaml
 from . import registry as R
 from .checks import CheckResult, run_checks
 from .document import Document, ReadError
-from .labels import format_decimal
 from .metadata import Metadata, detect, merge
 from .readers import read
 from .sections import split_sections
@@ -245,4 +244,4 @@ def summary(report: Report) -> str:
             f"{len(report.warnings)} warning(s)")
 
 
-__all__ = ["Report", "extract", "summary", "ReadError", "format_decimal"]
+__all__ = ["Report", "extract", "summary", "ReadError"]

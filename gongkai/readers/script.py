@@ -5,7 +5,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
-from ..document import Document, Row
+from ..document import Document
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 MIN_CHANGED = 10
@@ -40,4 +40,4 @@ def to_simplified(doc: Document) -> Document:
                                              "simplified (OpenCC t2s) before reading"])
 
 
-__all__ = ["is_traditional", "to_simplified", "Row"]
+__all__ = ["is_traditional", "to_simplified"]
