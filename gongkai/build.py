@@ -12,11 +12,10 @@ from pathlib import Path
 from . import registry as R
 from .checks import cross_year_checks
 from .document import ReadError
-from .extract import Report, extract, sidecar_path, summary
+from .extract import Report, cells_from, check_record, extract, sidecar_path, summary
 from .package import atomic_write, combined_package, report_package, write_files, zip_bytes
 from .readers import SUPPORTED
 from .site import write_pages
-from .tables import CellValue
 from .validate import validate_package
 
 IGNORED_NAMES = {"README.md", ".gitkeep"}
@@ -117,15 +116,11 @@ def add_cross_year_checks(reports: list[Report]) -> None:
         prev = by_id.get(f"{rep.slug}/{rep.meta.year - 1}")
         if prev is None or not rep.records["applications"] or not prev.records["applications"]:
             continue
-        cells = {}
-        for which, r in (("this", rep), ("prev", prev)):
-            cells[which] = {(x["row_code"], x["applicant_code"]): CellValue(x["value"], x["status"], x["raw"])
-                            for x in r.records["applications"]}
-        added = cross_year_checks(cells["prev"], cells["this"], prev.meta.year)
+        added = cross_year_checks(cells_from(prev.records["applications"], "row_code", "applicant_code"),
+                                  cells_from(rep.records["applications"], "row_code", "applicant_code"),
+                                  prev.meta.year)
         rep.checks.extend(added)
-        rep.records["checks"].extend({
-            "report_id": rep.report_id, "check_id": c.check_id, "identity": c.identity, "lhs": c.lhs,
-            "rhs": c.rhs, "result": c.result, "note": c.note} for c in added)
+        rep.records["checks"].extend(check_record(rep.report_id, c) for c in added)
         rep.records["metadata"][0]["checks_failed"] = len(rep.failed_checks)
 
 

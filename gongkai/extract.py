@@ -139,12 +139,10 @@ def build_report(path: Path, doc: Document, meta: Metadata, sidecar: dict, warni
             if rec["status"] == "unreadable" and rec["raw"]:
                 warnings.append(f"{name}: cell {rec['code']} is not a number: '{rec['raw']}'")
     status = _status(any_table, run_together, records)
-    app = _cells_from(records["applications"], "row_code", "applicant_code")
-    rl = _cells_from(records["reviews_litigation"], "category_code", "result_code")
+    app = cells_from(records["applications"], "row_code", "applicant_code")
+    rl = cells_from(records["reviews_litigation"], "category_code", "result_code")
     checks = run_checks(app, rl, tables.other_layout) if any_table else []
-    records["checks"] = [{
-        "report_id": report_id, "check_id": c.check_id, "identity": c.identity,
-        "lhs": c.lhs, "rhs": c.rhs, "result": c.result, "note": c.note} for c in checks]
+    records["checks"] = [check_record(report_id, c) for c in checks]
     records["sections"] = [{"report_id": report_id, "section": n, "heading": h, "text": body}
                            for n, h, body in split_sections(doc.text)]
     report = Report(source=path, sha256=file_sha256(path), meta=meta, sidecar=sidecar, slug=slug,
@@ -163,7 +161,12 @@ def _status(any_table: bool, run_together: bool, records) -> str:
     return "tables incomplete"
 
 
-def _cells_from(records, row_key, col_key) -> dict:
+def check_record(report_id: str, c: CheckResult) -> dict:
+    return {"report_id": report_id, "check_id": c.check_id, "identity": c.identity,
+            "lhs": c.lhs, "rhs": c.rhs, "result": c.result, "note": c.note}
+
+
+def cells_from(records, row_key, col_key) -> dict:
     return {(r[row_key], r[col_key]): CellValue(r["value"], r["status"], r["raw"], r["source_page"])
             for r in records}
 

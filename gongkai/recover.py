@@ -93,29 +93,29 @@ def _strip_numbering(label: str) -> tuple[str, str]:
 def find_runs(text: str, labels: list[tuple[str, str]], start: int = 0) -> tuple[dict[str, str], int]:
     """{code: the run of digits after its label}, searching labels in form order from `start`."""
     flat = _flat(text)
-    found: list[tuple[str, int, int]] = []
+    numbering = {code: _strip_numbering(label)[0] for code, label in labels}
+    found: list[tuple[str, int]] = []  # (code, where its label ends)
     pos = start
     for code, label in labels:
         _num, body = _strip_numbering(label)
         m = _pattern(body).search(flat, pos)
-        if not m:
+        if m:
+            end = m.end()
+        else:
             short = re.sub(r"[（(][^）)]*[）)]$", "", body)
             m = _pattern(short).search(flat, pos) if short != body else None
-            if m:  # a parenthetical note after the label belongs to the label, not the run
-                note = re.match(r"\s?[（(][^）)]*[）)]", flat[m.end():])
-                m = (m, m.end() + (note.end() if note else 0))
-        if not m:
-            continue
-        end = m[1] if isinstance(m, tuple) else m.end()
-        begin = m[0].start() if isinstance(m, tuple) else m.start()
-        found.append((code, begin, end))
+            if not m:
+                continue
+            # A parenthetical note after the label belongs to the label, not the run.
+            note = re.match(r"\s?[（(][^）)]*[）)]", flat[m.end():])
+            end = m.end() + (note.end() if note else 0)
+        found.append((code, end))
         pos = end
     runs = {}
-    for i, (code, _b, end) in enumerate(found):
+    for i, (code, end) in enumerate(found):
         run = _RUN.match(flat, end).group(0)
         if i + 1 < len(found):
-            nxt_label = dict(labels)[found[i + 1][0]]
-            number, _ = _strip_numbering(nxt_label)
+            number = numbering[found[i + 1][0]]
             if number.endswith(".") and run.rstrip().endswith(number):
                 run = run.rstrip()[: -len(number)]
         runs[code] = run.strip()
