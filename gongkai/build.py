@@ -5,15 +5,18 @@ import hashlib
 import json
 import shutil
 import sys
+import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import registry as R
 from .checks import cross_year_checks
 from .document import ReadError
+from .exports import build_date, corpus_exports, report_exports
 from .extract import Report, cells_from, check_record, extract, sidecar_path, summary
-from .package import atomic_write, combined_package, report_package, write_files, zip_bytes
+from .package import atomic_write, combined_package, report_package, source_entry, write_files, zip_bytes
 from .readers import SUPPORTED
 from .site import write_pages
 from .validate import validate_package
@@ -124,6 +127,43 @@ def add_cross_year_checks(reports: list[Report]) -> None:
         rep.records["metadata"][0]["checks_failed"] = len(rep.failed_checks)
 
 
+class _PackageTree(Mapping):
+    """Every report's package files under datapackages/, read from disk only when zipped."""
+
+    def __init__(self, out_dir: Path, report_ids: list[str]):
+        self._root = out_dir
+        self._paths = sorted(f"reports/{rid}/{p.name}" for rid in report_ids
+                             for p in (out_dir / rid).iterdir() if not p.name.startswith("."))
+
+    def __getitem__(self, rel: str) -> bytes:
+        if rel not in self._paths:
+            raise KeyError(rel)
+        return (self._root / rel.removeprefix("reports/")).read_bytes()
+
+    def __iter__(self):
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+
+class _Union(Mapping):
+    def __init__(self, *parts: Mapping):
+        self._parts = parts
+
+    def __getitem__(self, key):
+        for part in self._parts:
+            if key in part:
+                return part[key]
+        raise KeyError(key)
+
+    def __iter__(self):
+        return iter(sorted({k for part in self._parts for k in part}))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 def _remove_stale(directory: Path, keep: set[str]) -> None:
     if not directory.exists():
         return
@@ -156,17 +196,24 @@ def build(root: Path, log=print) -> BuildResult:
     _remove_stale(out_dir, {r.report_id for r in result.reports})
     for gen in GENERATED_DOCS:
         shutil.rmtree(root / "docs" / gen, ignore_errors=True)
+    export_time = 0.0
     for rep in result.reports:
         files_ = report_package(rep)
         write_files(out_dir / rep.report_id, files_)
         bundle = dict(files_)
+        te = time.perf_counter()
+        bundle.update(report_exports(json.loads(files_["datapackage.json"])["title"], rep.slug, rep.meta.year,
+                                     [source_entry(rep)], rep.records))
+        export_time += time.perf_counter() - te
         write_files(dl_dir / rep.report_id, bundle)
         atomic_write(dl_dir / rep.report_id / f"{rep.slug}-{rep.meta.year}.zip",
                      zip_bytes(files_, f"{rep.slug}-{rep.meta.year}"))
     combined = combined_package(result.reports)
     write_files(out_dir / "all", combined)
     write_files(dl_dir / "all", combined)
-    atomic_write(dl_dir / "all" / "gongkai-all.zip", zip_bytes(combined, "gongkai-all"))
+    # "Everything": the combined package plus every report's own package under reports/.
+    everything = _Union(combined, _PackageTree(out_dir, [r.report_id for r in result.reports]))
+    atomic_write(dl_dir / "all" / "gongkai-all.zip", zip_bytes(everything, "gongkai-all"))
     build_report = {
         "reports": [{"file": r.source.name, "report_id": r.report_id, "status": r.status,
                      "edition": r.edition, "checks_failed": len(r.failed_checks), "warnings": r.warnings}
@@ -183,10 +230,17 @@ def build(root: Path, log=print) -> BuildResult:
     result.invalid += validate_package(out_dir / "all")
     result.timings["validate"] = time.perf_counter() - t2
 
+    # SQLite enforces the keys, so the corpus exports are made only from data that validated.
+    te = time.perf_counter()
+    if not result.invalid:
+        records = {name: [rec for rep in result.reports for rec in rep.records[name]] for name in R.RESOURCE_ORDER}
+        write_files(dl_dir / "all", corpus_exports(records))
+    result.timings["exports"] = export_time + time.perf_counter() - te
+
     t3 = time.perf_counter()
     sizes = {f"all/{p.name}": p.stat().st_size for p in sorted((dl_dir / "all").iterdir())}
     write_pages(root / "docs", result.reports, result.failures, sizes,
-                lambda path, text: atomic_write(path, text.encode("utf-8")))
+                lambda path, text: atomic_write(path, text.encode("utf-8")), built_on=build_date(os.environ))
     result.timings["pages"] = time.perf_counter() - t3
     return result
 
@@ -196,7 +250,7 @@ def main(root: Path) -> int:
     t = result.timings
     print(f"{len(result.reports)} report(s) published, {len(result.failures)} file(s) not published; "
           f"extract {t['extract']:.1f}s, packages {t['packages']:.1f}s, validate {t['validate']:.1f}s, "
-          f"pages {t['pages']:.1f}s")
+          f"exports {t['exports']:.1f}s, pages {t['pages']:.1f}s")
     for f in result.failures:
         print(f"  not published: {f['file']}: {f['reason']}")
     if result.invalid:
