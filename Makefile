@@ -33,6 +33,8 @@ extract: $(STAMP)
 	$(PY) -m gongkai extract $(FILE) --out $(OUT)
 
 clean:
-	rm -rf site build docs/reports docs/agencies docs/downloads docs/index.md docs/agencies.md \
-	  docs/quality.md docs/dictionary.md docs/downloads.md
+	rm -rf site build docs/reports docs/agencies docs/downloads docs/api docs/years docs/regions \
+	  docs/index.md docs/agencies.md \
+	  docs/quality.md docs/quality.csv docs/dictionary.md docs/downloads.md \
+	  docs/years.md docs/regions.md docs/compare.md docs/en.md
 	find datapackages -mindepth 1 ! -name README.md -delete

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import registry as R
+from .api import api_files
 from .checks import cross_year_checks
 from .extract import Report, cells_from, check_record, sidecar_path, summary
 from .isolate import extract_isolated
@@ -19,7 +20,7 @@ from .site import write_pages
 from .validate import validate_package
 
 IGNORED_NAMES = {"README.md", ".gitkeep"}
-GENERATED_DOCS = ("reports", "agencies", "downloads")
+GENERATED_DOCS = ("reports", "agencies", "downloads", "api", "years", "regions")
 
 
 @dataclass
@@ -182,6 +183,7 @@ def build(root: Path, log=print) -> BuildResult:
     sizes = {f"all/{p.name}": p.stat().st_size for p in sorted((dl_dir / "all").iterdir())}
     write_pages(root / "docs", result.reports, result.failures, sizes,
                 lambda path, text: atomic_write(path, text.encode("utf-8")))
+    write_files(root / "docs" / "api", api_files(result.reports))
     result.timings["pages"] = time.perf_counter() - t3
     return result
 
