@@ -11,7 +11,6 @@ from pathlib import Path
 
 from . import registry as R
 from .checks import cross_year_checks
-from .document import ReadError
 from .extract import Report, cells_from, check_record, sidecar_path, summary
 from .package import combined_package, report_package, write_if_changed, zip_bytes
 from .runner import RunStats, extract_many

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from . import EXTRACTOR_VERSION
 from . import registry as R
-from .document import ReadError
-from .extract import Report, extract, sidecar_path
+from .extract import Report, sidecar_path
+from .isolate import extract_isolated
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # The modules whose code decides what extraction returns; the page and package writers are not among them,
@@ -77,15 +77,18 @@ def _quiet_pdfminer() -> None:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
+# Failures that say more about this run (a timeout, memory, a crash) than about the file: not cached.
+TRANSIENT = ("internal error", "extraction took longer", "the extractor crashed", "the extractor stopped",
+             "reading the file needed more than", "the result exceeded")
+
+
 def extract_one(path: Path) -> Outcome:
+    """One file in a child process (isolate.py): a hang, a crash or a memory blow-up costs that file only."""
     _quiet_pdfminer()
-    try:
-        return Outcome(path.name, report=extract(path))
-    except ReadError as exc:
-        return Outcome(path.name, reason=exc.reason)
-    except Exception as exc:  # a parser bug must not stop the other reports from publishing
-        return Outcome(path.name, reason=f"internal error while extracting ({type(exc).__name__}: {exc}); "
-                                         "please report it", cacheable=False)
+    result = extract_isolated(path)
+    if isinstance(result, dict):
+        return Outcome(path.name, reason=result["reason"], cacheable=not result["reason"].startswith(TRANSIENT))
+    return Outcome(path.name, report=result)
 
 
 def extract_blob(name: str, data: bytes, sidecar: bytes | None) -> Outcome:
