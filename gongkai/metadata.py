@@ -13,6 +13,9 @@ _PERIOD = re.compile(r"统计期限[^0-9]{0,12}((?:19|20)\d{2})\s*年?")
 _DATE = re.compile(r"(?:发布日期|发布时间|成文日期|生成日期)\s*[:：]?\s*((?:19|20)\d{2})[-年/.](\d{1,2})[-月/.](\d{1,2})")
 _TITLE_TAIL = re.compile(r"\s*((?:19|20)\d{2})\s*年度?\s*(?:政府)?信息(?:公开)?(?:工作)?(?:年度)?(?:报告|年报)\s*$")
 _LEADING_YEAR = re.compile(r"^\s*((?:19|20)\d{2})\s*年度?\s*")
+# The first half of a title broken over two lines is an agency name: Han characters only, so
+# browser chrome such as "11/25/26, 12:57 PM" above a title is not taken for one.
+_NAME_LINE = re.compile(r"[\u4e00-\u9fff（）()]{2,30}")
 
 
 @dataclass
@@ -36,7 +39,7 @@ def find_title(lines: list[str], meta: dict) -> str | None:
         s = line.strip()
         if len(s) <= 60 and _TITLE.search(s) and _YEAR_IN_TITLE.search(s) and not s.endswith("。"):
             # A title broken over two lines: agency on the first, "2023 年…报告" on the second.
-            if _LEADING_YEAR.match(s) and i > 0 and len(lines[i - 1].strip()) <= 30 \
+            if _LEADING_YEAR.match(s) and i > 0 and _NAME_LINE.fullmatch(squash(lines[i - 1])) \
                     and not _TITLE.search(lines[i - 1]):
                 return lines[i - 1].strip() + s
             return s
