@@ -11,8 +11,8 @@ from pathlib import Path
 
 from . import registry as R
 from .checks import cross_year_checks
-from .document import ReadError
-from .extract import Report, cells_from, check_record, extract, sidecar_path, summary
+from .extract import Report, cells_from, check_record, sidecar_path, summary
+from .isolate import extract_isolated
 from .package import atomic_write, combined_package, report_package, write_files, zip_bytes
 from .readers import SUPPORTED
 from .site import write_pages
@@ -49,21 +49,16 @@ def discover(reports_dir: Path) -> tuple[list[Path], list[dict]]:
 
 
 def extract_all(files: list[Path], log=print) -> tuple[list[Report], list[dict]]:
+    """Each file in its own child process (isolate.py): a hang, a crash or a memory blow-up costs that file only."""
     reports, failures = [], []
     for path in files:
-        try:
-            rep = extract(path)
-        except ReadError as exc:
-            failures.append({"file": path.name, "reason": exc.reason})
-            log(f"FAILED {path.name}: {exc.reason}")
+        outcome = extract_isolated(path)
+        if isinstance(outcome, dict):
+            failures.append(outcome)
+            log(f"FAILED {path.name}: {outcome['reason']}")
             continue
-        except Exception as exc:  # a parser bug must not stop the other reports from publishing
-            reason = f"internal error while extracting ({type(exc).__name__}: {exc}); please report it"
-            failures.append({"file": path.name, "reason": reason})
-            log(f"FAILED {path.name}: {reason}")
-            continue
-        reports.append(rep)
-        log(summary(rep))
+        reports.append(outcome)
+        log(summary(outcome))
     return reports, failures
 
 
