@@ -19,7 +19,7 @@ from .site import write_pages
 from .validate import validate_package
 
 IGNORED_NAMES = {"README.md", ".gitkeep"}
-GENERATED_DOCS = ("reports", "agencies", "downloads")
+GENERATED_DOCS = ("reports", "agencies", "downloads", "charts")
 
 
 @dataclass

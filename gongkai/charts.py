@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from . import measures as M
+from . import registry as R
 from .render import esc
 
 CHART_DIR = "charts"
@@ -24,6 +26,7 @@ COUNT, SHARE = "count", "share"
 LINE, BAR = "line", "bar"
 _SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*$")
 UNKNOWN = "—"
+REPORTS = ("份", "reports")
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,13 @@ class Series:
     en: str
     kind: str = COUNT
     plot: bool = True  # False: a companion column (e.g. reports covered), in the data but not drawn
+    unit: tuple[str, str] | None = None  # (zh, en); default from kind: 件 / a share 0–1
+
+    @property
+    def unit_zh_en(self) -> tuple[str, str]:
+        if self.unit:
+            return self.unit
+        return ("比例（0–1）", "share (0–1)") if self.kind == SHARE else ("件", "items")
 
 
 @dataclass(frozen=True)
@@ -98,8 +108,7 @@ def data_json(chart: Chart) -> str:
               "values": [c.key for c in chart.categories],
               "labels": {"zh": [c.zh for c in chart.categories], "en": [c.en for c in chart.categories]}},
         "series": [{"code": s.code, "zh": s.zh, "en": s.en, "kind": s.kind, "plot": s.plot,
-                    "unit": {"zh": "比例（0–1）", "en": "share (0–1)"} if s.kind == SHARE
-                    else {"zh": "件", "en": "items"},
+                    "unit": dict(zip(("zh", "en"), s.unit_zh_en)),
                     "values": [_plain(v) for v in vals]}
                    for s, vals in zip(chart.series, chart.values)],
         "note": chart.note_zh,
@@ -131,7 +140,9 @@ def _trend_sentence(s: Series, cats, vals) -> str:
     else:
         (c0, v0), (c1, v1) = known[0], known[-1]
         hi = max(known, key=lambda cv: _plain(cv[1]))
-        text = f"{s.zh}：{c0.zh} {fmt(s.kind, v0)}，{c1.zh} {fmt(s.kind, v1)}，最高 {fmt(s.kind, hi[1])}（{hi[0].zh}）"
+        text = f"{s.zh}：{c0.zh} {fmt(s.kind, v0)}，{c1.zh} {fmt(s.kind, v1)}"
+        if _plain(hi[1]) not in (_plain(v0), _plain(v1)):
+            text += f"，最高 {fmt(s.kind, hi[1])}（{hi[0].zh}）"
     if unknown:
         text += f"；{unknown} 个年度不详"
     return text
@@ -141,14 +152,12 @@ def _bar_sentence(s: Series, cats, vals) -> str:
     known = sorted(((c, _plain(v)) for c, v in zip(cats, vals) if v is not None), key=lambda cv: -cv[1])
     if not known:
         return f"{s.zh}：均不详"
-    total = sum(v for _, v in known)
-    parts = []
-    for c, v in known[:3]:
-        share = f"，占 {v / total * 100:.1f}%" if s.kind == COUNT and total else ""
-        parts.append(f"{c.zh}（{fmt(s.kind, v)}{share}）")
-    text = f"{s.zh}从多到少依次为" + "、".join(parts)
+    text = f"{s.zh}从高到低：" + "、".join(f"{c.zh} {fmt(s.kind, v)}" for c, v in known[:3])
     if len(known) > 3:
         text += f" 等 {len(known)} 项"
+    unknown = len(cats) - len(known)
+    if unknown:
+        text += f"；{unknown} 项不详"
     return text
 
 
@@ -159,12 +168,22 @@ def caption(chart: Chart) -> str:
     return "。".join(parts) + "。"
 
 
+def _cell(kind: str, value) -> str:
+    """A table cell: the number without its unit (the column header carries it)."""
+    value = _plain(value)
+    if value is None:
+        return UNKNOWN
+    if kind == SHARE:
+        return f"{value * 100:.1f}"
+    return f"{value:,}"
+
+
 def table_html(chart: Chart) -> str:
     head = f"<th>{esc(chart.x_zh)}</th>" + "".join(
-        f'<th>{esc(s.zh)}（{"%" if s.kind == SHARE else "件"}）</th>' for s in chart.series)
+        f'<th>{esc(s.zh)}（{esc("%" if s.kind == SHARE else s.unit_zh_en[0])}）</th>' for s in chart.series)
     rows = []
     for j, cat in enumerate(chart.categories):
-        cells = "".join(f'<td class="gk-num">{esc(fmt(s.kind, vals[j]).removesuffix(" 件"))}</td>'
+        cells = "".join(f'<td class="gk-num">{esc(_cell(s.kind, vals[j]))}</td>'
                         for s, vals in zip(chart.series, chart.values))
         rows.append(f'<tr><th scope="row">{esc(cat.zh)}</th>{cells}</tr>')
     return (f'<div class="gk-table-wrap"><table class="gk-list gk-chart-table"><thead><tr>{head}</tr></thead>'
@@ -199,28 +218,115 @@ def render(chart: Chart, page_path: str) -> Rendered:
     return Rendered(snippet, {json_rel: data_json(chart), csv_rel: data_csv(chart)})
 
 
-# --- Charts of the site's pages, from published reports -------------------------------------------
+# --- The site's charts, from published reports and the measures of gongkai/measures.py -------------
 
-def _year_cat(year: int) -> Category:
-    return Category(year, f"{year} 年", str(year))
+MARKER = "<!-- gk-charts -->"  # a page generator may place this where its charts belong; else they go last
+
+# Agency trend charts: (file id, title zh, title en, measure codes).  Counts and shares are never
+# mixed in one chart, so each has one honest axis.
+TREND_GROUPS = (
+    ("applications", "申请数量", "Requests", ("received", "handled", "disclosed", "refused")),
+    ("shares", "公开率与不予公开率", "Shares disclosed and refused", ("share_disclosed", "share_refused")),
+    ("reviews", "行政复议和行政诉讼", "Administrative reviews and lawsuits",
+     ("reviews", "lawsuits", "review_corrected", "lawsuit_corrected")),
+)
 
 
-def _series_values(series, rows: list[dict]) -> tuple[tuple, ...]:
-    return tuple(tuple(row.get(s.code) for row in rows) for s in series)
+def _series(code: str) -> Series:
+    m = M.BY_CODE[code]
+    return Series(m.code, m.zh, m.en, SHARE if m.kind == M.SHARE else COUNT)
 
 
-def trend_charts(slug: str, agency: str, years: list[int], rows: list[dict], groups) -> list[Chart]:
-    """Line charts across years for one agency: one chart per (id, title, series) group.
-
-    `rows[i]` holds the measures of the report for `years[i]` (code -> value or None).
-    A group whose values are all unknown is left out: an empty chart says nothing.
-    """
-    cats = tuple(_year_cat(y) for y in years)
+def agency_charts(slug: str, reps) -> list[Chart]:
+    """Line charts across years of one agency's reports (sorted by year); none for a single year."""
+    if len(reps) < 2:
+        return []
+    cats = tuple(Category(r.meta.year, f"{r.meta.year} 年", str(r.meta.year)) for r in reps)
+    rows = [M.compute(r.records) for r in reps]
+    agency = reps[-1].meta.agency
     out = []
-    for gid, title_zh, title_en, series in groups:
-        values = _series_values(series, rows)
+    for gid, title_zh, title_en, codes in TREND_GROUPS:
+        series = tuple(_series(c) for c in codes)
+        values = tuple(tuple(row[c] for row in rows) for c in codes)
         if all(v is None for vals in values for v in vals):
-            continue
-        out.append(Chart(f"agencies/{slug}/{gid}", f"{agency}：{title_zh}", title_en, LINE, "year", "年度", "Year",
-                         cats, tuple(series), values))
+            continue  # an empty chart says nothing; the year-by-year table shows the unknowns
+        out.append(Chart(f"agencies/{slug}/{gid}", f"{agency}：{title_zh}", f"{title_en} by year", LINE,
+                         "year", "年度", "Year", cats, series, values,
+                         note_zh="“—”表示该年度报告中的相关单元格为空白、缺失或无法读取。"))
     return out
+
+
+_ROWS = R.by_code(R.APP_ROWS)
+
+
+def _covered(series_code: str) -> Series:
+    return Series(series_code, "纳入的报告数", "Reports included", COUNT, plot=False)
+
+
+def _pooled_chart(chart_id, title_zh, title_en, value: Series, records_list, measure_codes, label,
+                  note_zh) -> Chart:
+    """A bar per measure, pooled over every report whose inputs are known (measures.pooled)."""
+    cats, vals, covered, excluded = [], [], [], []
+    for code in measure_codes:
+        p = M.pooled(M.BY_CODE[code], records_list)
+        zh, en = label(code)
+        cats.append(Category(code, zh, en))
+        vals.append(p.value)
+        covered.append(p.covered)
+        excluded.append(p.excluded)
+    series = (value,
+              Series("reports_included", "纳入的报告数", "Reports included", COUNT, plot=False, unit=REPORTS),
+              Series("reports_excluded", "未纳入的报告数（数据不详）", "Reports left out (unknown inputs)", COUNT,
+                     plot=False, unit=REPORTS))
+    return Chart(chart_id, title_zh, title_en, BAR, "measure", "项目", "Item", tuple(cats), series,
+                 (tuple(vals), tuple(covered), tuple(excluded)), note_zh=note_zh)
+
+
+def _reason_label(code: str) -> tuple[str, str]:
+    dim = _ROWS[code.removeprefix("share_")]
+    return dim.zh.split(".", 1)[-1], dim.en.split(": ", 1)[-1]
+
+
+def home_charts(reports) -> list[Chart]:
+    """Across all published reports: how requests were handled, and why they were refused."""
+    records_list = [r.records for r in reports]
+    outcomes = ("granted", "partial", "refused", "unable", "not_processed")
+    reasons = tuple(f"share_{d.code}" for d in R.APP_ROWS if d.group_code == "refused")
+    return [
+        _pooled_chart("home/outcomes", "全部报告：申请的办理结果", "All reports: outcomes of requests",
+                      Series("value", "件数", "Requests", COUNT), records_list, outcomes,
+                      lambda c: (M.BY_CODE[c].zh, M.BY_CODE[c].en),
+                      "每项合计该项数据可知的全部报告，各项纳入的报告数见数据表。"),
+        _pooled_chart("home/refused-by-reason", "全部报告：不予公开的理由",
+                      "All reports: share of requests refused, by reason",
+                      Series("value", "占办理总数的比例", "Share of requests handled", SHARE), records_list, reasons,
+                      _reason_label,
+                      "比例 = 各报告该理由件数之和 ÷ 同一批报告办理结果总计之和（按规模加权）。"),
+    ]
+
+
+def site_charts(reports, by_agency: dict) -> tuple[dict[str, str], dict[str, str]]:
+    """Chart sections for generated pages (page path -> Markdown) and the chart data files."""
+    sections, files = {}, {}
+
+    def add(page: str, heading: str, charts: list[Chart]):
+        if not charts:
+            return
+        parts = [f"## {heading}\n\n"]
+        for chart in charts:
+            out = render(chart, page)
+            parts.append(out.snippet)
+            files.update(out.files)
+        sections[page] = "".join(parts)
+
+    add("index.md", "图表", home_charts(reports))
+    for slug, reps in by_agency.items():
+        add(f"agencies/{slug}.md", "历年趋势", agency_charts(slug, reps))
+    return sections, files
+
+
+def place(page_text: str, section: str) -> str:
+    """Put a chart section at the page's marker, or at its end."""
+    if MARKER in page_text:
+        return page_text.replace(MARKER, section, 1)
+    return page_text.rstrip("\n") + "\n\n" + section

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from . import charts
 from . import measures as M
 from . import registry as R
 from .places import LEVELS
@@ -352,6 +353,9 @@ def write_pages(docs: Path, reports, failures, download_sizes, write) -> list[st
             prev_rep = reps[i - 1] if i > 0 else None
             next_rep = reps[i + 1] if i + 1 < len(reps) else None
             pages[report_path(rep)] = report_page(rep, prev_rep, next_rep)
-    for rel, text in sorted(pages.items()):
+    sections, chart_files = charts.site_charts(reports, by_agency)
+    for rel, section in sections.items():
+        pages[rel] = charts.place(pages[rel], section)
+    for rel, text in sorted({**pages, **chart_files}.items()):
         write(docs / rel, text)
     return sorted(pages)

@@ -50,9 +50,10 @@
       type: "value",
       name: shares ? "比例" : "件",
       minInterval: shares ? 0 : 1,
-      axisLabel: { formatter: shares ? function (v) { return Math.round(v * 100) + "%"; } : undefined }
+      axisLabel: { formatter: shares ? function (v) { return +(v * 100).toFixed(1) + "%"; } : undefined }
     };
-    if (shares) { valueAxis.min = 0; valueAxis.max = 1; }
+    // A share over time is read against the whole 0–100% scale; bars of small shares would vanish on it.
+    if (shares && data.type === "line") { valueAxis.min = 0; valueAxis.max = 1; }
     var labels = data.x.labels.zh;
     var tooltip = {
       trigger: data.type === "line" ? "axis" : "item",
