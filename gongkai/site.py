@@ -358,4 +358,4 @@ def write_pages(docs: Path, reports, failures, download_sizes, write) -> list[st
         pages[rel] = charts.place(pages[rel], section)
     for rel, text in sorted({**pages, **chart_files}.items()):
         write(docs / rel, text)
-    return sorted(pages)
+    return sorted({**pages, **chart_files})
