@@ -11,6 +11,7 @@ import io
 from collections import defaultdict
 
 from . import measures as M
+from .charts import MARKER as CHART_MARKER
 from . import registry as R
 from .places import LEVELS
 from .render import esc
@@ -188,6 +189,7 @@ def home_page(reports, failures) -> str:
     out.append("比例按全部报告的分子之和除以分母之和计算（大机关权重大）。公式见[数据字典](dictionary.md#measures)；"
                "单份报告的数字见各报告页和 [JSON API](en.md#json-api)。\n\n")
     out.append("## 不予公开的理由 {#refusals}\n\n" + refusal_reasons(reports))
+    out.append(CHART_MARKER + "\n\n")
     out.append("## 行政复议和行政诉讼 {#reviews}\n\n")
     rl = ["reviews", "review_corrected", "review_correction_rate", "lawsuits", "lawsuit_corrected",
           "lawsuit_correction_rate"]
@@ -335,14 +337,14 @@ def quality_page(reports, failures) -> str:
         out.append("所有可核验的勾稽关系都已通过。\n\n")
     for family in sorted(by_family):
         items = sorted(by_family[family], key=lambda rc: (rc[0].report_id, rc[1].check_id))
-        out.append(f"### `{md_text(family)}`：{md_text(items[0][1].identity)}\n\n"
+        out.append(f"### <code>{esc(family)}</code>：{md_text(items[0][1].identity)}\n\n"
                    f"{len({r.report_id for r, _ in items})} 份报告，{len(items)} 项。\n\n")
         table = ["| 报告 | 核验项 | 左边 | 右边 | 差额 |\n", _align(2, 3)]
         from .render import number
         for rep, c in items:
             diff = number(c.lhs - c.rhs) if c.lhs is not None and c.rhs is not None else ""
             table.append(f"| {md_link(f'{rep.meta.agency} {rep.meta.year}', site.report_path(rep))} | "
-                         f"`{md_text(c.check_id)}` | {number(c.lhs)} | {number(c.rhs)} | {diff} |\n")
+                         f"<code>{esc(c.check_id)}</code> | {number(c.lhs)} | {number(c.rhs)} | {diff} |\n")
         out.append(sortable("".join(table)))
     flagged = []
     for rep in sorted(reports, key=lambda r: r.report_id):

@@ -89,7 +89,7 @@ def test_quality_csv_lists_failing_identities_and_cell_problems(built):
     assert flagged == {r.report_id for r in result.reports if r.failed_checks}
     assert any(r["issue"] == "cells_inferred" for r in rows)
     html = _html(root, "quality/index.html")
-    assert "review_total" in html and 'href="../quality.csv"' in html
+    assert "<code>review_total.review</code>" in html and 'href="../quality.csv"' in html
 
 
 def test_not_published_files_are_listed():
