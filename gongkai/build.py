@@ -3,26 +3,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sys
-import os
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import registry as R
+from .api import api_files
 from .checks import cross_year_checks
-from .document import ReadError
 from .exports import build_date, corpus_exports, report_exports
-from .extract import Report, cells_from, check_record, extract, sidecar_path, summary
-from .package import atomic_write, combined_package, report_package, source_entry, write_files, zip_bytes
+from .extract import Report, cells_from, check_record, sidecar_path, summary
+from .package import combined_package, report_package, source_entry, write_if_changed, zip_bytes
+from .runner import RunStats, extract_many
 from .readers import SUPPORTED
 from .site import write_pages
 from .validate import validate_package
 
 IGNORED_NAMES = {"README.md", ".gitkeep"}
-GENERATED_DOCS = ("reports", "agencies", "downloads")
+# Directories under docs/ whose every file is generated (a file no longer generated is removed).
+GENERATED_DIRS = ("reports", "agencies", "years", "regions", "api", "charts")
 
 
 @dataclass
@@ -31,6 +32,15 @@ class BuildResult:
     failures: list[dict] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    extracted: list[str] = field(default_factory=list)  # files extracted in this build, not taken from the cache
+    written: list[str] = field(default_factory=list)  # files (relative to the root) whose bytes changed
+
+    def writer(self, root: Path):
+        """write(path, bytes): writes only changed bytes, and records what it wrote."""
+        def write(path: Path, data: bytes) -> None:
+            if write_if_changed(path, data):
+                self.written.append(path.relative_to(root).as_posix())
+        return write
 
 
 def discover(reports_dir: Path) -> tuple[list[Path], list[dict]]:
@@ -51,23 +61,21 @@ def discover(reports_dir: Path) -> tuple[list[Path], list[dict]]:
     return files, failures
 
 
-def extract_all(files: list[Path], log=print) -> tuple[list[Report], list[dict]]:
+def extract_all(files: list[Path], log=print, cache_dir: Path | None = None, jobs: int | None = None,
+                scheduler: str | None = None) -> tuple[list[Report], list[dict], RunStats]:
+    """Every file's Report or the reason it is not one; unchanged files come from the cache."""
+    outcomes, stats = extract_many(files, cache_dir=cache_dir, jobs=jobs, scheduler=scheduler)
+    fresh = set(stats.extracted)
     reports, failures = [], []
-    for path in files:
-        try:
-            rep = extract(path)
-        except ReadError as exc:
-            failures.append({"file": path.name, "reason": exc.reason})
-            log(f"FAILED {path.name}: {exc.reason}")
-            continue
-        except Exception as exc:  # a parser bug must not stop the other reports from publishing
-            reason = f"internal error while extracting ({type(exc).__name__}: {exc}); please report it"
-            failures.append({"file": path.name, "reason": reason})
-            log(f"FAILED {path.name}: {reason}")
-            continue
-        reports.append(rep)
-        log(summary(rep))
-    return reports, failures
+    for outcome in outcomes:
+        if outcome.report is None:
+            failures.append({"file": outcome.name, "reason": outcome.reason})
+            log(f"FAILED {outcome.name}: {outcome.reason}")
+        else:
+            reports.append(outcome.report)
+            if outcome.name in fresh:
+                log(summary(outcome.report))
+    return reports, failures, stats
 
 
 def _reslug(rep: Report, slug: str) -> None:
@@ -127,43 +135,6 @@ def add_cross_year_checks(reports: list[Report]) -> None:
         rep.records["metadata"][0]["checks_failed"] = len(rep.failed_checks)
 
 
-class _PackageTree(Mapping):
-    """Every report's package files under datapackages/, read from disk only when zipped."""
-
-    def __init__(self, out_dir: Path, report_ids: list[str]):
-        self._root = out_dir
-        self._paths = sorted(f"reports/{rid}/{p.name}" for rid in report_ids
-                             for p in (out_dir / rid).iterdir() if not p.name.startswith("."))
-
-    def __getitem__(self, rel: str) -> bytes:
-        if rel not in self._paths:
-            raise KeyError(rel)
-        return (self._root / rel.removeprefix("reports/")).read_bytes()
-
-    def __iter__(self):
-        return iter(self._paths)
-
-    def __len__(self) -> int:
-        return len(self._paths)
-
-
-class _Union(Mapping):
-    def __init__(self, *parts: Mapping):
-        self._parts = parts
-
-    def __getitem__(self, key):
-        for part in self._parts:
-            if key in part:
-                return part[key]
-        raise KeyError(key)
-
-    def __iter__(self):
-        return iter(sorted({k for part in self._parts for k in part}))
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
-
-
 def _remove_stale(directory: Path, keep: set[str]) -> None:
     if not directory.exists():
         return
@@ -177,11 +148,44 @@ def _remove_stale(directory: Path, keep: set[str]) -> None:
             slug_dir.rmdir()
 
 
-def build(root: Path, log=print) -> BuildResult:
+def _remove_stale_pages(docs: Path, keep: set[str]) -> None:
+    """Generated pages of reports and agencies that are gone; the rest are rewritten only if changed."""
+    for gen in GENERATED_DIRS:
+        base = docs / gen
+        if not base.exists():
+            continue
+        for page in sorted(base.rglob("*"), reverse=True):
+            rel = page.relative_to(docs).as_posix()
+            if page.is_file() and rel not in keep:
+                page.unlink()
+            elif page.is_dir() and not any(page.iterdir()):
+                page.rmdir()
+
+
+def _validate(directory: Path, files: dict[str, bytes], stamps: Path, used: set[str]) -> list[str]:
+    """Validate a package unless these exact bytes were validated before (a stamp is left only when valid)."""
+    h = hashlib.sha256()
+    for rel in sorted(files):
+        h.update(rel.encode() + b"\0" + hashlib.sha256(files[rel]).digest())
+    stamp = stamps / h.hexdigest()
+    used.add(stamp.name)
+    if stamp.exists():
+        return []
+    errors = validate_package(directory)
+    if not errors:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.touch()
+    return errors
+
+
+def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None = None) -> BuildResult:
     result = BuildResult()
+    write = result.writer(root)
+    cache = root / "build" / "cache"
     t0 = time.perf_counter()
     files, result.failures = discover(root / "reports")
-    reports, failures = extract_all(files, log)
+    reports, failures, stats = extract_all(files, log, cache / "extract", jobs, scheduler)
+    result.extracted = stats.extracted
     reports = resolve_collisions(reports)
     reports, dups = resolve_duplicates(reports)
     add_cross_year_checks(reports)
@@ -193,54 +197,70 @@ def build(root: Path, log=print) -> BuildResult:
     t1 = time.perf_counter()
     out_dir = root / "datapackages"
     dl_dir = root / "docs" / "downloads"
-    _remove_stale(out_dir, {r.report_id for r in result.reports})
-    for gen in GENERATED_DOCS:
-        shutil.rmtree(root / "docs" / gen, ignore_errors=True)
+    keep = {r.report_id for r in result.reports}
+    _remove_stale(out_dir, keep)
+    _remove_stale(dl_dir, keep)
+    packages: dict[str, dict[str, bytes]] = {}
     export_time = 0.0
     for rep in result.reports:
         files_ = report_package(rep)
-        write_files(out_dir / rep.report_id, files_)
-        bundle = dict(files_)
+        packages[rep.report_id] = files_
+        for rel, data in sorted(files_.items()):
+            write(out_dir / rep.report_id / rel, data)
+            write(dl_dir / rep.report_id / rel, data)
+        write(dl_dir / rep.report_id / f"{rep.slug}-{rep.meta.year}.zip",
+              zip_bytes(files_, f"{rep.slug}-{rep.meta.year}"))
         te = time.perf_counter()
-        bundle.update(report_exports(json.loads(files_["datapackage.json"])["title"], rep.slug, rep.meta.year,
-                                     [source_entry(rep)], rep.records))
+        extra = report_exports(json.loads(files_["datapackage.json"])["title"], rep.slug, rep.meta.year,
+                               [source_entry(rep)], rep.records)
         export_time += time.perf_counter() - te
-        write_files(dl_dir / rep.report_id, bundle)
-        atomic_write(dl_dir / rep.report_id / f"{rep.slug}-{rep.meta.year}.zip",
-                     zip_bytes(files_, f"{rep.slug}-{rep.meta.year}"))
+        for rel, data in sorted(extra.items()):
+            write(dl_dir / rep.report_id / rel, data)
     combined = combined_package(result.reports)
-    write_files(out_dir / "all", combined)
-    write_files(dl_dir / "all", combined)
+    for rel, data in sorted(combined.items()):
+        write(out_dir / "all" / rel, data)
+        write(dl_dir / "all" / rel, data)
     # "Everything": the combined package plus every report's own package under reports/.
-    everything = _Union(combined, _PackageTree(out_dir, [r.report_id for r in result.reports]))
-    atomic_write(dl_dir / "all" / "gongkai-all.zip", zip_bytes(everything, "gongkai-all"))
+    everything = dict(combined)
+    for rid, files_ in packages.items():
+        everything.update({f"reports/{rid}/{rel}": data for rel, data in files_.items()})
+    write(dl_dir / "all" / "gongkai-all.zip", zip_bytes(everything, "gongkai-all"))
     build_report = {
         "reports": [{"file": r.source.name, "report_id": r.report_id, "status": r.status,
                      "edition": r.edition, "checks_failed": len(r.failed_checks), "warnings": r.warnings}
                     for r in result.reports],
         "failures": result.failures,
     }
-    atomic_write(out_dir / "build_report.json",
-                 (json.dumps(build_report, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    write(out_dir / "build_report.json", (json.dumps(build_report, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     result.timings["packages"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()
+    stamps, used = cache / "valid", set()
     for rep in result.reports:
-        result.invalid += validate_package(out_dir / rep.report_id)
-    result.invalid += validate_package(out_dir / "all")
+        result.invalid += _validate(out_dir / rep.report_id, packages[rep.report_id], stamps, used)
+    result.invalid += _validate(out_dir / "all", combined, stamps, used)
+    if stamps.exists():
+        for stale in stamps.iterdir():
+            if stale.name not in used:
+                stale.unlink()
     result.timings["validate"] = time.perf_counter() - t2
 
     # SQLite enforces the keys, so the corpus exports are made only from data that validated.
     te = time.perf_counter()
     if not result.invalid:
         records = {name: [rec for rep in result.reports for rec in rep.records[name]] for name in R.RESOURCE_ORDER}
-        write_files(dl_dir / "all", corpus_exports(records))
+        for rel, data in sorted(corpus_exports(records).items()):
+            write(dl_dir / "all" / rel, data)
     result.timings["exports"] = export_time + time.perf_counter() - te
 
     t3 = time.perf_counter()
     sizes = {f"all/{p.name}": p.stat().st_size for p in sorted((dl_dir / "all").iterdir())}
-    write_pages(root / "docs", result.reports, result.failures, sizes,
-                lambda path, text: atomic_write(path, text.encode("utf-8")), built_on=build_date(os.environ))
+    pages = write_pages(root / "docs", result.reports, result.failures, sizes,
+                        lambda path, text: write(path, text.encode("utf-8")), built_on=build_date(os.environ))
+    api = api_files(result.reports)
+    for rel, data in api.items():
+        write(root / "docs" / "api" / rel, data)
+    _remove_stale_pages(root / "docs", set(pages) | {f"api/{rel}" for rel in api})
     result.timings["pages"] = time.perf_counter() - t3
     return result
 
@@ -249,6 +269,7 @@ def main(root: Path) -> int:
     result = build(root)
     t = result.timings
     print(f"{len(result.reports)} report(s) published, {len(result.failures)} file(s) not published; "
+          f"{len(result.extracted)} file(s) extracted, the rest from the cache; {len(result.written)} file(s) written; "
           f"extract {t['extract']:.1f}s, packages {t['packages']:.1f}s, validate {t['validate']:.1f}s, "
           f"exports {t['exports']:.1f}s, pages {t['pages']:.1f}s")
     for f in result.failures:
