@@ -12,8 +12,8 @@ from . import charts
 from . import measures as M
 from . import registry as R
 from .places import LEVELS
-from .render import (checks_table, esc, number, safe_href, simple_table, table_active, table_applications,
-                     table_reviews, text_block)
+from .render import (checks_table, esc, number, safe_href, simple_table, source_note, table_active,
+                     table_applications, table_reviews, text_block)
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 NARRATIVE_SECTIONS = ("1", "5", "6")
@@ -119,13 +119,10 @@ def report_page(rep, prev_rep, next_rep) -> str:
         downloads.append(f"{md_text(zh)}：{md_link('CSV', f'{base}/{name}.csv')} · "
                          f"{md_link('JSON', f'{base}/{name}.json')}")
     out.append("".join(f"- {d}\n" for d in downloads) + "\n")
-    out.append("## 二、主动公开政府信息情况\n\n" + table_active(rep.records["active_disclosure"], rep.edition) + "\n\n")
-    out.append("## 三、收到和处理政府信息公开申请情况\n\n" + table_applications(rep.records["applications"]) + "\n\n")
-    out.append("## 四、政府信息公开行政复议、行政诉讼情况\n\n" + table_reviews(rep.records["reviews_litigation"])
-               + "\n\n")
-    pages = sorted({r["source_page"] for t in R.TABLES for r in rep.records[t] if r.get("source_page")})
-    if pages:
-        out.append(f"表格数据摘自源文件第 {'、'.join(map(str, pages))} 页。\n\n")
+    ad, app, rl = (rep.records[t] for t in ("active_disclosure", "applications", "reviews_litigation"))
+    out.append("## 二、主动公开政府信息情况\n\n" + table_active(ad, rep.edition) + source_note(ad) + "\n\n")
+    out.append("## 三、收到和处理政府信息公开申请情况\n\n" + table_applications(app) + source_note(app) + "\n\n")
+    out.append("## 四、政府信息公开行政复议、行政诉讼情况\n\n" + table_reviews(rl) + source_note(rl) + "\n\n")
     out.append("空白单元格表示报告中该格为空（不等于 0）；“—”表示报告缺失该格；“?”表示无法读取或有多种读法（不发布数字）；"
                "斜体加点线的数字是从粘连文字中推断的（唯一符合勾稽关系的读法）。\n\n")
     out.append("## 勾稽关系核验\n\n" + checks_table(rep.records["checks"]) + "\n\n")
