@@ -12,6 +12,7 @@ from . import registry as R
 from .checks import CheckResult, run_checks
 from .document import Document, ReadError
 from .metadata import Metadata, detect, merge
+from .prose import prose_checks
 from .readers import read
 from .sections import split_sections
 from .slug import slugify
@@ -153,9 +154,14 @@ def build_report(path: Path, doc: Document, meta: Metadata, sidecar: dict, warni
     app = cells_from(records["applications"], "row_code", "applicant_code")
     rl = cells_from(records["reviews_litigation"], "category_code", "result_code")
     checks = run_checks(app, rl, tables.other_layout) if any_table else []
+    sections = split_sections(doc.text)
+    overview = next((body for n, _h, body in sections if n == "1"), "")
+    if any_table and overview:
+        ad = cells_from(records["active_disclosure"], "item_code", "measure_code")
+        checks += prose_checks(overview, {"applications": app, "active_disclosure": ad})
     records["checks"] = [check_record(report_id, c) for c in checks]
     records["sections"] = [{"report_id": report_id, "section": n, "heading": h, "text": body}
-                           for n, h, body in split_sections(doc.text)]
+                           for n, h, body in sections]
     report = Report(source=path, sha256=file_sha256(path), meta=meta, sidecar=sidecar, slug=slug,
                     edition=edition, status=status, records=records, checks=checks, warnings=warnings)
     records["metadata"] = [_metadata_record(report, doc)]
