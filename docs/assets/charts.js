@@ -73,8 +73,9 @@
     var common = {
       animation: false,
       tooltip: tooltip,
-      legend: { show: plotted.length > 1, top: 0, type: "scroll" },
-      grid: { left: 8, right: 24, top: plotted.length > 1 ? 36 : 16, bottom: 8, containLabel: true }
+      // Legend below the plot: on a phone it would otherwise cover the axis name.
+      legend: { show: plotted.length > 1, bottom: 0, type: "scroll" },
+      grid: { left: 8, right: 24, top: 28, bottom: plotted.length > 1 ? 36 : 8, containLabel: true }
     };
     if (data.type === "line") {
       // Years on a value axis: a gap between reports shows as distance, not as a neighbouring point.
