@@ -159,12 +159,17 @@ def agency_records(metadata: list[dict]) -> list[dict]:
     return rows
 
 
+def _sort_key(rec: dict, key: tuple[str, ...]) -> tuple:
+    # Nulls last, and numbers compared as numbers (row 10 after row 9), so the order reads naturally.
+    return tuple((rec.get(k) is None, rec.get(k) if rec.get(k) is not None else "") for k in key)
+
+
 def corpus_tables(records: dict[str, list[dict]]) -> dict[str, list[dict]]:
     """Every table of the corpus, rows sorted by primary key, agencies derived from the metadata."""
     tables = {"agencies": agency_records(records.get("metadata", []))}
     for name in R.RESOURCE_ORDER:
         key = R.key_of(name)
-        tables[name] = sorted(records.get(name, []), key=lambda rec: tuple(str(rec.get(k)) for k in key))
+        tables[name] = sorted(records.get(name, []), key=lambda rec: _sort_key(rec, key))
     return tables
 
 
