@@ -2,20 +2,22 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
 import sys
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import registry as R
 from .api import api_files
 from .checks import cross_year_checks
-from .exports import build_date, corpus_exports, report_exports
+from .exports import build_date, corpus_exports, exports_fingerprint, report_exports
 from .extract import Report, cells_from, check_record, sidecar_path, summary
-from .package import combined_package, report_package, source_entry, write_if_changed, zip_bytes
+from .package import atomic_write, combined_package, report_package, source_entry, write_if_changed, zip_bytes
 from .runner import RunStats, extract_many
 from .readers import SUPPORTED
 from .site import write_pages
@@ -178,6 +180,39 @@ def _validate(directory: Path, files: dict[str, bytes], stamps: Path, used: set[
     return errors
 
 
+def _cached_exports(directory: Path, package: dict[str, bytes], used: set[str], make) -> dict[str, bytes]:
+    """A report's Excel CSVs and workbook, remade only when its package or the export code changed.
+
+    The package holds every input of the exports (records, title, sources), so its bytes plus the
+    code's fingerprint are the key.  XLSX is the slow format (~0.1 s a report): this keeps rebuilds fast.
+    """
+    h = hashlib.sha256(exports_fingerprint().encode())
+    for rel in sorted(package):
+        h.update(rel.encode() + b"\0" + hashlib.sha256(package[rel]).digest())
+    path = directory / f"{h.hexdigest()}.zip"
+    used.add(path.name)
+    if path.exists():
+        try:
+            with zipfile.ZipFile(path) as zf:
+                return {name: zf.read(name) for name in zf.namelist()}
+        except (zipfile.BadZipFile, OSError):
+            pass  # a damaged cache entry is remade below
+    files = make()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        for name in sorted(files):
+            zf.writestr(name, files[name])
+    atomic_write(path, buf.getvalue())
+    return files
+
+
+def _drop_unused(directory: Path, used: set[str]) -> None:
+    if directory.exists():
+        for entry in directory.iterdir():
+            if entry.name not in used:
+                entry.unlink()
+
+
 def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None = None) -> BuildResult:
     result = BuildResult()
     write = result.writer(root)
@@ -201,7 +236,7 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     _remove_stale(out_dir, keep)
     _remove_stale(dl_dir, keep)
     packages: dict[str, dict[str, bytes]] = {}
-    export_time = 0.0
+    export_time, export_keys = 0.0, set()
     for rep in result.reports:
         files_ = report_package(rep)
         packages[rep.report_id] = files_
@@ -211,8 +246,9 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
         write(dl_dir / rep.report_id / f"{rep.slug}-{rep.meta.year}.zip",
               zip_bytes(files_, f"{rep.slug}-{rep.meta.year}"))
         te = time.perf_counter()
-        extra = report_exports(json.loads(files_["datapackage.json"])["title"], rep.slug, rep.meta.year,
-                               [source_entry(rep)], rep.records)
+        extra = _cached_exports(cache / "exports", files_, export_keys,
+                                lambda: report_exports(json.loads(files_["datapackage.json"])["title"], rep.slug,
+                                                       rep.meta.year, [source_entry(rep)], rep.records))
         export_time += time.perf_counter() - te
         for rel, data in sorted(extra.items()):
             write(dl_dir / rep.report_id / rel, data)
@@ -251,6 +287,7 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
         records = {name: [rec for rep in result.reports for rec in rep.records[name]] for name in R.RESOURCE_ORDER}
         for rel, data in sorted(corpus_exports(records).items()):
             write(dl_dir / "all" / rel, data)
+    _drop_unused(cache / "exports", export_keys)
     result.timings["exports"] = export_time + time.perf_counter() - te
 
     t3 = time.perf_counter()

@@ -238,6 +238,20 @@ def downloads_page(sizes: dict[str, int], built_on: str = "") -> str:
     return "".join(out)
 
 
+def sqlite_dictionary() -> str:
+    """The database's extra table and names, from the same registry definitions."""
+    out = [f"## SQLite 数据库\n\n[下载](downloads.md)页的 `{CORPUS_SQLITE}` 含上列各资源，每个一张表，列、类型和主键相同"
+           "（资源 `metadata` 的表名为 `reports`），并以外键相连；字段说明也在表 `fields` 中。另有一张汇总表：\n\n"]
+    for name in R.DERIVED_TABLES:
+        zh, en = R.title_of(name)
+        out.append(f"### `{name}`：{md_text(zh)}（{md_text(en)}）\n\n主键：{'、'.join(R.key_of(name))}\n\n"
+                   "| 字段 | 类型 | 中文 | English | 说明 |\n|---|---|---|---|---|\n")
+        out += [f"| `{c.name}` | {c.type} | {md_text(c.zh)} | {md_text(c.en)} | {md_text(c.description)} |\n"
+                for c in R.columns_of(name)]
+        out.append("\n")
+    return "".join(out)
+
+
 def dictionary_page() -> str:
     """Generated from the registry: the one definition of tables, columns and codes."""
     out = [front_matter("数据字典"), "# 数据字典\n\n",
@@ -254,6 +268,7 @@ def dictionary_page() -> str:
             out.append(f"| `{col.name}` | {col.type} | {md_text(col.zh)} | {md_text(col.en)} | "
                        f"{md_text(col.description)}{md_text(extra + minimum)} |\n")
         out.append("\n")
+    out.append(sqlite_dictionary())
     out.append("## 状态代码\n\n| 代码 | 中文 | 含义 |\n|---|---|---|\n")
     for code, (zh, en) in R.STATUSES.items():
         out.append(f"| `{code}` | {zh} | {md_text(en)} |\n")

@@ -1,0 +1,81 @@
+"""What each download format adds to `make site`: time and bytes, on the reports in reports/.
+
+    .venv/bin/python scripts/bench_exports.py [--repeat 3]
+
+Builds the project once in a temporary copy (so extraction is done and cached), then times each
+export on the built reports, best of --repeat runs, and prints one Markdown table.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from gongkai import exports as E  # noqa: E402
+from gongkai import registry as R  # noqa: E402
+from gongkai.build import build  # noqa: E402
+from gongkai.package import combined_package, report_package, source_entry, zip_bytes  # noqa: E402
+
+
+def best(fn, repeat: int):
+    times, out = [], None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t)
+    return min(times), out
+
+
+def size(files: dict[str, bytes] | bytes) -> int:
+    return len(files) if isinstance(files, bytes) else sum(len(v) for v in files.values())
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        shutil.copytree(ROOT / "reports", root / "reports")
+        (root / "docs").mkdir()
+        t = time.perf_counter()
+        result = build(root, log=lambda *_: None)
+        whole = time.perf_counter() - t
+    reports = result.reports
+    packages = {r.report_id: report_package(r) for r in reports}
+    titles = {rid: json.loads(f["datapackage.json"])["title"] for rid, f in packages.items()}
+    records = {n: [rec for r in reports for rec in r.records[n]] for n in R.RESOURCE_ORDER}
+    combined = combined_package(reports)
+    everything = dict(combined)
+    for rid, files in packages.items():
+        everything.update({f"reports/{rid}/{rel}": data for rel, data in files.items()})
+
+    rows = [
+        ("Excel CSV, per report (all tables)", lambda: {r.report_id: {n: E.excel_csv(n, r.records[n])
+                                                                      for n in R.RESOURCE_ORDER} for r in reports}),
+        ("XLSX, per report", lambda: {r.report_id: E.xlsx_bytes(titles[r.report_id], [source_entry(r)], r.records)
+                                      for r in reports}),
+        ("SQLite, corpus", lambda: E.sqlite_bytes(records)),
+        ("Parquet, corpus (all tables)", lambda: {n: E.parquet_bytes(n, E.corpus_tables(records)[n])
+                                                  for n in R.RESOURCE_ORDER}),
+        ("zip of the combined package only (before)", lambda: zip_bytes(combined, "gongkai-all")),
+        ("zip of everything (now)", lambda: zip_bytes(everything, "gongkai-all")),
+    ]
+    print(f"{len(reports)} reports; whole build (extract + packages + validate + exports + pages) "
+          f"{whole:.2f} s, of which exports {result.timings.get('exports', 0):.2f} s\n")
+    print("| export | time (best of %d) | per report | bytes |\n|---|---:|---:|---:|" % args.repeat)
+    for name, fn in rows:
+        secs, out = best(fn, args.repeat)
+        total = sum(size(v) for v in out.values()) if isinstance(out, dict) else size(out)
+        print(f"| {name} | {secs * 1000:.0f} ms | {secs * 1000 / max(len(reports), 1):.1f} ms | {total:,} |")
+
+
+if __name__ == "__main__":
+    main()
