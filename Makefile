@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
+JOBS   ?=
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
@@ -14,9 +15,9 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 # Extract every report, write and validate the data packages, generate the pages, build site/.
+# JOBS=1 extracts in one process; the default uses every core.  Unchanged reports come from build/cache/.
 site: $(STAMP)
-	$(PY) -m gongkai build
-	$(VENV)/bin/mkdocs build --strict --clean --quiet
+	JOBS=$(JOBS) $(PY) -m gongkai site
 	@echo "site/ built: open site/index.html or run 'make serve'"
 
 packages: $(STAMP)
@@ -33,6 +34,8 @@ extract: $(STAMP)
 	$(PY) -m gongkai extract $(FILE) --out $(OUT)
 
 clean:
-	rm -rf site build docs/reports docs/agencies docs/downloads docs/index.md docs/agencies.md \
-	  docs/quality.md docs/dictionary.md docs/downloads.md
+	rm -rf site build docs/reports docs/agencies docs/downloads docs/api docs/years docs/regions \
+	  docs/index.md docs/agencies.md \
+	  docs/quality.md docs/quality.csv docs/dictionary.md docs/downloads.md \
+	  docs/years.md docs/regions.md docs/compare.md docs/en.md
 	find datapackages -mindepth 1 ! -name README.md -delete

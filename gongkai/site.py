@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from . import measures as M
 from . import registry as R
 from .places import LEVELS
 from .render import (checks_table, esc, number, safe_href, simple_table, table_active, table_applications,
@@ -313,6 +314,23 @@ def dictionary_page() -> str:
                "- `review_total.<类别>`：表四每组，总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结。\n"
                "- `cross_year.<申请人>`：本年“二、上年结转”= 同一机关上一年度报告的“四、结转下年度”（两年都已发布时）。\n\n"
                "空白单元格按 0 计入并在说明中注明；一边全部空白、或有单元格缺失/无法读取时，不作核验（not checked）。\n")
+    out.append(measures_section())
+    return "".join(out)
+
+
+def measures_section() -> str:
+    """The headline measures' formulas, from the same definitions the pages and the API use."""
+    out = ["\n## 指标（measures）\n\n"
+           "首页、年度、地区、机关页面和 JSON API 中的指标都按下表计算，只用表三“总计”列和表四的单元格。"
+           "计算只采用状态为 `reported`（如实摘录）或 `inferred`（推断）的数值；任何一个输入单元格为空白、缺失、"
+           "存疑或无法读取时，该指标为空（未知），不按 0 计。比例的分母为 0 时也为空。"
+           "纠错率的分母只计已审结的案件（结果维持 + 结果纠正 + 其他结果），不含尚未审结。"
+           "多份报告合计时，数量相加；比例为分子之和除以分母之和（按规模加权），并注明纳入和排除的报告数。\n\n"
+           "| 代码 | 中文 | English | 单位 | 公式 |\n|---|---|---|---|---|\n"]
+    for m in M.MEASURES:
+        unit_zh, unit_en = m.unit
+        out.append(f"| `{m.code}` | {md_text(m.zh)} | {md_text(m.en)} | {md_text(unit_zh)}（{md_text(unit_en)}） | "
+                   f"{md_text(m.formula_zh())} |\n")
     return "".join(out)
 
 
