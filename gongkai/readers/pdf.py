@@ -50,9 +50,9 @@ def read(path: Path) -> Document:
         if chars == 0:
             raise ReadError(path, "the PDF has no text layer (scanned or image-only); it needs OCR")
     warnings = []
-    if image_pages and not rows:
-        warnings.append(f"page(s) {', '.join(map(str, image_pages))} are images without text: the tables are "
-                        "probably scanned pictures and need OCR or a text version of the report")
+    if image_pages:
+        warnings.append(f"page(s) {', '.join(map(str, image_pages))} are images without text: tables printed "
+                        "there are pictures and need OCR or a text version of the report")
     return Document(lines=lines, rows=rows, format="pdf", warnings=warnings)
 
 

@@ -278,6 +278,12 @@ def _(dest, fn):
     _sidecar(dest, fn, "agency: 坏输入测试未来厅\nyear: 2099\n")
 
 
+@kind("sidecar_absurd_year", "absurd_year.txt")
+def _(dest, fn):
+    (dest / fn).write_bytes(TXT.read_bytes())
+    _sidecar(dest, fn, "agency: 坏输入测试负年份厅\nyear: -2021\n")
+
+
 @kind("sidecar_path_slug", "slug_escape.txt")
 def _(dest, fn):
     (dest / fn).write_bytes(TXT.read_bytes())
