@@ -48,7 +48,7 @@ def links(rep) -> dict:
 
 
 def measure_definitions() -> list[dict]:
-    return [{"code": m.code, "zh": m.zh, "en": m.en, "kind": m.kind, "unit_zh": m.unit[0], "unit_en": m.unit[1],
+    return [{"code": m.code, "zh": m.zh, "short_zh": m.short_zh, "en": m.en, "kind": m.kind, "unit_zh": m.unit[0], "unit_en": m.unit[1],
              "formula_zh": m.formula_zh(),
              "numerator": [f"{c.table}:{c.code}" for c in m.num],
              "denominator": [f"{c.table}:{c.code}" for c in m.den]} for m in M.MEASURES]

@@ -21,7 +21,7 @@ from .validate import validate_package
 
 IGNORED_NAMES = {"README.md", ".gitkeep"}
 # Directories under docs/ whose every file is generated (a file no longer generated is removed).
-GENERATED_DIRS = ("reports", "agencies", "years", "regions", "api")
+GENERATED_DIRS = ("reports", "agencies", "years", "regions", "api", "charts")
 
 
 @dataclass
