@@ -263,23 +263,24 @@ def _covered(series_code: str) -> Series:
     return Series(series_code, "纳入的报告数", "Reports included", COUNT, plot=False)
 
 
+_INCLUDED = Series("reports_included", "纳入的报告数", "Reports included", COUNT, plot=False, unit=REPORTS)
+_EXCLUDED = Series("reports_excluded", "未纳入的报告数（数据不详）", "Reports left out (unknown inputs)", COUNT,
+                   plot=False, unit=REPORTS)
+
+
 def _pooled_chart(chart_id, title_zh, title_en, value: Series, records_list, measure_codes, label,
-                  note_zh) -> Chart:
-    """A bar per measure, pooled over every report whose inputs are known (measures.pooled)."""
-    cats, vals, covered, excluded = [], [], [], []
-    for code in measure_codes:
-        p = M.pooled(M.BY_CODE[code], records_list)
-        zh, en = label(code)
-        cats.append(Category(code, zh, en))
-        vals.append(p.value)
-        covered.append(p.covered)
-        excluded.append(p.excluded)
-    series = (value,
-              Series("reports_included", "纳入的报告数", "Reports included", COUNT, plot=False, unit=REPORTS),
-              Series("reports_excluded", "未纳入的报告数（数据不详）", "Reports left out (unknown inputs)", COUNT,
-                     plot=False, unit=REPORTS))
-    return Chart(chart_id, title_zh, title_en, BAR, "measure", "项目", "Item", tuple(cats), series,
-                 (tuple(vals), tuple(covered), tuple(excluded)), note_zh=note_zh)
+                  note_zh, extra=()) -> Chart:
+    """A bar per measure, pooled over every report whose inputs are known (measures.pooled).
+
+    `extra` adds companion columns: (Series, function of the Pooled result).
+    """
+    pooled = [M.pooled(M.BY_CODE[code], records_list) for code in measure_codes]
+    cats = tuple(Category(code, *label(code)) for code in measure_codes)
+    columns = [(value, lambda p: p.value), (_INCLUDED, lambda p: p.covered), (_EXCLUDED, lambda p: p.excluded),
+               *extra]
+    return Chart(chart_id, title_zh, title_en, BAR, "measure", "项目", "Item", cats,
+                 tuple(s for s, _ in columns), tuple(tuple(_plain(f(p)) for p in pooled) for _, f in columns),
+                 note_zh=note_zh)
 
 
 def _reason_label(code: str) -> tuple[str, str]:
@@ -287,30 +288,43 @@ def _reason_label(code: str) -> tuple[str, str]:
     return dim.zh.split(".", 1)[-1], dim.en.split(": ", 1)[-1]
 
 
-def home_charts(reports) -> list[Chart]:
-    """Across all published reports: how requests were handled, and why they were refused."""
+def _measure_label(code: str) -> tuple[str, str]:
+    return M.BY_CODE[code].zh, M.BY_CODE[code].en
+
+
+OUTCOMES = ("granted", "partial", "refused", "unable", "not_processed")
+REASONS = tuple(f"share_{d.code}" for d in R.APP_ROWS if d.group_code == "refused")
+CORRECTION = ("review_correction_rate", "lawsuit_correction_rate")
+
+
+def overview_charts(prefix: str, scope_zh: str, scope_en: str, reports) -> list[Chart]:
+    """Over a set of reports (all, or one year's): outcomes, refusals by reason, correction rates."""
     records_list = [r.records for r in reports]
-    outcomes = ("granted", "partial", "refused", "unable", "not_processed")
-    reasons = tuple(f"share_{d.code}" for d in R.APP_ROWS if d.group_code == "refused")
-    return [
-        _pooled_chart("home/outcomes", "全部报告：申请的办理结果", "All reports: outcomes of requests",
-                      Series("value", "件数", "Requests", COUNT), records_list, outcomes,
-                      lambda c: (M.BY_CODE[c].zh, M.BY_CODE[c].en),
+    charts = [
+        _pooled_chart(f"{prefix}/outcomes", f"{scope_zh}：申请的办理结果", f"{scope_en}: outcomes of requests",
+                      Series("value", "件数", "Requests", COUNT), records_list, OUTCOMES, _measure_label,
                       "每项合计该项数据可知的全部报告，各项纳入的报告数见数据表。"),
-        _pooled_chart("home/refused-by-reason", "全部报告：不予公开的理由",
-                      "All reports: share of requests refused, by reason",
-                      Series("value", "占办理总数的比例", "Share of requests handled", SHARE), records_list, reasons,
-                      _reason_label,
-                      "比例 = 各报告该理由件数之和 ÷ 同一批报告办理结果总计之和（按规模加权）。"),
+        _pooled_chart(f"{prefix}/refused-by-reason", f"{scope_zh}：不予公开的理由",
+                      f"{scope_en}: share of requests refused, by reason",
+                      Series("value", "占办理总数的比例", "Share of requests handled", SHARE), records_list, REASONS,
+                      _reason_label, "比例 = 各报告该理由件数之和 ÷ 同一批报告办理结果总计之和（按规模加权）。"),
+        _pooled_chart(f"{prefix}/correction-rates", f"{scope_zh}：行政复议和行政诉讼的纠错率",
+                      f"{scope_en}: correction rates in reviews and lawsuits",
+                      Series("value", "纠错率", "Correction rate", SHARE), records_list, CORRECTION, _measure_label,
+                      "纠错率 = 结果纠正 ÷ 已审结案件（结果维持 + 结果纠正 + 其他结果），按规模加权。",
+                      extra=((Series("corrected", "结果纠正", "Corrected", plot=False), lambda p: p.num),
+                             (Series("decided", "已审结案件", "Decided cases", plot=False), lambda p: p.den))),
     ]
+    # A chart with nothing known says nothing; the page's tables already show the unknowns.
+    return [c for c in charts if any(v is not None for v in c.values[0])]
 
 
-def site_charts(reports, by_agency: dict) -> tuple[dict[str, str], dict[str, str]]:
-    """Chart sections for generated pages (page path -> Markdown) and the chart data files."""
+def site_charts(reports, by_agency: dict, pages) -> tuple[dict[str, str], dict[str, str]]:
+    """Chart sections for the generated pages that exist (page path -> Markdown), and the chart data files."""
     sections, files = {}, {}
 
     def add(page: str, heading: str, charts: list[Chart]):
-        if not charts:
+        if not charts or page not in pages:
             return
         parts = [f"## {heading}\n\n"]
         for chart in charts:
@@ -319,7 +333,20 @@ def site_charts(reports, by_agency: dict) -> tuple[dict[str, str], dict[str, str
             files.update(out.files)
         sections[page] = "".join(parts)
 
-    add("index.md", "图表", home_charts(reports))
+    add("index.md", "图表", overview_charts("home", "全部报告", "All reports", reports))
+    by_year: dict[int, list] = {}
+    for rep in reports:
+        by_year.setdefault(rep.meta.year, []).append(rep)
+    for year, reps in sorted(by_year.items()):
+        add(f"years/{int(year)}.md", "图表", overview_charts(f"years/{int(year)}", f"{year} 年", str(year), reps))
+    from .overview import province_of, region_path, region_slug  # overview imports MARKER from here
+
+    by_region: dict[str, list] = {}
+    for rep in reports:
+        by_region.setdefault(province_of(rep), []).append(rep)
+    for province, reps in sorted(by_region.items()):
+        add(region_path(province), "图表",
+            overview_charts(f"regions/{region_slug(province)}", province, region_slug(province), reps))
     for slug, reps in by_agency.items():
         add(f"agencies/{slug}.md", "历年趋势", agency_charts(slug, reps))
     return sections, files

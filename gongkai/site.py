@@ -286,7 +286,7 @@ def write_pages(docs: Path, reports, failures, download_sizes, write) -> list[st
             prev_rep = reps[i - 1] if i > 0 else None
             next_rep = reps[i + 1] if i + 1 < len(reps) else None
             pages[report_path(rep)] = report_page(rep, prev_rep, next_rep)
-    sections, chart_files = charts.site_charts(reports, by_agency)
+    sections, chart_files = charts.site_charts(reports, by_agency, pages)
     for rel, section in sections.items():
         pages[rel] = charts.place(pages[rel], section)
     for rel, text in sorted({**pages, **chart_files}.items()):

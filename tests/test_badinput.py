@@ -28,7 +28,7 @@ EXPECTED = {
     "not_a_pdf": ("failed", "not a PDF: the file does not start with %PDF- (it looks like HTML)"),
     "encrypted_user_password": ("failed", "the PDF is encrypted with a password needed to open it"),
     "encrypted_owner_only": ("published", "complete"),
-    "scanned_pdf": ("failed", "the PDF has no text layer (scanned or image-only); it needs OCR"),
+    "scanned_pdf": ("failed", "the PDF has no text layer (a scan or images only)"),
     "tables_as_images": ("published", "page(s) 2, 3, 4 are images without text"),
     "thousand_pages": ("failed", "the PDF has 1000 pages; reports over 300 pages are refused"),
     "docx_zip_bomb": ("failed", "would decompress to 300 MB (limit 200 MB); it looks like a zip bomb"),

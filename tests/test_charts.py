@@ -190,7 +190,20 @@ def test_chart_files_are_byte_identical_across_builds(built):
     by_agency = defaultdict(list)
     for rep in sorted(result.reports, key=lambda r: (r.slug, r.meta.year)):
         by_agency[rep.slug].append(rep)
-    _, files = C.site_charts(result.reports, by_agency)
+    pages = {str(p.relative_to(root / "docs").as_posix()) for p in (root / "docs").rglob("*.md")}
+    _, files = C.site_charts(result.reports, by_agency, pages)
     assert files
     for rel, text in files.items():
         assert (root / "docs" / rel).read_text(encoding="utf-8") == text, rel
+
+
+def test_every_chart_plots_one_kind_of_value(built):
+    """Counts and shares never share an axis (the correction-rate chart once drew case counts on a % axis)."""
+    root, _, _ = built
+    files = sorted((root / "docs" / "charts").rglob("*.json"))
+    assert any("years/" in f.as_posix() for f in files) and any("regions/" in f.as_posix() for f in files)
+    for path in files:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        kinds = {s["kind"] for s in data["series"] if s["plot"]}
+        assert len(kinds) == 1, path
+        assert any(v is not None for s in data["series"] if s["plot"] for v in s["values"]), f"{path}: empty chart"

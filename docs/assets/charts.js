@@ -48,7 +48,8 @@
     var shares = plotted.length > 0 && plotted.every(function (s) { return s.kind === "share"; });
     var valueAxis = {
       type: "value",
-      name: shares ? "比例" : "件",
+      // Bars have their unit in the tick labels and the title; a name at the end of the axis would be clipped.
+      name: data.type === "line" ? (shares ? "比例" : "件") : "",
       minInterval: shares ? 0 : 1,
       axisLabel: { formatter: shares ? function (v) { return +(v * 100).toFixed(1) + "%"; } : undefined }
     };
@@ -73,8 +74,9 @@
     var common = {
       animation: false,
       tooltip: tooltip,
-      legend: { show: plotted.length > 1, top: 0, type: "scroll" },
-      grid: { left: 8, right: 24, top: plotted.length > 1 ? 36 : 16, bottom: 8, containLabel: true }
+      // Legend below the plot: on a phone it would otherwise cover the axis name.
+      legend: { show: plotted.length > 1, bottom: 0, type: "scroll" },
+      grid: { left: 8, right: 24, top: 28, bottom: plotted.length > 1 ? 36 : 8, containLabel: true }
     };
     if (data.type === "line") {
       // Years on a value axis: a gap between reports shows as distance, not as a neighbouring point.

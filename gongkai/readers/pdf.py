@@ -35,9 +35,10 @@ def read(path: Path) -> Document:
         lines: list[str] = []
         rows: list[Row] = []
         table_no = 0
-        chars = 0
+        chars = images = 0
         image_pages: list[int] = []
         for page_no, page in enumerate(pdf.pages, 1):
+            images += len(page.images)
             text = page.extract_text() or ""
             chars += len(text.strip())
             lines.extend(line.strip() for line in text.splitlines() if line.strip())
@@ -51,13 +52,15 @@ def read(path: Path) -> Document:
                 table_no += 1
             if not tables and page.images and len(text.strip()) < IMAGE_PAGE_CHARS:
                 image_pages.append(page_no)
+        meta = {"pages": len(pdf.pages), "images": images}
         if chars == 0:
-            raise ReadError(path, "the PDF has no text layer (scanned or image-only); it needs OCR")
+            # Published as "no text layer" when the sidecar names the agency and year (extract.py).
+            meta["no_text_layer"] = True
     warnings = []
-    if image_pages:
+    if image_pages and chars:
         warnings.append(f"page(s) {', '.join(map(str, image_pages))} are images without text: tables printed "
                         "there are pictures and need OCR or a text version of the report")
-    return Document(lines=lines, rows=rows, format="pdf", warnings=warnings)
+    return Document(lines=lines, rows=rows, format="pdf", meta=meta, warnings=warnings)
 
 
 def _open_failure(exc: Exception) -> str:
