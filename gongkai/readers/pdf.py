@@ -37,8 +37,10 @@ def read(path: Path) -> Document:
         table_no = 0
         chars = images = 0
         image_pages: list[int] = []
-        for page_no, page in enumerate(pdf.pages, 1):
-            images += len(page.images)
+        for page_no, raw_page in enumerate(pdf.pages, 1):
+            images += len(raw_page.images)
+            # Word/WPS "faux bold" prints each glyph twice at a small offset: 总总计计 -> 总计.
+            page = raw_page.dedupe_chars()
             text = page.extract_text() or ""
             chars += len(text.strip())
             lines.extend(line.strip() for line in text.splitlines() if line.strip())
@@ -50,7 +52,7 @@ def read(path: Path) -> Document:
                     if any(printed):
                         rows.append(Row(printed, page=page_no, table=table_no, index=i))
                 table_no += 1
-            if not tables and page.images and len(text.strip()) < IMAGE_PAGE_CHARS:
+            if not tables and raw_page.images and len(text.strip()) < IMAGE_PAGE_CHARS:
                 image_pages.append(page_no)
         meta = {"pages": len(pdf.pages), "images": images}
         if chars == 0:
