@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: site test serve packages extract clean
+.PHONY: site test test-browser serve packages extract clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ packages: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+# Only the browser tests (also part of `make test`): the built site in headless Chromium.
+# Screenshots land in build/screenshots/.
+test-browser: $(STAMP)
+	$(PY) -m pytest -q tests/browser
 
 serve: site
 	$(VENV)/bin/mkdocs serve --no-livereload
