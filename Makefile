@@ -2,32 +2,53 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
+JOBS   ?=
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: site test test-browser serve packages extract clean
+.PHONY: site test test-browser serve packages extract clean vendor
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
+# The chart library is installed from the npm registry (exact version in package-lock.json) and
+# copied into the site, with its licence: pages never load it from a CDN, so they work offline.
+VENDOR   := docs/assets/vendor
+ECHARTS  := $(VENDOR)/echarts.min.js
+NPMSTAMP := node_modules/.gongkai-installed
+
+$(NPMSTAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NPMSTAMP)
+
+$(ECHARTS): $(NPMSTAMP)
+	mkdir -p $(VENDOR)
+	cp node_modules/echarts/LICENSE $(VENDOR)/echarts.LICENSE.txt
+	cp node_modules/echarts/NOTICE $(VENDOR)/echarts.NOTICE.txt
+	cp node_modules/echarts/licenses/LICENSE-d3 $(VENDOR)/echarts.LICENSE-d3.txt
+	cp node_modules/zrender/LICENSE $(VENDOR)/zrender.LICENSE.txt
+	cp node_modules/echarts/dist/echarts.min.js $(ECHARTS)
+
+vendor: $(ECHARTS)
+
 # Extract every report, write and validate the data packages, generate the pages, build site/.
-site: $(STAMP)
-	$(PY) -m gongkai build
-	$(VENV)/bin/mkdocs build --strict --clean --quiet
+# JOBS=1 extracts in one process; the default uses every core.  Unchanged reports come from build/cache/.
+site: $(STAMP) $(ECHARTS)
+	JOBS=$(JOBS) $(PY) -m gongkai site
 	@echo "site/ built: open site/index.html or run 'make serve'"
 
 packages: $(STAMP)
 	$(PY) -m gongkai build
 
-test: $(STAMP)
+test: $(STAMP) $(ECHARTS)
 	$(PY) -m pytest -q
 
 # Only the browser tests (also part of `make test`): the built site in headless Chromium.
 # Screenshots land in build/screenshots/.
-test-browser: $(STAMP)
+test-browser: $(STAMP) $(ECHARTS)
 	$(PY) -m pytest -q tests/browser
 
 serve: site
@@ -38,6 +59,9 @@ extract: $(STAMP)
 	$(PY) -m gongkai extract $(FILE) --out $(OUT)
 
 clean:
-	rm -rf site build docs/reports docs/agencies docs/downloads docs/index.md docs/agencies.md \
-	  docs/quality.md docs/dictionary.md docs/downloads.md
+	rm -rf site build docs/reports docs/agencies docs/downloads docs/api docs/years docs/regions docs/charts \
+	  docs/assets/vendor \
+	  docs/index.md docs/agencies.md \
+	  docs/quality.md docs/quality.csv docs/dictionary.md docs/downloads.md \
+	  docs/years.md docs/regions.md docs/compare.md docs/en.md
 	find datapackages -mindepth 1 ! -name README.md -delete

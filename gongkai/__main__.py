@@ -21,6 +21,9 @@ def main(argv=None) -> int:
     ex.add_argument("--out", type=Path, required=True, help="directory to write the package into")
     bd = sub.add_parser("build", help="extract every report in reports/, write datapackages/ and docs/")
     bd.add_argument("--root", type=Path, default=Path("."), help="project root (default: current directory)")
+    st = sub.add_parser("site", help="build, then run MkDocs into site/ unless no docs input changed")
+    st.add_argument("--root", type=Path, default=Path("."), help="project root (default: current directory)")
+    st.add_argument("--force", action="store_true", help="run MkDocs even if its inputs look unchanged")
     args = parser.parse_args(argv)
 
     if args.command == "extract":
@@ -35,7 +38,12 @@ def main(argv=None) -> int:
         for err in errors:
             print(f"invalid: {err}", file=sys.stderr)
         return 1 if errors else 0
-    return build_mod.main(args.root)
+    status = build_mod.main(args.root)
+    if args.command == "build" or status:
+        return status
+    from .sitebuild import build_site
+
+    return build_site(args.root, force=args.force) or 0
 
 
 if __name__ == "__main__":

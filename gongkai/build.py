@@ -10,16 +10,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import registry as R
+from .api import api_files
 from .checks import cross_year_checks
-from .document import ReadError
-from .extract import Report, cells_from, check_record, extract, sidecar_path, summary
-from .package import atomic_write, combined_package, report_package, write_files, zip_bytes
+from .extract import Report, cells_from, check_record, sidecar_path, summary
+from .package import combined_package, report_package, write_if_changed, zip_bytes
+from .runner import RunStats, extract_many
 from .readers import SUPPORTED
 from .site import write_pages
 from .validate import validate_package
 
 IGNORED_NAMES = {"README.md", ".gitkeep"}
-GENERATED_DOCS = ("reports", "agencies", "downloads")
+# Directories under docs/ whose every file is generated (a file no longer generated is removed).
+GENERATED_DIRS = ("reports", "agencies", "years", "regions", "api", "charts")
 
 
 @dataclass
@@ -28,6 +30,15 @@ class BuildResult:
     failures: list[dict] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    extracted: list[str] = field(default_factory=list)  # files extracted in this build, not taken from the cache
+    written: list[str] = field(default_factory=list)  # files (relative to the root) whose bytes changed
+
+    def writer(self, root: Path):
+        """write(path, bytes): writes only changed bytes, and records what it wrote."""
+        def write(path: Path, data: bytes) -> None:
+            if write_if_changed(path, data):
+                self.written.append(path.relative_to(root).as_posix())
+        return write
 
 
 def discover(reports_dir: Path) -> tuple[list[Path], list[dict]]:
@@ -48,23 +59,21 @@ def discover(reports_dir: Path) -> tuple[list[Path], list[dict]]:
     return files, failures
 
 
-def extract_all(files: list[Path], log=print) -> tuple[list[Report], list[dict]]:
+def extract_all(files: list[Path], log=print, cache_dir: Path | None = None, jobs: int | None = None,
+                scheduler: str | None = None) -> tuple[list[Report], list[dict], RunStats]:
+    """Every file's Report or the reason it is not one; unchanged files come from the cache."""
+    outcomes, stats = extract_many(files, cache_dir=cache_dir, jobs=jobs, scheduler=scheduler)
+    fresh = set(stats.extracted)
     reports, failures = [], []
-    for path in files:
-        try:
-            rep = extract(path)
-        except ReadError as exc:
-            failures.append({"file": path.name, "reason": exc.reason})
-            log(f"FAILED {path.name}: {exc.reason}")
-            continue
-        except Exception as exc:  # a parser bug must not stop the other reports from publishing
-            reason = f"internal error while extracting ({type(exc).__name__}: {exc}); please report it"
-            failures.append({"file": path.name, "reason": reason})
-            log(f"FAILED {path.name}: {reason}")
-            continue
-        reports.append(rep)
-        log(summary(rep))
-    return reports, failures
+    for outcome in outcomes:
+        if outcome.report is None:
+            failures.append({"file": outcome.name, "reason": outcome.reason})
+            log(f"FAILED {outcome.name}: {outcome.reason}")
+        else:
+            reports.append(outcome.report)
+            if outcome.name in fresh:
+                log(summary(outcome.report))
+    return reports, failures, stats
 
 
 def _reslug(rep: Report, slug: str) -> None:
@@ -137,11 +146,44 @@ def _remove_stale(directory: Path, keep: set[str]) -> None:
             slug_dir.rmdir()
 
 
-def build(root: Path, log=print) -> BuildResult:
+def _remove_stale_pages(docs: Path, keep: set[str]) -> None:
+    """Generated pages of reports and agencies that are gone; the rest are rewritten only if changed."""
+    for gen in GENERATED_DIRS:
+        base = docs / gen
+        if not base.exists():
+            continue
+        for page in sorted(base.rglob("*"), reverse=True):
+            rel = page.relative_to(docs).as_posix()
+            if page.is_file() and rel not in keep:
+                page.unlink()
+            elif page.is_dir() and not any(page.iterdir()):
+                page.rmdir()
+
+
+def _validate(directory: Path, files: dict[str, bytes], stamps: Path, used: set[str]) -> list[str]:
+    """Validate a package unless these exact bytes were validated before (a stamp is left only when valid)."""
+    h = hashlib.sha256()
+    for rel in sorted(files):
+        h.update(rel.encode() + b"\0" + hashlib.sha256(files[rel]).digest())
+    stamp = stamps / h.hexdigest()
+    used.add(stamp.name)
+    if stamp.exists():
+        return []
+    errors = validate_package(directory)
+    if not errors:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.touch()
+    return errors
+
+
+def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None = None) -> BuildResult:
     result = BuildResult()
+    write = result.writer(root)
+    cache = root / "build" / "cache"
     t0 = time.perf_counter()
     files, result.failures = discover(root / "reports")
-    reports, failures = extract_all(files, log)
+    reports, failures, stats = extract_all(files, log, cache / "extract", jobs, scheduler)
+    result.extracted = stats.extracted
     reports = resolve_collisions(reports)
     reports, dups = resolve_duplicates(reports)
     add_cross_year_checks(reports)
@@ -153,40 +195,51 @@ def build(root: Path, log=print) -> BuildResult:
     t1 = time.perf_counter()
     out_dir = root / "datapackages"
     dl_dir = root / "docs" / "downloads"
-    _remove_stale(out_dir, {r.report_id for r in result.reports})
-    for gen in GENERATED_DOCS:
-        shutil.rmtree(root / "docs" / gen, ignore_errors=True)
+    keep = {r.report_id for r in result.reports}
+    _remove_stale(out_dir, keep)
+    _remove_stale(dl_dir, keep)
+    packages: dict[str, dict[str, bytes]] = {}
     for rep in result.reports:
         files_ = report_package(rep)
-        write_files(out_dir / rep.report_id, files_)
-        bundle = dict(files_)
-        write_files(dl_dir / rep.report_id, bundle)
-        atomic_write(dl_dir / rep.report_id / f"{rep.slug}-{rep.meta.year}.zip",
-                     zip_bytes(files_, f"{rep.slug}-{rep.meta.year}"))
+        packages[rep.report_id] = files_
+        for rel, data in sorted(files_.items()):
+            write(out_dir / rep.report_id / rel, data)
+            write(dl_dir / rep.report_id / rel, data)
+        write(dl_dir / rep.report_id / f"{rep.slug}-{rep.meta.year}.zip",
+              zip_bytes(files_, f"{rep.slug}-{rep.meta.year}"))
     combined = combined_package(result.reports)
-    write_files(out_dir / "all", combined)
-    write_files(dl_dir / "all", combined)
-    atomic_write(dl_dir / "all" / "gongkai-all.zip", zip_bytes(combined, "gongkai-all"))
+    for rel, data in sorted(combined.items()):
+        write(out_dir / "all" / rel, data)
+        write(dl_dir / "all" / rel, data)
+    write(dl_dir / "all" / "gongkai-all.zip", zip_bytes(combined, "gongkai-all"))
     build_report = {
         "reports": [{"file": r.source.name, "report_id": r.report_id, "status": r.status,
                      "edition": r.edition, "checks_failed": len(r.failed_checks), "warnings": r.warnings}
                     for r in result.reports],
         "failures": result.failures,
     }
-    atomic_write(out_dir / "build_report.json",
-                 (json.dumps(build_report, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    write(out_dir / "build_report.json", (json.dumps(build_report, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     result.timings["packages"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()
+    stamps, used = cache / "valid", set()
     for rep in result.reports:
-        result.invalid += validate_package(out_dir / rep.report_id)
-    result.invalid += validate_package(out_dir / "all")
+        result.invalid += _validate(out_dir / rep.report_id, packages[rep.report_id], stamps, used)
+    result.invalid += _validate(out_dir / "all", combined, stamps, used)
+    if stamps.exists():
+        for stale in stamps.iterdir():
+            if stale.name not in used:
+                stale.unlink()
     result.timings["validate"] = time.perf_counter() - t2
 
     t3 = time.perf_counter()
     sizes = {f"all/{p.name}": p.stat().st_size for p in sorted((dl_dir / "all").iterdir())}
-    write_pages(root / "docs", result.reports, result.failures, sizes,
-                lambda path, text: atomic_write(path, text.encode("utf-8")))
+    pages = write_pages(root / "docs", result.reports, result.failures, sizes,
+                        lambda path, text: write(path, text.encode("utf-8")))
+    api = api_files(result.reports)
+    for rel, data in api.items():
+        write(root / "docs" / "api" / rel, data)
+    _remove_stale_pages(root / "docs", set(pages) | {f"api/{rel}" for rel in api})
     result.timings["pages"] = time.perf_counter() - t3
     return result
 
@@ -195,6 +248,7 @@ def main(root: Path) -> int:
     result = build(root)
     t = result.timings
     print(f"{len(result.reports)} report(s) published, {len(result.failures)} file(s) not published; "
+          f"{len(result.extracted)} file(s) extracted, the rest from the cache; {len(result.written)} file(s) written; "
           f"extract {t['extract']:.1f}s, packages {t['packages']:.1f}s, validate {t['validate']:.1f}s, "
           f"pages {t['pages']:.1f}s")
     for f in result.failures:

@@ -167,17 +167,20 @@ def check_record(report_id: str, c: CheckResult) -> dict:
 
 
 def cells_from(records, row_key, col_key) -> dict:
-    return {(r[row_key], r[col_key]): CellValue(r["value"], r["status"], r["raw"], r["source_page"])
+    return {(r[row_key], r[col_key]): CellValue(r["value"], r["status"], r["raw"], r["source_page"],
+                                                r["source_table"], r["source_row"], r["source_cell"])
             for r in records}
 
 
 def _value_fields(cell: CellValue | None, fill: str, dim, integer: bool) -> dict:
     if cell is None:
-        return {"value": None, "unit": dim.unit, "status": fill, "raw": "", "source_page": None}
+        return {"value": None, "unit": dim.unit, "status": fill, "raw": "", "source_page": None,
+                "source_table": None, "source_row": None, "source_cell": None}
     value, status = cell.value, cell.status
     if integer and value is not None and value != value.to_integral_value():
         value, status = None, "unreadable"
-    return {"value": value, "unit": dim.unit, "status": status, "raw": cell.raw, "source_page": cell.page}
+    return {"value": value, "unit": dim.unit, "status": status, "raw": cell.raw, "source_page": cell.page,
+            "source_table": cell.table, "source_row": cell.row, "source_cell": cell.cell}
 
 
 def _ad_records(report_id, tables: Tables, edition, fill) -> list[dict]:

@@ -118,12 +118,20 @@ def package_files(name: str, title: str, description: str, sources: list[dict],
     return files
 
 
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write only when the bytes differ, so an unchanged output keeps its mtime; True if it wrote."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    atomic_write(path, data)
+    return True
+
+
 def write_files(directory: Path, files: dict[str, bytes]) -> None:
     for rel, data in sorted(files.items()):
-        target = directory / rel
-        if target.exists() and target.read_bytes() == data:
-            continue
-        atomic_write(target, data)
+        write_if_changed(directory / rel, data)
 
 
 def zip_bytes(files: dict[str, bytes], prefix: str) -> bytes:

@@ -276,6 +276,13 @@ def _common_tail(value_type: str, minimum: float | None) -> tuple[Column, ...]:
         Column("raw", "string", "原文", "Raw text", "The cell's text exactly as extracted, before parsing."),
         Column("source_page", "integer", "来源页码", "Source page",
                "Page of the source PDF the value was read from; null for other formats.", minimum=1),
+        Column("source_table", "integer", "来源表格序号", "Source table",
+               "Which table of the source document (1 = first) the value was read from, for PDF, HTML and DOCX; "
+               "null for plain text.", minimum=1),
+        Column("source_row", "integer", "来源行号", "Source row",
+               "Row of that table (1 = first), or the line of a text file where the row starts.", minimum=1),
+        Column("source_cell", "integer", "来源单元格序号", "Source cell",
+               "Position of the cell in its printed row (1 = first, the label included).", minimum=1),
     )
 
 

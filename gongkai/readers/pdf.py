@@ -1,11 +1,15 @@
 """PDF reports with a text layer, read with pdfplumber: page text plus ruled tables."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from ..document import Document, ReadError, Row
 
 MAX_PAGES = 300
+# pdfminer logs a warning per glyph for fonts it can still read (Chromium's embedded subsets); the
+# reader reports real problems itself.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
 def read(path: Path) -> Document:

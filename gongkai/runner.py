@@ -1,0 +1,276 @@
+"""Extraction of many report files: a content-hash cache, all cores (or a Dask cluster), a progress bar.
+
+The cache key of a file is sha256(file bytes) + sha256(sidecar bytes) + its name + EXTRACTOR_VERSION
++ a hash of the registry (codes, labels, columns) + a hash of the extraction code itself, so editing one
+report re-extracts only that report, and a new extractor or schema invalidates every entry.  Entries
+live under build/cache/extract/ as pickles written by this program only (the directory is gitignored).
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import EXTRACTOR_VERSION
+from . import registry as R
+from .extract import Report, sidecar_path
+from .isolate import extract_isolated
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# The modules whose code decides what extraction returns; the page and package writers are not among them,
+# so a change to how pages look does not re-extract anything.
+EXTRACTION_CODE = ("extract.py", "tables.py", "labels.py", "metadata.py", "recover.py", "sections.py", "checks.py",
+                   "document.py", "places.py", "slug.py", "registry.py", "readers/*.py")
+
+
+def schema_hash() -> str:
+    """A hash of everything the registry defines: a new code, label, alias or column changes it."""
+    parts = (R.TABLES, R.AUX_TABLES, R.AD_ITEMS, R.AD_MEASURES, R.AD_LAYOUT, R.APP_ROWS, R.APPLICANTS,
+             R.RL_CATEGORIES, R.RL_RESULTS, R.STATUSES, R.REPORT_STATUSES, R.SECTIONS, R.EDITION_MARKERS,
+             R.HEADER_WORDS, R.RESOURCE_ORDER)
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def code_hash() -> str:
+    h = hashlib.sha256()
+    for pattern in EXTRACTION_CODE:
+        for path in sorted(PACKAGE_DIR.glob(pattern)):
+            h.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def extractor_fingerprint() -> str:
+    return hashlib.sha256(f"{EXTRACTOR_VERSION}\0{schema_hash()}\0{code_hash()}".encode()).hexdigest()
+
+
+def _sha(data: bytes | None) -> str:
+    return "none" if data is None else hashlib.sha256(data).hexdigest()
+
+
+def cache_key(path: Path, fingerprint: str) -> str:
+    side = sidecar_path(path)
+    sidecar = side.read_bytes() if side.exists() else None
+    text = f"{path.name}\0{_sha(path.read_bytes())}\0{_sha(sidecar)}\0{fingerprint}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------------------
+# One file: the task every backend runs.  The outcome is a Report or the reason the file is not a report.
+# ---------------------------------------------------------------------------
+@dataclass
+class Outcome:
+    name: str
+    report: Report | None = None
+    reason: str | None = None
+    cacheable: bool = True  # a crash may be transient (memory, a timeout); only deliberate refusals are kept
+
+
+def _quiet_pdfminer() -> None:
+    # pdfminer logs one line per glyph for fonts without a bounding box (Chromium's PDFs); the result is fine.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+
+# Failures that say more about this run (a timeout, memory, a crash) than about the file: not cached.
+TRANSIENT = ("internal error", "extraction took longer", "the extractor crashed", "the extractor stopped",
+             "reading the file needed more than", "the result exceeded")
+
+
+def extract_one(path: Path) -> Outcome:
+    """One file in a child process (isolate.py): a hang, a crash or a memory blow-up costs that file only."""
+    _quiet_pdfminer()
+    result = extract_isolated(path)
+    if isinstance(result, dict):
+        return Outcome(path.name, reason=result["reason"], cacheable=not result["reason"].startswith(TRANSIENT))
+    return Outcome(path.name, report=result)
+
+
+def extract_blob(name: str, data: bytes, sidecar: bytes | None) -> Outcome:
+    """The task shipped to a Dask worker: the bytes travel, so workers need no shared file system."""
+    with tempfile.TemporaryDirectory(prefix="gongkai-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        if sidecar is not None:
+            sidecar_path(path).write_bytes(sidecar)
+        return extract_one(path)
+
+
+# ---------------------------------------------------------------------------
+# Progress on stderr: a bar with an ETA on a terminal, a line every 10% otherwise (logs stay short).
+# ---------------------------------------------------------------------------
+class Progress:
+    def __init__(self, total: int, label: str = "extract", stream=None, min_interval: float = 0.2):
+        self.total, self.label, self.done = total, label, 0
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.start = time.monotonic()
+        self._last = 0.0
+        self._last_decile = -1
+        self.min_interval = min_interval
+
+    def line(self) -> str:
+        elapsed = time.monotonic() - self.start
+        frac = self.done / self.total if self.total else 1.0
+        eta = elapsed / self.done * (self.total - self.done) if self.done else float("nan")
+        bar = "#" * int(frac * 30)
+        eta_text = f"ETA {eta:.0f}s" if self.done and self.done < self.total else "done" if self.done else "ETA ?"
+        return (f"{self.label} [{bar:<30}] {self.done}/{self.total} {frac:4.0%} "
+                f"{elapsed:.0f}s elapsed, {eta_text}")
+
+    def update(self, n: int = 1) -> None:
+        self.done += n
+        now = time.monotonic()
+        if self.tty:
+            if now - self._last >= self.min_interval or self.done == self.total:
+                self._last = now
+                self.stream.write("\r" + self.line())
+                if self.done == self.total:
+                    self.stream.write("\n")
+                self.stream.flush()
+        else:
+            decile = self.done * 10 // max(self.total, 1)
+            if decile != self._last_decile:
+                self._last_decile = decile
+                self.stream.write(self.line() + "\n")
+                self.stream.flush()
+
+
+# ---------------------------------------------------------------------------
+# Many files.
+# ---------------------------------------------------------------------------
+@dataclass
+class RunStats:
+    extracted: list[str] = field(default_factory=list)  # names extracted in this run (not from the cache)
+    cached: list[str] = field(default_factory=list)
+    backend: str = "serial"
+    jobs: int = 1
+
+
+def default_jobs() -> int:
+    env = os.environ.get("JOBS", "").strip()
+    if env:
+        return max(1, int(env))
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+class Cache:
+    def __init__(self, directory: Path | None):
+        self.dir = directory
+
+    def _path(self, key: str) -> Path:
+        return self.dir / key[:2] / f"{key}.pickle"
+
+    def get(self, key: str) -> Outcome | None:
+        if self.dir is None:
+            return None
+        try:
+            with self._path(key).open("rb") as fh:
+                return pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None  # a missing, truncated or outdated entry is re-extracted
+
+    def put(self, key: str, outcome: Outcome) -> None:
+        if self.dir is None or not outcome.cacheable:
+            return
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(outcome, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+
+    def prune(self, keep: set[str]) -> None:
+        """Drop entries no current file uses, so the cache does not grow without bound."""
+        if self.dir is None or not self.dir.exists():
+            return
+        for entry in self.dir.glob("*/*.pickle"):
+            if entry.stem not in keep:
+                entry.unlink(missing_ok=True)
+
+
+def _run_serial(paths, progress):
+    for path in paths:
+        yield path, extract_one(path)
+        progress.update()
+
+
+def _run_pool(paths, jobs, progress):
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(extract_one, p): p for p in paths}
+        for fut in as_completed(futures):
+            yield futures[fut], fut.result()
+            progress.update()
+
+
+def _run_dask(paths, address, progress):
+    from distributed import Client
+    from distributed import as_completed as dask_completed
+
+    with Client(address) as client:
+        futures = {}
+        for p in paths:
+            side = sidecar_path(p)
+            fut = client.submit(extract_blob, p.name, p.read_bytes(), side.read_bytes() if side.exists() else None,
+                                pure=False)
+            futures[fut] = p
+        for fut in dask_completed(list(futures)):
+            yield futures[fut], fut.result()
+            progress.update()
+
+
+def extract_many(paths: list[Path], cache_dir: Path | None = None, jobs: int | None = None,
+                 scheduler: str | None = None, progress_stream=None) -> tuple[list[Outcome], RunStats]:
+    """Outcomes for `paths` in their order; from the cache where the key matches, else extracted.
+
+    `scheduler` (or DASK_SCHEDULER) sends the work to that Dask cluster; otherwise `jobs` processes
+    (JOBS, default all cores) share it, and jobs=1 extracts in this process.
+    """
+    jobs = jobs or default_jobs()
+    scheduler = scheduler if scheduler is not None else os.environ.get("DASK_SCHEDULER") or None
+    cache = Cache(cache_dir)
+    fingerprint = extractor_fingerprint()
+    keys = {p: cache_key(p, fingerprint) for p in paths}
+    outcomes: dict[Path, Outcome] = {}
+    stats = RunStats(jobs=jobs)
+    todo = []
+    for p in paths:
+        hit = cache.get(keys[p])
+        if hit is not None:
+            if hit.report is not None:
+                hit.report.source = p  # the pickle holds the path of the build it came from
+            outcomes[p] = hit
+            stats.cached.append(p.name)
+        else:
+            todo.append(p)
+    progress = Progress(len(todo), stream=progress_stream)
+    if not todo:
+        runs = iter(())
+    elif scheduler:
+        stats.backend = f"dask {scheduler}"
+        runs = _run_dask(todo, scheduler, progress)
+    elif jobs > 1 and len(todo) > 1:
+        stats.backend = f"{jobs} processes"
+        runs = _run_pool(todo, jobs, progress)
+    else:
+        runs = _run_serial(todo, progress)
+    for p, outcome in runs:
+        if outcome.report is not None:
+            outcome.report.source = p
+        outcomes[p] = outcome
+        cache.put(keys[p], outcome)
+        stats.extracted.append(p.name)
+    stats.extracted.sort()
+    cache.prune(set(keys.values()))
+    return [outcomes[p] for p in paths], stats
+
+
+__all__ = ["extract_many", "extractor_fingerprint", "schema_hash", "Progress", "Outcome", "RunStats"]

@@ -1,0 +1,68 @@
+"""Per-file isolation: a hang, a crash or a memory blow-up costs one file, with a reason, never the build."""
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+from conftest import ROOT
+from gongkai.extract import Report
+from gongkai.isolate import extract_isolated
+
+SEED = ROOT / "reports" / "000_8719cb9f3c2be4e4.txt"
+
+
+def test_a_good_file_comes_back_as_the_same_report_as_in_process():
+    from gongkai.extract import extract
+
+    got = extract_isolated(SEED, timeout=120)
+    assert isinstance(got, Report)
+    assert got.records == extract(SEED).records
+
+
+def test_a_read_error_comes_back_as_a_failure_with_its_reason(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    got = extract_isolated(empty, timeout=60)
+    assert got == {"file": "empty.txt", "reason": "the file is empty (0 bytes)"}
+
+
+def _hang(path, today):
+    while True:
+        time.sleep(1)
+
+
+def test_a_hanging_extraction_is_stopped_at_the_timeout():
+    t0 = time.monotonic()
+    got = extract_isolated(SEED, timeout=1.5, job=_hang)
+    assert time.monotonic() - t0 < 20
+    assert got["file"] == SEED.name and "longer than 1.5 s" in got["reason"]
+
+
+def _allocate(path, today):
+    hog = []
+    while True:
+        hog.append(bytearray(50 * 1024 * 1024))
+
+
+def test_a_memory_blow_up_is_stopped_at_the_limit():
+    got = extract_isolated(SEED, timeout=60, memory_mb=200, job=_allocate)
+    assert "200 MB of memory" in got["reason"]
+
+
+def _segfault(path, today):
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def test_a_crashing_extractor_is_reported_not_propagated():
+    got = extract_isolated(SEED, timeout=60, job=_segfault)
+    assert "crashed" in got["reason"] and "SIGSEGV" in got["reason"]
+
+
+def _bug(path, today):
+    raise KeyError("boom")
+
+
+def test_a_parser_bug_is_an_internal_error_for_that_file():
+    got = extract_isolated(SEED, timeout=60, job=_bug)
+    assert "internal error" in got["reason"] and "KeyError" in got["reason"]
