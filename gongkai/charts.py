@@ -312,8 +312,8 @@ def overview_charts(prefix: str, scope_zh: str, scope_en: str, reports) -> list[
                       f"{scope_en}: correction rates in reviews and lawsuits",
                       Series("value", "纠错率", "Correction rate", SHARE), records_list, CORRECTION, _measure_label,
                       "纠错率 = 结果纠正 ÷ 已审结案件（结果维持 + 结果纠正 + 其他结果），按规模加权。",
-                      extra=((Series("corrected", "结果纠正（件）", "Corrected"), lambda p: p.num),
-                             (Series("decided", "已审结案件（件）", "Decided cases"), lambda p: p.den))),
+                      extra=((Series("corrected", "结果纠正", "Corrected", plot=False), lambda p: p.num),
+                             (Series("decided", "已审结案件", "Decided cases", plot=False), lambda p: p.den))),
     ]
     # A chart with nothing known says nothing; the page's tables already show the unknowns.
     return [c for c in charts if any(v is not None for v in c.values[0])]
@@ -339,6 +339,14 @@ def site_charts(reports, by_agency: dict, pages) -> tuple[dict[str, str], dict[s
         by_year.setdefault(rep.meta.year, []).append(rep)
     for year, reps in sorted(by_year.items()):
         add(f"years/{int(year)}.md", "图表", overview_charts(f"years/{int(year)}", f"{year} 年", str(year), reps))
+    from .overview import province_of, region_path, region_slug  # overview imports MARKER from here
+
+    by_region: dict[str, list] = {}
+    for rep in reports:
+        by_region.setdefault(province_of(rep), []).append(rep)
+    for province, reps in sorted(by_region.items()):
+        add(region_path(province), "图表",
+            overview_charts(f"regions/{region_slug(province)}", province, region_slug(province), reps))
     for slug, reps in by_agency.items():
         add(f"agencies/{slug}.md", "历年趋势", agency_charts(slug, reps))
     return sections, files

@@ -36,6 +36,9 @@ REPORT_STATUSES = {
     "cells run together": ("单元格粘连", "the text has no cell separators: a value is published (as inferred) "
                                           "only where the form's identities admit exactly one reading"),
     "no standard tables": ("无标准表格", "no 2019/2021 statistical tables: a pre-2019 or narrative-only report"),
+    "tables as images": ("表格为图片", "the statistical tables are printed as pictures, so no number can be read "
+                                     "from the text; no value is published"),
+    "no text layer": ("无文字层", "the file is a scan or image with no text to read; no value is published"),
 }
 
 

@@ -42,11 +42,43 @@ def _sidecar(source: str, target: Path, how: str, keep_identity: bool = True) ->
         yaml.safe_dump(data, allow_unicode=True, sort_keys=True), encoding="utf-8")
 
 
-def chromium_pdf(src: Path, dest: Path) -> None:
+def chromium_pdf(src: Path, dest: Path, chrome: bool = True) -> None:
+    extra = [] if chrome else ["--no-pdf-header-footer"]
     with tempfile.TemporaryDirectory() as profile:
-        subprocess.run(["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
+        subprocess.run(["chromium", *CHROMIUM_FLAGS, *extra, f"--user-data-dir={profile}",
                         f"--print-to-pdf={dest}", src.resolve().as_uri()],
                        check=True, capture_output=True, timeout=120)
+
+
+def page_images(pdf: Path, work: Path, dpi: int = 40) -> list[Path]:
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf), str(work / "page")], check=True, timeout=120)
+    return sorted(work.glob("page*.png"))
+
+
+def scanned_pdf(src: Path, dest: Path) -> None:
+    """A scan: every page of the source as a picture, no text layer."""
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        imgs = page_images(src, work)
+        body = "".join(f'<img src="{p.name}" style="width:100%;page-break-after:always">' for p in imgs)
+        page = work / "scan.html"
+        page.write_text(f"<!doctype html><html><body style='margin:0'>{body}</body></html>", encoding="utf-8")
+        chromium_pdf(page, dest, chrome=False)
+
+
+def tables_as_images_html(src: Path, rendered: Path, dest: Path) -> None:
+    """The HTML report with each <table> replaced by a picture of the rendered pages, as some sites publish."""
+    import base64
+    import re
+
+    with tempfile.TemporaryDirectory() as tmp:
+        imgs = page_images(rendered, Path(tmp), dpi=30)
+        data = [base64.b64encode(p.read_bytes()).decode() for p in imgs[2:5]]
+    markup = src.read_text(encoding="utf-8")
+    tables = list(re.finditer(r"<table.*?</table>", markup, flags=re.S | re.I))
+    for m, b64 in reversed(list(zip(tables, data))):
+        markup = markup[: m.start()] + f'<p><img alt="" src="data:image/png;base64,{b64}"></p>' + markup[m.end():]
+    dest.write_text(markup, encoding="utf-8")
 
 
 def libreoffice(src: Path, dest: Path, target: str, infilter: str | None = None) -> None:
@@ -83,6 +115,16 @@ def main() -> int:
     libreoffice(docx, office_pdf, "pdf:writer_pdf_Export")
     _sidecar(HTML_SOURCE, office_pdf, "the LibreOffice .docx variant exported to PDF by LibreOffice",
              keep_identity=False)
+
+    images_html = OUT / f"{stem}_tables_as_images.html"
+    tables_as_images_html(html_src, pdf, images_html)
+    _sidecar(HTML_SOURCE, images_html, "each <table> replaced by a picture of the printed page",
+             keep_identity=False)
+
+    scan = OUT / "001_huaian_hongzequ_2023_scanned.pdf"
+    scanned_pdf(REPORTS / "001_huaian_hongzequ_2023.pdf", scan)
+    _sidecar("001_huaian_hongzequ_2023.pdf", scan, "every page rendered to a picture and printed to an "
+             "image-only PDF (a scan with no text layer)")
 
     text = (REPORTS / TEXT_SOURCE).read_text(encoding="utf-8")
     tstem = TEXT_SOURCE.rsplit(".", 1)[0]

@@ -195,3 +195,15 @@ def test_chart_files_are_byte_identical_across_builds(built):
     assert files
     for rel, text in files.items():
         assert (root / "docs" / rel).read_text(encoding="utf-8") == text, rel
+
+
+def test_every_chart_plots_one_kind_of_value(built):
+    """Counts and shares never share an axis (the correction-rate chart once drew case counts on a % axis)."""
+    root, _, _ = built
+    files = sorted((root / "docs" / "charts").rglob("*.json"))
+    assert any("years/" in f.as_posix() for f in files) and any("regions/" in f.as_posix() for f in files)
+    for path in files:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        kinds = {s["kind"] for s in data["series"] if s["plot"]}
+        assert len(kinds) == 1, path
+        assert any(v is not None for s in data["series"] if s["plot"] for v in s["values"]), f"{path}: empty chart"

@@ -48,7 +48,8 @@
     var shares = plotted.length > 0 && plotted.every(function (s) { return s.kind === "share"; });
     var valueAxis = {
       type: "value",
-      name: shares ? "比例" : "件",
+      // Bars have their unit in the tick labels and the title; a name at the end of the axis would be clipped.
+      name: data.type === "line" ? (shares ? "比例" : "件") : "",
       minInterval: shares ? 0 : 1,
       axisLabel: { formatter: shares ? function (v) { return +(v * 100).toFixed(1) + "%"; } : undefined }
     };

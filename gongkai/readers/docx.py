@@ -125,7 +125,8 @@ def docx_to_document(xml: bytes, path: Path | str = "document.xml") -> Document:
     walker = _Walker()
     if body is not None:
         walker.body(body)
-    return Document(lines=walker.lines, rows=walker.rows, format="docx")
+    images = sum(1 for el in root.iter() if el.tag in (W + "drawing", W + "pict"))
+    return Document(lines=walker.lines, rows=walker.rows, format="docx", meta={"images": images})
 
 
 def read(path: Path) -> Document:

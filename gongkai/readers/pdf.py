@@ -28,8 +28,9 @@ def read(path: Path) -> Document:
         lines: list[str] = []
         rows: list[Row] = []
         table_no = 0
-        chars = 0
+        chars = images = 0
         for page_no, page in enumerate(pdf.pages, 1):
+            images += len(page.images)
             text = page.extract_text() or ""
             chars += len(text.strip())
             lines.extend(line.strip() for line in text.splitlines() if line.strip())
@@ -40,6 +41,8 @@ def read(path: Path) -> Document:
                     if any(printed):
                         rows.append(Row(printed, page=page_no, table=table_no, index=i))
                 table_no += 1
+        meta = {"pages": len(pdf.pages), "images": images}
         if chars == 0:
-            raise ReadError(path, "the PDF has no text layer (scanned or image-only); it needs OCR")
-    return Document(lines=lines, rows=rows, format="pdf")
+            # Published as "no text layer" when the sidecar names the agency and year (extract.py).
+            meta["no_text_layer"] = True
+    return Document(lines=lines, rows=rows, format="pdf", meta=meta)
