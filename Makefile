@@ -7,16 +7,36 @@ STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: site test serve packages extract clean bench
+.PHONY: site test serve packages extract clean vendor bench
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
+# The chart library is installed from the npm registry (exact version in package-lock.json) and
+# copied into the site, with its licence: pages never load it from a CDN, so they work offline.
+VENDOR   := docs/assets/vendor
+ECHARTS  := $(VENDOR)/echarts.min.js
+NPMSTAMP := node_modules/.gongkai-installed
+
+$(NPMSTAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NPMSTAMP)
+
+$(ECHARTS): $(NPMSTAMP)
+	mkdir -p $(VENDOR)
+	cp node_modules/echarts/LICENSE $(VENDOR)/echarts.LICENSE.txt
+	cp node_modules/echarts/NOTICE $(VENDOR)/echarts.NOTICE.txt
+	cp node_modules/echarts/licenses/LICENSE-d3 $(VENDOR)/echarts.LICENSE-d3.txt
+	cp node_modules/zrender/LICENSE $(VENDOR)/zrender.LICENSE.txt
+	cp node_modules/echarts/dist/echarts.min.js $(ECHARTS)
+
+vendor: $(ECHARTS)
+
 # Extract every report, write and validate the data packages, generate the pages, build site/.
 # JOBS=1 extracts in one process; the default uses every core.  Unchanged reports come from build/cache/.
-site: $(STAMP)
+site: $(STAMP) $(ECHARTS)
 	JOBS=$(JOBS) $(PY) -m gongkai site
 	@echo "site/ built: open site/index.html or run 'make serve'"
 
@@ -26,10 +46,10 @@ packages: $(STAMP)
 # Synthetic corpora of 100 … 10,000 reports against default Material; writes build/bench/ and BENCHMARKS.md.
 # BENCH_SIZES=100,1000 for a shorter run.  Not part of `make test`.
 BENCH_SIZES ?= 100,1000,5000,10000
-bench: $(STAMP)
+bench: $(STAMP) $(ECHARTS)
 	$(PY) scripts/bench.py --sizes $(BENCH_SIZES)
 
-test: $(STAMP)
+test: $(STAMP) $(ECHARTS)
 	$(PY) -m pytest -q
 
 serve: site
@@ -40,6 +60,9 @@ extract: $(STAMP)
 	$(PY) -m gongkai extract $(FILE) --out $(OUT)
 
 clean:
-	rm -rf site build docs/reports docs/agencies docs/downloads docs/index.md docs/agencies.md \
-	  docs/quality.md docs/dictionary.md docs/downloads.md
+	rm -rf site build docs/reports docs/agencies docs/downloads docs/api docs/years docs/regions docs/charts \
+	  docs/assets/vendor \
+	  docs/index.md docs/agencies.md \
+	  docs/quality.md docs/quality.csv docs/dictionary.md docs/downloads.md \
+	  docs/years.md docs/regions.md docs/compare.md docs/en.md
 	find datapackages -mindepth 1 ! -name README.md -delete

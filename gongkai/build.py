@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import registry as R
+from .api import api_files
 from .checks import cross_year_checks
 from .extract import Report, cells_from, check_record, sidecar_path, summary
 from .package import combined_package, report_package, write_if_changed, zip_bytes
@@ -19,6 +20,8 @@ from .site import write_pages
 from .validate import validate_package
 
 IGNORED_NAMES = {"README.md", ".gitkeep"}
+# Directories under docs/ whose every file is generated (a file no longer generated is removed).
+GENERATED_DIRS = ("reports", "agencies", "years", "regions", "api", "charts")
 
 
 @dataclass
@@ -145,7 +148,7 @@ def _remove_stale(directory: Path, keep: set[str]) -> None:
 
 def _remove_stale_pages(docs: Path, keep: set[str]) -> None:
     """Generated pages of reports and agencies that are gone; the rest are rewritten only if changed."""
-    for gen in ("reports", "agencies"):
+    for gen in GENERATED_DIRS:
         base = docs / gen
         if not base.exists():
             continue
@@ -233,7 +236,10 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     sizes = {f"all/{p.name}": p.stat().st_size for p in sorted((dl_dir / "all").iterdir())}
     pages = write_pages(root / "docs", result.reports, result.failures, sizes,
                         lambda path, text: write(path, text.encode("utf-8")))
-    _remove_stale_pages(root / "docs", set(pages))
+    api = api_files(result.reports)
+    for rel, data in api.items():
+        write(root / "docs" / "api" / rel, data)
+    _remove_stale_pages(root / "docs", set(pages) | {f"api/{rel}" for rel in api})
     result.timings["pages"] = time.perf_counter() - t3
     return result
 

@@ -12,6 +12,7 @@ from . import registry as R
 from .checks import CheckResult, run_checks
 from .document import Document, ReadError
 from .metadata import Metadata, detect, merge
+from .prose import prose_checks
 from .readers import read
 from .sections import split_sections
 from .slug import slugify
@@ -20,7 +21,7 @@ from .tables import CellValue, Tables, cells_run_together, parse_tables
 
 SIDECAR_SUFFIX = ".yml"
 SIDECAR_FIELDS = {"source_url", "source", "retrieved", "agency", "region", "level", "year", "title", "publication_date",
-                  "slug", "notes"}
+                  "slug", "notes", "derived_from"}
 
 
 @dataclass
@@ -105,6 +106,9 @@ def extract(path: Path, today: dt.date | None = None) -> Report:
     doc = read(path)
     sidecar, problems = load_sidecar(path)
     meta = merge(detect(doc.lines, doc.meta), sidecar)
+    if doc.meta.get("no_text_layer") and not (meta.agency and meta.year):
+        raise ReadError(path, "the PDF has no text layer (a scan or images only), so nothing can be read from it; "
+                              "give 'agency' and 'year' in its sidecar to list it as 'no text layer', or OCR it")
     if not meta.agency:
         raise ReadError(path, "cannot tell which agency published this report: no title names it and the "
                               "sidecar gives no 'agency'")
@@ -139,16 +143,36 @@ def build_report(path: Path, doc: Document, meta: Metadata, sidecar: dict, warni
             if rec["status"] == "unreadable" and rec["raw"]:
                 warnings.append(f"{name}: cell {rec['code']} is not a number: '{rec['raw']}'")
     status = _status(any_table, run_together, records)
+    if doc.meta.get("no_text_layer"):
+        status = "no text layer"
+    elif status == "no standard tables" and meta.year >= 2019 and _table_sections_without_text(doc):
+        if doc.meta.get("images"):
+            status = "tables as images"
+        else:
+            warnings.append("the headings of sections 二–四 are printed but their tables are not in the text "
+                            "(pictures, or stripped from the page)")
     app = cells_from(records["applications"], "row_code", "applicant_code")
     rl = cells_from(records["reviews_litigation"], "category_code", "result_code")
     checks = run_checks(app, rl, tables.other_layout) if any_table else []
+    sections = split_sections(doc.text)
+    overview = next((body for n, _h, body in sections if n == "1"), "")
+    if any_table and overview:
+        ad = cells_from(records["active_disclosure"], "item_code", "measure_code")
+        checks += prose_checks(overview, {"applications": app, "active_disclosure": ad})
     records["checks"] = [check_record(report_id, c) for c in checks]
     records["sections"] = [{"report_id": report_id, "section": n, "heading": h, "text": body}
-                           for n, h, body in split_sections(doc.text)]
+                           for n, h, body in sections]
     report = Report(source=path, sha256=file_sha256(path), meta=meta, sidecar=sidecar, slug=slug,
                     edition=edition, status=status, records=records, checks=checks, warnings=warnings)
     records["metadata"] = [_metadata_record(report, doc)]
     return report
+
+
+def _table_sections_without_text(doc: Document) -> bool:
+    """Sections 二, 三 and 四 have headings but (almost) no text of their own: their tables were not text."""
+    bodies = {n: body for n, _h, body in split_sections(doc.text)}
+    present = [n for n in ("2", "3", "4") if n in bodies]
+    return len(present) >= 2 and all(len(bodies[n]) < 80 for n in present)
 
 
 def _status(any_table: bool, run_together: bool, records) -> str:
@@ -167,17 +191,20 @@ def check_record(report_id: str, c: CheckResult) -> dict:
 
 
 def cells_from(records, row_key, col_key) -> dict:
-    return {(r[row_key], r[col_key]): CellValue(r["value"], r["status"], r["raw"], r["source_page"])
+    return {(r[row_key], r[col_key]): CellValue(r["value"], r["status"], r["raw"], r["source_page"],
+                                                r["source_table"], r["source_row"], r["source_cell"])
             for r in records}
 
 
 def _value_fields(cell: CellValue | None, fill: str, dim, integer: bool) -> dict:
     if cell is None:
-        return {"value": None, "unit": dim.unit, "status": fill, "raw": "", "source_page": None}
+        return {"value": None, "unit": dim.unit, "status": fill, "raw": "", "source_page": None,
+                "source_table": None, "source_row": None, "source_cell": None}
     value, status = cell.value, cell.status
     if integer and value is not None and value != value.to_integral_value():
         value, status = None, "unreadable"
-    return {"value": value, "unit": dim.unit, "status": status, "raw": cell.raw, "source_page": cell.page}
+    return {"value": value, "unit": dim.unit, "status": status, "raw": cell.raw, "source_page": cell.page,
+            "source_table": cell.table, "source_row": cell.row, "source_cell": cell.cell}
 
 
 def _ad_records(report_id, tables: Tables, edition, fill) -> list[dict]:

@@ -52,6 +52,11 @@ class Measure:
     num: tuple[Cell, ...]
     den: tuple[Cell, ...] = ()
     group: str = ""  # applications | refused | reviews_litigation, for grouping on pages
+    short: str = ""  # a column header that fits a phone; the full label is `zh`
+
+    @property
+    def short_zh(self) -> str:
+        return self.short or self.zh
 
     @property
     def unit(self) -> tuple[str, str]:
@@ -79,7 +84,8 @@ def _measures() -> tuple[Measure, ...]:
     disclosed = (app("granted"), app("partial"))
     refused = tuple(app(r) for r in REFUSED)
     out = [
-        Measure("received", "本年新收申请", "Requests received", COUNT, (app("new_received"),), group="applications"),
+        Measure("received", "本年新收申请", "Requests received", COUNT, (app("new_received"),), group="applications",
+                short="新收申请"),
         Measure("carried_over", "上年结转申请", "Requests carried over", COUNT, (app("carried_over"),),
                 group="applications"),
         Measure("handled", "办理结果总计", "Requests handled", COUNT, handled, group="applications"),
@@ -88,7 +94,7 @@ def _measures() -> tuple[Measure, ...]:
         Measure("disclosed", "全部或部分公开", "Disclosed in full or in part", COUNT, disclosed,
                 group="applications"),
         Measure("share_disclosed", "公开率（全部或部分公开）", "Share disclosed in full or in part", SHARE,
-                disclosed, handled, group="applications"),
+                disclosed, handled, group="applications", short="公开率"),
         Measure("refused", "不予公开", "Refused", COUNT, refused, group="applications"),
         Measure("share_refused", "不予公开率", "Share refused", SHARE, refused, handled, group="applications"),
         Measure("unable", "无法提供", "Unable to provide", COUNT, tuple(app(r) for r in UNABLE),
@@ -116,9 +122,11 @@ def _measures() -> tuple[Measure, ...]:
         Measure("lawsuit_corrected", "行政诉讼结果纠正", "Lawsuits corrected", COUNT,
                 tuple(rl(c, "corrected") for c in LITIGATION), group="reviews_litigation"),
         Measure("review_correction_rate", "行政复议纠错率", "Correction rate in reviews", SHARE,
-                (rl("review", "corrected"),), review_decided, group="reviews_litigation"),
+                (rl("review", "corrected"),), review_decided, group="reviews_litigation",
+                short="复议纠错率"),
         Measure("lawsuit_correction_rate", "行政诉讼纠错率", "Correction rate in lawsuits", SHARE,
-                tuple(rl(c, "corrected") for c in LITIGATION), lit_decided, group="reviews_litigation"),
+                tuple(rl(c, "corrected") for c in LITIGATION), lit_decided, group="reviews_litigation",
+                short="诉讼纠错率"),
     ]
     return tuple(out)
 

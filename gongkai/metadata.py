@@ -13,6 +13,25 @@ _PERIOD = re.compile(r"统计期限[^0-9]{0,12}((?:19|20)\d{2})\s*年?")
 _DATE = re.compile(r"(?:发布日期|发布时间|成文日期|生成日期)\s*[:：]?\s*((?:19|20)\d{2})[-年/.](\d{1,2})[-月/.](\d{1,2})")
 _TITLE_TAIL = re.compile(r"\s*((?:19|20)\d{2})\s*年度?\s*(?:政府)?信息(?:公开)?(?:工作)?(?:年度)?(?:报告|年报)\s*$")
 _LEADING_YEAR = re.compile(r"^\s*((?:19|20)\d{2})\s*年度?\s*")
+# The first half of a title broken over two lines is an agency name: Han characters only, so
+# browser chrome such as "11/25/26, 12:57 PM" above a title is not taken for one.
+_NAME_LINE = re.compile(r"[\u4e00-\u9fff（）()]{2,30}")
+
+
+# Opening sentences that name the agency when the title was cut off or never printed:
+# 现将莲湖区西关街道办事处2024年度…, 现公布泰州市人民政府2017年…, 为认真做好京山市卫生健康局政府信息公开工作,
+# 2023年,江苏省公安厅以…为指导.
+_OPENING = (
+    re.compile(r"现(?:将|公布)(?P<agency>[\u4e00-\u9fff]{2,25}?)(?P<year>(?:19|20)\d{2})\s*年度?(?:政府)?信息"),
+    re.compile(r"为认真做好(?P<agency>[\u4e00-\u9fff]{4,25}?)(?:政府)?信息公开工作"),
+    re.compile(r"^(?P<year>(?:19|20)\d{2})年[,，](?P<agency>[\u4e00-\u9fff]{4,25}?)(?:坚持|认真|以习近平|深入|全面|紧紧|不断|"
+               r"始终|严格|积极|按照|围绕)"),
+)
+# A name that starts like this is relative to a context the reader does not have (市政府办公室, 我局).
+_RELATIVE = re.compile(r"^(我|本|该|全|市|区|县|省|州|旗|乡|镇|街道|自治区|政府)")
+_AGENCY_END = re.compile(r"(局|委员会|委|厅|办公室|办公厅|人民政府|政府|办事处|部|署|院|中心|管委会|管理委员会|"
+                         r"办|所|队|站|会)$")
+_LABEL_PREFIX = re.compile(r"^(?:名称|标题|题名)\s*[:：]\s*")
 
 
 @dataclass
@@ -27,16 +46,28 @@ class Metadata:
     warnings: list[str] = field(default_factory=list)
 
 
+def _title_segment(line: str) -> str:
+    """A browser <title> line "报告标题 - 栏目 - 网站" -> the segment that is the report title."""
+    for part in re.split(r"\s+[-|_]\s+", line):
+        if _TITLE.search(part) and _YEAR_IN_TITLE.search(part):
+            return part.strip()
+    return line
+
+
 def find_title(lines: list[str], meta: dict) -> str | None:
     for line in lines[:40]:
         s = line.strip()
         if s.startswith("标题") and _TITLE.search(s):
             return re.sub(r"^标题\s*[:：]\s*", "", s)
     for i, line in enumerate(lines[:40]):
-        s = line.strip()
+        s = _title_segment(line.strip())
+        if i > 0 and _TITLE.match(s) and re.search(r"(?:19|20)\d{2}\s*年度?$", lines[i - 1].strip()) \
+                and len(lines[i - 1].strip()) <= 40:
+            # 宿州市人民政府2016年 / 政府信息公开工作年度报告
+            return lines[i - 1].strip() + s
         if len(s) <= 60 and _TITLE.search(s) and _YEAR_IN_TITLE.search(s) and not s.endswith("。"):
             # A title broken over two lines: agency on the first, "2023 年…报告" on the second.
-            if _LEADING_YEAR.match(s) and i > 0 and len(lines[i - 1].strip()) <= 30 \
+            if _LEADING_YEAR.match(s) and i > 0 and _NAME_LINE.fullmatch(squash(lines[i - 1])) \
                     and not _TITLE.search(lines[i - 1]):
                 return lines[i - 1].strip() + s
             return s
@@ -57,7 +88,26 @@ def agency_from_title(title: str) -> str | None:
             return None
         s = _TITLE.split(s[lead.end():])[0]
     s = _LEADING_YEAR.sub("", s).strip(" ：:，,")
-    return squash(s) or None
+    return squash(_LABEL_PREFIX.sub("", s)) or None
+
+
+def from_opening(lines: list[str]) -> tuple[str | None, int | None]:
+    """The agency (and year) an opening sentence names, when the name is absolute, not 我局 or 市政府办公室."""
+    for line in lines[:40]:
+        text = squash(line)
+        for pattern in _OPENING:
+            m = pattern.search(text)
+            if not m:
+                continue
+            agency = m.group("agency")
+            year = m.groupdict().get("year")
+            year = int(year) if year else None
+            if _RELATIVE.match(agency) or not _AGENCY_END.search(agency):
+                if year:
+                    return None, year  # 现将我办2022年度…: the year is stated, the agency only relatively
+                continue
+            return agency, year
+    return None, None
 
 
 def year_from(title: str | None, lines: list[str]) -> int | None:
@@ -114,10 +164,14 @@ def level_from(agency: str) -> str | None:
 def detect(lines: list[str], meta: dict) -> Metadata:
     title = find_title(lines, meta)
     agency = agency_from_title(title) if title else None
+    year = year_from(title, lines)
+    if not agency:
+        agency, opening_year = from_opening(lines)
+        year = year or opening_year
     province = province_of(agency) if agency else None
     return Metadata(
         agency=agency,
-        year=year_from(title, lines),
+        year=year,
         title=title,
         publication_date=publication_date_from(lines),
         province=province,

@@ -36,6 +36,9 @@ REPORT_STATUSES = {
     "cells run together": ("单元格粘连", "the text has no cell separators: a value is published (as inferred) "
                                           "only where the form's identities admit exactly one reading"),
     "no standard tables": ("无标准表格", "no 2019/2021 statistical tables: a pre-2019 or narrative-only report"),
+    "tables as images": ("表格为图片", "the statistical tables are printed as pictures, so no number can be read "
+                                     "from the text; no value is published"),
+    "no text layer": ("无文字层", "the file is a scan or image with no text to read; no value is published"),
 }
 
 
@@ -276,6 +279,13 @@ def _common_tail(value_type: str, minimum: float | None) -> tuple[Column, ...]:
         Column("raw", "string", "原文", "Raw text", "The cell's text exactly as extracted, before parsing."),
         Column("source_page", "integer", "来源页码", "Source page",
                "Page of the source PDF the value was read from; null for other formats.", minimum=1),
+        Column("source_table", "integer", "来源表格序号", "Source table",
+               "Which table of the source document (1 = first) the value was read from, for PDF, HTML and DOCX; "
+               "null for plain text.", minimum=1),
+        Column("source_row", "integer", "来源行号", "Source row",
+               "Row of that table (1 = first), or the line of a text file where the row starts.", minimum=1),
+        Column("source_cell", "integer", "来源单元格序号", "Source cell",
+               "Position of the cell in its printed row (1 = first, the label included).", minimum=1),
     )
 
 

@@ -57,6 +57,23 @@ def cell_td(rec: dict | None) -> str:
     return f'<td class="gk-{status}" title="{esc(label + raw)}">{esc(STATUS_MARK.get(status, ""))}</td>'
 
 
+def source_note(records: list[dict]) -> str:
+    """Where a table's values were read: PDF pages and/or the tables of the source document."""
+    pages = sorted({r["source_page"] for r in records if r.get("source_page")})
+    tables = sorted({r["source_table"] for r in records if r.get("source_table")})
+    lines = sorted({r["source_row"] for r in records if r.get("source_row") and not r.get("source_table")})
+    parts = []
+    if pages:
+        parts.append(f"源文件第 {'、'.join(map(str, pages))} 页")
+    if tables:
+        parts.append(f"源文件中的第 {'、'.join(map(str, tables))} 个表格")
+    if lines and not pages:
+        parts.append(f"源文本第 {lines[0]}–{lines[-1]} 行")
+    if not parts:
+        return ""
+    return f'<p class="gk-source">数据来源位置：{esc("，".join(parts))}。</p>'
+
+
 def _index(records, row_key, col_key):
     return {(r[row_key], r[col_key]): r for r in records}
 

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import yaml
 
+from . import charts
 from . import measures as M
 from . import registry as R
+from .overview import TABLE_MEASURES, overview_pages, region_path, year_path
 from .places import LEVELS
-from .render import (checks_table, esc, number, safe_href, simple_table, table_active, table_applications,
-                     table_reviews, text_block)
+from .render import (checks_table, esc, number, safe_href, simple_table, source_note, table_active,
+                     table_applications, table_reviews, text_block)
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 NARRATIVE_SECTIONS = ("1", "5", "6")
@@ -68,17 +70,6 @@ def _level(level: str | None) -> str:
     return LEVELS.get(level or "", "未知层级")
 
 
-def _headline(rep) -> dict:
-    """A few figures for index pages; None where the cell is unknown."""
-    cells = {r["code"]: r for r in rep.records["applications"]}
-    out = {}
-    for key, code in (("received", "new_received.total"), ("handled", "total.total"),
-                      ("granted", "granted.total")):
-        rec = cells.get(code)
-        out[key] = rec["value"] if rec and rec["status"] in ("reported", "inferred") else None
-    return out
-
-
 def report_page(rep, prev_rep, next_rep) -> str:
     m = rep.meta
     title = f"{m.agency} {m.year} 年政府信息公开工作年度报告"
@@ -118,13 +109,10 @@ def report_page(rep, prev_rep, next_rep) -> str:
         downloads.append(f"{md_text(zh)}：{md_link('CSV', f'{base}/{name}.csv')} · "
                          f"{md_link('JSON', f'{base}/{name}.json')}")
     out.append("".join(f"- {d}\n" for d in downloads) + "\n")
-    out.append("## 二、主动公开政府信息情况\n\n" + table_active(rep.records["active_disclosure"], rep.edition) + "\n\n")
-    out.append("## 三、收到和处理政府信息公开申请情况\n\n" + table_applications(rep.records["applications"]) + "\n\n")
-    out.append("## 四、政府信息公开行政复议、行政诉讼情况\n\n" + table_reviews(rep.records["reviews_litigation"])
-               + "\n\n")
-    pages = sorted({r["source_page"] for t in R.TABLES for r in rep.records[t] if r.get("source_page")})
-    if pages:
-        out.append(f"表格数据摘自源文件第 {'、'.join(map(str, pages))} 页。\n\n")
+    ad, app, rl = (rep.records[t] for t in ("active_disclosure", "applications", "reviews_litigation"))
+    out.append("## 二、主动公开政府信息情况\n\n" + table_active(ad, rep.edition) + source_note(ad) + "\n\n")
+    out.append("## 三、收到和处理政府信息公开申请情况\n\n" + table_applications(app) + source_note(app) + "\n\n")
+    out.append("## 四、政府信息公开行政复议、行政诉讼情况\n\n" + table_reviews(rl) + source_note(rl) + "\n\n")
     out.append("空白单元格表示报告中该格为空（不等于 0）；“—”表示报告缺失该格；“?”表示无法读取或有多种读法（不发布数字）；"
                "斜体加点线的数字是从粘连文字中推断的（唯一符合勾稽关系的读法）。\n\n")
     out.append("## 勾稽关系核验\n\n" + checks_table(rep.records["checks"]) + "\n\n")
@@ -148,15 +136,20 @@ def agency_page(slug: str, reps: list) -> str:
     out = [front_matter(name, {"tags": search_terms(name, reps[-1].meta.region or "")}), h1(name),
            md_link("← 机关索引", "../agencies.md") + "\n\n"]
     m = reps[-1].meta
-    out.append(f"地区：{md_text(m.region or '未知')} · 层级：{md_text(_level(m.level))}\n\n")
-    rows = []
+    out.append(f"地区：{md_link(m.province or '未知地区', '../' + region_path(m.province or '未知地区'))}"
+               f"（{md_text(m.region or '未知')}） · 层级：{md_text(_level(m.level))}\n\n")
+    out.append("## 逐年主要指标\n\n")
+    head = "| 年度 | 提取状态 | " + " | ".join(md_text(M.BY_CODE[c].short_zh) for c in TABLE_MEASURES) + " | 未通过核验 |\n"
+    rows = [head, "|---|---|" + "---:|" * (len(TABLE_MEASURES) + 1) + "\n"]
     for rep in reps:
-        fig = _headline(rep)
+        values = M.compute(rep.records)
         rows.append(f"| {md_link(str(rep.meta.year) + ' 年', f'../{report_path(rep)}')} "
-                    f"| {md_text(R.REPORT_STATUSES[rep.status][0])} | {number(fig['received'])} "
-                    f"| {number(fig['handled'])} | {number(fig['granted'])} | {len(rep.failed_checks)} |")
-    out.append("| 年度 | 提取状态 | 本年新收申请 | 办理结果总计 | 予以公开 | 未通过核验 |\n|---|---|---:|---:|---:|---:|\n"
-               + "\n".join(rows) + "\n")
+                    f"| {md_text(R.REPORT_STATUSES[rep.status][0])} | "
+                    + " | ".join(M.fmt(c, values[c]) for c in TABLE_MEASURES) + f" | {len(rep.failed_checks)} |\n")
+    out.append("".join(rows) + "\n")
+    out.append("“—”表示无法计算（所需单元格空白、缺失或无法读取，或比例的分母为 0）。各年度的汇总见"
+               + "、".join(md_link(f"{y} 年", f"../{year_path(y)}") for y in sorted({r.meta.year for r in reps}))
+               + "；指标的公式见[数据字典](../dictionary.md#measures)。\n\n" + charts.MARKER + "\n")
     return "".join(out)
 
 
@@ -174,64 +167,6 @@ def agencies_index(by_agency: dict) -> str:
                 years = "、".join(md_link(str(r.meta.year), f"{report_path(r)}") for r in reps)
                 out.append(f"- {md_link(agency, agency_path(slug))}（{md_text(reps[-1].meta.region or '')}）：{years}\n")
             out.append("\n")
-    return "".join(out)
-
-
-def home_page(reports, failures) -> str:
-    agencies = {r.slug for r in reports}
-    years = sorted({r.meta.year for r in reports})
-    by_status = defaultdict(int)
-    for r in reports:
-        by_status[r.status] += 1
-    out = [front_matter("首页"), "# 公开 Gongkai\n\n",
-           "公开（Gongkai）把各级政府机关每年发布的**政府信息公开工作年度报告**整理成可核验、可下载的开放数据。"
-           "每份报告的统计表都按国家规定的格式逐格摘录，配有稳定的代码、勾稽关系核验和来源说明。\n\n",
-           f"目前收录 **{len(agencies)}** 个机关的 **{len(reports)}** 份报告"
-           + (f"，年度 {years[0]}–{years[-1]}" if years else "") + "。\n\n"]
-    out.append("| 提取状态 | 报告数 |\n|---|---:|\n")
-    for status, (zh, _en) in R.REPORT_STATUSES.items():
-        out.append(f"| {zh} | {by_status.get(status, 0)} |\n")
-    out.append("\n")
-    out.append("- [机关索引](agencies.md)：按地区和层级浏览全部报告\n"
-               "- [数据质量](quality.md)：勾稽关系未通过的报告和未能读取的表格\n"
-               "- [数据字典](dictionary.md)：每张表、每个代码的含义\n"
-               "- [下载](downloads.md)：全部数据（Frictionless 数据包）\n"
-               "- [方法说明](methodology.md)：数据如何摘录和核验\n\n")
-    if failures:
-        out.append(f"本次构建有 {len(failures)} 个文件未能发布，原因见[数据质量](quality.md)页。\n")
-    return "".join(out)
-
-
-def quality_page(reports, failures) -> str:
-    out = [front_matter("数据质量"), "# 数据质量\n\n",
-           "每份报告都按填报格式的勾稽关系核验。未通过的报告照常发布，不一致之处如下。"
-           "完整的核验结果可在[下载](downloads.md)页的 `checks.csv` 中获取。\n\n"]
-    failing = [r for r in reports if r.failed_checks]
-    out.append(f"## 勾稽关系未通过（{len(failing)} 份报告）\n\n")
-    if failing:
-        out.append("| 报告 | 未通过 | 核验项 |\n|---|---:|---|\n")
-        for r in sorted(failing, key=lambda r: r.report_id):
-            ids = "、".join(f"<code>{esc(c.check_id)}</code>" for c in r.failed_checks[:8])
-            more = " …" if len(r.failed_checks) > 8 else ""
-            out.append(f"| {md_link(f'{r.meta.agency} {r.meta.year}', report_path(r))} | "
-                       f"{len(r.failed_checks)} | {ids}{more} |\n")
-        out.append("\n")
-    incomplete = [r for r in reports if r.status != "complete"]
-    out.append(f"## 表格未能完整读取（{len(incomplete)} 份报告）\n\n")
-    if incomplete:
-        out.append("| 报告 | 状态 | 说明 |\n|---|---|---|\n")
-        for r in sorted(incomplete, key=lambda r: r.report_id):
-            zh, en = R.REPORT_STATUSES[r.status]
-            out.append(f"| {md_link(f'{r.meta.agency} {r.meta.year}', report_path(r))} | {md_text(zh)} | "
-                       f"{md_text(en)} |\n")
-        out.append("\n")
-    out.append(f"## 未能发布的文件（{len(failures)}）\n\n")
-    if failures:
-        out.append("| 文件 | 原因 |\n|---|---|\n")
-        for f in failures:
-            out.append(f"| <code>{esc(f['file'])}</code> | {md_text(f['reason'])} |\n")
-    else:
-        out.append("本次构建没有失败的文件。\n")
     return "".join(out)
 
 
@@ -320,7 +255,7 @@ def dictionary_page() -> str:
 
 def measures_section() -> str:
     """The headline measures' formulas, from the same definitions the pages and the API use."""
-    out = ["\n## 指标（measures）\n\n"
+    out = ["\n## 指标（measures） {#measures}\n\n"
            "首页、年度、地区、机关页面和 JSON API 中的指标都按下表计算，只用表三“总计”列和表四的单元格。"
            "计算只采用状态为 `reported`（如实摘录）或 `inferred`（推断）的数值；任何一个输入单元格为空白、缺失、"
            "存疑或无法读取时，该指标为空（未知），不按 0 计。比例的分母为 0 时也为空。"
@@ -340,9 +275,8 @@ def write_pages(docs: Path, reports, failures, download_sizes, write) -> list[st
     for rep in sorted(reports, key=lambda r: (r.slug, r.meta.year)):
         by_agency[rep.slug].append(rep)
     pages = {
-        "index.md": home_page(reports, failures),
+        **overview_pages(reports, failures),
         "agencies.md": agencies_index(by_agency),
-        "quality.md": quality_page(reports, failures),
         "dictionary.md": dictionary_page(),
         "downloads.md": downloads_page(download_sizes),
     }
@@ -352,6 +286,9 @@ def write_pages(docs: Path, reports, failures, download_sizes, write) -> list[st
             prev_rep = reps[i - 1] if i > 0 else None
             next_rep = reps[i + 1] if i + 1 < len(reps) else None
             pages[report_path(rep)] = report_page(rep, prev_rep, next_rep)
-    for rel, text in sorted(pages.items()):
+    sections, chart_files = charts.site_charts(reports, by_agency, pages)
+    for rel, section in sections.items():
+        pages[rel] = charts.place(pages[rel], section)
+    for rel, text in sorted({**pages, **chart_files}.items()):
         write(docs / rel, text)
-    return sorted(pages)
+    return sorted({**pages, **chart_files})

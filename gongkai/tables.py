@@ -16,10 +16,23 @@ from .labels import LabelIndex, label_key, parse_cell, squash
 
 @dataclass(frozen=True)
 class CellValue:
+    """A parsed cell and where it was printed (page for PDFs; table, row and cell for every table format)."""
+
     value: Decimal | None
     status: str
     raw: str = ""
     page: int | None = None
+    table: int | None = None  # 1-based table number in the source
+    row: int | None = None  # 1-based row in that table, or the line number in a text file
+    cell: int | None = None  # 1-based position of the cell in its printed row
+
+
+def _source(row: Row | None, cell_index: int | None) -> dict:
+    if row is None:
+        return {}
+    return {"page": row.page, "table": None if row.table is None else row.table + 1,
+            "row": None if row.index is None else row.index + (0 if row.table is None else 1),
+            "cell": None if cell_index is None else cell_index + 1}
 
 
 @dataclass
@@ -74,37 +87,47 @@ def _is_header(cells) -> bool:
     return any(label_key(c) in _HEADER_KEYS or "勾稽关系" in squash(c) for c in cells if c)
 
 
-def fit_values(cells: list[str], expected: int) -> tuple[list[str], str | None]:
+def fit_span(cells: list[str], expected: int) -> tuple[int, list[str], str | None]:
     """Trim layout-only empty cells around a row's values until the count matches.
 
-    Returns the values (possibly fewer than expected) and a problem, if any.
+    Returns where the kept values start in `cells`, the values (possibly fewer than
+    expected) and a problem, if any.
     """
-    vals = list(cells)
-    while len(vals) > expected and vals and vals[-1].strip() == "":
-        vals.pop()
-    while len(vals) > expected and vals and vals[0].strip() == "":
-        vals.pop(0)
+    start, end = 0, len(cells)
+    while end - start > expected and cells[end - 1].strip() == "":
+        end -= 1
+    while end - start > expected and cells[start].strip() == "":
+        start += 1
+    vals = list(cells[start:end])
     if len(vals) > expected:
-        return [], f"{len(vals)} cells where the form has {expected}"
+        return start, [], f"{len(vals)} cells where the form has {expected}"
     if len(vals) < expected:
-        return vals, f"{len(vals)} of {expected} cells"
-    return vals, None
+        return start, vals, f"{len(vals)} of {expected} cells"
+    return start, vals, None
 
 
-def _cell(raw: str, page: int | None) -> CellValue:
+def fit_values(cells: list[str], expected: int) -> tuple[list[str], str | None]:
+    _, vals, problem = fit_span(cells, expected)
+    return vals, problem
+
+
+def _cell(raw: str, row: Row | None = None, cell_index: int | None = None) -> CellValue:
     parsed = parse_cell(raw)
+    src = _source(row, cell_index)
     if parsed.kind == "number":
-        return CellValue(parsed.value, "reported", raw, page)
+        return CellValue(parsed.value, "reported", raw, **src)
     if parsed.kind == "blank":
-        return CellValue(None, "blank", raw, page)
-    return CellValue(None, "unreadable", raw, page)
+        return CellValue(None, "blank", raw, **src)
+    return CellValue(None, "unreadable", raw, **src)
 
 
 def _label_positions(cells) -> list[int]:
     return [i for i, c in enumerate(cells) if c.strip() and parse_cell(c).kind == "text"]
 
 
-def _store(out: Tables, table: str, row_code: str, col_codes, values, page, problem, where, last=False):
+def _store(out: Tables, table: str, row_code: str, col_codes, values, row: Row, first: int, problem,
+           last=False):
+    where = _where(row)
     found = out.rows_found.setdefault(table, [])
     if row_code in found:
         out.warnings.append(f"{table}: row '{row_code}' printed twice ({where}); the first is kept")
@@ -118,10 +141,10 @@ def _store(out: Tables, table: str, row_code: str, col_codes, values, page, prob
         # columns the values belong to is unknown: publish none of them.
         raw = " | ".join(values)
         for col in col_codes:
-            target[(row_code, col)] = CellValue(None, "ambiguous", raw, page)
+            target[(row_code, col)] = CellValue(None, "ambiguous", raw, **_source(row, None))
         return
-    for col, raw in zip(col_codes, values):
-        target[(row_code, col)] = _cell(raw, page)
+    for i, (col, raw) in enumerate(zip(col_codes, values)):
+        target[(row_code, col)] = _cell(raw, row, first + i)
 
 
 def _where(row: Row) -> str:
@@ -150,10 +173,10 @@ def parse_tables(rows: list[Row], texts: list[str]) -> Tables:
         labels = _label_positions(cells)
         if not labels:
             if after_rl_header and sum(1 for c in cells if c.strip()) >= 1:
-                vals, problem = fit_values(cells, RL_CELL_COUNT)
+                start, vals, problem = fit_span(cells, RL_CELL_COUNT)
                 if problem is None or len(vals) > RL_CELL_COUNT // 2:
                     codes = [(cat.code, res.code) for cat in R.RL_CATEGORIES for res in R.RL_RESULTS]
-                    _store_rl(out, codes, vals, row, problem)
+                    _store_rl(out, codes, vals, row, start, problem)
                     after_rl_header = False
             continue
         if _parse_ad_row(out, cells, labels, row, edition, last):
@@ -166,7 +189,7 @@ def parse_tables(rows: list[Row], texts: list[str]) -> Tables:
     return out
 
 
-def _store_rl(out: Tables, codes, vals, row: Row, problem):
+def _store_rl(out: Tables, codes, vals, row: Row, first: int, problem):
     if "reviews_litigation" in out.rows_found:
         out.warnings.append(f"reviews_litigation: a second value row was ignored ({_where(row)})")
         return
@@ -174,8 +197,8 @@ def _store_rl(out: Tables, codes, vals, row: Row, problem):
     if problem:
         out.warnings.append(f"reviews_litigation: value row has {problem} ({_where(row)})")
     target = out.cells.setdefault("reviews_litigation", {})
-    for code, raw in zip(codes, vals):
-        target[code] = _cell(raw, row.page)
+    for i, (code, raw) in enumerate(zip(codes, vals)):
+        target[code] = _cell(raw, row, first + i)
 
 
 def _parse_ad_row(out: Tables, cells, labels, row: Row, edition, last=False) -> bool:
@@ -192,8 +215,8 @@ def _parse_ad_row(out: Tables, cells, labels, row: Row, edition, last=False) -> 
             return True
         if not cells[pos + 1:]:
             return True  # a label with no cells after it: a heading, not a data row
-        vals, problem = fit_values(cells[pos + 1:], len(layout))
-        _store(out, "active_disclosure", item.code, layout, vals, row.page, problem, _where(row), last)
+        start, vals, problem = fit_span(cells[pos + 1:], len(layout))
+        _store(out, "active_disclosure", item.code, layout, vals, row, pos + 1 + start, problem, last)
         return True
     return False
 
@@ -229,8 +252,8 @@ def _parse_app_row(out: Tables, cells, labels, row: Row, group, last=False):
         # （六）其他处理 printed as a group heading over its three sub-rows.
         return group
     cols = [c.code for c in R.APPLICANTS]
-    vals, problem = fit_values(values, len(cols))
-    _store(out, "applications", matched.code, cols, vals, row.page, problem, _where(row), last)
+    start, vals, problem = fit_span(values, len(cols))
+    _store(out, "applications", matched.code, cols, vals, row, matched_pos + 1 + start, problem, last)
     return group
 
 

@@ -19,13 +19,14 @@ SEED = ROOT / "reports" / "000_8719cb9f3c2be4e4.txt"
     ("empty.txt", b"", "empty"),
     ("junk.txt", bytes(range(256)) * 4, "binary"),
     ("cut.pdf", (ROOT / "reports" / "001_huaian_hongzequ_2023.pdf").read_bytes()[:2000], "PDF"),
-    ("notes.docx", b"PK\x03\x04not really", "unsupported"),
+    ("notes.docx", b"PK\x03\x04not really", "not a zip"),
+    ("notes.doc", b"\xd0\xcf\x11\xe0 old Word", "unsupported"),
     ("budget.txt", "某某县财政局2023年部门预算公开说明\n一、部门职责".encode(), "agency"),
 ])
 def test_bad_file_gets_a_reason(tmp_path, name, data, reason):
     path = tmp_path / name
     path.write_bytes(data)
-    if name.endswith(".docx"):
+    if name.endswith(".doc"):
         from gongkai.readers import read
         with pytest.raises(ReadError) as info:
             read(path)

@@ -4,10 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..document import Document, ReadError
-from . import html, pdf, txt
+from . import docx, html, pdf, txt
+from .glyphs import normalize_glyphs
 from .script import to_simplified
 
-READERS = {".txt": txt.read, ".html": html.read, ".htm": html.read, ".pdf": pdf.read}
+READERS = {".txt": txt.read, ".html": html.read, ".htm": html.read, ".pdf": pdf.read, ".docx": docx.read}
 SUPPORTED = tuple(READERS)
 
 
@@ -17,4 +18,4 @@ def read(path: Path) -> Document:
         raise ReadError(path, f"unsupported file type '{path.suffix}'; expected one of {', '.join(SUPPORTED)}")
     if path.stat().st_size == 0:
         raise ReadError(path, "the file is empty (0 bytes)")
-    return to_simplified(reader(path))
+    return to_simplified(normalize_glyphs(reader(path)))

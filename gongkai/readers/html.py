@@ -22,6 +22,7 @@ class _Collector(HTMLParser):
         self._in_title = False
         self._tables: list[dict] = []  # stack: nested tables are read on their own
         self._table_count = 0
+        self.images = 0
 
     # -- text outside tables -------------------------------------------------
     def _flush(self):
@@ -36,6 +37,9 @@ class _Collector(HTMLParser):
             return
         if tag == "title":
             self._in_title = True
+            return
+        if tag == "img":
+            self.images += 1
             return
         if tag == "table":
             self._flush()
@@ -110,6 +114,7 @@ def html_to_document(markup: str) -> Document:
     c.feed(markup)
     c.close()
     meta = {"html_title": " ".join(c.title.split())} if c.title.strip() else {}
+    meta["images"] = c.images
     return Document(lines=c.lines, rows=c.rows, format="html", meta=meta)
 
 

@@ -1,11 +1,15 @@
 """PDF reports with a text layer, read with pdfplumber: page text plus ruled tables."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from ..document import Document, ReadError, Row
 
 MAX_PAGES = 300
+# pdfminer logs a warning per glyph for fonts it can still read (Chromium's embedded subsets); the
+# reader reports real problems itself.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
 def read(path: Path) -> Document:
@@ -24,8 +28,9 @@ def read(path: Path) -> Document:
         lines: list[str] = []
         rows: list[Row] = []
         table_no = 0
-        chars = 0
+        chars = images = 0
         for page_no, page in enumerate(pdf.pages, 1):
+            images += len(page.images)
             text = page.extract_text() or ""
             chars += len(text.strip())
             lines.extend(line.strip() for line in text.splitlines() if line.strip())
@@ -36,6 +41,8 @@ def read(path: Path) -> Document:
                     if any(printed):
                         rows.append(Row(printed, page=page_no, table=table_no, index=i))
                 table_no += 1
+        meta = {"pages": len(pdf.pages), "images": images}
         if chars == 0:
-            raise ReadError(path, "the PDF has no text layer (scanned or image-only); it needs OCR")
-    return Document(lines=lines, rows=rows, format="pdf")
+            # Published as "no text layer" when the sidecar names the agency and year (extract.py).
+            meta["no_text_layer"] = True
+    return Document(lines=lines, rows=rows, format="pdf", meta=meta)

@@ -1,0 +1,146 @@
+"""Derive test variants of real reports: same report, other layout family, same golden values.
+
+    python scripts/make_variants.py            # writes tests/fixtures/derived/
+
+Needs Debian's chromium and libreoffice-writer (and opencc, a project dependency).  The outputs
+are committed, so the test suite does not need these programs; rerun this script when a source
+report changes.  Each variant gets a sidecar copied from its source's, saying how it was made.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORTS = ROOT / "reports"
+OUT = ROOT / "tests" / "fixtures" / "derived"
+HTML_SOURCE = "041_shanghai_shizhengfu_bgt_2019.html"
+TEXT_SOURCE = "000_8719cb9f3c2be4e4.txt"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+# The HTML report names itself in its title, so its variants carry no agency/year/region/level
+# in their sidecars: they test detection.  The seed's title says only 自治区司法厅, so its
+# variants keep the source's sidecar identity, as the source does.
+IDENTITY = ("agency", "year", "region", "level")
+
+
+def _sidecar(source: str, target: Path, how: str, keep_identity: bool = True) -> None:
+    data = yaml.safe_load((REPORTS / f"{source}.yml").read_text(encoding="utf-8"))
+    if not keep_identity:
+        for key in IDENTITY:
+            data.pop(key, None)
+    data["notes"] = f"Test variant derived from reports/{source}: {how}. Same golden values as its source."
+    data["derived_from"] = source
+    (target.parent / f"{target.name}.yml").write_text(
+        yaml.safe_dump(data, allow_unicode=True, sort_keys=True), encoding="utf-8")
+
+
+def chromium_pdf(src: Path, dest: Path, chrome: bool = True) -> None:
+    extra = [] if chrome else ["--no-pdf-header-footer"]
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(["chromium", *CHROMIUM_FLAGS, *extra, f"--user-data-dir={profile}",
+                        f"--print-to-pdf={dest}", src.resolve().as_uri()],
+                       check=True, capture_output=True, timeout=120)
+
+
+def page_images(pdf: Path, work: Path, dpi: int = 40) -> list[Path]:
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf), str(work / "page")], check=True, timeout=120)
+    return sorted(work.glob("page*.png"))
+
+
+def scanned_pdf(src: Path, dest: Path) -> None:
+    """A scan: every page of the source as a picture, no text layer."""
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        imgs = page_images(src, work)
+        body = "".join(f'<img src="{p.name}" style="width:100%;page-break-after:always">' for p in imgs)
+        page = work / "scan.html"
+        page.write_text(f"<!doctype html><html><body style='margin:0'>{body}</body></html>", encoding="utf-8")
+        chromium_pdf(page, dest, chrome=False)
+
+
+def tables_as_images_html(src: Path, rendered: Path, dest: Path) -> None:
+    """The HTML report with each <table> replaced by a picture of the rendered pages, as some sites publish."""
+    import base64
+    import re
+
+    with tempfile.TemporaryDirectory() as tmp:
+        imgs = page_images(rendered, Path(tmp), dpi=30)
+        data = [base64.b64encode(p.read_bytes()).decode() for p in imgs[2:5]]
+    markup = src.read_text(encoding="utf-8")
+    tables = list(re.finditer(r"<table.*?</table>", markup, flags=re.S | re.I))
+    for m, b64 in reversed(list(zip(tables, data))):
+        markup = markup[: m.start()] + f'<p><img alt="" src="data:image/png;base64,{b64}"></p>' + markup[m.end():]
+    dest.write_text(markup, encoding="utf-8")
+
+
+def libreoffice(src: Path, dest: Path, target: str, infilter: str | None = None) -> None:
+    with tempfile.TemporaryDirectory() as work:
+        cmd = ["soffice", "--headless", f"-env:UserInstallation=file://{work}/profile"]
+        if infilter:
+            cmd.append(f"--infilter={infilter}")
+        cmd += ["--convert-to", target, "--outdir", work, str(src.resolve())]
+        subprocess.run(cmd, check=True, capture_output=True, timeout=180)
+        produced = next(p for p in Path(work).iterdir() if p.is_file())
+        shutil.move(produced, dest)
+
+
+def main() -> int:
+    for tool in ("chromium", "soffice"):
+        if shutil.which(tool) is None:
+            print(f"{tool} is not installed (apt-get install chromium libreoffice-writer)", file=sys.stderr)
+            return 1
+    OUT.mkdir(parents=True, exist_ok=True)
+    html_src = REPORTS / HTML_SOURCE
+    stem = HTML_SOURCE.rsplit(".", 1)[0]
+
+    pdf = OUT / f"{stem}_chromium.pdf"
+    chromium_pdf(html_src, pdf)
+    _sidecar(HTML_SOURCE, pdf, "printed to PDF by headless Chromium (browser header and footer included)",
+             keep_identity=False)
+
+    docx = OUT / f"{stem}_libreoffice.docx"
+    libreoffice(html_src, docx, "docx:MS Word 2007 XML", infilter="HTML (StarWriter)")
+    _sidecar(HTML_SOURCE, docx, "opened as a Writer document by LibreOffice and saved as .docx",
+             keep_identity=False)
+
+    office_pdf = OUT / f"{stem}_libreoffice.pdf"
+    libreoffice(docx, office_pdf, "pdf:writer_pdf_Export")
+    _sidecar(HTML_SOURCE, office_pdf, "the LibreOffice .docx variant exported to PDF by LibreOffice",
+             keep_identity=False)
+
+    images_html = OUT / f"{stem}_tables_as_images.html"
+    tables_as_images_html(html_src, pdf, images_html)
+    _sidecar(HTML_SOURCE, images_html, "each <table> replaced by a picture of the printed page",
+             keep_identity=False)
+
+    scan = OUT / "001_huaian_hongzequ_2023_scanned.pdf"
+    scanned_pdf(REPORTS / "001_huaian_hongzequ_2023.pdf", scan)
+    _sidecar("001_huaian_hongzequ_2023.pdf", scan, "every page rendered to a picture and printed to an "
+             "image-only PDF (a scan with no text layer)")
+
+    text = (REPORTS / TEXT_SOURCE).read_text(encoding="utf-8")
+    tstem = TEXT_SOURCE.rsplit(".", 1)[0]
+    gbk = OUT / f"{tstem}_gbk.txt"
+    gbk.write_bytes(text.encode("gb18030"))
+    _sidecar(TEXT_SOURCE, gbk, "re-encoded from UTF-8 to GB18030 (GBK-compatible), no BOM")
+
+    import opencc
+
+    trad = OUT / f"{tstem}_traditional.txt"
+    trad.write_text(opencc.OpenCC("s2t").convert(text), encoding="utf-8")
+    _sidecar(TEXT_SOURCE, trad, "converted to traditional characters with OpenCC s2t")
+    for p in sorted(OUT.iterdir()):
+        print(p.relative_to(ROOT), p.stat().st_size)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,209 @@
+"""Charts: deterministic data files and snippets, escaping, values that match the source documents,
+and a built site that carries its own chart library (no CDN, relative paths only)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import posixpath
+import re
+from collections import defaultdict
+from html.parser import HTMLParser
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+import pytest
+
+from golden import GOLDEN_DIR, load
+from gongkai import charts as C
+from gongkai import registry as R
+
+HOSTILE = '<script>alert("x")</script>&<img src=x onerror=alert(1)>'
+
+
+def _chart(title=HOSTILE, values=((1, None, 3),), series=None, chart_id="agencies/some-agency/applications"):
+    series = series or (C.Series("received", "本年新收申请", "Requests received"),)
+    cats = tuple(C.Category(y, f"{y} 年", str(y)) for y in (2020, 2021, 2022))
+    return C.Chart(chart_id, title, "t", C.LINE, "year", "年度", "Year", cats, series, values)
+
+
+def _app_record(code: str, value, status="reported") -> dict:
+    return {"code": code, "status": status, "value": value}
+
+
+def _rep(year: int, agency: str, cells: dict[str, tuple]) -> SimpleNamespace:
+    records = {"applications": [_app_record(f"{row}.total", *v) for row, v in cells.items()],
+               "reviews_litigation": []}
+    return SimpleNamespace(meta=SimpleNamespace(year=year, agency=agency), records=records)
+
+
+def test_render_is_deterministic():
+    a, b = C.render(_chart(), "agencies/some-agency.md"), C.render(_chart(), "agencies/some-agency.md")
+    assert a.snippet == b.snippet and a.files == b.files
+    assert sorted(a.files) == ["charts/agencies/some-agency/applications.csv",
+                               "charts/agencies/some-agency/applications.json"]
+
+
+def test_hostile_text_is_escaped_in_the_page_and_kept_as_data_in_the_file():
+    out = C.render(_chart(), "agencies/some-agency.md")
+    assert "<script>" not in out.snippet and "<img" not in out.snippet
+    assert "&lt;script&gt;" in out.snippet
+    data = json.loads(out.files["charts/agencies/some-agency/applications.json"])
+    assert data["title"]["zh"] == HOSTILE  # JSON is data; charts.js never puts the title into HTML
+
+
+@pytest.mark.parametrize("bad", ["../etc/passwd", "agencies/../../x", "Agencies/X", "a b", "/abs", "a//b", ""])
+def test_unsafe_chart_ids_are_refused(bad):
+    with pytest.raises(ValueError):
+        C.render(_chart(chart_id=bad), "index.md")
+
+
+def test_unknown_is_null_never_zero_in_every_form():
+    out = C.render(_chart(), "index.md")
+    data = json.loads(out.files["charts/agencies/some-agency/applications.json"])
+    assert data["series"][0]["values"] == [1, None, 3]
+    rows = list(csv.DictReader(io.StringIO(out.files["charts/agencies/some-agency/applications.csv"])))
+    assert [r["received"] for r in rows] == ["1", "", "3"]
+    assert "1 个年度不详" in C.caption(_chart())
+    assert '<td class="gk-num">—</td>' in out.snippet
+
+
+def test_download_links_are_relative_to_the_page():
+    out = C.render(_chart(), "agencies/some-agency.md")
+    assert "[CSV](../charts/agencies/some-agency/applications.csv)" in out.snippet
+    home = C.render(_chart(), "index.md")
+    assert "[JSON](charts/agencies/some-agency/applications.json)" in home.snippet
+    # data-src is relative to the site root (charts.js resolves it from its own URL), never absolute
+    assert 'data-src="charts/agencies/some-agency/applications.json"' in out.snippet
+
+
+def test_agency_trend_uses_the_measures_and_leaves_blank_cells_unknown():
+    reps = [_rep(2022, "某局", {"new_received": (5,), "total": (4,), "granted": (1,), "partial": (1,)}),
+            _rep(2023, "某局", {"new_received": (None, "blank"), "total": (10,), "granted": (3,), "partial": (2,)})]
+    charts = {c.id.rsplit("/", 1)[-1]: c for c in C.agency_charts("mou-ju", reps)}
+    apps = charts["applications"]
+    by_code = dict(zip((s.code for s in apps.series), apps.values))
+    assert by_code["received"] == (5, None)
+    assert by_code["handled"] == (4, 10)
+    assert by_code["disclosed"] == (2, 5)
+    shares = dict(zip((s.code for s in charts["shares"].series), charts["shares"].values))
+    assert shares["share_disclosed"] == (0.5, 0.5)
+    assert "reviews" not in charts  # no review cells at all: no empty chart
+    assert C.agency_charts("mou-ju", reps[:1]) == []  # one year is no trend
+
+
+def test_place_uses_the_marker_or_appends():
+    assert C.place("a\n<!-- gk-charts -->\nb\n", "X") == "a\nX\nb\n"
+    assert C.place("a\n", "X") == "a\n\nX"
+
+
+# --- On the built sample corpus -----------------------------------------------------------------
+
+def _golden_total(name: str, row: str) -> int:
+    return load(GOLDEN_DIR / name)["applications"][row][6]  # column 7 = 总计
+
+
+def test_agency_chart_data_matches_the_source_documents(built):
+    """洪泽区 2023 and 2024: values read by hand from the PDFs (tests/golden), not from our parser."""
+    root, result, _ = built
+    slug = next(r.slug for r in result.reports if r.source.name.startswith("001_huaian_hongzequ"))
+    base = root / "docs" / "charts" / "agencies" / slug
+    data = json.loads((base / "applications.json").read_text(encoding="utf-8"))
+    assert data["x"]["values"] == [2023, 2024]
+    series = {s["code"]: s["values"] for s in data["series"]}
+    g23, g24 = "001_huaian_hongzequ_2023.pdf.yml", "002_huaian_hongzequ_2024.pdf.yml"
+    assert series["received"] == [_golden_total(g23, "new_received"), _golden_total(g24, "new_received")]
+    assert series["handled"] == [_golden_total(g23, "total"), _golden_total(g24, "total")]
+    refused_rows = [d.code for d in R.APP_ROWS if d.group_code == "refused"]
+    assert series["refused"] == [sum(_golden_total(g, r) for r in refused_rows) for g in (g23, g24)]
+    rows = list(csv.DictReader((base / "applications.csv").open(encoding="utf-8")))
+    assert [int(r["received"]) for r in rows] == series["received"]
+
+
+def test_home_chart_data_matches_the_pooled_measures(built):
+    from gongkai import measures as M
+
+    root, result, _ = built
+    data = json.loads((root / "docs" / "charts" / "home" / "outcomes.json").read_text(encoding="utf-8"))
+    values = dict(zip(data["x"]["values"], data["series"][0]["values"]))
+    covered = dict(zip(data["x"]["values"], data["series"][1]["values"]))
+    for code in ("granted", "partial", "refused"):
+        pooled = M.pooled(M.BY_CODE[code], [r.records for r in result.reports])
+        assert values[code] == pooled.value and covered[code] == pooled.covered
+
+
+class _Refs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.scripts, self.charts, self.links = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "script" and a.get("src"):
+            self.scripts.append(a["src"])
+        if tag == "div" and "gk-chart" in (a.get("class") or "").split():
+            self.charts.append(a.get("data-src"))
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+
+
+def _resolve(site: Path, page: Path, ref: str) -> Path:
+    base = posixpath.dirname(page.relative_to(site).as_posix())
+    return site / posixpath.normpath(posixpath.join(base, ref))
+
+
+def test_site_bundles_the_chart_library_and_references_it_relatively(built):
+    root, _, proc = built
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    site = root / "site"
+    echarts = site / "assets" / "vendor" / "echarts.min.js"
+    assert echarts.stat().st_size > 500_000, "the vendored ECharts is missing: run `make vendor`"
+    assert (site / "assets" / "vendor" / "echarts.LICENSE.txt").exists()
+    charts_js = (site / "assets" / "charts.js").read_text(encoding="utf-8")
+    # charts.js loads ECharts relative to itself, so this is the file it fetches
+    assert re.search(r'new URL\("vendor/echarts\.min\.js", assets\)', charts_js)
+    pages_with_charts = 0
+    for page in sorted(site.rglob("*.html")):
+        refs = _Refs()
+        refs.feed(page.read_text(encoding="utf-8"))
+        for src in refs.scripts:  # nothing from a CDN, anywhere
+            assert not urlsplit(src).scheme and not src.startswith("//"), f"{page}: script {src} is remote"
+        if not refs.charts:
+            continue  # (MkDocs writes 404.html with root-absolute paths; it has no chart)
+        for src in refs.scripts:
+            assert not src.startswith("/"), f"{page}: script {src} is not relative"
+        pages_with_charts += 1
+        js = [s for s in refs.scripts if s.endswith("assets/charts.js")]
+        assert js and _resolve(site, page, js[0]) == site / "assets" / "charts.js", page
+        for src in refs.charts:
+            assert src and (site / src).is_file(), f"{page}: chart data {src} not in site/"
+            for ext in (".csv", ".json"):
+                target = [h for h in refs.links if h.endswith(src[:-5] + ext)]
+                assert target and _resolve(site, page, target[0]).is_file(), f"{page}: no {ext} download"
+    assert pages_with_charts >= 2  # the home page and at least one agency with several years
+
+
+def test_chart_files_are_byte_identical_across_builds(built):
+    """Rendering the same reports again gives the same files (no timestamps, stable order)."""
+    root, result, _ = built
+    by_agency = defaultdict(list)
+    for rep in sorted(result.reports, key=lambda r: (r.slug, r.meta.year)):
+        by_agency[rep.slug].append(rep)
+    pages = {str(p.relative_to(root / "docs").as_posix()) for p in (root / "docs").rglob("*.md")}
+    _, files = C.site_charts(result.reports, by_agency, pages)
+    assert files
+    for rel, text in files.items():
+        assert (root / "docs" / rel).read_text(encoding="utf-8") == text, rel
+
+
+def test_every_chart_plots_one_kind_of_value(built):
+    """Counts and shares never share an axis (the correction-rate chart once drew case counts on a % axis)."""
+    root, _, _ = built
+    files = sorted((root / "docs" / "charts").rglob("*.json"))
+    assert any("years/" in f.as_posix() for f in files) and any("regions/" in f.as_posix() for f in files)
+    for path in files:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        kinds = {s["kind"] for s in data["series"] if s["plot"]}
+        assert len(kinds) == 1, path
+        assert any(v is not None for s in data["series"] if s["plot"] for v in s["values"]), f"{path}: empty chart"
