@@ -22,7 +22,7 @@ UNKNOWN_PROVINCE = "未知地区"
 TABLE_MEASURES = ("received", "share_disclosed", "share_refused", "reviews", "review_correction_rate",
                   "lawsuits", "lawsuit_correction_rate")
 UNKNOWN_NOTE = ("“—”表示无法计算：所需单元格空白、缺失或无法读取，或比例的分母为 0。"
-                "合计行中的比例为各报告分子之和除以分母之和；括号内为纳入计算的报告数。")
+                "汇总行中的比例为各报告分子之和除以分母之和；括号内为纳入计算的报告数（未注明的为全部报告）。")
 
 
 def _md():
@@ -69,7 +69,7 @@ def _level_order(level: str | None) -> int:
 def pooled_cell(code: str, reports) -> str:
     """A pooled figure with its coverage: '64.3%（12）' = over the 12 reports whose inputs are known."""
     p = M.pooled(M.BY_CODE[code], [r.records for r in reports])
-    if p.covered == len(reports):
+    if p.covered == len(reports) or p.covered == 0:
         return M.fmt(code, p.value)
     return f"{M.fmt(code, p.value)}（{p.covered}）"
 
@@ -390,7 +390,8 @@ def compare_page() -> str:
             '<p id="gk-compare-status" aria-live="polite"></p>\n'
             '<div id="gk-compare-result" class="gk-table-wrap"></div>\n'
             f'<template id="gk-compare-measures">{rows}</template>\n'
-            "</div>\n\n" + UNKNOWN_NOTE + "\n")
+            "</div>\n\n“—”表示无法计算：所需单元格空白、缺失或无法读取，或比例的分母为 0；空格表示该机关没有这一年度的报告。"
+            "选择会记在网址中（`#a=…`），可以复制链接分享。指标的公式见[数据字典](dictionary.md#measures)。\n")
 
 
 def en_page() -> str:

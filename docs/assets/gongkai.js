@@ -91,6 +91,20 @@
     var chosen = [];
     var data = null;
 
+    // The choice lives in the address (#a=slug1,slug2) so that a comparison can be shared.
+    function readHash() {
+      var m = /(?:^#|&)a=([^&]*)/.exec(window.location.hash || "");
+      if (!m) return [];
+      return decodeURIComponent(m[1]).split(",").filter(function (s, i, all) {
+        return /^[a-z0-9-]+$/.test(s) && all.indexOf(s) === i;
+      });
+    }
+
+    function writeHash() {
+      var url = window.location.pathname + window.location.search + (chosen.length ? "#a=" + chosen.join(",") : "");
+      if (window.history && window.history.replaceState) window.history.replaceState(null, "", url);
+    }
+
     function agencies() {
       var seen = {}, list = [];
       data.reports.forEach(function (r) {
@@ -167,6 +181,7 @@
         box_.addEventListener("change", function () {
           if (box_.checked) { if (chosen.length < max) chosen.push(a.slug); }
           else chosen = chosen.filter(function (s) { return s !== a.slug; });
+          writeHash();
           renderOptions();
           render();
         });
@@ -184,6 +199,9 @@
       })
       .then(function (json) {
         data = json;
+        var known = {};
+        data.reports.forEach(function (r) { known[r.agency_slug] = true; });
+        chosen = readHash().filter(function (s) { return known[s]; }).slice(0, max);
         filter.addEventListener("input", renderOptions);
         renderOptions();
         render();

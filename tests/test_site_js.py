@@ -1,0 +1,106 @@
+"""The site's own script in a real Chromium: sortable tables, the compare page, headers on a phone."""
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+SEED_SLUG = "ningxiahuizuzizhiqu-sifating"
+HONGZE_SLUG = "huaianshi-hongze-qu-renminzhengfu"
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(built):
+    root, _result, proc = built
+    assert proc.returncode == 0, proc.stderr
+    chromium = shutil.which("chromium")
+    if not chromium:
+        if os.environ.get("GONGKAI_REQUIRE_BROWSER") == "1":
+            pytest.fail("GONGKAI_REQUIRE_BROWSER=1 but Debian's chromium is not on PATH")
+        pytest.skip("chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root / "site")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield browser, base
+        browser.close()
+    server.shutdown()
+
+
+def _page(site, width=1280, height=900):
+    browser, base = site
+    page = browser.new_page(viewport={"width": width, "height": height})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    # Offline: anything but our own server is refused.
+    page.route(re.compile(r"^(?!" + re.escape(base) + ").*"), lambda route: route.abort())
+    return page, base, errors
+
+
+def _column(page, table, col):
+    return page.eval_on_selector(table, f"t => Array.from(t.tBodies[0].rows).map(r => r.cells[{col}].innerText.trim())")
+
+
+def test_ranking_table_sorts_by_a_measure_with_unknowns_last(site):
+    page, base, errors = _page(site)
+    page.goto(base + "years/2022/")
+    table = ".gk-sortable table"
+    headers = page.eval_on_selector_all(".gk-sortable th", "ths => ths.map(t => t.innerText.trim())")
+    col = next(i for i, h in enumerate(headers) if h.startswith("新收申请"))
+    button = f"{table} th:nth-child({col + 1}) button"
+    page.click(button)
+    up = _column(page, table, col)
+    page.click(button)
+    down = _column(page, table, col)
+    known = lambda values: [float(v.replace(",", "")) for v in values if v != "—"]  # noqa: E731
+    assert known(up) == sorted(known(up)) and known(down) == sorted(known(down), reverse=True)
+    assert len(known(up)) >= 2 and "—" in up  # 2022 has reports without a readable table 三
+    for values in (up, down):
+        assert values[len(known(values)):] == ["—"] * (len(values) - len(known(values)))
+    assert page.get_attribute(f"{table} th:nth-child({col + 1})", "aria-sort") == "descending"
+    assert not errors
+
+
+def test_compare_page_shows_chosen_agencies_side_by_side(site):
+    page, base, errors = _page(site)
+    page.goto(base + f"compare/#a={HONGZE_SLUG},{SEED_SLUG}")
+    page.wait_for_selector(".gk-compare-table")
+    heads = page.eval_on_selector_all(".gk-compare-table thead th", "ths => ths.map(t => t.innerText.trim())")
+    assert heads == ["指标 / 年度", "淮安市洪泽区人民政府", "宁夏回族自治区司法厅"]
+    rows = page.eval_on_selector_all(".gk-compare-table tbody tr",
+                                     "trs => trs.map(r => Array.from(r.cells).map(c => c.innerText.trim()))")
+    # First block is 本年新收申请: reports/000 prints 14 for 2021; reports/002 prints 95 for 2024.
+    assert rows[0][0].startswith("本年新收申请")
+    assert ["2021 年", "", "14"] in rows[1:4] and ["2024 年", "95", ""] in rows[1:4]
+    # At most four agencies can be chosen.
+    for _ in range(2):  # the list is redrawn after each click
+        page.locator("#gk-compare-options input:not(:checked)").first.click()
+    assert page.eval_on_selector_all("#gk-compare-options input:checked", "b => b.length") == 4
+    assert page.eval_on_selector_all("#gk-compare-options input:disabled", "b => b.length") >= 1
+    assert "#a=" in page.url
+    assert not errors
+
+
+def test_table_headers_are_not_clipped_on_a_phone(site):
+    page, base, errors = _page(site, 390, 844)
+    for rel in ("", "years/2021/", "agencies/" + HONGZE_SLUG + "/"):
+        page.goto(base + rel)
+        clipped = page.eval_on_selector_all(
+            ".md-typeset table th",
+            "ths => ths.filter(t => t.scrollWidth > t.clientWidth + 1).map(t => t.innerText)")
+        assert clipped == [], (rel, clipped)
+    assert not errors
