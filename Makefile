@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: site test serve packages extract clean vendor bench
+.PHONY: site test test-browser serve packages extract clean vendor bench
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ bench: $(STAMP) $(ECHARTS)
 
 test: $(STAMP) $(ECHARTS)
 	$(PY) -m pytest -q
+
+# Only the browser tests (also part of `make test`): the built site in headless Chromium.
+# Screenshots land in build/screenshots/.
+test-browser: $(STAMP) $(ECHARTS)
+	$(PY) -m pytest -q tests/browser
 
 serve: site
 	$(VENV)/bin/mkdocs serve --no-livereload
