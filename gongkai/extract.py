@@ -12,6 +12,7 @@ from . import registry as R
 from .checks import CheckResult, run_checks
 from .document import Document, ReadError
 from .metadata import Metadata, detect, merge
+from .legacy import legacy_statistics
 from .prose import prose_checks
 from .readers import read
 from .sections import split_sections
@@ -160,6 +161,8 @@ def build_report(path: Path, doc: Document, meta: Metadata, sidecar: dict, warni
         ad = cells_from(records["active_disclosure"], "item_code", "measure_code")
         checks += prose_checks(overview, {"applications": app, "active_disclosure": ad})
     records["checks"] = [check_record(report_id, c) for c in checks]
+    if not any_table:
+        records["legacy_statistics"] = [{"report_id": report_id, **r} for r in legacy_statistics(doc.rows, doc.text)]
     records["sections"] = [{"report_id": report_id, "section": n, "heading": h, "text": body}
                            for n, h, body in sections]
     report = Report(source=path, sha256=file_sha256(path), meta=meta, sidecar=sidecar, slug=slug,

@@ -390,15 +390,34 @@ SECTION_COLUMNS = (
     Column("text", "string", "正文", "Text", "Narrative text of the section."),
 )
 
+LEGACY_COLUMNS = (
+    REPORT_ID,
+    Column("row", "integer", "行序", "Row", "Position of the row in the printed table (1 = first).", required=True,
+           minimum=1),
+    Column("indicator", "string", "指标名称", "Indicator", "Row label as printed.", required=True),
+    Column("unit", "string", "计量单位", "Unit", "Unit as printed (条, 件, …)."),
+    Column("this_year", "number", "本年度", "This year", "Value for the report year.", minimum=0),
+    Column("cumulative", "number", "历年累计", "Cumulative", "Running total over the years, where printed.",
+           minimum=0),
+    Column("status", "string", "状态", "Status",
+           "How the values were obtained (same statuses as the form's cells).", required=True, enum=tuple(STATUSES)),
+    Column("raw", "string", "原文", "Raw text", "The row's text exactly as extracted."),
+    Column("source_row", "integer", "来源行号", "Source row",
+           "Row of the source table, or line of a text file; null for run-together text.", minimum=1),
+)
+
 AUX_TABLES = {
     "metadata": {"zh": "报告元数据", "en": "Report metadata", "columns": METADATA_COLUMNS, "key": ("report_id",)},
     "checks": {"zh": "勾稽关系核验", "en": "Identity checks", "columns": CHECK_COLUMNS,
                "key": ("report_id", "check_id")},
     "sections": {"zh": "报告正文", "en": "Narrative sections", "columns": SECTION_COLUMNS,
                  "key": ("report_id", "section")},
+    "legacy_statistics": {"zh": "统计表（2019 年以前格式）", "en": "Statistics table (pre-2019 format)",
+                          "columns": LEGACY_COLUMNS, "key": ("report_id", "row")},
 }
 
-RESOURCE_ORDER = ("metadata", "active_disclosure", "applications", "reviews_litigation", "checks", "sections")
+RESOURCE_ORDER = ("metadata", "active_disclosure", "applications", "reviews_litigation", "checks", "sections",
+                  "legacy_statistics")
 
 
 def columns_of(resource: str) -> tuple[Column, ...]:

@@ -183,6 +183,23 @@ def checks_table(checks: list[dict]) -> str:
             '<th>左边</th><th>右边</th><th>说明</th></tr>' + "".join(rows) + "</table></div>")
 
 
+def legacy_table(records: list[dict]) -> str:
+    """The pre-2019 统计表 as printed; values that could not be split are marked, never guessed."""
+    rows = []
+    for rec in records:
+        if rec["status"] in ("reported", "inferred"):
+            cls = ' class="gk-num gk-inferred"' if rec["status"] == "inferred" else ' class="gk-num"'
+            vals = [f"<span{cls}>{esc(number(rec['this_year']))}</span>",
+                    f"<span{cls}>{esc(number(rec['cumulative']))}</span>"]
+        else:
+            mark = esc(STATUS_MARK.get(rec["status"], ""))
+            title = esc(R.STATUSES[rec["status"]][0] + "：" + rec["raw"])
+            vals = [f'<span title="{title}">{mark}</span>'] * 2
+        rows.append([esc(rec["indicator"]), esc(rec["unit"] or ""), *vals])
+    return simple_table(["指标名称", "计量单位", "本年度", "历年累计"], rows) + \
+        '<p class="gk-source">斜体数字由粘连文字推断（唯一可能的拆分）；“?”表示有多种拆分，不发布数字。</p>'
+
+
 def simple_table(headers: list[str], rows: list[list[str]], css: str = "gk-list") -> str:
     """Rows are already-rendered HTML cells (callers escape); headers are trusted literals."""
     head = "".join(f"<th>{h}</th>" for h in headers)

@@ -13,7 +13,7 @@ from . import measures as M
 from . import registry as R
 from .overview import TABLE_MEASURES, overview_pages, province_of, region_path, year_path
 from .places import LEVELS
-from .render import (checks_table, esc, number, safe_href, simple_table, source_note, table_active,
+from .render import (checks_table, esc, legacy_table, number, safe_href, simple_table, source_note, table_active,
                      table_applications, table_reviews, text_block)
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
@@ -119,6 +119,9 @@ def report_page(rep, prev_rep, next_rep) -> str:
     out.append("空白单元格表示报告中该格为空（不等于 0）；“—”表示报告缺失该格；“?”表示无法读取或有多种读法（不发布数字）；"
                "斜体加点线的数字是从粘连文字中推断的（唯一符合勾稽关系的读法）。\n\n")
     out.append("## 勾稽关系核验\n\n" + checks_table(rep.records["checks"]) + "\n\n")
+    legacy = rep.records.get("legacy_statistics") or []
+    if legacy:
+        out.append("## 统计表（2019 年以前的格式）\n\n" + legacy_table(legacy) + "\n\n")
     sections = {s["section"]: s for s in rep.records["sections"]}
     shown = [n for n in NARRATIVE_SECTIONS if n in sections]
     if shown or rep.status == "no standard tables":
