@@ -237,12 +237,15 @@ def _series(code: str) -> Series:
     return Series(m.code, m.zh, m.en, SHARE if m.kind == M.SHARE else COUNT)
 
 
-def agency_charts(slug: str, reps) -> list[Chart]:
-    """Line charts across years of one agency's reports (sorted by year); none for a single year."""
+def agency_charts(slug: str, reps, cells=None) -> list[Chart]:
+    """Line charts across years of one agency's reports (sorted by year); none for a single year.
+
+    `cells` (optional) maps id(report) to its measures.cell_values(), when the caller has them.
+    """
     if len(reps) < 2:
         return []
     cats = tuple(Category(r.meta.year, f"{r.meta.year} 年", str(r.meta.year)) for r in reps)
-    rows = [M.compute(r.records) for r in reps]
+    rows = [M.compute_cells(cells[id(r)] if cells else M.cell_values(r.records)) for r in reps]
     agency = reps[-1].meta.agency
     out = []
     for gid, title_zh, title_en, codes in TREND_GROUPS:
@@ -268,13 +271,13 @@ _EXCLUDED = Series("reports_excluded", "未纳入的报告数（数据不详）"
                    plot=False, unit=REPORTS)
 
 
-def _pooled_chart(chart_id, title_zh, title_en, value: Series, records_list, measure_codes, label,
+def _pooled_chart(chart_id, title_zh, title_en, value: Series, cells_list, measure_codes, label,
                   note_zh, extra=()) -> Chart:
-    """A bar per measure, pooled over every report whose inputs are known (measures.pooled).
+    """A bar per measure, pooled over every report whose inputs are known (measures.pooled_cells).
 
     `extra` adds companion columns: (Series, function of the Pooled result).
     """
-    pooled = [M.pooled(M.BY_CODE[code], records_list) for code in measure_codes]
+    pooled = [M.pooled_cells(M.BY_CODE[code], cells_list) for code in measure_codes]
     cats = tuple(Category(code, *label(code)) for code in measure_codes)
     columns = [(value, lambda p: p.value), (_INCLUDED, lambda p: p.covered), (_EXCLUDED, lambda p: p.excluded),
                *extra]
@@ -297,9 +300,9 @@ REASONS = tuple(f"share_{d.code}" for d in R.APP_ROWS if d.group_code == "refuse
 CORRECTION = ("review_correction_rate", "lawsuit_correction_rate")
 
 
-def overview_charts(prefix: str, scope_zh: str, scope_en: str, reports) -> list[Chart]:
-    """Over a set of reports (all, or one year's): outcomes, refusals by reason, correction rates."""
-    records_list = [r.records for r in reports]
+def overview_charts(prefix: str, scope_zh: str, scope_en: str, reports, cells=None) -> list[Chart]:
+    """Over a set of reports (all, one year's, one region's): outcomes, refusals by reason, correction rates."""
+    records_list = [cells[id(r)] if cells else M.cell_values(r.records) for r in reports]
     charts = [
         _pooled_chart(f"{prefix}/outcomes", f"{scope_zh}：申请的办理结果", f"{scope_en}: outcomes of requests",
                       Series("value", "件数", "Requests", COUNT), records_list, OUTCOMES, _measure_label,
@@ -333,12 +336,13 @@ def site_charts(reports, by_agency: dict, pages) -> tuple[dict[str, str], dict[s
             files.update(out.files)
         sections[page] = "".join(parts)
 
-    add("index.md", "图表", overview_charts("home", "全部报告", "All reports", reports))
+    cells = {id(r): M.cell_values(r.records) for r in reports}  # read once, pooled for many pages
+    add("index.md", "图表", overview_charts("home", "全部报告", "All reports", reports, cells))
     by_year: dict[int, list] = {}
     for rep in reports:
         by_year.setdefault(rep.meta.year, []).append(rep)
     for year, reps in sorted(by_year.items()):
-        add(f"years/{int(year)}.md", "图表", overview_charts(f"years/{int(year)}", f"{year} 年", str(year), reps))
+        add(f"years/{int(year)}.md", "图表", overview_charts(f"years/{int(year)}", f"{year} 年", str(year), reps, cells))
     from .overview import province_of, region_path, region_slug  # overview imports MARKER from here
 
     by_region: dict[str, list] = {}
@@ -346,9 +350,9 @@ def site_charts(reports, by_agency: dict, pages) -> tuple[dict[str, str], dict[s
         by_region.setdefault(province_of(rep), []).append(rep)
     for province, reps in sorted(by_region.items()):
         add(region_path(province), "图表",
-            overview_charts(f"regions/{region_slug(province)}", province, region_slug(province), reps))
+            overview_charts(f"regions/{region_slug(province)}", province, region_slug(province), reps, cells))
     for slug, reps in by_agency.items():
-        add(f"agencies/{slug}.md", "历年趋势", agency_charts(slug, reps))
+        add(f"agencies/{slug}.md", "历年趋势", agency_charts(slug, reps, cells))
     return sections, files
 
 
@@ -357,3 +361,12 @@ def place(page_text: str, section: str) -> str:
     if MARKER in page_text:
         return page_text.replace(MARKER, section, 1)
     return page_text.rstrip("\n") + "\n\n" + section
+
+
+def place_all(pages: dict[str, str], sections: dict[str, str]) -> None:
+    """Place each page's chart section; a marker left on a page without charts is removed."""
+    for rel, text in pages.items():
+        if rel in sections:
+            pages[rel] = place(text, sections[rel])
+        elif MARKER in text:
+            pages[rel] = text.replace(MARKER + "\n", "").replace(MARKER, "")

@@ -178,7 +178,11 @@ def _value(kind: str, num: Decimal | None, den: Decimal | None):
 
 def compute(records: dict[str, list[dict]]) -> dict[str, int | float | None]:
     """Every measure of one report (rep.records), by code, in MEASURES order."""
-    cells = cell_values(records)
+    return compute_cells(cell_values(records))
+
+
+def compute_cells(cells: dict) -> dict[str, int | float | None]:
+    """`compute` from a report's cell_values(), for callers that reuse them."""
     out = {}
     for m in MEASURES:
         num, den = parts(m, cells)
@@ -197,9 +201,14 @@ class Pooled:
 
 def pooled(measure: Measure, records_list) -> Pooled:
     """The measure over many reports: counts summed; shares as sum(num) / sum(den) (weighted by size)."""
+    return pooled_cells(measure, [cell_values(records) for records in records_list])
+
+
+def pooled_cells(measure: Measure, cells_list) -> Pooled:
+    """`pooled` over reports' cell_values(), computed once by a caller that pools many measures."""
     num_total, den_total, covered, excluded = Decimal(0), Decimal(0), 0, 0
-    for records in records_list:
-        num, den = parts(measure, cell_values(records))
+    for cells in cells_list:
+        num, den = parts(measure, cells)
         if num is None or (measure.kind == SHARE and den is None):
             excluded += 1
             continue

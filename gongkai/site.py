@@ -293,8 +293,7 @@ def write_pages(docs: Path, reports, failures, download_sizes, write) -> list[st
             next_rep = reps[i + 1] if i + 1 < len(reps) else None
             pages[report_path(rep)] = report_page(rep, prev_rep, next_rep)
     sections, chart_files = charts.site_charts(reports, by_agency, pages)
-    for rel, section in sections.items():
-        pages[rel] = charts.place(pages[rel], section)
+    charts.place_all(pages, sections)
     for rel, text in sorted({**pages, **chart_files}.items()):
         write(docs / rel, text)
     return sorted({**pages, **chart_files})

@@ -96,6 +96,9 @@ def test_agency_trend_uses_the_measures_and_leaves_blank_cells_unknown():
 def test_place_uses_the_marker_or_appends():
     assert C.place("a\n<!-- gk-charts -->\nb\n", "X") == "a\nX\nb\n"
     assert C.place("a\n", "X") == "a\n\nX"
+    pages = {"x.md": "a\n<!-- gk-charts -->\nb\n", "y.md": "c\n<!-- gk-charts -->\nd\n"}
+    C.place_all(pages, {"x.md": "X"})
+    assert pages == {"x.md": "a\nX\nb\n", "y.md": "c\nd\n"}
 
 
 # --- On the built sample corpus -----------------------------------------------------------------
