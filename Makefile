@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: site test test-browser serve packages extract clean vendor
+.PHONY: site test test-browser serve packages extract clean vendor bench
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,12 @@ site: $(STAMP) $(ECHARTS)
 
 packages: $(STAMP)
 	$(PY) -m gongkai build
+
+# Synthetic corpora of 100 … 10,000 reports against default Material; writes build/bench/ and BENCHMARKS.md.
+# BENCH_SIZES=100,1000 for a shorter run.  Not part of `make test`.
+BENCH_SIZES ?= 100,1000,5000,10000
+bench: $(STAMP) $(ECHARTS)
+	$(PY) scripts/bench.py --sizes $(BENCH_SIZES)
 
 test: $(STAMP) $(ECHARTS)
 	$(PY) -m pytest -q
