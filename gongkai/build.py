@@ -14,6 +14,7 @@ from . import registry as R
 from .api import api_files
 from .checks import cross_year_checks
 from .exports import build_date, corpus_exports, report_exports
+from .incremental import Derived, digest
 from .extract import Report, cells_from, check_record, sidecar_path, summary
 from .package import combined_package, report_package, source_entry, write_if_changed, zip_bytes
 from .runner import RunStats, extract_many
@@ -209,29 +210,38 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     _remove_stale(dl_dir, keep)
     packages: dict[str, dict[str, bytes]] = {}
     export_time = 0.0
+    derived = Derived(cache / "derived")
     for rep in result.reports:
         files_ = report_package(rep)
         packages[rep.report_id] = files_
         for rel, data in sorted(files_.items()):
             write(out_dir / rep.report_id / rel, data)
             write(dl_dir / rep.report_id / rel, data)
-        write(dl_dir / rep.report_id / f"{rep.slug}-{rep.meta.year}.zip",
-              zip_bytes(files_, f"{rep.slug}-{rep.meta.year}"))
+        key = derived.key("report", digest(files_))
+        if derived.fresh(key, dl_dir / rep.report_id):
+            continue  # the zip and the exports of these exact bytes are already there
+        zip_name = f"{rep.slug}-{rep.meta.year}.zip"
+        write(dl_dir / rep.report_id / zip_name, zip_bytes(files_, f"{rep.slug}-{rep.meta.year}"))
         te = time.perf_counter()
         extra = report_exports(json.loads(files_["datapackage.json"])["title"], rep.slug, rep.meta.year,
                                [source_entry(rep)], rep.records)
         export_time += time.perf_counter() - te
         for rel, data in sorted(extra.items()):
             write(dl_dir / rep.report_id / rel, data)
+        derived.remember(key, [zip_name, *extra])
     combined = combined_package(result.reports)
     for rel, data in sorted(combined.items()):
         write(out_dir / "all" / rel, data)
         write(dl_dir / "all" / rel, data)
     # "Everything": the combined package plus every report's own package under reports/.
-    everything = dict(combined)
-    for rid, files_ in packages.items():
-        everything.update({f"reports/{rid}/{rel}": data for rel, data in files_.items()})
-    write(dl_dir / "all" / "gongkai-all.zip", zip_bytes(everything, "gongkai-all"))
+    combined_digest = digest(combined)
+    key = derived.key("everything", combined_digest, *(digest(packages[rid]) for rid in sorted(packages)))
+    if not derived.fresh(key, dl_dir / "all"):
+        everything = dict(combined)
+        for rid, files_ in packages.items():
+            everything.update({f"reports/{rid}/{rel}": data for rel, data in files_.items()})
+        write(dl_dir / "all" / "gongkai-all.zip", zip_bytes(everything, "gongkai-all"))
+        derived.remember(key, ["gongkai-all.zip"])
     build_report = {
         "reports": [{"file": r.source.name, "report_id": r.report_id, "status": r.status,
                      "edition": r.edition, "checks_failed": len(r.failed_checks), "warnings": r.warnings}
@@ -254,10 +264,14 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
 
     # SQLite enforces the keys, so the corpus exports are made only from data that validated.
     te = time.perf_counter()
-    if not result.invalid:
+    key = derived.key("corpus", combined_digest)
+    if not result.invalid and not derived.fresh(key, dl_dir / "all"):
         records = {name: [rec for rep in result.reports for rec in rep.records[name]] for name in R.RESOURCE_ORDER}
-        for rel, data in sorted(corpus_exports(records).items()):
+        exports = corpus_exports(records)
+        for rel, data in sorted(exports.items()):
             write(dl_dir / "all" / rel, data)
+        derived.remember(key, exports)
+    derived.prune()
     result.timings["exports"] = export_time + time.perf_counter() - te
 
     t3 = time.perf_counter()
