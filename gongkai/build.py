@@ -14,10 +14,10 @@ from . import registry as R
 from .api import api_files
 from .checks import cross_year_checks
 from .exports import build_date, corpus_exports, report_exports
-from .incremental import Derived, digest
+from .incremental import Derived, UpToDate, digest
 from .extract import Report, cells_from, check_record, sidecar_path, summary
 from .package import combined_package, report_package, source_entry, write_if_changed, zip_bytes
-from .runner import RunStats, extract_many
+from .runner import RunStats, extract_many, extractor_fingerprint
 from .readers import SUPPORTED
 from .site import write_pages
 from .validate import validate_package
@@ -35,6 +35,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     extracted: list[str] = field(default_factory=list)  # files extracted in this build, not taken from the cache
     written: list[str] = field(default_factory=list)  # files (relative to the root) whose bytes changed
+    up_to_date: bool = False  # nothing changed since the last successful build: nothing was done
 
     def writer(self, root: Path):
         """write(path, bytes): writes only changed bytes, and records what it wrote."""
@@ -194,8 +195,14 @@ def remove_temp_files(*directories: Path) -> None:
                 tmp.unlink(missing_ok=True)
 
 
-def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None = None) -> BuildResult:
+def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None = None,
+          force: bool = False) -> BuildResult:
     result = BuildResult()
+    state = UpToDate(root, f"{extractor_fingerprint()}\0{build_date(os.environ)}")
+    if not force and state.current():
+        result.up_to_date = True
+        return result
+    state.forget()
     write = result.writer(root)
     cache = root / "build" / "cache"
     t0 = time.perf_counter()
@@ -292,11 +299,17 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
         write(root / "docs" / "api" / rel, data)
     _remove_stale_pages(root / "docs", set(pages) | {f"api/{rel}" for rel in api})
     result.timings["pages"] = time.perf_counter() - t3
+    if not result.invalid:
+        state.record()
     return result
 
 
 def main(root: Path) -> int:
     result = build(root)
+    if result.up_to_date:
+        print("0 file(s) extracted, the rest from the cache; 0 file(s) written: nothing changed since the last "
+              "build (reports, sidecars, code and outputs are as it left them)")
+        return 0
     t = result.timings
     print(f"{len(result.reports)} report(s) published, {len(result.failures)} file(s) not published; "
           f"{len(result.extracted)} file(s) extracted, the rest from the cache; {len(result.written)} file(s) written; "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -54,3 +55,47 @@ class Derived:
             for stale in self.dir.iterdir():
                 if stale.name not in self.used:
                     stale.unlink()
+
+
+def tree_state(*dirs: Path) -> str:
+    """A digest of every file's path, size and modification time under `dirs` (no file is read)."""
+    h = hashlib.sha256()
+    for base in dirs:
+        h.update(f"[{base.name}]\n".encode())
+        if not base.exists():
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames.sort()
+            for name in sorted(filenames):
+                st = os.stat(os.path.join(dirpath, name))
+                rel = os.path.relpath(os.path.join(dirpath, name), base)
+                h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+class UpToDate:
+    """The whole build is skipped when its inputs (reports, sidecars, code, build date) and its outputs
+    (datapackages/, docs/) are exactly as the last successful build left them: a no-op `make site` at
+    thousands of reports then costs a directory walk instead of re-rendering every page."""
+
+    def __init__(self, root: Path, extra: str):
+        self.root = root
+        self.stamp = root / "build" / "cache" / "build.stamp"
+        self.inputs = hashlib.sha256(f"{tree_state(root / 'reports')}\0{code_digest()}\0{extra}".encode()).hexdigest()
+
+    def _outputs(self) -> str:
+        return tree_state(self.root / "datapackages", self.root / "docs")
+
+    def current(self) -> bool:
+        try:
+            recorded = self.stamp.read_text(encoding="utf-8").split()
+        except OSError:
+            return False
+        return recorded == [self.inputs, self._outputs()]
+
+    def record(self) -> None:
+        self.stamp.parent.mkdir(parents=True, exist_ok=True)
+        self.stamp.write_text(f"{self.inputs} {self._outputs()}\n", encoding="utf-8")
+
+    def forget(self) -> None:
+        self.stamp.unlink(missing_ok=True)

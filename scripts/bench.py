@@ -203,6 +203,49 @@ def machine() -> dict:
             "python": platform.python_version()}
 
 
+def pdf_timing(paths: list[Path]) -> dict:
+    """Milliseconds per PDF page: pypdfium2 text, pdfplumber text, pdfplumber tables, and our whole reader."""
+    import logging
+
+    import pdfplumber
+    import pypdfium2
+
+    from gongkai.readers import pdf as pdf_reader
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    totals = {"pages": 0, "pypdfium2_text": 0.0, "pdfplumber_text": 0.0, "pdfplumber_tables": 0.0, "reader": 0.0}
+    for path in paths:
+        t = time.perf_counter()
+        doc = pypdfium2.PdfDocument(str(path))
+        pages = len(doc)
+        for i in range(pages):
+            doc[i].get_textpage().get_text_range()
+        doc.close()
+        totals["pypdfium2_text"] += time.perf_counter() - t
+        for key, op in (("pdfplumber_text", "extract_text"), ("pdfplumber_tables", "extract_tables")):
+            t = time.perf_counter()
+            with pdfplumber.open(path) as pdf:
+                for page in pdf.pages:
+                    getattr(page, op)()
+            totals[key] += time.perf_counter() - t
+        t = time.perf_counter()
+        pdf_reader.read(path)
+        totals["reader"] += time.perf_counter() - t
+        totals["pages"] += pages
+    n = max(totals["pages"], 1)
+    out = {"files": len(paths), "pages": totals["pages"]}
+    out.update({f"{k}_ms_per_page": round(v / n * 1000, 1) for k, v in totals.items() if k != "pages"})
+    out["reader_vs_tables"] = round(totals["reader"] / totals["pdfplumber_tables"], 2) if totals["pages"] else None
+    return out
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "100,1000,5000,10000"))
@@ -222,6 +265,9 @@ def main(argv=None) -> int:
         synth.write_corpus(corpus, sizes[-1], list(formats), list(weights), log=lambda m: print(m, flush=True))
     results = [bench_size(n, args.work, corpus, n <= args.baseline_max, log=lambda m: print(m, flush=True))
                for n in sizes]
+    pdf = {"synthetic": pdf_timing(sorted(corpus.glob("*.pdf"))[:20]),
+           "real": pdf_timing(sorted((ROOT / "reports").glob("*.pdf"))), "load": load_average()}
+    (args.work / "pdf.json").write_text(json.dumps(pdf, indent=1), encoding="utf-8")
     (args.work / "machine.json").write_text(json.dumps(machine(), indent=1), encoding="utf-8")
     print(json.dumps({"machine": machine(), "results": results}, ensure_ascii=False, indent=1))
     return 0

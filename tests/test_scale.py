@@ -80,10 +80,16 @@ def test_no_op_rebuild_extracts_and_writes_nothing(tmp_path, corpus):
     assert len(first.extracted) == 6 and not first.invalid
     assert "docs/index.md" in first.written
     fp = docs_fingerprint(root)
-    again = build(root, **QUIET)
-    assert again.extracted == [] and again.written == []
+    assert build(root, **QUIET).up_to_date
+    # Forced through every step, the cache and the byte comparison still leave every file alone.
+    again = build(root, force=True, **QUIET)
+    assert not again.up_to_date and again.extracted == [] and again.written == []
     # Nothing MkDocs reads changed, so `gongkai site` would skip MkDocs.
     assert docs_fingerprint(root) == fp
+    # An output removed by hand is not "up to date": it is made again, and only it.
+    (root / "docs" / "index.md").unlink()
+    third = build(root, **QUIET)
+    assert not third.up_to_date and third.written == ["docs/index.md"]
 
 
 def test_editing_one_report_rewrites_only_what_depends_on_it(tmp_path, corpus, monkeypatch):
@@ -94,8 +100,8 @@ def test_editing_one_report_rewrites_only_what_depends_on_it(tmp_path, corpus, m
     exported = []
     real_exports = build_mod.report_exports
     monkeypatch.setattr(build_mod, "report_exports", lambda *a, **k: exported.append(a[1:3]) or real_exports(*a, **k))
-    build(root, **QUIET)
-    assert exported == []  # a no-op build re-renders no zip or workbook
+    build(root, force=True, **QUIET)
+    assert exported == []  # a build with nothing changed re-renders no zip or workbook
     by_file = {r.source.name: r for r in first.reports}
     target = sorted(n for n in by_file if n.endswith(".txt"))[0]
     rep = by_file[target]
