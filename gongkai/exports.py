@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
-import hashlib
 import io
 import re
 import sqlite3
 import zipfile
 from decimal import Decimal
-from pathlib import Path
 
 from . import EXTRACTOR_VERSION
 from . import registry as R
@@ -313,17 +310,3 @@ def build_date(environ) -> str:
     when = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch.isdigit()
             else dt.datetime.now(dt.timezone.utc))
     return when.date().isoformat()
-
-
-@functools.lru_cache(maxsize=1)
-def exports_fingerprint() -> str:
-    """Changes whenever this module or the libraries writing the files change (the cache key's code part)."""
-    import openpyxl
-    import pyarrow
-
-    here = Path(__file__).parent
-    h = hashlib.sha256()
-    for name in ("exports.py", "registry.py", "package.py"):  # the code and definitions the files come from
-        h.update((here / name).read_bytes())
-    source = h.hexdigest()
-    return f"{source}:{openpyxl.__version__}:{pyarrow.__version__}:{sqlite3.sqlite_version}"

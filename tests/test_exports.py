@@ -268,32 +268,6 @@ def test_sql_values_follow_the_registry_types():
     assert E._sql_value(col["value"], None) is None
 
 
-def test_export_cache_is_keyed_by_the_package(tmp_path):
-    from gongkai.build import _cached_exports, _drop_unused
-
-    made = []
-
-    def make(tag):
-        def inner():
-            made.append(tag)
-            return {"a_excel.csv": tag.encode(), "b.xlsx": b"PK" + tag.encode()}
-        return inner
-
-    used: set[str] = set()
-    first = _cached_exports(tmp_path, {"x.csv": b"1"}, used, make("one"))
-    again = _cached_exports(tmp_path, {"x.csv": b"1"}, used, make("two"))
-    changed = _cached_exports(tmp_path, {"x.csv": b"2"}, used, make("three"))
-    assert made == ["one", "three"]
-    assert again == first == {"a_excel.csv": b"one", "b.xlsx": b"PKone"}
-    assert changed["a_excel.csv"] == b"three"
-    for entry in tmp_path.iterdir():
-        entry.write_bytes(b"not a zip")  # a damaged entry is remade, not trusted
-    assert _cached_exports(tmp_path, {"x.csv": b"1"}, set(), make("four"))["a_excel.csv"] == b"four"
-    keep = {sorted(used)[0]}
-    _drop_unused(tmp_path, keep)
-    assert {p.name for p in tmp_path.iterdir()} == keep
-
-
 def test_dictionary_documents_the_database_tables():
     from gongkai.site import dictionary_page
 
