@@ -231,3 +231,18 @@ def test_batches_cover_every_file_once():
         got = runner.batches(paths, jobs)
         assert [p for b in got for p in b] == paths
         assert max(map(len, got)) <= runner.BATCH
+
+
+def test_synthetic_docx_reads_back_when_docx_is_supported(tmp_path):
+    from gongkai.readers import SUPPORTED
+
+    if ".docx" not in SUPPORTED:
+        pytest.skip("no DOCX reader in this build")
+    [path] = synth.write_corpus(tmp_path, 1, ["docx"], seed=3, log=lambda *_: None)
+    [outcome], _ = runner.extract_many([path], jobs=1)
+    rep = outcome.report
+    assert rep is not None, outcome.reason
+    assert rep.status == "complete" and not rep.failed_checks
+    [s] = synth.generate(1, seed=3)
+    app = {(r["row_code"], r["applicant_code"]): r["value"] for r in rep.records["applications"]}
+    assert app == {k: Decimal(v) for k, v in s.app.items() if k[0] != "other_total"}
