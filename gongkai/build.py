@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sys
 import time
@@ -12,8 +13,9 @@ from pathlib import Path
 from . import registry as R
 from .api import api_files
 from .checks import cross_year_checks
+from .exports import build_date, corpus_exports, report_exports
 from .extract import Report, cells_from, check_record, sidecar_path, summary
-from .package import combined_package, report_package, write_if_changed, zip_bytes
+from .package import combined_package, report_package, source_entry, write_if_changed, zip_bytes
 from .runner import RunStats, extract_many
 from .readers import SUPPORTED
 from .site import write_pages
@@ -199,6 +201,7 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     _remove_stale(out_dir, keep)
     _remove_stale(dl_dir, keep)
     packages: dict[str, dict[str, bytes]] = {}
+    export_time = 0.0
     for rep in result.reports:
         files_ = report_package(rep)
         packages[rep.report_id] = files_
@@ -207,11 +210,21 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
             write(dl_dir / rep.report_id / rel, data)
         write(dl_dir / rep.report_id / f"{rep.slug}-{rep.meta.year}.zip",
               zip_bytes(files_, f"{rep.slug}-{rep.meta.year}"))
+        te = time.perf_counter()
+        extra = report_exports(json.loads(files_["datapackage.json"])["title"], rep.slug, rep.meta.year,
+                               [source_entry(rep)], rep.records)
+        export_time += time.perf_counter() - te
+        for rel, data in sorted(extra.items()):
+            write(dl_dir / rep.report_id / rel, data)
     combined = combined_package(result.reports)
     for rel, data in sorted(combined.items()):
         write(out_dir / "all" / rel, data)
         write(dl_dir / "all" / rel, data)
-    write(dl_dir / "all" / "gongkai-all.zip", zip_bytes(combined, "gongkai-all"))
+    # "Everything": the combined package plus every report's own package under reports/.
+    everything = dict(combined)
+    for rid, files_ in packages.items():
+        everything.update({f"reports/{rid}/{rel}": data for rel, data in files_.items()})
+    write(dl_dir / "all" / "gongkai-all.zip", zip_bytes(everything, "gongkai-all"))
     build_report = {
         "reports": [{"file": r.source.name, "report_id": r.report_id, "status": r.status,
                      "edition": r.edition, "checks_failed": len(r.failed_checks), "warnings": r.warnings}
@@ -232,10 +245,18 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
                 stale.unlink()
     result.timings["validate"] = time.perf_counter() - t2
 
+    # SQLite enforces the keys, so the corpus exports are made only from data that validated.
+    te = time.perf_counter()
+    if not result.invalid:
+        records = {name: [rec for rep in result.reports for rec in rep.records[name]] for name in R.RESOURCE_ORDER}
+        for rel, data in sorted(corpus_exports(records).items()):
+            write(dl_dir / "all" / rel, data)
+    result.timings["exports"] = export_time + time.perf_counter() - te
+
     t3 = time.perf_counter()
     sizes = {f"all/{p.name}": p.stat().st_size for p in sorted((dl_dir / "all").iterdir())}
     pages = write_pages(root / "docs", result.reports, result.failures, sizes,
-                        lambda path, text: write(path, text.encode("utf-8")))
+                        lambda path, text: write(path, text.encode("utf-8")), built_on=build_date(os.environ))
     api = api_files(result.reports)
     for rel, data in api.items():
         write(root / "docs" / "api" / rel, data)
@@ -250,7 +271,7 @@ def main(root: Path) -> int:
     print(f"{len(result.reports)} report(s) published, {len(result.failures)} file(s) not published; "
           f"{len(result.extracted)} file(s) extracted, the rest from the cache; {len(result.written)} file(s) written; "
           f"extract {t['extract']:.1f}s, packages {t['packages']:.1f}s, validate {t['validate']:.1f}s, "
-          f"pages {t['pages']:.1f}s")
+          f"exports {t['exports']:.1f}s, pages {t['pages']:.1f}s")
     for f in result.failures:
         print(f"  not published: {f['file']}: {f['reason']}")
     if result.invalid:

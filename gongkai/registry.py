@@ -416,24 +416,43 @@ AUX_TABLES = {
                           "columns": LEGACY_COLUMNS, "key": ("report_id", "row")},
 }
 
+# One row per agency, derived from the reports' metadata (its latest report names and places it).
+# Only the whole-corpus SQLite database carries it; the packages keep agencies inside `metadata`.
+_META = {c.name: c for c in METADATA_COLUMNS}
+AGENCY_COLUMNS = (
+    Column("agency_slug", "string", "机关代码", "Agency slug", "URL-safe identifier of the agency.", required=True),
+    _META["agency"], _META["region"], _META["province"], _META["level"],
+    Column("first_year", "integer", "最早年度", "First year", "Earliest report year published.", required=True,
+           minimum=2000),
+    Column("last_year", "integer", "最近年度", "Last year", "Latest report year published.", required=True,
+           minimum=2000),
+    Column("reports", "integer", "报告数", "Reports", "Number of reports published for the agency.",
+           required=True, minimum=1),
+)
+DERIVED_TABLES = {
+    "agencies": {"zh": "机关", "en": "Agencies", "columns": AGENCY_COLUMNS, "key": ("agency_slug",)},
+}
+
 RESOURCE_ORDER = ("metadata", "active_disclosure", "applications", "reviews_litigation", "checks", "sections",
                   "legacy_statistics")
 
 
+def _spec(resource: str) -> dict:
+    return TABLES.get(resource) or AUX_TABLES.get(resource) or DERIVED_TABLES[resource]
+
+
 def columns_of(resource: str) -> tuple[Column, ...]:
-    if resource in TABLES:
-        return TABLES[resource]["columns"]
-    return AUX_TABLES[resource]["columns"]
+    return _spec(resource)["columns"]
 
 
 def key_of(resource: str) -> tuple[str, ...]:
     if resource in TABLES:
         return ("report_id", "code")
-    return AUX_TABLES[resource]["key"]
+    return _spec(resource)["key"]
 
 
 def title_of(resource: str) -> tuple[str, str]:
-    spec = TABLES.get(resource) or AUX_TABLES[resource]
+    spec = _spec(resource)
     return spec["zh"], spec["en"]
 
 

@@ -11,6 +11,7 @@ import yaml
 from . import charts
 from . import measures as M
 from . import registry as R
+from .exports import CORPUS_SQLITE, excel_csv_name, xlsx_name
 from .overview import TABLE_MEASURES, overview_pages, region_path, year_path
 from .places import LEVELS
 from .render import (checks_table, esc, legacy_table, number, safe_href, simple_table, source_note, table_active,
@@ -100,15 +101,7 @@ def report_page(rep, prev_rep, next_rep) -> str:
         ["SHA-256", f"`{rep.sha256}`"],
     ]
     out.append("| 项目 | 内容 |\n|---|---|\n" + "".join(f"| {k} | {v} |\n" for k, v in info) + "\n")
-    base = f"../../downloads/{rep.slug}/{rep.meta.year}"
-    out.append("## 下载\n\n")
-    downloads = [md_link("完整数据包（zip）", f"{base}/{rep.slug}-{rep.meta.year}.zip"),
-                 md_link("datapackage.json", f"{base}/datapackage.json")]
-    for name in R.RESOURCE_ORDER:
-        zh, _ = R.title_of(name)
-        downloads.append(f"{md_text(zh)}：{md_link('CSV', f'{base}/{name}.csv')} · "
-                         f"{md_link('JSON', f'{base}/{name}.json')}")
-    out.append("".join(f"- {d}\n" for d in downloads) + "\n")
+    out.append(report_downloads(rep))
     ad, app, rl = (rep.records[t] for t in ("active_disclosure", "applications", "reviews_litigation"))
     out.append("## 二、主动公开政府信息情况\n\n" + table_active(ad, rep.edition) + source_note(ad) + "\n\n")
     out.append("## 三、收到和处理政府信息公开申请情况\n\n" + table_applications(app) + source_note(app) + "\n\n")
@@ -173,17 +166,75 @@ def agencies_index(by_agency: dict) -> str:
     return "".join(out)
 
 
-def downloads_page(sizes: dict[str, int]) -> str:
+def report_downloads(rep) -> str:
+    """The report page's download list: every file published beside its package."""
+    base = f"../../downloads/{rep.slug}/{rep.meta.year}"
+    items = [md_link("完整数据包（zip）", f"{base}/{rep.slug}-{rep.meta.year}.zip"),
+             md_link("Excel 工作簿（XLSX，每张表一个工作表）", f"{base}/{xlsx_name(rep.slug, rep.meta.year)}"),
+             md_link("datapackage.json", f"{base}/datapackage.json")]
+    for name in R.RESOURCE_ORDER:
+        zh, _ = R.title_of(name)
+        items.append(f"{md_text(zh)}：{md_link('CSV', f'{base}/{name}.csv')} · "
+                     f"{md_link('Excel CSV', f'{base}/{excel_csv_name(name)}')} · "
+                     f"{md_link('JSON', f'{base}/{name}.json')}")
+    return ("## 下载\n\n" + "".join(f"- {d}\n" for d in items)
+            + "\n各格式的说明见[下载](../../downloads.md)页。\n\n")
+
+
+def human_size(size: int) -> str:
+    for unit, step in (("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= step:
+            return f"{size / step:.1f} {unit}"
+    return f"{size} 字节"
+
+
+def _corpus_item(name: str) -> tuple[str, str] | None:
+    """(format, description) of a file in downloads/all/, or None for a file the page does not know."""
+    if name == "gongkai-all.zip":
+        return "zip", "全部数据：合并数据包，以及 `reports/` 下每份报告自己的数据包（CSV、JSON、datapackage.json）"
+    if name == CORPUS_SQLITE:
+        return "SQLite", ("一个数据库：三张统计表、`reports`（每份报告一行）、`agencies`（每个机关一行）、`checks`、"
+                          "`sections`，以及字段说明表 `fields`；主键和外键与数据字典一致")
+    if name == "datapackage.json":
+        return "JSON", "合并数据包的描述（Frictionless Data Package，含各表的 Table Schema）"
+    stem, _, ext = name.partition(".")
+    if stem in R.RESOURCE_ORDER and ext in ("csv", "parquet"):
+        zh, en = R.title_of(stem)
+        return ("CSV（UTF-8）" if ext == "csv" else "Parquet"), f"{zh}（{en}），全部报告"
+    return None
+
+
+def downloads_page(sizes: dict[str, int], built_on: str = "") -> str:
+    """`sizes` maps `all/<file>` to bytes; `built_on` is the declared build date (page only, never in data)."""
     out = [front_matter("下载"), "# 下载\n\n",
-           "全部报告的合并数据包（[Frictionless Data Package](https://datapackage.org/)），每张表一个 CSV 文件，"
-           "跨机关、跨年度。各报告自己的数据包在其页面上下载。\n\n", "| 文件 | 内容 | 大小 |\n|---|---|---:|\n"]
-    for rel, size in sorted(sizes.items()):
+           "全部数据可以整体下载，也可以按报告下载。表格都是“长表”：每个印刷单元格一行，带稳定代码、数值、"
+           "状态和原文，含义见[数据字典](dictionary.md)。**空白单元格为空值（状态 `blank`），不是 0。**\n\n",
+           "## 全部报告\n\n", "| 文件 | 格式 | 内容 | 大小 | 构建日期 |\n|---|---|---|---:|---|\n"]
+    rank = {"zip": 0, "SQLite": 1, "JSON": 2}
+    rows = []
+    for rel, size in sizes.items():
         name = rel.rsplit("/", 1)[-1]
-        stem = name.split(".")[0]
-        desc = R.title_of(stem)[0] if stem in R.RESOURCE_ORDER else ("数据包描述" if stem == "datapackage"
-                                                                     else "全部文件（zip）")
-        out.append(f"| [{md_text(name)}](downloads/{rel}) | {md_text(desc)} | {size:,} 字节 |\n")
-    out.append("\n各报告的数据包位于 `datapackages/<机关代码>/<年度>/datapackage.json`，结构见[数据字典](dictionary.md)。\n")
+        item = _corpus_item(name)
+        if item is None:
+            continue
+        fmt, desc = item
+        rows.append(((rank.get(fmt, 3), fmt, name),
+                     f"| [{md_text(name)}](downloads/{rel}) | {md_text(fmt)} | {desc} | {human_size(size)} | "
+                     f"{md_text(built_on)} |\n"))
+    out += [row for _, row in sorted(rows)]
+    out.append("\n## 单份报告\n\n每份报告的页面上都有以下文件（[机关索引](agencies.md)列出全部报告）：\n\n"
+               "| 文件 | 格式 | 内容 |\n|---|---|---|\n"
+               "| `<机关代码>-<年度>.zip` | zip | 该报告的数据包：各表的 CSV 和 JSON，以及 datapackage.json |\n"
+               "| `<机关代码>-<年度>.xlsx` | Excel 工作簿 | 每张表一个工作表；README 工作表列出来源和字段说明 |\n"
+               "| `<表名>.csv` | CSV（UTF-8） | 规范数据，与数据包相同，适合程序读取 |\n"
+               "| `<表名>_excel.csv` | CSV（UTF-8 带 BOM） | 供 Excel 直接打开（BOM 让 Excel 正确识别中文） |\n"
+               "| `<表名>.json` | JSON | 与 CSV 相同的记录 |\n"
+               "| `datapackage.json` | JSON | 数据包描述（Frictionless Data Package） |\n\n")
+    out.append("**关于 Excel 版本。** 报告文字来自各网站，不可全信。以 `=`、`+`、`-`、`@`、制表符或回车开头的文字单元格，"
+               "在 Excel CSV 中前面加一个撇号 `'`，在 XLSX 中存为文本，防止被当作公式执行；数字（包括负数）保持为数字。"
+               "规范 CSV、JSON 和数据包中的文字保持原样。\n\n")
+    out.append("各报告的数据包也在仓库的 `datapackages/<机关代码>/<年度>/datapackage.json`，结构见[数据字典](dictionary.md)。"
+               "数据包本身不含构建时间：相同的输入总是得到逐字节相同的文件。\n")
     return "".join(out)
 
 
@@ -272,7 +323,7 @@ def measures_section() -> str:
     return "".join(out)
 
 
-def write_pages(docs: Path, reports, failures, download_sizes, write) -> list[str]:
+def write_pages(docs: Path, reports, failures, download_sizes, write, built_on: str = "") -> list[str]:
     """Render every generated page; `write(path, text)` does the I/O.  Returns the paths written."""
     by_agency: dict[str, list] = defaultdict(list)
     for rep in sorted(reports, key=lambda r: (r.slug, r.meta.year)):
@@ -281,7 +332,7 @@ def write_pages(docs: Path, reports, failures, download_sizes, write) -> list[st
         **overview_pages(reports, failures),
         "agencies.md": agencies_index(by_agency),
         "dictionary.md": dictionary_page(),
-        "downloads.md": downloads_page(download_sizes),
+        "downloads.md": downloads_page(download_sizes, built_on),
     }
     for slug, reps in by_agency.items():
         pages[agency_path(slug)] = agency_page(slug, reps)
