@@ -92,6 +92,32 @@ def libreoffice(src: Path, dest: Path, target: str, infilter: str | None = None)
         shutil.move(produced, dest)
 
 
+# Page chrome in the shape government sites wrap reports in (cf. the 索引号 block of corpus file 037 and
+# the navigation lines of 014): <title> with the column and site, navigation, breadcrumb, metadata table, footer.
+GOV_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<title>2019年上海市人民政府办公厅政府信息公开工作年度报告 - 政府信息公开年报 - 上海市人民政府</title>
+<script>var _hmt = _hmt || []; document.write('<p>统计代码</p>');</script>
+<style>.nav li {{ display: inline }}</style></head>
+<body>
+<div class="top"><a href="/">中国上海</a> | <a href="/en">English</a> | <a href="#">无障碍</a> | <a href="#">关怀版</a></div>
+<ul class="nav"><li><a href="#">首页</a></li><li><a href="#">要闻动态</a></li><li><a href="#">政务公开</a></li>
+<li><a href="#">政务服务</a></li><li><a href="#">互动交流</a></li><li><a href="#">走进上海</a></li></ul>
+<div class="crumb">当前位置：<a href="#">首页</a> &gt; <a href="#">政务公开</a> &gt; <a href="#">政府信息公开年报</a></div>
+<table class="meta">
+<tr><td>索引号</td><td>SY0000000000/2020-00001</td><td>主题分类</td><td>综合政务</td></tr>
+<tr><td>发布机构</td><td>上海市人民政府办公厅</td><td>生成日期</td><td>2020-01-31</td></tr>
+<tr><td>文号</td><td></td><td>有效性</td><td>有效</td></tr>
+</table>
+<div class="article">
+{report}
+</div>
+<div class="share">分享到：微信 微博 <a href="javascript:window.print()">打印本页</a> <a href="javascript:window.close()">关闭窗口</a></div>
+<div class="footer">主办：上海市人民政府办公厅 | 网站标识码 3100000000 | 沪ICP备00000000号 | 联系我们 | 网站地图</div>
+</body></html>
+"""
+
+
 def main() -> int:
     for tool in ("chromium", "soffice"):
         if shutil.which(tool) is None:
@@ -115,6 +141,11 @@ def main() -> int:
     libreoffice(docx, office_pdf, "pdf:writer_pdf_Export")
     _sidecar(HTML_SOURCE, office_pdf, "the LibreOffice .docx variant exported to PDF by LibreOffice",
              keep_identity=False)
+
+    govpage = OUT / f"{stem}_govpage.html"
+    govpage.write_text(GOV_PAGE.format(report=html_src.read_text(encoding="utf-8")), encoding="utf-8")
+    _sidecar(HTML_SOURCE, govpage, "the report wrapped in a government page: <title>, navigation, breadcrumb, "
+             "索引号 metadata table, share links and footer", keep_identity=False)
 
     images_html = OUT / f"{stem}_tables_as_images.html"
     tables_as_images_html(html_src, pdf, images_html)

@@ -29,8 +29,10 @@ def read(path: Path) -> Document:
         rows: list[Row] = []
         table_no = 0
         chars = images = 0
-        for page_no, page in enumerate(pdf.pages, 1):
-            images += len(page.images)
+        for page_no, raw_page in enumerate(pdf.pages, 1):
+            images += len(raw_page.images)
+            # Word/WPS "faux bold" prints each glyph twice at a small offset: 总总计计 -> 总计.
+            page = raw_page.dedupe_chars()
             text = page.extract_text() or ""
             chars += len(text.strip())
             lines.extend(line.strip() for line in text.splitlines() if line.strip())
