@@ -46,7 +46,12 @@ class BuildResult:
 def discover(reports_dir: Path) -> tuple[list[Path], list[dict]]:
     files, failures = [], []
     for path in sorted(reports_dir.iterdir()):
-        if not path.is_file() or path.name in IGNORED_NAMES or path.name.startswith("."):
+        if not path.is_file() or path.name in IGNORED_NAMES:
+            continue
+        if path.name.startswith("."):
+            # Hidden to `ls` and easy to miss: say so instead of skipping it silently.
+            failures.append({"file": path.name, "reason": "the file name starts with '.', so it is treated as a "
+                                                          "hidden file and not read; rename it"})
             continue
         if path.name.endswith(".yml"):
             target = path.with_name(path.name[:-4])
@@ -113,10 +118,12 @@ def resolve_duplicates(reports: list[Report]) -> tuple[list[Report], list[dict]]
         ranked = sorted(groups[rid], key=lambda r: (-_reported_cells(r), r.source.name))
         kept.append(ranked[0])
         for other in ranked[1:]:
+            won, lost = _reported_cells(ranked[0]), _reported_cells(other)
+            why = (f"it has more cells read ({won} vs {lost})" if won > lost
+                   else f"both have {won} cells read and its file name sorts first")
             dropped.append({"file": other.source.name,
                             "reason": f"duplicate of {ranked[0].source.name} ({rid}); that file was kept because "
-                                      f"it has more cells read ({_reported_cells(ranked[0])} vs "
-                                      f"{_reported_cells(other)}) or sorts first"})
+                                      f"{why}"})
     return kept, dropped
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -11,6 +12,7 @@ import yaml
 from . import registry as R
 from .checks import CheckResult, run_checks
 from .document import Document, ReadError
+from .labels import parse_cell
 from .metadata import Metadata, detect, merge
 from .legacy import legacy_statistics
 from .prose import prose_checks
@@ -114,7 +116,9 @@ def extract(path: Path, today: dt.date | None = None) -> Report:
         raise ReadError(path, "cannot tell which agency published this report: no title names it and the "
                               "sidecar gives no 'agency'")
     if not meta.year:
-        raise ReadError(path, "cannot tell the report year: the title gives none and the sidecar gives no 'year'")
+        doubts = [w for w in meta.warnings if "several years" in w]
+        raise ReadError(path, "cannot tell the report year: " + (
+            "; ".join(doubts) or "the title gives none and the sidecar gives no 'year'"))
     this_year = (today or dt.date.today()).year
     if not 2000 <= meta.year <= this_year:
         raise ReadError(path, f"report year {meta.year} is outside 2000–{this_year}")
@@ -142,7 +146,9 @@ def build_report(path: Path, doc: Document, meta: Metadata, sidecar: dict, warni
     for name in R.TABLES:
         for rec in records[name]:
             if rec["status"] == "unreadable" and rec["raw"]:
-                warnings.append(f"{name}: cell {rec['code']} is not a number: '{rec['raw']}'")
+                what = ("is out of range (negative where the form counts, or over a billion)"
+                        if parse_cell(rec["raw"]).kind == "number" else "is not a number")
+                warnings.append(f"{name}: cell {rec['code']} {what}: '{rec['raw']}'")
     status = _status(any_table, run_together, records)
     if doc.meta.get("no_text_layer"):
         status = "no text layer"
@@ -199,12 +205,25 @@ def cells_from(records, row_key, col_key) -> dict:
             for r in records}
 
 
+# No count in these forms comes near a billion (China's population); a larger printed number is a
+# typo or garbage, and would overflow the int64 columns that pandas/Parquet readers of the data use.
+MAX_PLAUSIBLE = Decimal(10) ** 9
+
+
+def _in_range(value: Decimal, dim) -> bool:
+    if dim.minimum is not None and value < Decimal(str(dim.minimum)):
+        return False
+    return abs(value) < MAX_PLAUSIBLE
+
+
 def _value_fields(cell: CellValue | None, fill: str, dim, integer: bool) -> dict:
     if cell is None:
         return {"value": None, "unit": dim.unit, "status": fill, "raw": "", "source_page": None,
                 "source_table": None, "source_row": None, "source_cell": None}
     value, status = cell.value, cell.status
     if integer and value is not None and value != value.to_integral_value():
+        value, status = None, "unreadable"
+    if value is not None and not _in_range(value, dim):
         value, status = None, "unreadable"
     return {"value": value, "unit": dim.unit, "status": status, "raw": cell.raw, "source_page": cell.page,
             "source_table": cell.table, "source_row": cell.row, "source_cell": cell.cell}

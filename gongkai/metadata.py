@@ -13,6 +13,7 @@ _PERIOD = re.compile(r"统计期限[^0-9]{0,12}((?:19|20)\d{2})\s*年?")
 _DATE = re.compile(r"(?:发布日期|发布时间|成文日期|生成日期)\s*[:：]?\s*((?:19|20)\d{2})[-年/.](\d{1,2})[-月/.](\d{1,2})")
 _TITLE_TAIL = re.compile(r"\s*((?:19|20)\d{2})\s*年度?\s*(?:政府)?信息(?:公开)?(?:工作)?(?:年度)?(?:报告|年报)\s*$")
 _LEADING_YEAR = re.compile(r"^\s*((?:19|20)\d{2})\s*年度?\s*")
+_TRAILING_YEAR_RANGE = re.compile(r"(?:19|20)\d{2}\s*年?度?\s*(?:至|到|-|—|–|~|、|和)?\s*$")
 # The first half of a title broken over two lines is an agency name: Han characters only, so
 # browser chrome such as "11/25/26, 12:57 PM" above a title is not taken for one.
 _NAME_LINE = re.compile(r"[\u4e00-\u9fff（）()]{2,30}")
@@ -88,6 +89,7 @@ def agency_from_title(title: str) -> str | None:
             return None
         s = _TITLE.split(s[lead.end():])[0]
     s = _LEADING_YEAR.sub("", s).strip(" ：:，,")
+    s = _TRAILING_YEAR_RANGE.sub("", s)  # '…局2020年至' of a title naming two years
     return squash(_LABEL_PREFIX.sub("", s)) or None
 
 
@@ -110,16 +112,22 @@ def from_opening(lines: list[str]) -> tuple[str | None, int | None]:
     return None, None
 
 
-def year_from(title: str | None, lines: list[str]) -> int | None:
-    if title:
-        m = _YEAR_IN_TITLE.search(title)
-        if m:
-            return int(m.group(1))
+def year_from(title: str | None, lines: list[str]) -> tuple[int | None, list[str]]:
+    """The report year and any doubt about it.  A title naming two years does not decide alone:
+    the statistics period (统计期限) picks one of them, or the year stays unknown."""
     head = squash(" ".join(lines[:60]))
     m = _PERIOD.search(head)
-    if m:
-        return int(m.group(1))
-    return None
+    period = int(m.group(1)) if m else None
+    years = sorted({int(y) for y in _YEAR_IN_TITLE.findall(title or "")})
+    if len(years) == 1:
+        return years[0], []
+    if len(years) > 1:
+        named = "、".join(map(str, years))
+        if period in years:
+            return period, [f"the title names several years ({named}); the statistics period says {period}"]
+        return None, [f"the title names several years ({named}) and no statistics period decides; "
+                      "give 'year' in the sidecar"]
+    return period, []
 
 
 def publication_date_from(lines: list[str]) -> str | None:
@@ -164,7 +172,7 @@ def level_from(agency: str) -> str | None:
 def detect(lines: list[str], meta: dict) -> Metadata:
     title = find_title(lines, meta)
     agency = agency_from_title(title) if title else None
-    year = year_from(title, lines)
+    year, doubts = year_from(title, lines)
     if not agency:
         agency, opening_year = from_opening(lines)
         year = year or opening_year
@@ -177,6 +185,7 @@ def detect(lines: list[str], meta: dict) -> Metadata:
         province=province,
         region=province,
         level=level_from(agency) if agency else None,
+        warnings=doubts,
     )
 
 
@@ -184,7 +193,7 @@ def merge(detected: Metadata, sidecar: dict) -> Metadata:
     """Sidecar values win; a disagreement with the document is recorded, never silent."""
     out = Metadata(**{k: getattr(detected, k) for k in ("agency", "year", "title", "publication_date",
                                                           "province", "region", "level")})
-    warnings = []
+    warnings = list(detected.warnings) if sidecar.get("year") is None else []
     side_agency = sidecar.get("agency")
     if side_agency:
         if detected.agency and detected.agency not in side_agency and side_agency not in detected.agency:
@@ -197,6 +206,9 @@ def merge(detected: Metadata, sidecar: dict) -> Metadata:
     if sidecar.get("region"):
         out.region = sidecar["region"]
         out.province = NATIONAL if sidecar["region"].startswith(NATIONAL) else province_of(sidecar["region"])
+        if out.province is None:
+            warnings.append(f"sidecar region '{sidecar['region']}' names no known province; "
+                            "the report is listed under 未知地区 until the region is corrected")
     elif out.agency:
         out.province = out.province or province_of(out.agency)
         out.region = out.region or out.province

@@ -14,8 +14,13 @@ from .labels import format_decimal
 STATUS_MARK = {"blank": "", "missing": "—", "unreadable": "?", "ambiguous": "?"}
 
 
+_MD_ACTIVE = str.maketrans({"|": "&#124;", "`": "&#96;"})
+
+
 def esc(text) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
+    """HTML-escaped text that also stays whole inside a Markdown table row: '|' would end the cell
+    and '`' would open code, so both become character references (a file name can hold either)."""
+    return html.escape("" if text is None else str(text), quote=True).translate(_MD_ACTIVE)
 
 
 def safe_href(url: str | None) -> str | None:

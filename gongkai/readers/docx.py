@@ -8,11 +8,11 @@ the same way an HTML rowspan does, so both formats reach the parser in one shape
 """
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from ..document import Document, ReadError, Row
+from .limits import open_checked_zip, read_member
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DOCUMENT_PART = "word/document.xml"
@@ -90,30 +90,11 @@ class _Walker:
 
 
 def _open_part(path: Path) -> bytes:
-    try:
-        zf = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
-        raise ReadError(path, "not a Word .docx file: it is not a zip package (a .doc saved with the wrong "
-                              "name, or a damaged download)") from exc
-    with zf:
-        infos = zf.infolist()
-        if len(infos) > MAX_ENTRIES:
-            raise ReadError(path, f"the .docx holds {len(infos)} parts (limit {MAX_ENTRIES}); refused as unsafe")
-        total = sum(i.file_size for i in infos)
-        packed = sum(i.compress_size for i in infos) or 1
-        if total > MAX_TOTAL_BYTES or total / packed > MAX_RATIO and total > 10 * 1024 * 1024:
-            raise ReadError(path, f"the .docx would inflate to {total:,} bytes from {packed:,}; refused as a "
-                                  "possible zip bomb")
-        try:
-            info = zf.getinfo(DOCUMENT_PART)
-        except KeyError as exc:
-            raise ReadError(path, "not a Word .docx file: the zip has no word/document.xml") from exc
-        if info.file_size > MAX_PART_BYTES:
-            raise ReadError(path, f"word/document.xml is {info.file_size:,} bytes; refused as unsafe")
-        try:
-            return zf.read(info)
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise ReadError(path, f"the .docx is damaged: {exc}") from exc
+    """word/document.xml, read through the checked zip opener (limits.py) so a bomb is refused unread."""
+    with open_checked_zip(path, max_entries=MAX_ENTRIES, max_total=MAX_TOTAL_BYTES, max_ratio=MAX_RATIO) as zf:
+        if DOCUMENT_PART not in zf.namelist():
+            raise ReadError(path, "not a Word .docx file: the zip has no word/document.xml")
+        return read_member(zf, DOCUMENT_PART, path, limit=MAX_PART_BYTES)
 
 
 def docx_to_document(xml: bytes, path: Path | str = "document.xml") -> Document:

@@ -7,6 +7,7 @@ from pathlib import Path
 from ..document import Document, ReadError, Row
 
 MAX_PAGES = 300
+IMAGE_PAGE_CHARS = 20  # a page with an image and fewer characters than this is a picture of a page
 # pdfminer logs a warning per glyph for fonts it can still read (Chromium's embedded subsets); the
 # reader reports real problems itself.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -16,12 +17,18 @@ def read(path: Path) -> Document:
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
 
+    with open(path, "rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF-" not in head:
+        looks = "HTML" if b"<html" in head.lower() or b"<!doctype" in head.lower() else "something else"
+        raise ReadError(path, f"not a PDF: the file does not start with %PDF- (it looks like {looks}); "
+                              "download the report again or give it its real extension")
     try:
         pdf = pdfplumber.open(path)
     except PDFSyntaxError as exc:
         raise ReadError(path, f"not a readable PDF ({exc}); the file may be truncated or corrupt") from exc
     except Exception as exc:  # pdfminer raises many types for broken or encrypted files
-        raise ReadError(path, f"cannot open the PDF: {type(exc).__name__}: {exc}") from exc
+        raise ReadError(path, _open_failure(exc)) from exc
     with pdf:
         if len(pdf.pages) > MAX_PAGES:
             raise ReadError(path, f"the PDF has {len(pdf.pages)} pages; reports over {MAX_PAGES} pages are refused")
@@ -29,6 +36,7 @@ def read(path: Path) -> Document:
         rows: list[Row] = []
         table_no = 0
         chars = images = 0
+        image_pages: list[int] = []
         for page_no, raw_page in enumerate(pdf.pages, 1):
             images += len(raw_page.images)
             # Word/WPS "faux bold" prints each glyph twice at a small offset: 总总计计 -> 总计.
@@ -36,15 +44,34 @@ def read(path: Path) -> Document:
             text = page.extract_text() or ""
             chars += len(text.strip())
             lines.extend(line.strip() for line in text.splitlines() if line.strip())
-            for table in page.extract_tables():
+            tables = page.extract_tables()
+            for table in tables:
                 for i, cells in enumerate(table):
                     # pdfplumber marks the cells a merged cell covers with None; they are not cells.
                     printed = tuple((c or "").strip() for c in cells if c is not None)
                     if any(printed):
                         rows.append(Row(printed, page=page_no, table=table_no, index=i))
                 table_no += 1
+            if not tables and raw_page.images and len(text.strip()) < IMAGE_PAGE_CHARS:
+                image_pages.append(page_no)
         meta = {"pages": len(pdf.pages), "images": images}
         if chars == 0:
             # Published as "no text layer" when the sidecar names the agency and year (extract.py).
             meta["no_text_layer"] = True
-    return Document(lines=lines, rows=rows, format="pdf", meta=meta)
+    warnings = []
+    if image_pages and chars:
+        warnings.append(f"page(s) {', '.join(map(str, image_pages))} are images without text: tables printed "
+                        "there are pictures and need OCR or a text version of the report")
+    return Document(lines=lines, rows=rows, format="pdf", meta=meta, warnings=warnings)
+
+
+def _open_failure(exc: Exception) -> str:
+    """pdfplumber wraps pdfminer's error; name the cause in words a person can act on."""
+    cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+    name = type(cause).__name__
+    if name == "PDFPasswordIncorrect":
+        return "the PDF is encrypted with a password needed to open it; get an unprotected copy of the report"
+    if name in ("PSEOF", "PDFSyntaxError", "PSSyntaxError", "PDFNoValidXRef"):
+        return (f"the PDF's structure is damaged ({name}: {cause}); the file is probably truncated or corrupt: "
+                "download it again")
+    return f"cannot open the PDF ({name}: {cause})"
