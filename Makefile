@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: site test serve packages extract clean vendor
+.PHONY: site test test-browser serve packages extract clean vendor bench
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,8 +43,19 @@ site: $(STAMP) $(ECHARTS)
 packages: $(STAMP)
 	$(PY) -m gongkai build
 
+# Synthetic corpora of 100 … 10,000 reports against default Material; writes build/bench/ and BENCHMARKS.md.
+# BENCH_SIZES=100,1000 for a shorter run.  Not part of `make test`.
+BENCH_SIZES ?= 100,1000,5000,10000
+bench: $(STAMP) $(ECHARTS)
+	$(PY) scripts/bench.py --sizes $(BENCH_SIZES)
+
 test: $(STAMP) $(ECHARTS)
 	$(PY) -m pytest -q
+
+# Only the browser tests (also part of `make test`): the built site in headless Chromium.
+# Screenshots land in build/screenshots/.
+test-browser: $(STAMP) $(ECHARTS)
+	$(PY) -m pytest -q tests/browser
 
 serve: site
 	$(VENV)/bin/mkdocs serve --no-livereload

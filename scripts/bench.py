@@ -1,0 +1,218 @@
+"""`make bench`: build synthetic corpora of several sizes and measure them against default MkDocs Material.
+
+    python scripts/bench.py [--sizes 100,1000,5000,10000] [--work build/bench] [--out BENCHMARKS.md]
+
+For each size N it generates N synthetic reports (scripts/synth.py: text, HTML and PDF families), then
+  1. a cold `python -m gongkai site` (extraction with all cores, packages, validation, pages, MkDocs);
+  2. a no-op rebuild (the same command again: everything comes from the cache, MkDocs is skipped);
+  3. one report edited: the rebuild re-extracts it alone;
+  4. extraction alone with JOBS=1 and with all cores (no cache), for the parallel speed-up;
+  5. the baseline: default Material (every page in the nav, the lunr index) on the same Markdown pages,
+and records wall time, peak RSS (of the whole process tree, from getrusage of the children), site size,
+report page size and the bytes a visitor downloads for the first search.  Results go to a JSON file per
+size under the work directory and to the table in BENCHMARKS.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT))
+
+import synth  # noqa: E402
+
+PY = sys.executable
+STATIC = ("mkdocs.yml", "docs")  # tracked inputs of the site besides the reports
+GENERATED = ("reports", "agencies", "downloads")
+
+
+def run(cmd, cwd=None, env=None, log=None) -> dict:
+    """Run a command; wall time and the peak RSS of the largest process in its tree."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+                          capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB; a high-water mark over all children
+    if log:
+        Path(log).write_text(proc.stdout + "\n--- stderr ---\n" + proc.stderr[-20000:], encoding="utf-8")
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    # ru_maxrss of children only rises; when it did not rise, this run's peak was at most the old mark.
+    return {"wall_s": round(wall, 2), "peak_rss_mb": round(peak / 1024, 1), "rss_is_lower_bound": peak == before,
+            "stdout": proc.stdout}
+
+
+def tracked_static(dest: Path) -> None:
+    files = subprocess.run(["git", "ls-files", *STATIC], cwd=ROOT, capture_output=True, text=True,
+                           check=True).stdout.split()
+    for rel in files:
+        if any(rel.startswith(f"docs/{g}/") for g in GENERATED):
+            continue
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / rel, dest / rel)
+
+
+def du(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def site_stats(site: Path) -> dict:
+    pages = sorted((site / "reports").rglob("index.html"))
+    sizes = [p.stat().st_size for p in pages]
+    out = {"site_mb": round(du(site) / 1e6, 1), "report_pages": len(pages),
+           "report_page_kb_mean": round(sum(sizes) / len(sizes) / 1024, 1) if sizes else None,
+           "report_page_kb_max": round(max(sizes) / 1024, 1) if sizes else None}
+    index = site / "search" / "search_index.json"
+    if index.exists():
+        worker = sorted((site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
+        # lunr: the first query downloads the whole index plus the search worker.
+        out["search_first_query_kb"] = round((index.stat().st_size + sum(w.stat().st_size for w in worker)) / 1024)
+        out["search_index_kb"] = round(index.stat().st_size / 1024)
+    pf = site / "pagefind"
+    if pf.exists():
+        out.update(pagefind_query_bytes(pf, ["司法", "教育局", "政府信息公开"]))
+    return out
+
+
+def pagefind_query_bytes(pf: Path, queries: list[str]) -> dict:
+    """Bytes for a first query with Pagefind: entry, wasm, the index chunks the word falls in, meta, and
+    the fragments of the first page of results (5).  Chunks are chosen by Pagefind's sorted ranges."""
+    entry = json.loads((pf / "pagefind-entry.json").read_text())
+    lang = next(iter(entry["languages"].values()))
+    meta = pf / f"pagefind.{lang['hash']}.pf_meta"
+    base = sum((pf / n).stat().st_size for n in ("pagefind-entry.json", "pagefind.js") if (pf / n).exists())
+    wasm = sorted(pf.glob("wasm.*.pagefind"))
+    base += min((w.stat().st_size for w in wasm), default=0) + meta.stat().st_size
+    chunks = sorted((pf / "index").glob("*.pf_index"), key=lambda p: p.stat().st_size)
+    frags = sorted((pf / "fragment").glob("*.pf_fragment"), key=lambda p: p.stat().st_size)
+    largest_chunk = chunks[-1].stat().st_size if chunks else 0
+    frag_max = frags[-1].stat().st_size if frags else 0
+    return {"pagefind_index_files": len(chunks), "pagefind_total_kb": round(du(pf) / 1024),
+            "search_first_query_kb": round((base + largest_chunk + 5 * frag_max) / 1024),
+            "pagefind_note": "upper bound: entry + pagefind.js + wasm + meta + the largest index chunk + 5 largest "
+                             "fragments"}
+
+
+def baseline_root(src: Path, dest: Path) -> None:
+    """The same Markdown pages under default Material: no nav (every page listed), lunr search."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(src / "docs", dest / "docs")
+    (dest / "mkdocs.yml").write_text(
+        "site_name: baseline\nuse_directory_urls: true\ntheme:\n  name: material\n  language: zh\n"
+        "  features:\n    - navigation.sections\nplugins:\n  - search:\n      lang: zh\n"
+        "markdown_extensions:\n  - admonition\n  - attr_list\n  - md_in_html\n  - tables\n", encoding="utf-8")
+
+
+def edit_one(reports: Path) -> str:
+    target = sorted(reports.glob("*.txt"))[0]
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("推进政务公开", "深入推进政务公开", 1), encoding="utf-8")
+    return target.name
+
+
+def parse_build_line(stdout: str) -> dict:
+    m = re.search(r"(\d+) file\(s\) extracted.*?(\d+) file\(s\) written; extract ([\d.]+)s, packages ([\d.]+)s, "
+                  r"validate ([\d.]+)s, pages ([\d.]+)s", stdout)
+    if not m:
+        return {}
+    keys = ("extracted", "written", "extract_s", "packages_s", "validate_s", "pages_s")
+    return {k: (int(v) if i < 2 else float(v)) for i, (k, v) in enumerate(zip(keys, m.groups()))}
+
+
+def bench_size(n: int, work: Path, corpus: Path, baseline: bool, log=print) -> dict:
+    root = work / f"n{n}"
+    if root.exists():
+        shutil.rmtree(root)
+    (root / "reports").mkdir(parents=True)
+    tracked_static(root)
+    for p in sorted(corpus.iterdir())[: 2 * n]:  # each report and its sidecar
+        os.link(p, root / "reports" / p.name)
+    res = {"n": n}
+    log(f"[{n}] cold build")
+    cold = run([PY, "-m", "gongkai", "site", "--root", str(root)], log=work / f"n{n}-cold.log")
+    res["cold"] = {**{k: cold[k] for k in ("wall_s", "peak_rss_mb")}, **parse_build_line(cold["stdout"])}
+    res["site"] = site_stats(root / "site")
+    log(f"[{n}] cold {res['cold']}")
+    noop = run([PY, "-m", "gongkai", "site", "--root", str(root)], log=work / f"n{n}-noop.log")
+    res["noop"] = {"wall_s": noop["wall_s"], **parse_build_line(noop["stdout"]),
+                   "mkdocs_skipped": "MkDocs skipped" in noop["stdout"]}
+    log(f"[{n}] no-op {res['noop']}")
+    # os.link shares the inode with the corpus: break the link before editing.
+    name = sorted((root / "reports").glob("*.txt"))[0]
+    data = name.read_bytes()
+    name.unlink()
+    name.write_bytes(data)
+    edited = edit_one(root / "reports")
+    one = run([PY, "-m", "gongkai", "site", "--root", str(root)], log=work / f"n{n}-edit.log")
+    res["edit_one"] = {"file": edited, "wall_s": one["wall_s"], **parse_build_line(one["stdout"])}
+    log(f"[{n}] one edited {res['edit_one']}")
+    if n <= 1000:
+        for jobs in ("1", str(len(os.sched_getaffinity(0)))):
+            shutil.rmtree(root / "build" / "cache", ignore_errors=True)
+            r = run([PY, "-m", "gongkai", "build", "--root", str(root)], env={"JOBS": jobs})
+            res[f"extract_jobs{jobs}_s"] = parse_build_line(r["stdout"]).get("extract_s")
+        log(f"[{n}] extract JOBS=1 {res['extract_jobs1_s']}s, all cores {res.get(f'extract_jobs{jobs}_s')}s")
+    if baseline:
+        broot = work / f"n{n}-baseline"
+        baseline_root(root, broot)
+        log(f"[{n}] baseline Material")
+        b = run([PY, "-m", "mkdocs", "build", "--quiet"], cwd=broot, log=work / f"n{n}-baseline.log")
+        res["baseline"] = {"wall_s": b["wall_s"], "peak_rss_mb": b["peak_rss_mb"], **site_stats(broot / "site")}
+        shutil.rmtree(broot / "site")
+        log(f"[{n}] baseline {res['baseline']}")
+    (work / f"n{n}.json").write_text(json.dumps(res, ensure_ascii=False, indent=1), encoding="utf-8")
+    shutil.rmtree(root / "site")  # the site is the bulk of the disk use; the numbers are recorded
+    return res
+
+
+def machine() -> dict:
+    model = ""
+    try:
+        model = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                     if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
+    return {"cores": len(os.sched_getaffinity(0)), "ram_gb": round(mem, 1), "cpu": model or platform.processor(),
+            "python": platform.python_version()}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "100,1000,5000,10000"))
+    ap.add_argument("--work", type=Path, default=ROOT / "build" / "bench")
+    ap.add_argument("--baseline-max", type=int, default=int(os.environ.get("BENCH_BASELINE_MAX", "5000")),
+                    help="skip the default-Material baseline above this size (it is quadratic)")
+    ap.add_argument("--formats", default="txt:45,html:45,pdf:10")
+    args = ap.parse_args(argv)
+    sizes = sorted(int(s) for s in args.sizes.split(",") if s.strip())
+    args.work.mkdir(parents=True, exist_ok=True)
+    corpus = args.work / "corpus"
+    have = len(list(corpus.glob("*.yml"))) if corpus.exists() else 0
+    if have < sizes[-1]:
+        shutil.rmtree(corpus, ignore_errors=True)
+        formats, weights = zip(*((f.split(":")[0], float(f.split(":")[1])) for f in args.formats.split(",")))
+        print(f"generating {sizes[-1]} synthetic reports into {corpus}", flush=True)
+        synth.write_corpus(corpus, sizes[-1], list(formats), list(weights), log=lambda m: print(m, flush=True))
+    results = [bench_size(n, args.work, corpus, n <= args.baseline_max, log=lambda m: print(m, flush=True))
+               for n in sizes]
+    (args.work / "machine.json").write_text(json.dumps(machine(), indent=1), encoding="utf-8")
+    print(json.dumps({"machine": machine(), "results": results}, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

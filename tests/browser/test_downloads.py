@@ -1,0 +1,125 @@
+"""Every download link on a report page returns a file that parses, with the rows the form prints."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import zipfile
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from golden import GOLDEN_DIR, expected_cells, load
+
+PAGE_SUFFIXES = ("/", ".html")
+
+
+def _download_links(page, base: str) -> list[str]:
+    hrefs = page.eval_on_selector_all("article a[href]", "els => els.map(a => a.href)")
+    out = []
+    for href in hrefs:
+        parts = urlsplit(href)
+        if not href.startswith(base) or parts.path.endswith(PAGE_SUFFIXES):
+            continue  # other sites, and pages of this one (the link crawl checks those)
+        out.append(href.split("#")[0])
+    return sorted(set(out))
+
+
+def _csv_rows(data: bytes) -> tuple[list[str], list[dict]]:
+    text = data.decode("utf-8-sig")  # the Excel-oriented CSV carries a BOM; both must decode
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    return reader.fieldnames or [], list(reader)
+
+
+def _parse(name: str, data: bytes, tmp: Path) -> dict:
+    """Open one downloaded file the way a user's tool would; returns what it holds."""
+    suffix = name.rsplit(".", 1)[-1].lower()
+    if suffix == "csv":
+        fields, rows = _csv_rows(data)
+        return {"kind": "csv", "fields": fields, "rows": len(rows), "codes": [r.get("code") for r in rows]}
+    if suffix == "json":
+        value = json.loads(data.decode("utf-8"))
+        return {"kind": "json", "value": value, "rows": len(value) if isinstance(value, list) else None}
+    if suffix == "zip":
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            assert zf.testzip() is None, f"{name}: corrupt member"
+            members = {n: zf.read(n) for n in zf.namelist()}
+        return {"kind": "zip", "members": members}
+    if suffix == "xlsx":
+        import openpyxl
+
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+        sheets = {ws.title: max(0, sum(1 for _ in ws.iter_rows(values_only=True)) - 1) for ws in wb.worksheets}
+        wb.close()
+        return {"kind": "xlsx", "sheets": sheets}
+    if suffix == "parquet":
+        import pyarrow.parquet as pq
+
+        return {"kind": "parquet", "rows": pq.read_table(io.BytesIO(data)).num_rows}
+    if suffix in ("sqlite", "db", "sqlite3"):
+        path = tmp / name
+        path.write_bytes(data)
+        con = sqlite3.connect(path)
+        tables = [r[0] for r in con.execute("select name from sqlite_master where type='table'")]
+        counts = {t: con.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
+        con.close()
+        return {"kind": "sqlite", "tables": counts}
+    raise AssertionError(f"download {name}: no parser for .{suffix}; teach this test to open it")
+
+
+def test_every_download_on_the_seed_report_page_parses(site, open_page, seed, tmp_path):
+    page = open_page(site)
+    page.goto(site.url(f"reports/{seed.slug}/{seed.meta.year}/"))
+    links = _download_links(page, site.base)
+    assert links, "the report page offers no downloads"
+    parsed = {}
+    for url in links:
+        response = page.request.get(url)
+        assert response.ok, f"{response.status} {url}"
+        body = response.body()
+        assert body, f"empty download {url}"
+        parsed[urlsplit(url).path.rsplit("/", 1)[-1]] = _parse(urlsplit(url).path.rsplit("/", 1)[-1], body, tmp_path)
+
+    kinds = Counter(p["kind"] for p in parsed.values())
+    assert kinds["csv"] and kinds["json"] and kinds["zip"], f"expected CSV, JSON and zip downloads, got {kinds}"
+
+    # The three statistical tables hold one row per printed cell of the form: the golden file,
+    # transcribed from the source document, says which cells those are.
+    golden = expected_cells(load(GOLDEN_DIR / f"{seed.source.name}.yml"))
+    for table in ("active_disclosure", "applications", "reviews_litigation"):
+        want = sorted(code for t, code in golden if t == table)
+        csvs = [p for n, p in parsed.items() if p["kind"] == "csv" and n.startswith(table)]
+        assert csvs, f"no CSV download for {table}"
+        for p in csvs:  # the plain CSV and, once offered, the Excel CSV
+            assert sorted(p["codes"]) == want, table
+        if f"{table}.json" in parsed:
+            assert parsed[f"{table}.json"]["rows"] == len(want), table
+
+    # datapackage.json parses and describes exactly the per-table files offered next to it.
+    package = parsed["datapackage.json"]["value"]
+    for res in package["resources"]:
+        name = res["path"]
+        if name in parsed and parsed[name]["kind"] == "csv":
+            assert parsed[name]["fields"] == [f["name"] for f in res["schema"]["fields"]], name
+        elif name in parsed and parsed[name]["kind"] == "json":
+            assert all(set(r) <= {f["name"] for f in res["schema"]["fields"]} for r in parsed[name]["value"]), name
+
+    # The zip is the same package: its datapackage.json and every file it names are inside.
+    for name, p in parsed.items():
+        if p["kind"] != "zip":
+            continue
+        members = {Path(m).name: data for m, data in p["members"].items()}
+        inner = json.loads(members["datapackage.json"])
+        assert {r["path"] for r in inner["resources"]} <= set(members), name
+        for res in inner["resources"]:
+            if res["path"] in parsed and parsed[res["path"]]["kind"] == "csv":
+                assert _csv_rows(members[res["path"]])[1].__len__() == parsed[res["path"]]["rows"], res["path"]
+
+    # Spreadsheets hold as many data rows as the matching CSV (sheets named after the tables).
+    for name, p in parsed.items():
+        if p["kind"] == "xlsx":
+            assert p["sheets"], name
+            for sheet, rows in p["sheets"].items():
+                if f"{sheet}.csv" in parsed:
+                    assert rows == parsed[f"{sheet}.csv"]["rows"], (name, sheet)
