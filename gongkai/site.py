@@ -12,7 +12,7 @@ from . import charts
 from . import measures as M
 from . import registry as R
 from .exports import CORPUS_SQLITE, excel_csv_name, xlsx_name
-from .overview import TABLE_MEASURES, overview_pages, region_path, year_path
+from .overview import TABLE_MEASURES, overview_pages, province_of, region_path, year_path
 from .places import LEVELS
 from .render import (checks_table, esc, legacy_table, number, safe_href, simple_table, source_note, table_active,
                      table_applications, table_reviews, text_block)
@@ -90,9 +90,12 @@ def report_page(rep, prev_rep, next_rep) -> str:
     if failed:
         out.append(f'!!! danger "{len(failed)} 项勾稽关系未通过"\n    报告原样发布；不一致之处列在下方“勾稽关系核验”。\n\n')
     url = safe_href(rep.sidecar.get("source_url"))
+    province = province_of(rep)
     info = [
-        ["机关", md_text(m.agency)], ["地区", md_text(m.region or "未知")], ["层级", md_text(_level(m.level))],
-        ["年度", str(m.year)], ["格式版本", md_text(R.EDITION_LABELS.get(rep.edition or "", "未能判断"))],
+        ["机关", md_text(m.agency)],
+        ["地区", f"{md_text(m.region or '未知')}（{md_link(province, '../../' + region_path(province))}）"],
+        ["层级", md_text(_level(m.level))], ["年度", md_link(f"{m.year}", f"../../{year_path(m.year)}")],
+        ["格式版本", md_text(R.EDITION_LABELS.get(rep.edition or "", "未能判断"))],
         ["提取状态", md_text(f"{zh_status}（{rep.status}）")],
         ["发布日期", md_text(m.publication_date or "未知")],
         ["源文件", f"<code>{esc(rep.source.name)}</code>"],
@@ -132,7 +135,7 @@ def agency_page(slug: str, reps: list) -> str:
     out = [front_matter(name, {"tags": search_terms(name, reps[-1].meta.region or "")}), h1(name),
            md_link("← 机关索引", "../agencies.md") + "\n\n"]
     m = reps[-1].meta
-    out.append(f"地区：{md_link(m.province or '未知地区', '../' + region_path(m.province or '未知地区'))}"
+    out.append(f"地区：{md_link(province_of(reps[-1]), '../' + region_path(province_of(reps[-1])))}"
                f"（{md_text(m.region or '未知')}） · 层级：{md_text(_level(m.level))}\n\n")
     out.append("## 逐年主要指标\n\n")
     head = "| 年度 | 提取状态 | " + " | ".join(md_text(M.BY_CODE[c].short_zh) for c in TABLE_MEASURES) + " | 未通过核验 |\n"

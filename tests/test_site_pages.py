@@ -116,3 +116,10 @@ def test_no_script_from_another_site(built):
         srcs = re.findall(r'<script[^>]+src="([^"]+)"', _html(root, page))
         assert srcs and not [s for s in srcs if s.startswith(("http:", "https:", "//"))], srcs
     assert "gongkai.js" in _html(root, "index.html")
+
+
+def test_report_page_links_its_year_and_region(built):
+    root, _result, _proc = built
+    html = _html(root, "reports/ningxiahuizuzizhiqu-sifating/2021/index.html")
+    assert 'href="../../../years/2021/"' in html
+    assert 'href="../../../regions/ningxiahuizuzizhiqu/"' in html
