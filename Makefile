@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: site test test-browser serve packages extract clean vendor bench
+.PHONY: site test test-browser serve packages extract clean vendor bench fuzz
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -71,3 +71,13 @@ clean:
 	  docs/quality.md docs/quality.csv docs/dictionary.md docs/downloads.md \
 	  docs/years.md docs/regions.md docs/compare.md docs/en.md
 	find datapackages -mindepth 1 ! -name README.md -delete
+
+# Coverage-guided fuzzing of the text and HTML readers (atheris); not part of `make test`.
+# New interesting inputs go to build/fuzz/corpus, crashing ones to build/fuzz/crashes/.
+FUZZ_SECONDS ?= 600
+fuzz: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-fuzz.txt
+	mkdir -p build/fuzz/corpus build/fuzz/crashes
+	cp reports/*.txt reports/*.html build/fuzz/corpus/
+	cd build/fuzz && ../../$(PY) ../../tests/fuzz/fuzz_readers.py -max_total_time=$(FUZZ_SECONDS) \
+	  -timeout=30 -rss_limit_mb=2048 -artifact_prefix=crashes/ corpus

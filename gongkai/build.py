@@ -185,11 +185,20 @@ def _validate(directory: Path, files: dict[str, bytes], stamps: Path, used: set[
     return errors
 
 
+def remove_temp_files(*directories: Path) -> None:
+    """Temporary files a killed build left beside their targets (package.atomic_write: .<name>.<random>.tmp)."""
+    for directory in directories:
+        if directory.exists():
+            for tmp in directory.rglob(".*.tmp"):
+                tmp.unlink(missing_ok=True)
+
+
 def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None = None) -> BuildResult:
     result = BuildResult()
     write = result.writer(root)
     cache = root / "build" / "cache"
     t0 = time.perf_counter()
+    remove_temp_files(root / "datapackages", root / "docs")
     files, result.failures = discover(root / "reports")
     reports, failures, stats = extract_all(files, log, cache / "extract", jobs, scheduler)
     result.extracted = stats.extracted

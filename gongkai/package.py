@@ -98,6 +98,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes the file private; published files are world-readable
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from importlib import metadata
@@ -44,19 +45,52 @@ def site_is_current(root: Path, fingerprint: str) -> bool:
     return (root / "site" / "index.html").exists() and stamp.exists() and stamp.read_text().strip() == fingerprint
 
 
+SITE = "site"
+NEW_PREFIX, OLD_PREFIX = ".site-new-", ".site-old-"
+
+
+def recover_site(root: Path) -> None:
+    """Undo what a killed build left: a half-built site is deleted, and a site moved aside between the
+    two renames of `swap_in` is put back (only then can site/ be missing while an old one exists)."""
+    site = root / SITE
+    olds = sorted(root.glob(OLD_PREFIX + "*"))
+    if not site.exists() and olds:
+        os.rename(olds.pop(), site)
+    for leftover in olds + sorted(root.glob(NEW_PREFIX + "*")):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def swap_in(root: Path, new: Path) -> None:
+    """Replace site/ by the finished build in `new`: two renames in one directory, so site/ is always
+    either the whole old site or the whole new one (for an instant, between them, absent)."""
+    site = root / SITE
+    old = root / f"{OLD_PREFIX}{os.getpid()}"
+    if site.exists():
+        os.rename(site, old)
+    os.rename(new, site)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def build_site(root: Path, force: bool = False, log=print) -> int | None:
-    """Run `mkdocs build --strict --clean` unless the site is current; None when skipped, else its exit code."""
+    """Run `mkdocs build --strict` into a fresh directory beside site/ and swap it in when it succeeded,
+    unless the site is current; None when skipped, else MkDocs' exit code."""
+    root = Path(root).resolve()
+    recover_site(root)
     fingerprint = docs_fingerprint(root)
     if not force and site_is_current(root, fingerprint):
         log("site/ is up to date: no docs input changed, MkDocs skipped")
         return None
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--quiet"],
-                          cwd=root, env=env)
+    new = root / f"{NEW_PREFIX}{os.getpid()}"
+    shutil.rmtree(new, ignore_errors=True)
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--quiet",
+                           "--site-dir", str(new)], cwd=root, env=env)
     stamp = root / STAMP
+    stamp.unlink(missing_ok=True)
     if proc.returncode == 0:
+        swap_in(root, new)
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.write_text(fingerprint + "\n")
     else:
-        stamp.unlink(missing_ok=True)
+        shutil.rmtree(new, ignore_errors=True)  # a failed build never replaces the last good site
     return proc.returncode

@@ -1,0 +1,99 @@
+"""Builds that never lose data: determinism, and SIGKILL at a random moment then rerun.
+
+Both run `python -m gongkai site` (packages, pages and the MkDocs site) as a subprocess on a small
+corpus with one report of each format, so the test stays fast yet crosses every writer.
+"""
+from __future__ import annotations
+
+import gzip
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import ROOT, copy_project
+
+SMALL = ["000_8719cb9f3c2be4e4.txt", "001_huaian_hongzequ_2023.pdf", "041_shanghai_shizhengfu_bgt_2019.html"]
+OUTPUTS = ("datapackages", "docs", "site")
+# Declared timestamps: the only bytes allowed to differ between two clean builds of the same inputs.
+# MkDocs writes the build date into sitemap.xml's <lastmod> (and so into sitemap.xml.gz); both are
+# compared with the date removed.  Nothing in datapackages/ or docs/ carries a time.
+TIMESTAMPED = {"site/sitemap.xml", "site/sitemap.xml.gz"}
+
+
+def _inputs(tmp_path, name):
+    files = [ROOT / "reports" / n for n in SMALL] + [ROOT / "reports" / (n + ".yml") for n in SMALL]
+    return copy_project(tmp_path / name, reports=files)
+
+
+def _env():
+    return dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0", JOBS="1")
+
+
+def _run_site(root) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "gongkai", "site", "--root", str(root)], cwd=ROOT, env=_env(),
+                          capture_output=True, text=True, timeout=600)
+
+
+def _undated(rel: str, data: bytes) -> bytes:
+    if rel.endswith(".gz"):
+        data = gzip.decompress(data)
+    import re
+
+    return re.sub(rb"<lastmod>[^<]*</lastmod>", b"<lastmod/>", data) if rel in TIMESTAMPED else data
+
+
+def snapshot(root, hidden: bool = False) -> dict[str, bytes]:
+    """Every output file by path relative to root; temporary files (names starting with '.') only on request."""
+    out = {}
+    for base in OUTPUTS:
+        for path in sorted((root / base).rglob("*")):
+            rel = path.relative_to(root).as_posix()
+            if path.is_file() and (hidden or not any(part.startswith(".") for part in rel.split("/"))):
+                out[rel] = _undated(rel, path.read_bytes())
+    return out
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory):
+    root = _inputs(tmp_path_factory.mktemp("durable"), "clean")
+    t0 = time.monotonic()
+    proc = _run_site(root)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return root, time.monotonic() - t0, snapshot(root)
+
+
+def test_two_clean_builds_are_identical_apart_from_declared_timestamps(clean, tmp_path):
+    root = _inputs(tmp_path, "again")
+    assert _run_site(root).returncode == 0
+    first, second = clean[2], snapshot(root)
+    assert any(rel.startswith("site/") for rel in first) and any(rel.startswith("datapackages/") for rel in first)
+    assert sorted(first) == sorted(second)
+    differ = [rel for rel in first if first[rel] != second[rel]]
+    assert differ == []
+    assert snapshot(root, hidden=True) == second  # no temporary file left behind
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_sigkill_at_a_random_moment_then_rerun_gives_the_clean_build(clean, tmp_path, seed):
+    root = _inputs(tmp_path, f"killed{seed}")
+    wanted = clean[2]
+    delay = random.Random(seed).uniform(0.2, clean[1])
+    proc = subprocess.Popen([sys.executable, "-m", "gongkai", "site", "--root", str(root)], cwd=ROOT, env=_env(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(delay)
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # the build, its extraction workers and MkDocs at once
+    except ProcessLookupError:
+        pass
+    proc.wait(timeout=60)
+    # Whatever the kill left at a final path is whole: byte-identical to the clean build's file.
+    for rel, data in snapshot(root).items():
+        assert rel in wanted and data == wanted[rel], f"half-written or foreign file at {rel} (killed at {delay:.1f}s)"
+    rerun = _run_site(root)
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    assert snapshot(root, hidden=True) == wanted
