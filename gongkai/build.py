@@ -29,6 +29,7 @@ GENERATED_DIRS = ("reports", "agencies", "years", "regions", "api", "charts")
 @dataclass
 class BuildResult:
     reports: list[Report] = field(default_factory=list)
+    stale: list[dict] = field(default_factory=list)  # last good packages kept for files that failed this time
     failures: list[dict] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -142,6 +143,32 @@ def add_cross_year_checks(reports: list[Report]) -> None:
         rep.records["metadata"][0]["checks_failed"] = len(rep.failed_checks)
 
 
+def previous_packages(out_dir: Path) -> dict[str, str]:
+    """file name -> report_id it published in the previous build (as published or as kept stale)."""
+    try:
+        previous = json.loads((out_dir / "build_report.json").read_text(encoding="utf-8"))
+        return {e["file"]: e["report_id"] for e in previous.get("reports", []) + previous.get("stale", [])}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}  # no previous build, or a report from an older layout: nothing to keep
+
+
+def keep_last_good(failures: list[dict], published: set[str], previous: dict[str, str], out_dir: Path) -> list[dict]:
+    """Stale entries for files that failed now but published before: their last good package stays.
+
+    A package is kept only while no other file publishes that agency-year and the package is on disk;
+    the failure's reason says so, so the quality page and build_report.json both show it.
+    """
+    stale = []
+    for failure in failures:
+        rid = previous.get(failure["file"])
+        if not rid or rid in published or not (out_dir / rid / "datapackage.json").is_file():
+            continue
+        stale.append({"file": failure["file"], "report_id": rid, "stale": True, "reason": failure["reason"]})
+        failure["reason"] += (f" — the last good data package ({rid}) from an earlier build is kept and "
+                              "marked stale until the file extracts again")
+    return stale
+
+
 def _remove_stale(directory: Path, keep: set[str]) -> None:
     if not directory.exists():
         return
@@ -208,12 +235,14 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     result.failures += failures + dups
     result.failures.sort(key=lambda f: f["file"])
     result.reports = sorted(reports, key=lambda r: r.report_id)
+    result.stale = keep_last_good(result.failures, {r.report_id for r in result.reports},
+                                  previous_packages(root / "datapackages"), root / "datapackages")
     result.timings["extract"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()
     out_dir = root / "datapackages"
     dl_dir = root / "docs" / "downloads"
-    keep = {r.report_id for r in result.reports}
+    keep = {r.report_id for r in result.reports} | {s["report_id"] for s in result.stale}
     _remove_stale(out_dir, keep)
     _remove_stale(dl_dir, keep)
     packages: dict[str, dict[str, bytes]] = {}
@@ -246,6 +275,7 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
                      "edition": r.edition, "checks_failed": len(r.failed_checks), "warnings": r.warnings}
                     for r in result.reports],
         "failures": result.failures,
+        "stale": result.stale,
     }
     write(out_dir / "build_report.json", (json.dumps(build_report, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     result.timings["packages"] = time.perf_counter() - t1

@@ -106,11 +106,15 @@ def report_page(rep, prev_rep, next_rep) -> str:
     out.append("| 项目 | 内容 |\n|---|---|\n" + "".join(f"| {k} | {v} |\n" for k, v in info) + "\n")
     out.append(report_downloads(rep))
     ad, app, rl = (rep.records[t] for t in ("active_disclosure", "applications", "reviews_litigation"))
-    out.append("## 二、主动公开政府信息情况\n\n" + table_active(ad, rep.edition) + source_note(ad) + "\n\n")
-    out.append("## 三、收到和处理政府信息公开申请情况\n\n" + table_applications(app) + source_note(app) + "\n\n")
-    out.append("## 四、政府信息公开行政复议、行政诉讼情况\n\n" + table_reviews(rl) + source_note(rl) + "\n\n")
-    out.append("空白单元格表示报告中该格为空（不等于 0）；“—”表示报告缺失该格；“?”表示无法读取或有多种读法（不发布数字）；"
-               "斜体加点线的数字是从粘连文字中推断的（唯一符合勾稽关系的读法）。\n\n")
+    if ad or app or rl:
+        out.append("## 二、主动公开政府信息情况\n\n" + table_active(ad, rep.edition) + source_note(ad) + "\n\n")
+        out.append("## 三、收到和处理政府信息公开申请情况\n\n" + table_applications(app) + source_note(app) + "\n\n")
+        out.append("## 四、政府信息公开行政复议、行政诉讼情况\n\n" + table_reviews(rl) + source_note(rl) + "\n\n")
+        out.append("空白单元格表示报告中该格为空（不等于 0）；“—”表示报告缺失该格；“?”表示无法读取或有多种读法（不发布数字）；"
+                   "斜体加点线的数字是从粘连文字中推断的（唯一符合勾稽关系的读法）。\n\n")
+    else:
+        out.append("## 统计表格\n\n" + f'<p class="gk-none">本报告没有可读取的 2019/2021 格式统计表'
+                   f"（{esc(zh_status)}），因此不发布表格数字。</p>\n\n")
     out.append("## 勾稽关系核验\n\n" + checks_table(rep.records["checks"]) + "\n\n")
     legacy = rep.records.get("legacy_statistics") or []
     if legacy:

@@ -164,3 +164,13 @@ def test_one_cell_per_paragraph_2019_edition():
     assert rep.edition == "2019"
     assert ad["rules.made"]["value"] == 0 and ad["rules.made"]["status"] == "reported"
     assert {ad["fees.prev_items"]["status"], ad["fees.change"]["status"]} == {"ambiguous"}
+
+
+def test_renamed_labels_still_give_the_edition_and_columns():
+    # Variants seen in real 2021-edition reports: half-width brackets, a renamed in-force column.
+    texts = ["第二十条(一)项", "信息内容 本年制发件数 本年废止件数 现行有效件数 (历史累计)"]
+    assert detect_edition(texts) == "2021"
+    from gongkai import registry as R
+    from gongkai.labels import LabelIndex
+    assert LabelIndex(R.AD_MEASURES).match("现行有效件数 (历史累计)").code == "in_force"
+    assert detect_edition(["本年新制作数量 本年新公开数量 对外公开总数量"]) == "2019"

@@ -68,21 +68,33 @@ def _parse(name: str, data: bytes, tmp: Path) -> dict:
     raise AssertionError(f"download {name}: no parser for .{suffix}; teach this test to open it")
 
 
-def test_every_download_on_the_seed_report_page_parses(site, open_page, seed, tmp_path):
-    page = open_page(site)
-    page.goto(site.url(f"reports/{seed.slug}/{seed.meta.year}/"))
-    links = _download_links(page, site.base)
-    assert links, "the report page offers no downloads"
+def _download_all(page, served, rel: str, tmp: Path) -> dict[str, dict]:
+    """Open the page as a visitor would and fetch every file it links to: {file name: parsed}."""
+    assert page.goto(served.url(rel)).status == 200, rel
+    links = _download_links(page, served.base)
+    assert links, f"{rel or 'home'} offers no downloads"
     parsed = {}
     for url in links:
         response = page.request.get(url)
         assert response.ok, f"{response.status} {url}"
         body = response.body()
         assert body, f"empty download {url}"
-        parsed[urlsplit(url).path.rsplit("/", 1)[-1]] = _parse(urlsplit(url).path.rsplit("/", 1)[-1], body, tmp_path)
+        name = urlsplit(url).path.rsplit("/", 1)[-1]
+        assert name not in parsed, f"two downloads named {name} on {rel}"
+        parsed[name] = _parse(name, body, tmp)
+        parsed[name]["bom"] = body.startswith(b"\xef\xbb\xbf")
+    return parsed
 
+
+def test_every_download_on_the_seed_report_page_parses(site, open_page, seed, tmp_path):
+    page = open_page(site)
+    parsed = _download_all(page, site, f"reports/{seed.slug}/{seed.meta.year}/", tmp_path)
     kinds = Counter(p["kind"] for p in parsed.values())
     assert kinds["csv"] and kinds["json"] and kinds["zip"], f"expected CSV, JSON and zip downloads, got {kinds}"
+    # The Excel-oriented CSVs start with a BOM (Excel reads UTF-8 only then); the plain ones do not.
+    for name, p in parsed.items():
+        if p["kind"] == "csv":
+            assert p["bom"] == ("excel" in name), name
 
     # The three statistical tables hold one row per printed cell of the form: the golden file,
     # transcribed from the source document, says which cells those are.
@@ -123,3 +135,63 @@ def test_every_download_on_the_seed_report_page_parses(site, open_page, seed, tm
             for sheet, rows in p["sheets"].items():
                 if f"{sheet}.csv" in parsed:
                     assert rows == parsed[f"{sheet}.csv"]["rows"], (name, sheet)
+
+
+def test_every_download_on_the_downloads_page_parses(site, open_page, tmp_path):
+    """The whole-corpus files agree with each other and with the per-report packages."""
+    page = open_page(site)
+    parsed = _download_all(page, site, "downloads/", tmp_path)
+    kinds = Counter(p["kind"] for p in parsed.values())
+    assert kinds["csv"] and kinds["zip"], kinds
+    n_reports = len(site.result.reports)
+    assert parsed["metadata.csv"]["rows"] == n_reports
+    for table in ("active_disclosure", "applications", "reviews_litigation"):
+        # The combined table is the union of the reports' own tables (files published next to each page).
+        per_report = sum(len(_csv_rows(p.read_bytes())[1])
+                         for p in (site.root / "downloads").glob(f"*/*/{table}.csv"))
+        assert parsed[f"{table}.csv"]["rows"] == per_report, table
+    for name, p in parsed.items():
+        stem = name.rsplit(".", 1)[0]
+        if p["kind"] == "parquet":
+            assert p["rows"] == parsed[f"{stem}.csv"]["rows"], name
+        if p["kind"] == "sqlite":
+            tables = p["tables"]
+            assert {"agencies", "reports"} <= set(tables), tables
+            assert tables["reports"] == n_reports
+            assert tables["agencies"] == len({r.slug for r in site.result.reports})
+            for t in ("active_disclosure", "applications", "reviews_litigation"):
+                assert tables[t] == parsed[f"{t}.csv"]["rows"], t
+        if p["kind"] == "zip":
+            members = {Path(m).name for m in p["members"]}
+            assert "datapackage.json" in members, name
+
+
+def test_chart_data_on_the_home_page_parses(site, open_page, tmp_path):
+    """Every chart offers its data next to it; the CSV and the JSON downloads open."""
+    page = open_page(site)
+    parsed = _download_all(page, site, "", tmp_path)
+    assert {p["kind"] for p in parsed.values()} >= {"csv", "json"}, sorted(parsed)
+
+
+def test_seed_report_in_the_json_api(site, open_page, seed):
+    """api/<agency>/<year>.json, fetched by a page script, carries the seed's figures; its links resolve."""
+    page = open_page(site)
+    page.goto(site.url())
+    api = page.evaluate(f"fetch('api/{seed.slug}/{seed.meta.year}.json').then(r => r.json())")
+    golden = expected_cells(load(GOLDEN_DIR / f"{seed.source.name}.yml"))
+    # 一、本年新收 and 予以公开, 总计 column, as printed in the source document.
+    assert api["measures"]["received"] == golden[("applications", "new_received.total")]
+    assert api["measures"]["granted"] == golden[("applications", "granted.total")]
+    index = page.evaluate("fetch('api/index.json').then(r => r.json())")
+    agencies = page.evaluate("fetch('api/agencies.json').then(r => r.json())")
+    assert seed.slug in json.dumps(index) and seed.slug in json.dumps(agencies)
+
+    def paths(value):
+        if isinstance(value, dict):
+            for v in value.values():
+                yield from paths(v)
+        elif isinstance(value, str):
+            yield value
+
+    for rel in paths(api["links"]):
+        assert page.request.get(site.url(rel)).ok, rel

@@ -1,0 +1,54 @@
+"""Keep the last good version: a report that fails now but published before keeps its package, marked stale."""
+from __future__ import annotations
+
+import json
+
+from conftest import ROOT, copy_project
+from gongkai.build import build
+
+SEED = ROOT / "reports" / "000_8719cb9f3c2be4e4.txt"
+RID = "ningxiahuizuzizhiqu-sifating/2021"
+
+
+def _package(root) -> dict[str, bytes]:
+    base = root / "datapackages" / RID
+    return {p.relative_to(base).as_posix(): p.read_bytes() for p in sorted(base.rglob("*")) if p.is_file()}
+
+
+def test_a_failed_report_keeps_its_last_good_package_marked_stale_until_it_extracts_again(tmp_path):
+    root = copy_project(tmp_path / "p", reports=[SEED, SEED.with_name(SEED.name + ".yml")])
+    quiet = {"log": lambda *_: None}
+    build(root, **quiet)
+    good = _package(root)
+    assert good
+
+    # The report is replaced by a broken download: the build says why and keeps the old package.
+    (root / "reports" / SEED.name).write_bytes(b"")
+    result = build(root, **quiet)
+    assert result.reports == []
+    assert _package(root) == good
+    report = json.loads((root / "datapackages" / "build_report.json").read_text(encoding="utf-8"))
+    assert report["stale"] == [{"file": SEED.name, "report_id": RID, "stale": True,
+                                "reason": "the file is empty (0 bytes)"}]
+    (failure,) = report["failures"]
+    assert failure["reason"].startswith("the file is empty (0 bytes)") and "kept and marked stale" in failure["reason"]
+    assert (root / "docs" / "downloads" / RID / "datapackage.json").is_file()
+    assert "marked stale" in (root / "docs" / "quality.md").read_text(encoding="utf-8")
+
+    # Still broken next time: still kept (the stale entry carries it forward).
+    assert build(root, **quiet).stale[0]["report_id"] == RID
+    assert _package(root) == good
+
+    # Fixed: published normally again, nothing stale.
+    (root / "reports" / SEED.name).write_bytes(SEED.read_bytes())
+    result = build(root, **quiet)
+    assert [r.report_id for r in result.reports] == [RID] and result.stale == []
+    assert _package(root) == good
+
+
+def test_a_file_that_never_published_leaves_nothing_stale(tmp_path):
+    root = copy_project(tmp_path / "p", reports=[SEED, SEED.with_name(SEED.name + ".yml")])
+    (root / "reports" / "empty.txt").write_bytes(b"")
+    build(root, log=lambda *_: None)
+    result = build(root, log=lambda *_: None)
+    assert result.stale == []
