@@ -30,21 +30,20 @@ _AXES = {
 
 
 def dumps(data) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+    """Compact UTF-8 JSON: with thousands of reports, indentation alone would add megabytes."""
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def links(rep) -> dict:
-    """Site-root-relative paths, so they work wherever the site is served."""
+    """Site-root-relative paths, so they work wherever the site is served.
+
+    `downloads` is the report's folder: it holds `<table>.csv` and `<table>.json` for every table
+    (see `tables` in index.json), `datapackage.json` and the zip.
+    """
     slug, year = rep.slug, rep.meta.year
-    base = f"downloads/{slug}/{year}"
-    return {
-        "page": f"reports/{slug}/{year}/",
-        "api": f"api/{slug}/{year}.json",
-        "datapackage": f"{base}/datapackage.json",
-        "zip": f"{base}/{slug}-{year}.zip",
-        "csv": {name: f"{base}/{name}.csv" for name in R.RESOURCE_ORDER},
-        "json": {name: f"{base}/{name}.json" for name in R.RESOURCE_ORDER},
-    }
+    base = f"downloads/{slug}/{year}/"
+    return {"page": f"reports/{slug}/{year}/", "api": f"api/{slug}/{year}.json", "downloads": base,
+            "datapackage": f"{base}datapackage.json", "zip": f"{base}{slug}-{year}.zip"}
 
 
 def measure_definitions() -> list[dict]:
@@ -54,7 +53,7 @@ def measure_definitions() -> list[dict]:
              "denominator": [f"{c.table}:{c.code}" for c in m.den]} for m in M.MEASURES]
 
 
-def summary(rep) -> dict:
+def summary(rep, measures: dict | None = None) -> dict:
     m = rep.meta
     status_zh = R.REPORT_STATUSES[rep.status][0]
     return {
@@ -62,18 +61,21 @@ def summary(rep) -> dict:
         "region": m.region, "province": m.province, "level": m.level, "level_zh": LEVELS.get(m.level or ""),
         "year": m.year, "edition": rep.edition, "status": rep.status, "status_zh": status_zh,
         "checks_failed": len(rep.failed_checks),
-        "measures": M.compute(rep.records),
+        "measures": M.compute(rep.records) if measures is None else measures,
         "links": links(rep),
     }
 
 
-def index_json(reports) -> dict:
+def index_json(reports, values: dict | None = None) -> dict:
+    """`values`: report_id -> measures, when the caller has computed them already."""
+    values = values or {}
     return {
         "api_version": API_VERSION,
         "description": "Gongkai: China's government information-disclosure annual reports as open data. "
                        "One entry per published report; measures are null where an input cell is unknown.",
         "measures": measure_definitions(),
-        "reports": [summary(r) for r in sorted(reports, key=lambda r: r.report_id)],
+        "tables": {name: {"zh": R.title_of(name)[0], "en": R.title_of(name)[1]} for name in R.RESOURCE_ORDER},
+        "reports": [summary(r, values.get(r.report_id)) for r in sorted(reports, key=lambda r: r.report_id)],
     }
 
 
@@ -96,46 +98,47 @@ def agencies_json(reports) -> dict:
     return {"api_version": API_VERSION, "agencies": agencies}
 
 
-def _cells(table: str, records: list[dict]) -> list[dict]:
+def _table(table: str, records: list[dict]) -> dict:
+    """Rows and columns once, with their codes and zh/en labels; then one entry per cell."""
     row_key, row_label, col_key, col_label, rows, cols = _AXES[table]
     rows_by, cols_by = R.by_code(rows), R.by_code(cols)
-    out = []
+    row_list, col_list, cells = {}, {}, []
     for rec in records:
-        row, col = rows_by.get(rec[row_key]), cols_by.get(rec[col_key])
-        cell = {
-            "code": rec["code"],
-            "row": rec[row_key], "row_zh": rec[row_label], "row_en": row.en if row else None,
-            "row_group_zh": (row.group or None) if row else None,
-            "column": rec[col_key], "column_zh": rec[col_label], "column_en": col.en if col else None,
-            "value": _json_value(rec["value"]), "unit": rec["unit"],
-            "status": rec["status"], "status_zh": R.STATUSES[rec["status"]][0],
-            "raw": rec.get("raw") or "", "source_page": rec.get("source_page"),
-        }
-        if table == "reviews_litigation":
-            cell["subcategory_zh"] = rec.get("subcategory") or None
-        out.append(cell)
-    return out
+        r, c = rec[row_key], rec[col_key]
+        if r not in row_list:
+            dim = rows_by.get(r)
+            row_list[r] = {"code": r, "zh": rec[row_label], "en": dim.en if dim else None,
+                           "group_zh": (dim.group or None) if dim else None}
+            if table == "reviews_litigation":
+                row_list[r]["subcategory_zh"] = rec.get("subcategory") or None
+        if c not in col_list:
+            dim = cols_by.get(c)
+            col_list[c] = {"code": c, "zh": rec[col_label], "en": dim.en if dim else None}
+        cells.append({"code": rec["code"], "row": r, "column": c, "value": _json_value(rec["value"]),
+                      "unit": rec["unit"], "status": rec["status"], "raw": rec.get("raw") or "",
+                      "source_page": rec.get("source_page")})
+    zh, en = R.title_of(table)
+    return {"zh": zh, "en": en, "rows": list(row_list.values()), "columns": list(col_list.values()), "cells": cells}
 
 
-def report_json(rep) -> dict:
+def report_json(rep, measures: dict | None = None) -> dict:
     meta = {c.name: _json_value(rep.records["metadata"][0].get(c.name)) for c in R.METADATA_COLUMNS}
-    tables = {}
-    for name in R.TABLES:
-        zh, en = R.title_of(name)
-        tables[name] = {"zh": zh, "en": en, "cells": _cells(name, rep.records[name])}
     checks = [{"check_id": c["check_id"], "identity_zh": c["identity"], "lhs": _json_value(c["lhs"]),
                "rhs": _json_value(c["rhs"]), "result": c["result"], "note": c["note"]}
               for c in rep.records["checks"]]
     sections = [{"section": s["section"], "heading_zh": s["heading"], "text_zh": s["text"]}
                 for s in rep.records["sections"]]
-    return {"api_version": API_VERSION, **summary(rep), "metadata": meta,
+    return {"api_version": API_VERSION, **summary(rep, measures), "metadata": meta,
             "metadata_labels": {c.name: {"zh": c.zh, "en": c.en} for c in R.METADATA_COLUMNS},
-            "tables": tables, "checks": checks, "sections": sections}
+            "status_labels": {k: {"zh": zh, "en": en} for k, (zh, en) in R.STATUSES.items()},
+            "tables": {name: _table(name, rep.records[name]) for name in R.TABLES},
+            "checks": checks, "sections": sections}
 
 
 def api_files(reports) -> dict[str, bytes]:
     """Relative path under api/ -> file bytes."""
-    files = {"index.json": dumps(index_json(reports)), "agencies.json": dumps(agencies_json(reports))}
+    values = {r.report_id: M.compute(r.records) for r in reports}
+    files = {"index.json": dumps(index_json(reports, values)), "agencies.json": dumps(agencies_json(reports))}
     for rep in reports:
-        files[f"{rep.slug}/{rep.meta.year}.json"] = dumps(report_json(rep))
+        files[f"{rep.slug}/{rep.meta.year}.json"] = dumps(report_json(rep, values[rep.report_id]))
     return dict(sorted(files.items()))

@@ -14,9 +14,10 @@ from . import registry as R
 from .api import api_files
 from .checks import cross_year_checks
 from .exports import build_date, corpus_exports, report_exports
+from .incremental import Derived, UpToDate, digest
 from .extract import Report, cells_from, check_record, sidecar_path, summary
 from .package import combined_package, report_package, source_entry, write_if_changed, zip_bytes
-from .runner import RunStats, extract_many
+from .runner import RunStats, extract_many, extractor_fingerprint
 from .readers import SUPPORTED
 from .site import write_pages
 from .validate import validate_package
@@ -35,6 +36,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     extracted: list[str] = field(default_factory=list)  # files extracted in this build, not taken from the cache
     written: list[str] = field(default_factory=list)  # files (relative to the root) whose bytes changed
+    up_to_date: bool = False  # nothing changed since the last successful build: nothing was done
 
     def writer(self, root: Path):
         """write(path, bytes): writes only changed bytes, and records what it wrote."""
@@ -220,8 +222,14 @@ def remove_temp_files(*directories: Path) -> None:
                 tmp.unlink(missing_ok=True)
 
 
-def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None = None) -> BuildResult:
+def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None = None,
+          force: bool = False) -> BuildResult:
     result = BuildResult()
+    state = UpToDate(root, f"{extractor_fingerprint()}\0{build_date(os.environ)}")
+    if not force and state.current():
+        result.up_to_date = True
+        return result
+    state.forget()
     write = result.writer(root)
     cache = root / "build" / "cache"
     t0 = time.perf_counter()
@@ -247,29 +255,38 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     _remove_stale(dl_dir, keep)
     packages: dict[str, dict[str, bytes]] = {}
     export_time = 0.0
+    derived = Derived(cache / "derived")
     for rep in result.reports:
         files_ = report_package(rep)
         packages[rep.report_id] = files_
         for rel, data in sorted(files_.items()):
             write(out_dir / rep.report_id / rel, data)
             write(dl_dir / rep.report_id / rel, data)
-        write(dl_dir / rep.report_id / f"{rep.slug}-{rep.meta.year}.zip",
-              zip_bytes(files_, f"{rep.slug}-{rep.meta.year}"))
+        key = derived.key("report", digest(files_))
+        if derived.fresh(key, dl_dir / rep.report_id):
+            continue  # the zip and the exports of these exact bytes are already there
+        zip_name = f"{rep.slug}-{rep.meta.year}.zip"
+        write(dl_dir / rep.report_id / zip_name, zip_bytes(files_, f"{rep.slug}-{rep.meta.year}"))
         te = time.perf_counter()
         extra = report_exports(json.loads(files_["datapackage.json"])["title"], rep.slug, rep.meta.year,
                                [source_entry(rep)], rep.records)
         export_time += time.perf_counter() - te
         for rel, data in sorted(extra.items()):
             write(dl_dir / rep.report_id / rel, data)
+        derived.remember(key, [zip_name, *extra])
     combined = combined_package(result.reports)
     for rel, data in sorted(combined.items()):
         write(out_dir / "all" / rel, data)
         write(dl_dir / "all" / rel, data)
     # "Everything": the combined package plus every report's own package under reports/.
-    everything = dict(combined)
-    for rid, files_ in packages.items():
-        everything.update({f"reports/{rid}/{rel}": data for rel, data in files_.items()})
-    write(dl_dir / "all" / "gongkai-all.zip", zip_bytes(everything, "gongkai-all"))
+    combined_digest = digest(combined)
+    key = derived.key("everything", combined_digest, *(digest(packages[rid]) for rid in sorted(packages)))
+    if not derived.fresh(key, dl_dir / "all"):
+        everything = dict(combined)
+        for rid, files_ in packages.items():
+            everything.update({f"reports/{rid}/{rel}": data for rel, data in files_.items()})
+        write(dl_dir / "all" / "gongkai-all.zip", zip_bytes(everything, "gongkai-all"))
+        derived.remember(key, ["gongkai-all.zip"])
     build_report = {
         "reports": [{"file": r.source.name, "report_id": r.report_id, "status": r.status,
                      "edition": r.edition, "checks_failed": len(r.failed_checks), "warnings": r.warnings}
@@ -293,10 +310,14 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
 
     # SQLite enforces the keys, so the corpus exports are made only from data that validated.
     te = time.perf_counter()
-    if not result.invalid:
+    key = derived.key("corpus", combined_digest)
+    if not result.invalid and not derived.fresh(key, dl_dir / "all"):
         records = {name: [rec for rep in result.reports for rec in rep.records[name]] for name in R.RESOURCE_ORDER}
-        for rel, data in sorted(corpus_exports(records).items()):
+        exports = corpus_exports(records)
+        for rel, data in sorted(exports.items()):
             write(dl_dir / "all" / rel, data)
+        derived.remember(key, exports)
+    derived.prune()
     result.timings["exports"] = export_time + time.perf_counter() - te
 
     t3 = time.perf_counter()
@@ -308,11 +329,17 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
         write(root / "docs" / "api" / rel, data)
     _remove_stale_pages(root / "docs", set(pages) | {f"api/{rel}" for rel in api})
     result.timings["pages"] = time.perf_counter() - t3
+    if not result.invalid:
+        state.record()
     return result
 
 
 def main(root: Path) -> int:
     result = build(root)
+    if result.up_to_date:
+        print("0 file(s) extracted, the rest from the cache; 0 file(s) written: nothing changed since the last "
+              "build (reports, sidecars, code and outputs are as it left them)")
+        return 0
     t = result.timings
     print(f"{len(result.reports)} report(s) published, {len(result.failures)} file(s) not published; "
           f"{len(result.extracted)} file(s) extracted, the rest from the cache; {len(result.written)} file(s) written; "

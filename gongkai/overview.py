@@ -25,6 +25,22 @@ UNKNOWN_NOTE = ("“—”表示无法计算：所需单元格空白、缺失或
                 "汇总行中的比例为各报告分子之和除以分母之和；括号内为纳入计算的报告数（未注明的为全部报告）。")
 
 
+# id(records) -> (records, cell values): a page set pools the same reports many times over, and reading
+# the cells is the costly part.  Filled while overview_pages runs; the records are held so no id is reused.
+_CELLS: dict[int, tuple] = {}
+
+
+def cells_of(rep) -> dict:
+    hit = _CELLS.get(id(rep.records))
+    if hit is not None and hit[0] is rep.records:
+        return hit[1]
+    return M.cell_values(rep.records)
+
+
+def pool(code: str, reports) -> M.Pooled:
+    return M.pooled_cells(M.BY_CODE[code], [cells_of(r) for r in reports])
+
+
 def _md():
     # site.py imports this module; import its helpers lazily to keep the dependency one-way at import time.
     from . import site
@@ -68,7 +84,7 @@ def _level_order(level: str | None) -> int:
 # ---------------------------------------------------------------------------
 def pooled_cell(code: str, reports) -> str:
     """A pooled figure with its coverage: '64.3%（12）' = over the 12 reports whose inputs are known."""
-    p = M.pooled(M.BY_CODE[code], [r.records for r in reports])
+    p = pool(code, reports)
     if p.covered == len(reports) or p.covered == 0:
         return M.fmt(code, p.value)
     return f"{M.fmt(code, p.value)}（{p.covered}）"
@@ -101,7 +117,7 @@ def sortable(table_md: str) -> str:
 
 def ranking_table(reports, link_prefix: str, with_year: bool) -> str:
     """One row per report, sortable; the default order is by applications received (most first)."""
-    values = {r.report_id: M.compute(r.records) for r in reports}
+    values = {r.report_id: M.compute_cells(cells_of(r)) for r in reports}
 
     def key(r):
         v = values[r.report_id]["received"]
@@ -141,7 +157,7 @@ def _coverage(p: M.Pooled, total: int) -> str:
 
 
 def _card(title: str, code: str, reports, href: str, extra: str = "") -> str:
-    p = M.pooled(M.BY_CODE[code], [r.records for r in reports])
+    p = pool(code, reports)
     return (f'<div class="gk-card"><a href="{esc(href)}"><span class="gk-card-title">{esc(title)}</span>'
             f'<span class="gk-card-value">{esc(M.fmt(code, p.value))}</span></a>'
             f'<span class="gk-card-note">{esc(extra)}{esc(_coverage(p, len(reports)))}</span></div>')
@@ -149,12 +165,11 @@ def _card(title: str, code: str, reports, href: str, extra: str = "") -> str:
 
 def refusal_reasons(reports) -> str:
     """Refusals by reason: count, share of all refusals, share of requests handled."""
-    recs = [r.records for r in reports]
-    refused = M.pooled(M.BY_CODE["refused"], recs)
+    refused = pool("refused", reports)
     out = ["| 理由 | 件数 | 占不予公开 | 占办理总数 | 覆盖报告 |\n", _align(1, 4)]
     for code in M.REFUSED:
         m = M.BY_CODE[f"share_{code}"]
-        p = M.pooled(m, recs)
+        p = pool(m.code, reports)
         count = int(p.num) if p.num is not None else None
         of_refused = (count / refused.value) if count is not None and refused.value else None
         out.append(f"| {md_text(m.zh.split('：', 1)[-1])} | {M.fmt('refused', count)} | "
@@ -171,10 +186,7 @@ def home_page(reports, failures) -> str:
            "每份报告的统计表都按国家规定的格式逐格摘录，配有稳定的代码、勾稽关系核验和来源说明。\n\n",
            f"目前收录 **{len(agencies)}** 个机关的 **{len(reports)}** 份报告"
            + (f"，年度 {years[0]}–{years[-1]}" if years else "") + "。以下数字是全部已发布报告的合计。\n\n"]
-    recs = [r.records for r in reports]
-    disclosed = M.pooled(M.BY_CODE["disclosed"], recs)
-    review = M.pooled(M.BY_CODE["reviews"], recs)
-    lawsuits = M.pooled(M.BY_CODE["lawsuits"], recs)
+    disclosed, review, lawsuits = pool("disclosed", reports), pool("reviews", reports), pool("lawsuits", reports)
     cards = [
         _card("本年新收政府信息公开申请", "received", reports, "years/"),
         _card("全部或部分公开的比例", "share_disclosed", reports, "regions/",
@@ -195,7 +207,7 @@ def home_page(reports, failures) -> str:
           "lawsuit_correction_rate"]
     out.append("| 指标 | 数值 | 覆盖报告 |\n|---|---:|---:|\n")
     for code in rl:
-        p = M.pooled(M.BY_CODE[code], recs)
+        p = pool(code, reports)
         out.append(f"| {md_text(M.BY_CODE[code].zh)} | {M.fmt(code, p.value)} | {p.covered} |\n")
     out.append("\n纠错率 = 结果纠正 ÷（结果维持 + 结果纠正 + 其他结果），不含尚未审结的案件。\n\n")
     out.append("## 按年度\n\n" + group_table(
@@ -442,6 +454,15 @@ def en_page() -> str:
 
 def overview_pages(reports, failures) -> dict[str, str]:
     """Relative path under docs/ -> page text (and the quality CSV)."""
+    _CELLS.clear()
+    _CELLS.update({id(r.records): (r.records, M.cell_values(r.records)) for r in reports})
+    try:
+        return _pages(reports, failures)
+    finally:
+        _CELLS.clear()
+
+
+def _pages(reports, failures) -> dict[str, str]:
     pages = {
         "index.md": home_page(reports, failures),
         "years.md": years_index(reports),

@@ -33,35 +33,42 @@ sys.path.insert(0, str(ROOT))
 import synth  # noqa: E402
 
 PY = sys.executable
-STATIC = ("mkdocs.yml", "docs")  # tracked inputs of the site besides the reports
-GENERATED = ("reports", "agencies", "downloads")
 
 
 def run(cmd, cwd=None, env=None, log=None) -> dict:
-    """Run a command; wall time and the peak RSS of the largest process in its tree."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run a command; wall time and the peak RSS of the largest process in its tree (GNU time's %M)."""
+    timer = ["/usr/bin/time", "-f", "BENCH_MAXRSS_KB=%M"] if Path("/usr/bin/time").exists() else []
     t = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
-                          capture_output=True, text=True)
+    proc = subprocess.run(timer + [str(c) for c in cmd], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
     wall = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB; a high-water mark over all children
     if log:
         Path(log).write_text(proc.stdout + "\n--- stderr ---\n" + proc.stderr[-20000:], encoding="utf-8")
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-    # ru_maxrss of children only rises; when it did not rise, this run's peak was at most the old mark.
-    return {"wall_s": round(wall, 2), "peak_rss_mb": round(peak / 1024, 1), "rss_is_lower_bound": peak == before,
-            "stdout": proc.stdout}
+    m = re.search(r"BENCH_MAXRSS_KB=(\d+)", proc.stderr)
+    peak = int(m.group(1)) if m else resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"wall_s": round(wall, 2), "peak_rss_mb": round(peak / 1024, 1), "stdout": proc.stdout}
 
 
-def tracked_static(dest: Path) -> None:
-    files = subprocess.run(["git", "ls-files", *STATIC], cwd=ROOT, capture_output=True, text=True,
-                           check=True).stdout.split()
-    for rel in files:
-        if any(rel.startswith(f"docs/{g}/") for g in GENERATED):
+def static_inputs(dest: Path) -> None:
+    """mkdocs.yml and docs/ without what `gongkai build` generates (vendored assets made by `make` included)."""
+    from gongkai.build import GENERATED_DIRS
+
+    shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    generated = set(GENERATED_DIRS) | {"downloads"}
+    tracked = set(subprocess.run(["git", "ls-files", "docs"], cwd=ROOT, capture_output=True, text=True,
+                                 check=True).stdout.split())
+    for path in sorted((ROOT / "docs").rglob("*")):
+        rel = path.relative_to(ROOT).as_posix()
+        parts = path.relative_to(ROOT / "docs").parts
+        if not path.is_file() or parts[0] in generated:
+            continue
+        # A top-level page that is not tracked is a generated one (index.md, agencies.md, …).
+        if len(parts) == 1 and rel not in tracked:
             continue
         (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / rel, dest / rel)
+        shutil.copy2(path, dest / rel)
 
 
 def du(path: Path) -> int:
@@ -124,12 +131,16 @@ def edit_one(reports: Path) -> str:
 
 
 def parse_build_line(stdout: str) -> dict:
-    m = re.search(r"(\d+) file\(s\) extracted.*?(\d+) file\(s\) written; extract ([\d.]+)s, packages ([\d.]+)s, "
-                  r"validate ([\d.]+)s, pages ([\d.]+)s", stdout)
-    if not m:
-        return {}
-    keys = ("extracted", "written", "extract_s", "packages_s", "validate_s", "pages_s")
-    return {k: (int(v) if i < 2 else float(v)) for i, (k, v) in enumerate(zip(keys, m.groups()))}
+    """The counts and the phase timings `gongkai build` prints on its summary line."""
+    line = next((ln for ln in stdout.splitlines() if "report(s) published" in ln), "")
+    out = {}
+    for key in ("extracted", "written"):
+        m = re.search(rf"(\d+) file\(s\) {key}", line)
+        if m:
+            out[key] = int(m.group(1))
+    for name, secs in re.findall(r"(\w+) ([\d.]+)s\b", line):
+        out[f"{name}_s"] = float(secs)
+    return out
 
 
 def bench_size(n: int, work: Path, corpus: Path, baseline: bool, log=print) -> dict:
@@ -137,16 +148,18 @@ def bench_size(n: int, work: Path, corpus: Path, baseline: bool, log=print) -> d
     if root.exists():
         shutil.rmtree(root)
     (root / "reports").mkdir(parents=True)
-    tracked_static(root)
+    static_inputs(root)
+    # The code is frozen into the run's root, so edits to the worktree during a long run change nothing.
+    shutil.copytree(ROOT / "gongkai", root / "gongkai", ignore=shutil.ignore_patterns("__pycache__"))
     for p in sorted(corpus.iterdir())[: 2 * n]:  # each report and its sidecar
         os.link(p, root / "reports" / p.name)
     res = {"n": n}
     log(f"[{n}] cold build")
-    cold = run([PY, "-m", "gongkai", "site", "--root", str(root)], log=work / f"n{n}-cold.log")
+    cold = run([PY, "-m", "gongkai", "site", "--root", "."], cwd=root, log=work / f"n{n}-cold.log")
     res["cold"] = {**{k: cold[k] for k in ("wall_s", "peak_rss_mb")}, **parse_build_line(cold["stdout"])}
     res["site"] = site_stats(root / "site")
     log(f"[{n}] cold {res['cold']}")
-    noop = run([PY, "-m", "gongkai", "site", "--root", str(root)], log=work / f"n{n}-noop.log")
+    noop = run([PY, "-m", "gongkai", "site", "--root", "."], cwd=root, log=work / f"n{n}-noop.log")
     res["noop"] = {"wall_s": noop["wall_s"], **parse_build_line(noop["stdout"]),
                    "mkdocs_skipped": "MkDocs skipped" in noop["stdout"]}
     log(f"[{n}] no-op {res['noop']}")
@@ -156,13 +169,13 @@ def bench_size(n: int, work: Path, corpus: Path, baseline: bool, log=print) -> d
     name.unlink()
     name.write_bytes(data)
     edited = edit_one(root / "reports")
-    one = run([PY, "-m", "gongkai", "site", "--root", str(root)], log=work / f"n{n}-edit.log")
+    one = run([PY, "-m", "gongkai", "site", "--root", "."], cwd=root, log=work / f"n{n}-edit.log")
     res["edit_one"] = {"file": edited, "wall_s": one["wall_s"], **parse_build_line(one["stdout"])}
     log(f"[{n}] one edited {res['edit_one']}")
     if n <= 1000:
         for jobs in ("1", str(len(os.sched_getaffinity(0)))):
             shutil.rmtree(root / "build" / "cache", ignore_errors=True)
-            r = run([PY, "-m", "gongkai", "build", "--root", str(root)], env={"JOBS": jobs})
+            r = run([PY, "-m", "gongkai", "build", "--root", "."], cwd=root, env={"JOBS": jobs})
             res[f"extract_jobs{jobs}_s"] = parse_build_line(r["stdout"]).get("extract_s")
         log(f"[{n}] extract JOBS=1 {res['extract_jobs1_s']}s, all cores {res.get(f'extract_jobs{jobs}_s')}s")
     if baseline:
@@ -190,6 +203,49 @@ def machine() -> dict:
             "python": platform.python_version()}
 
 
+def pdf_timing(paths: list[Path]) -> dict:
+    """Milliseconds per PDF page: pypdfium2 text, pdfplumber text, pdfplumber tables, and our whole reader."""
+    import logging
+
+    import pdfplumber
+    import pypdfium2
+
+    from gongkai.readers import pdf as pdf_reader
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    totals = {"pages": 0, "pypdfium2_text": 0.0, "pdfplumber_text": 0.0, "pdfplumber_tables": 0.0, "reader": 0.0}
+    for path in paths:
+        t = time.perf_counter()
+        doc = pypdfium2.PdfDocument(str(path))
+        pages = len(doc)
+        for i in range(pages):
+            doc[i].get_textpage().get_text_range()
+        doc.close()
+        totals["pypdfium2_text"] += time.perf_counter() - t
+        for key, op in (("pdfplumber_text", "extract_text"), ("pdfplumber_tables", "extract_tables")):
+            t = time.perf_counter()
+            with pdfplumber.open(path) as pdf:
+                for page in pdf.pages:
+                    getattr(page, op)()
+            totals[key] += time.perf_counter() - t
+        t = time.perf_counter()
+        pdf_reader.read(path)
+        totals["reader"] += time.perf_counter() - t
+        totals["pages"] += pages
+    n = max(totals["pages"], 1)
+    out = {"files": len(paths), "pages": totals["pages"]}
+    out.update({f"{k}_ms_per_page": round(v / n * 1000, 1) for k, v in totals.items() if k != "pages"})
+    out["reader_vs_tables"] = round(totals["reader"] / totals["pdfplumber_tables"], 2) if totals["pages"] else None
+    return out
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "100,1000,5000,10000"))
@@ -209,6 +265,9 @@ def main(argv=None) -> int:
         synth.write_corpus(corpus, sizes[-1], list(formats), list(weights), log=lambda m: print(m, flush=True))
     results = [bench_size(n, args.work, corpus, n <= args.baseline_max, log=lambda m: print(m, flush=True))
                for n in sizes]
+    pdf = {"synthetic": pdf_timing(sorted(corpus.glob("*.pdf"))[:20]),
+           "real": pdf_timing(sorted((ROOT / "reports").glob("*.pdf"))), "load": load_average()}
+    (args.work / "pdf.json").write_text(json.dumps(pdf, indent=1), encoding="utf-8")
     (args.work / "machine.json").write_text(json.dumps(machine(), indent=1), encoding="utf-8")
     print(json.dumps({"machine": machine(), "results": results}, ensure_ascii=False, indent=1))
     return 0

@@ -80,15 +80,28 @@ def test_no_op_rebuild_extracts_and_writes_nothing(tmp_path, corpus):
     assert len(first.extracted) == 6 and not first.invalid
     assert "docs/index.md" in first.written
     fp = docs_fingerprint(root)
-    again = build(root, **QUIET)
-    assert again.extracted == [] and again.written == []
+    assert build(root, **QUIET).up_to_date
+    # Forced through every step, the cache and the byte comparison still leave every file alone.
+    again = build(root, force=True, **QUIET)
+    assert not again.up_to_date and again.extracted == [] and again.written == []
     # Nothing MkDocs reads changed, so `gongkai site` would skip MkDocs.
     assert docs_fingerprint(root) == fp
+    # An output removed by hand is not "up to date": it is made again, and only it.
+    (root / "docs" / "index.md").unlink()
+    third = build(root, **QUIET)
+    assert not third.up_to_date and third.written == ["docs/index.md"]
 
 
-def test_editing_one_report_rewrites_only_what_depends_on_it(tmp_path, corpus):
+def test_editing_one_report_rewrites_only_what_depends_on_it(tmp_path, corpus, monkeypatch):
+    import gongkai.build as build_mod
+
     root = _project(tmp_path, corpus)
     first = build(root, **QUIET)
+    exported = []
+    real_exports = build_mod.report_exports
+    monkeypatch.setattr(build_mod, "report_exports", lambda *a, **k: exported.append(a[1:3]) or real_exports(*a, **k))
+    build(root, force=True, **QUIET)
+    assert exported == []  # a build with nothing changed re-renders no zip or workbook
     by_file = {r.source.name: r for r in first.reports}
     target = sorted(n for n in by_file if n.endswith(".txt"))[0]
     rep = by_file[target]
@@ -99,6 +112,7 @@ def test_editing_one_report_rewrites_only_what_depends_on_it(tmp_path, corpus):
 
     second = build(root, **QUIET)
     assert second.extracted == [target]
+    assert exported == [(rep.slug, rep.meta.year)]
     written = set(second.written)
     assert f"datapackages/{rep.report_id}/sections.csv" in written
     assert f"docs/reports/{rep.report_id}.md" in written
@@ -189,3 +203,31 @@ def test_cache_key_covers_file_sidecar_version_and_schema(tmp_path):
     assert runner.cache_key(f, "v1") not in (k1, k2)
     assert len(runner.schema_hash()) == 64
     shutil.rmtree(tmp_path)
+
+
+def test_a_file_that_kills_its_batch_fails_alone(corpus, monkeypatch):
+    """Files share an isolated child; when one blows the memory ceiling, the others are retried and publish."""
+    import gongkai.extract as ex
+
+    paths = sorted(p for p in corpus.iterdir() if not p.name.endswith(".yml"))[:3]
+    bomb = paths[1]
+    real = ex.extract
+
+    def fake(path, today=None):
+        if Path(path).name == bomb.name:
+            raise MemoryError
+        return real(path, today=today)
+
+    monkeypatch.setattr(ex, "extract", fake)
+    outcomes = runner.extract_batch(paths)
+    assert [o.name for o in outcomes] == [p.name for p in paths]
+    assert outcomes[0].report is not None and outcomes[2].report is not None
+    assert outcomes[1].report is None and "memory" in outcomes[1].reason and not outcomes[1].cacheable
+
+
+def test_batches_cover_every_file_once():
+    paths = [Path(f"f{i}.txt") for i in range(101)]
+    for jobs in (1, 2, 8):
+        got = runner.batches(paths, jobs)
+        assert [p for b in got for p in b] == paths
+        assert max(map(len, got)) <= runner.BATCH

@@ -27,8 +27,10 @@ def test_index_lists_every_report_with_measures_and_working_links(built):
     for entry in index["reports"]:
         links = entry["links"]
         assert (root / "site" / links["page"] / "index.html").exists(), links["page"]
-        for rel in (links["api"], links["datapackage"], links["zip"], *links["csv"].values()):
+        for rel in (links["api"], links["datapackage"], links["zip"]):
             assert (root / "site" / rel).exists(), rel
+        for table in index["tables"]:
+            assert (root / "site" / links["downloads"] / f"{table}.csv").exists(), table
 
 
 def test_agencies_list_their_years(built):
@@ -45,10 +47,15 @@ def test_agencies_list_their_years(built):
 def test_report_file_has_cells_with_codes_and_both_labels(built):
     root, _result, _proc = built
     rep = _load(root, f"{SEED}.json")
-    cells = {c["code"]: c for c in rep["tables"]["applications"]["cells"]}
+    table = rep["tables"]["applications"]
+    cells = {c["code"]: c for c in table["cells"]}
+    rows = {r["code"]: r for r in table["rows"]}
+    columns = {c["code"]: c for c in table["columns"]}
     c = cells["new_received.total"]
-    assert (c["value"], c["status"], c["row_en"], c["column_zh"]) == (14, "reported", "New requests received this year",
-                                                                      "总计")
+    assert (c["value"], c["status"]) == (14, "reported")
+    assert rows[c["row"]]["en"] == "New requests received this year" and columns[c["column"]]["zh"] == "总计"
+    assert rows["refused_third_party"]["group_zh"] == "（三）不予公开"
+    assert rep["status_labels"]["blank"]["zh"] == "空白"
     assert rep["tables"]["active_disclosure"]["en"] == "Proactive disclosure"
     fees = next(c for c in rep["tables"]["active_disclosure"]["cells"] if c["code"] == "fees.fee_amount")
     assert fees["value"] == 125.132  # printed 125.132 万元
