@@ -185,3 +185,15 @@ def test_recovery_is_right_when_it_answers_and_ambiguous_whenever_two_readings_f
             assert chosen[code] == truth[code]  # one reading fits: it is recovered
     if all(chosen[c] is not None for c in ROWS):
         assert _table_ok(chosen)
+
+
+# --- slugs ----------------------------------------------------------------------------------------
+@settings(max_examples=40, deadline=None)
+@given(st.text(max_size=40))
+def test_any_agency_name_gives_a_slug_that_cannot_leave_its_folder(name):
+    from gongkai.slug import slugify
+
+    slug = slugify(name)
+    assert slug and len(slug) <= 80
+    assert all(c.isascii() and (c.isalnum() or c == "-") for c in slug) and slug == slug.lower()
+    assert not slug.startswith("-") and ".." not in slug and "/" not in slug
