@@ -17,7 +17,7 @@ from .exports import build_date, corpus_exports, report_exports
 from .incremental import Derived, UpToDate, digest
 from .extract import Report, cells_from, check_record, sidecar_path, summary
 from .package import combined_package, report_package, source_entry, write_if_changed, zip_bytes
-from .runner import RunStats, extract_many, extractor_fingerprint
+from .runner import RunStats, default_jobs, extract_many, extractor_fingerprint
 from .readers import SUPPORTED
 from .site import write_pages
 from .validate import validate_package
@@ -198,19 +198,33 @@ def _remove_stale_pages(docs: Path, keep: set[str]) -> None:
                 page.rmdir()
 
 
-def _validate(directory: Path, files: dict[str, bytes], stamps: Path, used: set[str]) -> list[str]:
-    """Validate a package unless these exact bytes were validated before (a stamp is left only when valid)."""
-    h = hashlib.sha256()
-    for rel in sorted(files):
-        h.update(rel.encode() + b"\0" + hashlib.sha256(files[rel]).digest())
-    stamp = stamps / h.hexdigest()
-    used.add(stamp.name)
-    if stamp.exists():
-        return []
-    errors = validate_package(directory)
-    if not errors:
-        stamp.parent.mkdir(parents=True, exist_ok=True)
-        stamp.touch()
+def _validate_all(targets: list[tuple[Path, dict[str, bytes]]], stamps: Path, jobs: int | None) -> list[str]:
+    """Validate each package unless these exact bytes were validated before (a stamp is left only when valid).
+
+    Frictionless takes tens of milliseconds per package, the largest phase of a cold build, so the
+    packages still to validate are shared among the cores like the extraction."""
+    keyed = [(directory, digest(files)) for directory, files in targets]
+    todo = [directory for directory, key in keyed if not (stamps / key).exists()]
+    jobs = jobs or default_jobs()
+    if jobs > 1 and len(todo) > 8:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = dict(zip(todo, pool.map(validate_package, todo, chunksize=16)))
+    else:
+        results = {d: validate_package(d) for d in todo}
+    errors = []
+    for directory, key in keyed:
+        if directory in results:
+            errors += results[directory]
+            if not results[directory]:
+                stamps.mkdir(parents=True, exist_ok=True)
+                (stamps / key).touch()
+    used = {key for _, key in keyed}
+    if stamps.exists():
+        for stale in stamps.iterdir():
+            if stale.name not in used:
+                stale.unlink()
     return errors
 
 
@@ -298,14 +312,8 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     result.timings["packages"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()
-    stamps, used = cache / "valid", set()
-    for rep in result.reports:
-        result.invalid += _validate(out_dir / rep.report_id, packages[rep.report_id], stamps, used)
-    result.invalid += _validate(out_dir / "all", combined, stamps, used)
-    if stamps.exists():
-        for stale in stamps.iterdir():
-            if stale.name not in used:
-                stale.unlink()
+    targets = [(out_dir / rep.report_id, packages[rep.report_id]) for rep in result.reports]
+    result.invalid += _validate_all(targets + [(out_dir / "all", combined)], cache / "valid", jobs)
     result.timings["validate"] = time.perf_counter() - t2
 
     # SQLite enforces the keys, so the corpus exports are made only from data that validated.

@@ -231,3 +231,37 @@ def test_batches_cover_every_file_once():
         got = runner.batches(paths, jobs)
         assert [p for b in got for p in b] == paths
         assert max(map(len, got)) <= runner.BATCH
+
+
+def test_synthetic_docx_reads_back_when_docx_is_supported(tmp_path):
+    from gongkai.readers import SUPPORTED
+
+    if ".docx" not in SUPPORTED:
+        pytest.skip("no DOCX reader in this build")
+    [path] = synth.write_corpus(tmp_path, 1, ["docx"], seed=3, log=lambda *_: None)
+    [outcome], _ = runner.extract_many([path], jobs=1)
+    rep = outcome.report
+    assert rep is not None, outcome.reason
+    assert rep.status == "complete" and not rep.failed_checks
+    [s] = synth.generate(1, seed=3)
+    app = {(r["row_code"], r["applicant_code"]): r["value"] for r in rep.records["applications"]}
+    assert app == {k: Decimal(v) for k, v in s.app.items() if k[0] != "other_total"}
+
+
+def test_parallel_validation_stamps_valid_packages_and_reports_invalid_ones(built, tmp_path):
+    from gongkai.build import _validate_all
+    from gongkai.package import report_package
+
+    root, result, _ = built
+    targets = []
+    for rep in result.reports[:10]:
+        shutil.copytree(root / "datapackages" / rep.report_id, tmp_path / "p" / rep.report_id)
+        targets.append((tmp_path / "p" / rep.report_id, report_package(rep)))
+    broken = targets[3][0] / "applications.csv"
+    lines = broken.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",reported,", ",no-such-status,", 1)
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    stamps = tmp_path / "stamps"
+    errors = _validate_all(targets, stamps, jobs=2)
+    assert errors and all(str(targets[3][0]) in e for e in errors)
+    assert len(list(stamps.iterdir())) == len(targets) - 1  # the invalid package is never stamped
