@@ -114,20 +114,22 @@
       });
   }
 
+  function failed(el, err) {
+    el.setAttribute("data-gk-state", "error");
+    el.classList.add("gk-chart-failed");
+    el.textContent = "图表未能加载；数据见下方的表格和下载文件。";
+    if (window.console) console.error("gk-chart", err);
+  }
+
   function init() {
     var els = Array.prototype.slice.call(document.querySelectorAll("div.gk-chart[data-src]"));
     if (!els.length) return;
     loadEcharts().then(function (echarts) {
       els.forEach(function (el) {
-        draw(el, echarts).catch(function (err) {
-          el.setAttribute("data-gk-state", "error");
-          el.classList.add("gk-chart-failed");
-          if (window.console) console.error("gk-chart", err);
-        });
+        draw(el, echarts).catch(function (err) { failed(el, err); });
       });
     }, function (err) {
-      els.forEach(function (el) { el.setAttribute("data-gk-state", "error"); el.classList.add("gk-chart-failed"); });
-      if (window.console) console.error("gk-chart", err);
+      els.forEach(function (el) { failed(el, err); });
     });
   }
 
