@@ -6,6 +6,7 @@ at teardown when its guard recorded anything, so every test also proves the site
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -42,11 +43,19 @@ class Served:
         return self.base + rel.lstrip("/")
 
 
-def serve(directory: Path) -> Served:
+@contextlib.contextmanager
+def serve(directory: Path, result=None):
+    """Serve a built site over http on a free port for as long as the block lasts."""
     handler = functools.partial(_QuietHandler, directory=str(directory))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return Served(directory, f"http://127.0.0.1:{server.server_address[1]}/", server)
+    served = Served(directory, f"http://127.0.0.1:{server.server_address[1]}/", server)
+    served.result = result
+    try:
+        yield served
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @dataclass
@@ -91,11 +100,8 @@ def site(built):
     """The sample corpus's site, built once for the session, served over http."""
     root, result, proc = built
     assert proc.returncode == 0, proc.stderr[-3000:]
-    served = serve(root / "site")
-    served.result = result
-    yield served
-    served.server.shutdown()
-    served.server.server_close()
+    with serve(root / "site", result) as served:
+        yield served
 
 
 @pytest.fixture

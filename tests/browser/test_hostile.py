@@ -45,11 +45,8 @@ def hostile_site(tmp_path_factory):
     assert [r.source.name for r in result.reports] == [name], result.failures
     proc = mkdocs_build(root)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    served = serve(root / "site")
-    served.result = result
-    yield served
-    served.server.shutdown()
-    served.server.server_close()
+    with serve(root / "site", result) as served:
+        yield served
 
 
 def test_static_html_has_no_live_payload(hostile_site):
