@@ -17,7 +17,7 @@ import operator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -83,6 +83,11 @@ def _read_date(cell: Any):
         return None
 
 
+def _is_nan(value) -> bool:
+    # Decimal("sNaN") raises on any comparison, even !=; Frictionless fails NaN against a minimum.
+    return value.is_nan() if isinstance(value, Decimal) else value != value
+
+
 READERS: dict[str, Callable[[Any], Any]] = {
     "string": _read_string, "integer": _read_integer, "number": _read_number, "date": _read_date}
 
@@ -95,6 +100,7 @@ class Field:
     required: bool
     enum: tuple | None
     minimum: Any
+    enum_set: frozenset | None = None
 
 
 @dataclass(frozen=True)
@@ -125,7 +131,8 @@ def compile_schema(text: str) -> Schema:
         # Frictionless casts the constraint values with the field's own reader, then compares.
         enum = tuple(read(v) for v in c["enum"]) if "enum" in c else None
         minimum = read(c["minimum"]) if "minimum" in c else None
-        fields.append(Field(f["name"], ftype, read, bool(c.get("required")), enum, minimum))
+        fields.append(Field(f["name"], ftype, read, bool(c.get("required")), enum, minimum,
+                            None if enum is None else frozenset(enum)))
     names = [f.name for f in fields]
     key = schema.get("primaryKey", [])
     key = [key] if isinstance(key, str) else key
@@ -156,7 +163,7 @@ def _cell_errors(schema: Schema, cells: list, row: int) -> tuple[list, list[str]
         broken = []
         if field.required and value is None:
             broken.append(("required", True))
-        if value is not None and field.minimum is not None and not (value == value and value >= field.minimum):
+        if value is not None and field.minimum is not None and (_is_nan(value) or value < field.minimum):
             broken.append(("minimum", field.minimum))
         if value is not None and field.enum is not None and value not in field.enum:
             broken.append(("enum", list(field.enum)))
@@ -192,70 +199,88 @@ def _header_errors(schema: Schema, labels: list[str]) -> list[str]:
     return errors
 
 
-def _column_ok(field: Field, column: tuple, missing: frozenset[str], text: bool) -> tuple | None:
-    """The typed values of a column when none of its cells can fail, else None (then rows are checked one by one)."""
-    if text and missing <= {""}:
-        present = list(filter(None, column))  # CSV cells are all text: only "" is missing
-    else:
-        present = [v for v in column if v is not None and str(v) not in missing]
-    if field.required and len(present) != len(column):
+def _column_ok(field: Field, column: tuple, text: bool) -> list | None:
+    """The typed values present in a column when none of its cells can fail, else None.
+
+    Only for schemas whose one missing value is "" (the caller checks); JSON also has null."""
+    blanks = column.count("") + (0 if text else column.count(None))
+    if field.required and blanks:
         return None
+    if not text and not set(map(type, column)) <= _JSON_TYPES[field.type]:
+        return None  # e.g. a JSON number in a string field: rows one by one say where
+    if not blanks:
+        present = column
+    elif text:
+        present = list(filter(None, column))
+    else:
+        present = [v for v in filter(partial(operator.is_not, None), column) if v != ""]
     if field.type == "string":
-        if not text and not all(isinstance(v, str) for v in present):
-            return None
         values = present
+    elif field.type == "integer" and (text or not blanks):
+        try:
+            # int() strips the same whitespace as str.strip(), so this is _read_integer in C.
+            values = list(map(int, present))
+        except (TypeError, ValueError):
+            return None
     else:
         values = list(map(field.read, present))
         if None in values:
             return None
-        if field.type == "number" and any(v != v for v in values):
-            return None  # NaN: no order, so Frictionless fails its minimum; rows one by one say so
+        if field.minimum is not None and any(map(_is_nan, values)):
+            return None  # NaN has no order, so it fails a minimum; rows one by one say so
     if field.minimum is not None and values and min(values) < field.minimum:
         return None
-    if field.enum is not None and not set(values) <= set(field.enum):
+    if field.enum_set is not None and not field.enum_set.issuperset(values):
         return None
-    if len(present) == len(column):
-        return tuple(values)
-    it = iter(values)
-    return tuple(None if v is None or str(v) in missing else next(it) for v in column)
+    return values
 
 
-def _table_valid(schema: Schema, rows: list[list], text: bool) -> bool:
+_NONE = type(None)
+# The Python types json.loads gives that a field's reader accepts without question.
+_JSON_TYPES = {"string": {str, _NONE}, "integer": {int, _NONE}, "number": {int, float, _NONE},
+               "date": {str, _NONE}}
+
+
+def _table_valid(schema: Schema, rows: list, text: bool) -> bool:
     """True only when the row-by-row check would find nothing; a column at a time, mostly in C."""
     n = len(schema.fields)
-    if schema.problems or any(len(r) != n for r in rows):
+    if schema.problems or schema.missing != {""}:
         return False
     if not rows:
         return True
+    if set(map(len, rows)) != {n}:
+        return False
     columns = list(zip(*rows))
-    typed = []
-    for field, column in zip(schema.fields, columns):
-        values = _column_ok(field, column, schema.missing, text)
+    keys = []
+    for i, (field, column) in enumerate(zip(schema.fields, columns)):
+        values = _column_ok(field, column, text)
         if values is None:
             return False
-        typed.append(values)
+        if i in schema.primary_key:
+            if len(values) != len(column):
+                return False  # a key cell is missing: rows one by one decide
+            keys.append(values)
     # A row whose every cell is missing is an error of its own.  A truthy cell is never missing
     # when only "" is, so map(any) settles it in C; otherwise the rows are checked one by one.
-    if not (schema.missing <= {""} and all(map(any, rows))):
+    if not all(map(any, rows)):
         return False
-    if schema.primary_key:
-        keys = list(zip(*(typed[i] for i in schema.primary_key)))
-        if len(set(keys)) != len(keys):
-            return False
-        if any(None in typed[i] for i in schema.primary_key) and any(all(v is None for v in k) for k in keys):
+    if keys:  # (the order of a key's parts does not change whether the keys are unique)
+        key_rows = list(zip(*keys))
+        if len(set(key_rows)) != len(key_rows):
             return False
     return True
 
 
-def table_errors(schema: Schema, labels: list | None, rows: list[list], text: bool = False,
-                 first_row: int = 2) -> list[str]:
+def table_errors(schema: Schema, labels: list | None, rows: list, text: bool = False, first_row: int = 2,
+                 fast: bool = True) -> list[str]:
     """Errors of one table: its header (None when the source has none, e.g. an empty JSON list), then rows.
 
-    `text`: every cell is a str (CSV), which allows a faster check of valid tables."""
+    `text`: every cell is a str (CSV).  A table is first checked a column at a time (`fast`); only
+    when that finds something are the rows checked one by one, for the messages."""
     errors = list(schema.problems)
     if labels is not None:
         errors += _header_errors(schema, labels)
-    if not errors and _table_valid(schema, rows, text):
+    if fast and not errors and _table_valid(schema, rows, text):
         return []
     seen: dict[tuple, int] = {}
     for row, cells in enumerate(rows, start=first_row):
@@ -301,11 +326,33 @@ def read_json(data: bytes) -> tuple[list | None, list[list]] | str:
     if not records:
         return None, []
     labels = list(records[0])
-    return labels, [[r.get(k) for k in labels] for r in records]
+    if not labels:
+        return labels, [[] for _ in records]
+    pick = operator.itemgetter(*labels)
+    try:
+        rows = list(map(pick, records)) if len(labels) > 1 else [[pick(r)] for r in records]
+    except KeyError:  # a later object lacks a key: that cell is missing, as Frictionless reads it
+        rows = [[r.get(k) for k in labels] for r in records]
+    return labels, rows
 
 
 def _schema_text(schema: dict) -> str:
     return json.dumps(schema, sort_keys=True, ensure_ascii=False)
+
+
+@lru_cache(maxsize=None)
+def _registry_schema(resource: str) -> dict | None:
+    from .package import table_schema
+
+    try:
+        return table_schema(resource)
+    except KeyError:
+        return None
+
+
+@lru_cache(maxsize=None)
+def _registry_compiled(resource: str) -> Schema:
+    return compile_schema(_schema_text(_registry_schema(resource)))
 
 
 # ---------------------------------------------------------------------------
@@ -341,8 +388,6 @@ def validate_files(files: dict[str, bytes]) -> list[str]:
     The descriptor's resources are checked against their own schemas (as Frictionless does),
     each schema must be the one the registry generates, and the registry's extra rules apply to
     the statistical tables."""
-    from .package import table_schema
-
     try:
         desc = json.loads(files["datapackage.json"].decode("utf-8"))
         resources = desc["resources"]
@@ -360,13 +405,12 @@ def validate_files(files: dict[str, bytes]) -> list[str]:
         if not isinstance(schema, dict):
             errors.append(f"{path}: the resource has no Table Schema")
             continue
-        try:
-            registry_schema = table_schema(base)
-        except KeyError:
-            registry_schema = None
-        if schema != registry_schema:
+        registry_schema = _registry_schema(base)
+        if schema == registry_schema:
+            compiled = _registry_compiled(base)
+        else:
             errors.append(f"{path}: its schema in datapackage.json is not the registry's schema for '{base}'")
-        compiled = compile_schema(_schema_text(schema))
+            compiled = compile_schema(_schema_text(schema))
         is_json = res.get("format") == "json" or path.endswith(".json")
         table = (read_json if is_json else read_csv)(files[path])
         if isinstance(table, str):

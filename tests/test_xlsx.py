@@ -1,10 +1,14 @@
 """The XLSX writer, read back with openpyxl: values, types, sheet names, hostile text and Excel's limits."""
 from __future__ import annotations
 
+import csv
 import io
+import os
 import re
+import subprocess
 import zipfile
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -122,3 +126,27 @@ def test_workbook_parts_are_well_formed_xml():
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         for name in zf.namelist():
             ElementTree.fromstring(zf.read(name))  # raises on malformed XML
+
+
+def _calc() -> str | None:
+    import shutil as sh
+
+    soffice = sh.which("soffice")
+    if soffice is None:
+        return None
+    # libsclo is Calc's core library; Debian's libreoffice-writer alone does not ship it.
+    return soffice if (Path(os.path.realpath(soffice)).parent / "libsclo.so").exists() else None
+
+
+@pytest.mark.skipif(_calc() is None, reason="LibreOffice Calc is not installed (CI installs Writer only)")
+def test_libreoffice_calc_reads_the_workbook_as_written(tmp_path):
+    """A real spreadsheet application, not only openpyxl: formulas stay text, escapes decode, numbers are numbers."""
+    texts = ["=1+1", "@SUM(A1:A3)", "-2+3", "a=b", "<b>&amp;</b>", "😀 𠀀", "_x0041_", "行政处罚"]
+    rows = [[t, i, Decimal("125.132")] for i, t in enumerate(texts)]
+    (tmp_path / "h.xlsx").write_bytes(X.workbook_bytes([X.Sheet("s", ["text", "i", "d"], rows)],
+                                                       quoted=E.needs_neutralising))
+    subprocess.run([_calc(), f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to",
+                    "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(tmp_path), str(tmp_path / "h.xlsx")],
+                   check=True, capture_output=True, timeout=180)
+    got = list(csv.reader(io.StringIO((tmp_path / "h.csv").read_text(encoding="utf-8"))))
+    assert got == [["text", "i", "d"]] + [[t, str(i), "125.132"] for i, t in enumerate(texts)]

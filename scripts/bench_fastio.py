@@ -1,0 +1,89 @@
+"""Old against new, per report: the XLSX workbook (openpyxl then, gongkai/xlsx.py now) and the
+validation of one package (Frictionless then, gongkai/validate.py now).
+
+    .venv/bin/python scripts/bench_fastio.py [--root BUILT_ROOT] [--limit N] [--old-rev REV]
+
+BUILT_ROOT is a project root whose reports/ were built (e.g. a root made by mkroot and built with
+`python -m gongkai build`); without it the sample reports/ are built in a temporary copy.  The old
+XLSX writer is gongkai/exports.py at --old-rev (the last commit that wrote XLSX with openpyxl), loaded
+from git, so both run in this process on the same records.  Prints one Markdown table.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import types
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from gongkai import exports as E  # noqa: E402
+from gongkai.build import build  # noqa: E402
+from gongkai.package import report_package, source_entry  # noqa: E402
+from gongkai.validate import validate_files, validate_package, validate_package_frictionless  # noqa: E402
+
+OLD_REV = "40b0be2"  # main before the fast XLSX writer and validator
+
+
+def old_exports(rev: str):
+    source = subprocess.run(["git", "show", f"{rev}:gongkai/exports.py"], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout
+    module = types.ModuleType("gongkai.exports_old")
+    module.__package__ = "gongkai"
+    exec(compile(source, f"{rev}:gongkai/exports.py", "exec"), module.__dict__)
+    return module
+
+
+def timed(fn, items) -> tuple[float, list]:
+    t = time.perf_counter()
+    out = [fn(i) for i in items]
+    return time.perf_counter() - t, out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--root", type=Path)
+    ap.add_argument("--limit", type=int, default=0, help="only the first N reports")
+    ap.add_argument("--old-rev", default=OLD_REV)
+    args = ap.parse_args()
+    old = old_exports(args.old_rev)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = args.root
+        if root is None:
+            root = Path(tmp)
+            shutil.copytree(ROOT / "reports", root / "reports")
+            (root / "docs").mkdir()
+        result = build(root, log=lambda *_: None, force=True)
+        reports = result.reports[:args.limit] if args.limit else result.reports
+        n = len(reports)
+        inputs = [(json.loads(report_package(r)["datapackage.json"])["title"], [source_entry(r)], r.records)
+                  for r in reports]
+        t_old, old_books = timed(lambda a: old.xlsx_bytes(*a), inputs)
+        t_new, new_books = timed(lambda a: E.xlsx_bytes(*a), inputs)
+        dirs = [root / "datapackages" / r.report_id for r in reports]
+        files = [report_package(r) for r in reports]
+        t_fr, slow = timed(validate_package_frictionless, dirs)
+        t_fast, fast = timed(validate_package, dirs)
+        t_mem, mem = timed(validate_files, files)
+        assert not any(slow) and not any(fast) and not any(mem), "a package is invalid"
+    rows = [("XLSX workbook: openpyxl (before)", t_old, sum(map(len, old_books))),
+            ("XLSX workbook: gongkai/xlsx.py (now)", t_new, sum(map(len, new_books))),
+            ("validation: Frictionless + registry rules (before)", t_fr, None),
+            ("validation: fast validator, files read from disk (now)", t_fast, None),
+            ("validation: fast validator, files in memory (`validate_files`)", t_mem, None)]
+    print(f"{n} reports, one process\n")
+    print("| step | total | per report | bytes |\n|---|---:|---:|---:|")
+    for name, secs, size in rows:
+        print(f"| {name} | {secs:.2f} s | {secs * 1000 / max(n, 1):.2f} ms | {'' if size is None else f'{size:,}'} |")
+    print(f"\nratio old/new: XLSX {t_old / t_new:.1f}×, validation {t_fr / t_fast:.1f}× "
+          f"(in memory {t_fr / t_mem:.1f}×)")
+
+
+if __name__ == "__main__":
+    main()
