@@ -105,27 +105,29 @@ def _escape(text: str) -> str:
     return text
 
 
-def _text_cell(ref: str, text: str, bold: bool, quoted: Callable[[str], bool]) -> str:
+def _text_body(text: str, bold: bool, quoted: Callable[[str], bool]) -> str:
+    """A text cell after its reference: `<c r="A1"` + this."""
     text = clean_text(text)
     style = (_BOLD if bold else _PLAIN) + (_QUOTED if quoted(text) else 0)
     s = f' s="{style}"' if style else ""
-    return f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{_escape(text)}</t></is></c>'
+    return f' t="inlineStr"{s}><is><t xml:space="preserve">{_escape(text)}</t></is></c>'
 
 
-def _cell(ref: str, value, bold: bool, quoted: Callable[[str], bool]) -> str:
+def _value_body(value, bold: bool, quoted: Callable[[str], bool]) -> str:
+    """Any cell after its reference."""
     if isinstance(value, str):
-        return _text_cell(ref, value, bold, quoted)
+        return _text_body(value, bold, quoted)
     s = ' s="1"' if bold else ""
     if value is True or value is False:
-        return f'<c r="{ref}" t="b"{s}><v>{int(value)}</v></c>'
+        return f' t="b"{s}><v>{int(value)}</v></c>'
     if isinstance(value, int):
-        return f'<c r="{ref}"{s}><v>{value}</v></c>'
+        return f'{s}><v>{value}</v></c>'
     if isinstance(value, Decimal) and value.is_finite():
-        return f'<c r="{ref}"{s}><v>{format_decimal(value)}</v></c>'
+        return f'{s}><v>{format_decimal(value)}</v></c>'
     if isinstance(value, float) and math.isfinite(value):
-        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+        return f'{s}><v>{value!r}</v></c>'
     # NaN, infinities and anything else have no number form in a workbook: their text is shown.
-    return _text_cell(ref, str(value), bold, quoted)
+    return _text_body(str(value), bold, quoted)
 
 
 def _never(_: str) -> bool:
@@ -143,10 +145,21 @@ def sheet_xml(sheet: Sheet, selected: bool = False, quoted: Callable[[str], bool
     if width > MAX_COLUMNS:
         raise XlsxLimitError(f"sheet {sheet.name!r} has {width} columns; Excel holds at most {MAX_COLUMNS:,}")
     out = []
+    # The same texts (ids, units, statuses, labels) fill most cells: each is cleaned and escaped once.
+    bodies: dict[tuple, str] = {}
     for n, (bold, values) in enumerate(rows, start=1):
-        # An empty text looks the same as no cell, and costs nothing to leave out.
-        cells = [_cell(f"{_letter(i)}{n}", v, bold, quoted) for i, v in enumerate(values)
-                 if v is not None and v != ""]
+        cells = []
+        for i, v in enumerate(values):
+            if v is None or v == "":
+                continue  # an empty text looks the same as no cell
+            key = (type(v), v, bold)
+            try:
+                body = bodies.get(key)
+                if body is None:
+                    body = bodies[key] = _value_body(v, bold, quoted)
+            except TypeError:  # unhashable: written as its text, uncached
+                body = _value_body(v, bold, quoted)
+            cells.append(f'<c r="{_letter(i)}{n}"{body}')
         if cells:
             out.append(f'<row r="{n}">{"".join(cells)}</row>')
     dimension = f"A1:{_letter(width - 1)}{len(rows)}" if width and rows else "A1"

@@ -33,6 +33,11 @@ def test_values_and_types_read_back():
     assert [c.data_type for c in ws[2]][:6] == ["s", "n", "n", "n", "n", "b"]
 
 
+def test_values_without_a_number_form_are_written_as_their_text():
+    ws = _book(X.Sheet("s", None, [[float("nan"), Decimal("Infinity"), ["a"], 1], [float("nan"), ["a"], 2, 1]]))["s"]
+    assert [[c.value for c in r] for r in ws.iter_rows()] == [["nan", "Infinity", "['a']", 1], ["nan", "['a']", 2, 1]]
+
+
 def test_hostile_text_stays_text_and_verbatim():
     texts = ["=1+1", "@SUM(A1:A3)", "+cmd|' /C calc'!A0", "-2+3", '=HYPERLINK("http://x")', "\t=1", "a=b",
              "-15", "<b>&amp;</b>", "  two spaces  ", "line\nbreak", "cr\r\nlf", "😀 emoji 𠀀", "_x0041_"]
