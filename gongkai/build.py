@@ -23,6 +23,7 @@ from .publish import (EVERYTHING_ZIP, Context, combined_errors, commit_temp, dig
 from .runner import RunStats, default_jobs, extract_many, extractor_fingerprint
 from .readers import SUPPORTED
 from .site import write_pages
+from .validate import descriptor_errors
 
 IGNORED_NAMES = {"README.md", ".gitkeep"}
 # Directories under docs/ whose every file is generated (a file no longer generated is removed).
@@ -292,6 +293,12 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     write(out_dir / "build_report.json", (json.dumps(build_report, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     result.timings["combined"] = time.perf_counter() - t2
 
+    # The combined package's rows are the validated per-report rows (combined_errors covers the keys
+    # across reports); its descriptor is checked here.
+    t2 = time.perf_counter()
+    result.invalid += descriptor_errors(out_dir / "all" / "datapackage.json")
+    result.timings["validate"] = time.perf_counter() - t2
+
     # SQLite enforces the keys, so the corpus exports are made only from data that validated.
     te = time.perf_counter()
     key = derived.key("corpus", combined_digest)
@@ -330,8 +337,9 @@ def main(root: Path) -> int:
     print(f"{len(result.reports)} report(s) published, {len(result.failures)} file(s) not published; "
           f"{len(result.extracted)} file(s) extracted, the rest from the cache; {len(result.written)} file(s) written; "
           f"extract {t['extract']:.1f}s, packages {t['packages']:.1f}s (per report: package, downloads, "
-          f"validation; worker time validate {t['validate_worker']:.1f} s, Excel exports {t['exports_worker']:.1f} s), "
-          f"combined {t['combined']:.1f}s, exports {t['exports']:.1f}s, pages {t['pages']:.1f}s")
+          f"validation, page; worker time validate {t['validate_worker']:.1f} s, Excel exports "
+          f"{t['exports_worker']:.1f} s), combined {t['combined']:.1f}s, validate {t['validate']:.1f}s, "
+          f"exports {t['exports']:.1f}s, pages {t['pages']:.1f}s")
     for f in result.failures:
         print(f"  not published: {f['file']}: {f['reason']}")
     if result.invalid:

@@ -27,7 +27,7 @@ from .exports import report_exports
 from .incremental import Derived, digest
 from .package import (FIXED_ZIP_TIME, descriptor, report_package, source_entry, write_if_changed, zip_bytes)
 from .site import neighbours, report_page, report_path
-from .validate import validate_package
+from .validate import validate_files
 
 COMBINED_NAME = "gongkai-all"
 COMBINED_TITLE = "公开 Gongkai：全部政府信息公开工作年度报告"
@@ -176,7 +176,7 @@ def publish_one(rep, ctx: Context, prev_rep=None, next_rep=None) -> Published:
     t = time.perf_counter()
     out.errors = id_errors(rep)
     if not (ctx.valid_stamps / out.valid_key).exists():
-        out.errors += validate_package(pkg_dir)
+        out.errors += [f"{pkg_dir}/{e}" for e in validate_files(files)]
         if not out.errors:
             ctx.valid_stamps.mkdir(parents=True, exist_ok=True)
             (ctx.valid_stamps / out.valid_key).touch()
