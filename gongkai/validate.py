@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import operator
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -382,6 +383,46 @@ def registry_rows_errors(table: str, rows: list[dict], where: str) -> list[str]:
 # ---------------------------------------------------------------------------
 # Packages
 # ---------------------------------------------------------------------------
+# The Data Package profile's pattern for package and resource names.
+NAME = re.compile(r"[-a-z0-9._/]+")
+
+
+def _strings(obj: dict, keys: tuple[str, ...]) -> bool:
+    return all(isinstance(obj.get(k, ""), str) for k in keys)
+
+
+def descriptor_shape_errors(desc) -> list[str]:
+    """The parts of the Data Package profile that differ from one of our descriptors to the next.
+
+    The rest of each descriptor comes from the same code, and the build has Frictionless check the
+    combined package's whole descriptor (`descriptor_errors`)."""
+    if not isinstance(desc, dict):
+        return ["the descriptor is not a JSON object"]
+    errors = []
+    if not isinstance(desc.get("name"), str) or not NAME.fullmatch(desc["name"]):
+        errors.append(f"package name {desc.get('name')!r} does not match '^([-a-z0-9._/])+$'")
+    if not _strings(desc, ("title", "description", "version")):
+        errors.append("title, description and version must be strings")
+    resources = desc.get("resources")
+    if not isinstance(resources, list) or not resources:
+        return errors + ["the package has no resources"]
+    for res in resources:
+        if not isinstance(res, dict) or not isinstance(res.get("name"), str) or not NAME.fullmatch(res["name"]):
+            errors.append(f"resource name {res.get('name') if isinstance(res, dict) else res!r} does not match "
+                          "'^([-a-z0-9._/])+$'")
+        elif not isinstance(res.get("path"), str) or not _strings(res, ("title", "description", "format")):
+            errors.append(f"resource {res['name']}: path, title, description and format must be strings")
+    for key in ("sources", "licenses"):
+        items = desc.get(key, [])
+        if not isinstance(items, list) or not all(isinstance(i, dict) and _strings(i, ("title", "path", "name"))
+                                                  for i in items):
+            errors.append(f"{key} must be a list of objects whose title, path and name are strings")
+    if not all(_strings(src, ("url", "sha256", "retrieved")) for src in desc.get("sources", [])
+               if isinstance(src, dict)):
+        errors.append("a source's url, sha256 and retrieved must be strings")
+    return errors
+
+
 def validate_files(files: dict[str, bytes]) -> list[str]:
     """Every error of one package given as {relative path: bytes}; [] when it is valid.
 
@@ -390,13 +431,14 @@ def validate_files(files: dict[str, bytes]) -> list[str]:
     the statistical tables."""
     try:
         desc = json.loads(files["datapackage.json"].decode("utf-8"))
-        resources = desc["resources"]
     except KeyError:
-        return ["datapackage.json: missing, or it has no resources"]
+        return ["datapackage.json: missing"]
     except (UnicodeDecodeError, ValueError) as exc:
         return [f"datapackage.json: not valid JSON: {exc}"]
-    errors = []
-    for res in resources:
+    errors = [f"datapackage.json: {e}" for e in descriptor_shape_errors(desc)]
+    if errors:
+        return errors
+    for res in desc["resources"]:
         path, schema = res.get("path", ""), res.get("schema")
         base = res.get("name", "").removesuffix("_json")
         if path not in files:
@@ -450,7 +492,12 @@ def frictionless_report(descriptor: Path):
 
 
 def frictionless_errors(descriptor: Path) -> list[str]:
-    report = frictionless_report(descriptor)
+    from frictionless import FrictionlessException
+
+    try:
+        report = frictionless_report(descriptor)
+    except FrictionlessException as exc:  # a descriptor it cannot even open
+        return [f"{descriptor}: {exc.error.message}"]
     if report.valid:
         return []
     out = []
