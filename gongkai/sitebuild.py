@@ -30,6 +30,8 @@ def docs_fingerprint(root: Path) -> str:
     for dist in TOOLCHAIN:
         h.update(f"{dist}={_version(dist)}\n".encode())
     h.update(b"mkdocs.yml\0" + (root / "mkdocs.yml").read_bytes())
+    for hook in sorted((root / "hooks").glob("*.py")):  # mkdocs.yml `hooks:` shape the output too
+        h.update(hook.name.encode() + b"\0" + hook.read_bytes())
     docs = root / "docs"
     for dirpath, dirnames, filenames in os.walk(docs):
         dirnames.sort()

@@ -56,6 +56,7 @@ def static_inputs(dest: Path) -> None:
     from gongkai.build import GENERATED_DIRS
 
     shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(ROOT / "hooks", dest / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
     generated = set(GENERATED_DIRS) | {"downloads"}
     tracked = set(subprocess.run(["git", "ls-files", "docs"], cwd=ROOT, capture_output=True, text=True,
                                  check=True).stdout.split())
