@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: site test test-browser serve packages extract clean vendor bench fuzz
+.PHONY: site test test-browser serve packages extract clean vendor bench fuzz validate-frictionless
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ site: $(STAMP) $(ECHARTS)
 packages: $(STAMP)
 	$(PY) -m gongkai build
 
+# The build validates packages with the fast validator (gongkai/validate.py); this runs the reference,
+# Frictionless, over every package in datapackages/ (slow: tens of ms a package).  Not part of the build.
+validate-frictionless: $(STAMP)
+	$(PY) -m gongkai.validate --frictionless datapackages
+
 # Synthetic corpora of 100 … 10,000 reports against default Material; writes build/bench/ and BENCHMARKS.md.
 # BENCH_SIZES=100,1000 for a shorter run.  Not part of `make test`.
 BENCH_SIZES ?= 100,1000,5000,10000
@@ -57,8 +62,11 @@ test: $(STAMP) $(ECHARTS)
 test-browser: $(STAMP) $(ECHARTS)
 	$(PY) -m pytest -q tests/browser
 
+# The built site as visitors get it, search index included (`mkdocs serve` would build pages without
+# Pagefind's index, so its search page would find nothing).  PORT=8000 by default.
+PORT ?= 8000
 serve: site
-	$(VENV)/bin/mkdocs serve --no-livereload
+	$(PY) -m http.server --bind 127.0.0.1 --directory site $(PORT)
 
 # make extract FILE=reports/x.pdf OUT=/tmp/x
 extract: $(STAMP)
