@@ -57,8 +57,11 @@ test: $(STAMP) $(ECHARTS)
 test-browser: $(STAMP) $(ECHARTS)
 	$(PY) -m pytest -q tests/browser
 
+# The built site as visitors get it, search index included (`mkdocs serve` would build pages without
+# Pagefind's index, so its search page would find nothing).  PORT=8000 by default.
+PORT ?= 8000
 serve: site
-	$(VENV)/bin/mkdocs serve --no-livereload
+	$(PY) -m http.server --bind 127.0.0.1 --directory site $(PORT)
 
 # make extract FILE=reports/x.pdf OUT=/tmp/x
 extract: $(STAMP)

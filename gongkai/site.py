@@ -34,22 +34,6 @@ def _clean(text: str) -> str:
     return re.sub(r"[<>&\"'`]", "", text)
 
 
-def search_terms(*names: str) -> list[str]:
-    """Sub-words of names (宁夏回族自治区司法厅 -> 司法, 司法厅, 自治区 …) so 2-character queries find them.
-
-    MkDocs' search splits page text with jieba's longest words only; the page's tags
-    are indexed as given, so the shorter words go there.
-    """
-    import jieba
-
-    words = set()
-    for name in names:
-        for w in jieba.cut_for_search(_clean(name)):
-            if len(w.strip()) >= 2:
-                words.add(w.strip())
-    return sorted(words)
-
-
 def front_matter(title: str, extra: dict | None = None) -> str:
     data = {"title": _clean(title), **(extra or {})}
     return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=True) + "---\n\n"
@@ -74,8 +58,7 @@ def _level(level: str | None) -> str:
 def report_page(rep, prev_rep, next_rep) -> str:
     m = rep.meta
     title = f"{m.agency} {m.year} 年政府信息公开工作年度报告"
-    out = [front_matter(title, {"description": _clean(f"{m.agency}{m.year}年政府信息公开工作年度报告数据"),
-                                "tags": search_terms(m.agency, m.region or "")}), h1(title)]
+    out = [front_matter(title, {"description": _clean(f"{m.agency}{m.year}年政府信息公开工作年度报告数据")}), h1(title)]
     crumbs = [md_link("机关索引", "../../agencies.md"), md_link(m.agency, f"../../{agency_path(rep.slug)}")]
     if prev_rep:
         crumbs.append(md_link(f"← {prev_rep.meta.year} 年", f"../{prev_rep.slug}/{prev_rep.meta.year}.md"))
@@ -136,7 +119,7 @@ def report_page(rep, prev_rep, next_rep) -> str:
 
 def agency_page(slug: str, reps: list) -> str:
     name = reps[-1].meta.agency
-    out = [front_matter(name, {"tags": search_terms(name, reps[-1].meta.region or "")}), h1(name),
+    out = [front_matter(name), h1(name),
            md_link("← 机关索引", "../agencies.md") + "\n\n"]
     m = reps[-1].meta
     out.append(f"地区：{md_link(province_of(reps[-1]), '../' + region_path(province_of(reps[-1])))}"
@@ -213,7 +196,9 @@ def _corpus_item(name: str) -> tuple[str, str] | None:
 
 def downloads_page(sizes: dict[str, int], built_on: str = "") -> str:
     """`sizes` maps `all/<file>` to bytes; `built_on` is the declared build date (page only, never in data)."""
-    out = [front_matter("下载"), "# 下载\n\n",
+    # Not in the search index: the page is a file list, and its build date would make the index differ
+    # between two builds of the same inputs (overrides/main.html reads `search.exclude`).
+    out = [front_matter("下载", {"search": {"exclude": True}}), "# 下载\n\n",
            "全部数据可以整体下载，也可以按报告下载。表格都是“长表”：每个印刷单元格一行，带稳定代码、数值、"
            "状态和原文，含义见[数据字典](dictionary.md)。**空白单元格为空值（状态 `blank`），不是 0。**\n\n",
            "## 全部报告\n\n", "| 文件 | 格式 | 内容 | 大小 | 构建日期 |\n|---|---|---|---:|---|\n"]

@@ -1,8 +1,13 @@
-"""Run MkDocs only when its inputs changed: docs/, mkdocs.yml and the versions of the site toolchain.
+"""Run MkDocs, then Pagefind, only when their inputs changed: docs/, mkdocs.yml, the theme overrides and
+the versions of the site toolchain.
 
 A no-op `make site` must not spend a minute re-rendering thousands of unchanged pages.  The inputs are
 keyed by path, size and modification time; the build writes only files whose bytes changed, so an
 unchanged page keeps its mtime.  `--clean` is kept for real builds: `--dirty` loses search entries.
+
+Search is Pagefind's static index (extended build, which segments Chinese words), written into the new
+site's pagefind/ before the swap: the index always matches the pages beside it, and a failed indexing
+keeps the last good site like a failed MkDocs run does.
 """
 from __future__ import annotations
 
@@ -11,10 +16,13 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from importlib import metadata
 from pathlib import Path
 
-TOOLCHAIN = ("mkdocs", "mkdocs-material", "pymdown-extensions", "Markdown", "Jinja2", "jieba")
+TOOLCHAIN = ("mkdocs", "mkdocs-material", "pymdown-extensions", "Markdown", "Jinja2", "pagefind-bin-extended")
+THEME_DIRS = ("docs", "overrides")  # page sources and the theme templates (mkdocs.yml custom_dir)
+PAGEFIND_DIR = "pagefind"
 STAMP = Path("build") / "cache" / "mkdocs.stamp"
 
 
@@ -30,14 +38,26 @@ def docs_fingerprint(root: Path) -> str:
     for dist in TOOLCHAIN:
         h.update(f"{dist}={_version(dist)}\n".encode())
     h.update(b"mkdocs.yml\0" + (root / "mkdocs.yml").read_bytes())
-    docs = root / "docs"
-    for dirpath, dirnames, filenames in os.walk(docs):
-        dirnames.sort()
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            st = path.stat()
-            h.update(f"{path.relative_to(docs).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    for top in THEME_DIRS:
+        base = root / top
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames.sort()
+            for name in sorted(filenames):
+                path = Path(dirpath) / name
+                st = path.stat()
+                h.update(f"{top}/{path.relative_to(base).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
+
+
+def index_site(site: Path) -> subprocess.CompletedProcess:
+    """Pagefind's index of a built site into site/pagefind/: only each page's data-pagefind-body (the article,
+    see overrides/main.html).  The extended binary comes in the pinned wheel; nothing is fetched.  It runs in
+    the site directory, where no pagefind.yml of the caller's working directory can change its options."""
+    from pagefind_bin_extended import get_executable
+
+    site = Path(site).resolve()
+    return subprocess.run([str(get_executable()), "--site", ".", "--output-subdir", PAGEFIND_DIR, "--quiet"],
+                          cwd=site, capture_output=True, text=True)
 
 
 def site_is_current(root: Path, fingerprint: str) -> bool:
@@ -72,8 +92,9 @@ def swap_in(root: Path, new: Path) -> None:
 
 
 def build_site(root: Path, force: bool = False, log=print) -> int | None:
-    """Run `mkdocs build --strict` into a fresh directory beside site/ and swap it in when it succeeded,
-    unless the site is current; None when skipped, else MkDocs' exit code."""
+    """Run `mkdocs build --strict` and then Pagefind into a fresh directory beside site/ and swap it in when
+    both succeeded, unless the site is current; None when skipped, else the exit code of the failing step
+    (0 when both succeeded)."""
     root = Path(root).resolve()
     recover_site(root)
     fingerprint = docs_fingerprint(root)
@@ -87,6 +108,14 @@ def build_site(root: Path, force: bool = False, log=print) -> int | None:
                            "--site-dir", str(new)], cwd=root, env=env)
     stamp = root / STAMP
     stamp.unlink(missing_ok=True)
+    if proc.returncode == 0:
+        t0 = time.perf_counter()
+        proc = index_site(new)
+        if proc.returncode == 0:
+            log(f"search index: Pagefind {time.perf_counter() - t0:.1f}s")
+        else:
+            log(f"Pagefind failed ({proc.returncode}); site/ keeps the last good build:\n"
+                + (proc.stdout + proc.stderr)[-3000:])
     if proc.returncode == 0:
         swap_in(root, new)
         stamp.parent.mkdir(parents=True, exist_ok=True)

@@ -2,18 +2,23 @@
 
     python scripts/search_probe.py SITE_DIR 司法 教育局 …
 
-Serves SITE_DIR on a local port, and for each query opens a fresh browser context (empty cache), runs
-Pagefind's JS API (`/pagefind/pagefind.js`) and counts every byte the page fetched for the search.
-Prints JSON: per query, the bytes, the number of results and the titles of the first five.
+Serves SITE_DIR on a local port, and for each query opens a fresh browser context (empty cache) and
+counts every byte fetched from /pagefind/ for the search.  On our site (it has the 搜索 page, search/)
+that is the visitor's path: the page's Pagefind UI with ?q=, UI script and styles included.  On a site
+without that page, Pagefind's JS API is run from the small 404 page.  Prints JSON: per query, the bytes,
+the number of results and the titles of the first five.  `first_search_bound` gives an upper bound of
+the same bytes from the files alone, without a browser.
 """
 from __future__ import annotations
 
 import functools
 import http.server
 import json
+import re
 import shutil
 import sys
 import threading
+import urllib.parse
 from pathlib import Path
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -26,6 +31,30 @@ SEARCH_JS = """async (q) => {
   const top = await Promise.all(s.results.slice(0, 5).map(r => r.data()));
   return {count: s.results.length, titles: top.map(d => d.meta.title)};
 }"""
+
+
+# What the 搜索 page loads before any result, whatever the query (file names as Pagefind writes them).
+UI_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind.js", "pagefind-worker.js", "pagefind-entry.json")
+RESULTS_SHOWN = 5  # Pagefind UI loads the fragments (title, excerpt) of the first five results
+
+
+def first_search_bound(pf: Path, chunks_per_query: int = 2) -> dict:
+    """An upper bound of the bytes the 搜索 page fetches for a first one-word query, from the files alone:
+    the UI and search scripts, the entry, the largest wasm, the meta index, every filter index, the
+    `chunks_per_query` largest index chunks (a word's prefix range may straddle two) and the largest
+    fragments for the results shown.  Sizes on disk: served uncompressed, as by `make serve`."""
+    def size(p: Path) -> int:
+        return p.stat().st_size
+
+    fixed = sum(size(pf / n) for n in UI_FILES if (pf / n).exists())
+    wasm = max((size(p) for p in pf.glob("wasm.*.pagefind")), default=0)
+    meta = sum(size(p) for p in pf.glob("pagefind.*.pf_meta"))
+    filters = sum(size(p) for p in pf.glob("filter/*.pf_filter"))
+    chunks = sorted((size(p) for p in pf.glob("index/*.pf_index")), reverse=True)
+    frags = sorted((size(p) for p in pf.glob("fragment/*.pf_fragment")), reverse=True)
+    parts = {"scripts": fixed, "wasm": wasm, "meta": meta, "filters": filters,
+             "chunks": sum(chunks[:chunks_per_query]), "fragments": sum(frags[:RESULTS_SHOWN])}
+    return {"bytes": sum(parts.values()), "parts": parts, "index_chunks": len(chunks), "fragments": len(frags)}
 
 
 def probe(site: Path, queries: list[str]) -> dict:
@@ -43,17 +72,28 @@ def probe(site: Path, queries: list[str]) -> dict:
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=shutil.which("chromium"), args=FLAGS)
+            ui = (site / "search" / "index.html").exists()
             for q in queries:
                 ctx = browser.new_context()
                 page = ctx.new_page()
-                page.goto(base + "/404.html")  # a small page: the search's own downloads are what is counted
-                sizes = []
+                sizes = {}
                 # Only Pagefind's files: the page's own assets (and Material's index, if enabled) are not the search.
-                page.on("requestfinished", lambda req: "/pagefind/" in req.url
-                        and sizes.append(req.sizes()["responseBodySize"]))
-                res = page.evaluate(SEARCH_JS, q)
-                page.wait_for_timeout(200)
-                out[q] = {"bytes": sum(sizes), "requests": len(sizes), **res}
+                # Sizes from the files served: Chromium reports 0 bytes for a worker's script.
+                page.on("requestfinished", lambda req: "/pagefind/" in req.url and sizes.setdefault(
+                    req.url.split("?")[0], (site / req.url.split("?")[0].replace(base + "/", "", 1)).stat().st_size))
+                if ui:
+                    page.goto(f"{base}/search/?q={urllib.parse.quote(q)}")
+                    page.wait_for_selector(".pagefind-ui__message", timeout=30_000)
+                    page.wait_for_load_state("networkidle")
+                    links = page.locator(".pagefind-ui__result-title .pagefind-ui__result-link")
+                    res = {"count": int((re.findall(r"\d+", page.locator(".pagefind-ui__message").inner_text())
+                                         or ["0"])[0]),
+                           "titles": [t.replace("\u200b", "") for t in links.all_inner_texts()[:5]]}
+                else:
+                    page.goto(base + "/404.html")  # a small page: the search's own downloads are what is counted
+                    res = page.evaluate(SEARCH_JS, q)
+                    page.wait_for_timeout(200)
+                out[q] = {"bytes": sum(sizes.values()), "requests": len(sizes), **res}
                 ctx.close()
             browser.close()
     finally:

@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-STATIC = ("mkdocs.yml", "docs/methodology.md", "docs/assets")
+STATIC = ("mkdocs.yml", "docs/methodology.md", "docs/search.md", "docs/assets", "overrides")
 
 
 def copy_project(dest: Path, reports: list[Path] | None = None) -> Path:
@@ -31,9 +31,13 @@ def copy_project(dest: Path, reports: list[Path] | None = None) -> Path:
 
 
 def mkdocs_build(root: Path) -> subprocess.CompletedProcess:
+    """MkDocs, then Pagefind's search index into site/pagefind/, as `make site` does."""
+    from gongkai.sitebuild import index_site
+
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--quiet"],
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--quiet"],
                           cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    return index_site(root / "site") if proc.returncode == 0 else proc
 
 
 @pytest.fixture(scope="session")

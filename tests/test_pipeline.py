@@ -1,4 +1,4 @@
-"""The full `make site` pipeline on the sample corpus: packages, validation, pages, search."""
+"""The full `make site` pipeline on the sample corpus: packages, validation, pages (search: test_search_index.py)."""
 from __future__ import annotations
 
 import csv
@@ -177,23 +177,6 @@ def test_identity_failures_are_shown(built):
     assert "勾稽关系未通过" in page and "review_total.review" in page
     quality = (root / "site" / "quality" / "index.html").read_text(encoding="utf-8")
     assert "review_total.review" in quality
-
-
-def test_chinese_two_character_search(built):
-    """The built lunr index holds 司法 as a token of the seed agency's pages (jieba segmentation)."""
-    root, _, _ = built
-    index = json.loads((root / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
-    sep = re.compile(index["config"]["separator"])
-    rid = _meta(root)[SEED]["report_id"]
-
-    def tokens(doc):
-        words = sep.split(doc["title"]) + sep.split(doc["text"]) + list(doc.get("tags", []))
-        return {w for w in words if w}
-
-    hits = [d["location"] for d in index["docs"] if "司法" in tokens(d)]
-    assert any(rid in loc for loc in hits), hits
-    hits = [d["location"] for d in index["docs"] if "司法厅" in tokens(d)]
-    assert any(rid in loc for loc in hits), hits
 
 
 def test_builds_are_byte_identical(built, tmp_path):

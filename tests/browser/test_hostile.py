@@ -113,4 +113,9 @@ def test_hostile_agency_found_by_search_stays_inert(hostile_site, open_page):
     page.locator(f":is({RESULTS}) a[href*='{rep.slug}/']").first.wait_for(state="visible", timeout=20_000)
     for item in page.locator(f":is({RESULTS}) a").all()[:10]:
         item.hover()
-    assert page.evaluate(INERT_CHECK) == []
+    # Pagefind UI's own search form carries action="javascript:void(0);" (it handles the submit itself);
+    # that one form, from the pinned pagefind-ui.js, is not report text.  Anything else fails.
+    ui_form = "FORM action=javascript:void(0);"
+    assert page.locator("form.pagefind-ui__form[action='javascript:void(0);']").count() == 1
+    bad = page.evaluate(INERT_CHECK)
+    assert bad.count(ui_form) <= 1 and [b for b in bad if b != ui_form] == []

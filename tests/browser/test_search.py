@@ -1,41 +1,55 @@
-"""Search as a visitor uses it: type into the site's search box and wait for the results.
+"""Search as a visitor uses it: type into the header's search box, press Enter, read the 搜索 page.
 
-The selectors cover Material's built-in search and a Pagefind UI, so the test outlives a
-change of search engine; it needs only a visible search box and result links.
+The header form sends the query to search/?q=…, where Pagefind's UI runs it against the index in
+pagefind/.  The guard (conftest) blocks every request off our server, so this also proves search
+works offline, and a sub-path copy proves the links are relative.
 """
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
-SEARCH_BOX = "input.md-search__input, input.pagefind-ui__search-input, input[type=search]"
-RESULTS = ".md-search-result, .pagefind-ui__results, [data-gk-search-results]"
+from .conftest import serve
+
+SEARCH_BOX = "input.gk-search__input"
+RESULTS = ".pagefind-ui__results"
 
 
 def _search(page, query: str) -> None:
     box = page.locator(SEARCH_BOX).first
-    opener = page.locator("label.md-header__button[for=__search], button.pagefind-ui__toggle").first
-    if opener.count() and opener.is_visible():  # on a phone, search opens from the header's icon
-        opener.click()
     box.click()
-    # Chinese is typed through an input method: the word arrives at once as committed text, and the
-    # key release that follows is what Material's search box listens for.  Playwright's per-key
-    # typing of CJK characters sends neither, and Material then never runs the query.
+    # Chinese is typed through an input method: the word arrives at once as committed text.  Playwright's
+    # per-key typing of CJK characters is not what a visitor's browser receives.
     page.keyboard.insert_text(query)
-    box.press("End")
+    box.press("Enter")
+    page.wait_for_url("**/search/?q=*")
+
+
+def _seed_hit(page, seed):
+    hit = page.locator(f"{RESULTS} .pagefind-ui__result-title a[href*='{seed.slug}/']").first
+    hit.wait_for(state="visible", timeout=20_000)
+    return hit
 
 
 @pytest.mark.parametrize("query,width", [("司法", 1280), ("司法厅", 1280), ("司法", 390)])
 def test_search_finds_the_seed_agency(site, open_page, seed, query, width):
-    """Desktop, and a phone, where the search box opens from the header's icon."""
+    """Desktop, and a phone-sized window."""
     page = open_page(site, width=width)
     page.goto(site.url())
     _search(page, query)
-    hit = page.locator(f":is({RESULTS}) a[href*='{seed.slug}/']").first
-    hit.wait_for(state="visible", timeout=20_000)
+    hit = _seed_hit(page, seed)
     # The seed's agency, 宁夏回族自治区司法厅 (its sidecar names it), is named in the results.
     results = page.locator(RESULTS).first.inner_text().replace("\u200b", "")
     assert "宁夏回族自治区司法厅" in results
     assert query in hit.inner_text().replace("\u200b", "")
+    # Both the agency page and the report page are found, and the report link opens the report.
+    links = {a.get_attribute("href") for a in page.locator(f"{RESULTS} .pagefind-ui__result-title a").all()}
+    report = f"reports/{seed.slug}/{seed.meta.year}/"
+    assert any(h.endswith(report) for h in links) and any(h.endswith(f"agencies/{seed.slug}/") for h in links)
+    page.locator(f"{RESULTS} .pagefind-ui__result-title a[href$='{report}']").first.click()
+    page.wait_for_url(f"**/{report}")
+    assert "宁夏回族自治区司法厅" in page.locator("article h1").inner_text()
 
 
 def test_search_for_an_absent_word_lists_no_seed_page(site, open_page, seed):
@@ -43,5 +57,26 @@ def test_search_for_an_absent_word_lists_no_seed_page(site, open_page, seed):
     page = open_page(site)
     page.goto(site.url())
     _search(page, "潜水艇")
-    page.wait_for_timeout(1500)
-    assert page.locator(f":is({RESULTS}) a[href*='{seed.slug}/']").count() == 0
+    page.locator(".pagefind-ui__message").wait_for(state="visible", timeout=20_000)
+    page.wait_for_load_state("networkidle")
+    assert page.locator(f"{RESULTS} a[href*='{seed.slug}/']").count() == 0
+
+
+def test_search_works_from_a_sub_path_and_fetches_under_a_megabyte(site, open_page, seed, tmp_path):
+    """The site copied under /gongkai/: the form, the index and the result links stay inside it.  The bytes
+    fetched from pagefind/ for a first search (a fresh context: empty cache) stay under 1 MB."""
+    shutil.copytree(site.root, tmp_path / "gongkai")
+    with serve(tmp_path) as served:
+        page = open_page(served)
+        fetched = {}
+        page.on("requestfinished", lambda req: "/pagefind/" in req.url and fetched.setdefault(
+            req.url.split("?")[0], (tmp_path / req.url.split("?")[0].replace(served.base, "", 1)).stat().st_size))
+        page.goto(served.url(f"gongkai/agencies/{seed.slug}/"))
+        _search(page, "司法")
+        hit = _seed_hit(page, seed)
+        assert page.url.startswith(served.url("gongkai/search/?q="))
+        assert hit.get_attribute("href").startswith("/gongkai/")
+        page.wait_for_load_state("networkidle")
+        assert all(u.startswith(served.url("gongkai/pagefind/")) for u in fetched)
+        assert any(u.endswith(".pf_index") for u in fetched) and any(u.endswith(".pf_fragment") for u in fetched)
+        assert 100_000 < sum(fetched.values()) < 1_000_000, fetched

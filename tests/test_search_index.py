@@ -1,0 +1,104 @@
+"""The built site's Pagefind index (no browser): present, covering the pages' own content, small to fetch.
+
+tests/browser/test_search.py searches it as a visitor does; this file checks the files themselves.
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import search_probe  # noqa: E402
+
+LIMIT = 1_000_000  # issue 6: a first search costs at most 1 MB of downloads
+
+
+def _pages(site):
+    return {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in site.rglob("*.html")
+            if not p.relative_to(site).parts[0] == "pagefind"}
+
+
+def test_index_is_built_with_the_site_and_covers_the_article_only(built):
+    root, result, proc = built
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    site = root / "site"
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["version"] == "1.5.2"
+    (lang,) = entry["languages"]  # one language: every page is <html lang="zh">
+    assert lang == "zh"
+    pages = _pages(site)
+    indexed = {rel for rel, html in pages.items() if "data-pagefind-body" in html}
+    # Every report and agency page is indexed ...
+    for rep in result.reports:
+        assert f"reports/{rep.slug}/{rep.meta.year}/index.html" in indexed
+        assert f"agencies/{rep.slug}/index.html" in indexed
+    # ... but not the search page itself, the file list with its build date, or the 404 page.
+    assert not {"search/index.html", "downloads/index.html", "404.html"} & indexed
+    assert entry["languages"]["zh"]["page_count"] == len(indexed)
+    # The marker wraps the article, so the header (its search form) and nav stay outside the index.
+    seed = pages[f"reports/{result.reports[0].slug}/{result.reports[0].meta.year}/index.html"]
+    assert seed.index('class="gk-search"') < seed.index("data-pagefind-body")
+    assert seed.index("data-pagefind-body") > seed.index('class="md-nav')
+
+
+def test_first_search_downloads_stay_under_a_megabyte(built):
+    """An upper bound from the files: UI and search scripts, wasm, meta, the two largest index chunks and
+    the five largest fragments.  The browser test measures the real requests for 司法."""
+    root, _, _ = built
+    bound = search_probe.first_search_bound(root / "site" / "pagefind")
+    assert bound["parts"]["scripts"] > 100_000 and bound["parts"]["wasm"] > 0 and bound["index_chunks"] >= 1
+    assert bound["bytes"] < LIMIT, bound
+
+
+def test_no_lunr_left(built):
+    """Material's lunr index is gone (it would download whole, whatever the query), and no page has the
+    search component that makes Material's script start its search worker."""
+    root, _, _ = built
+    assert not (root / "site" / "search" / "search_index.json").exists()
+    pages = _pages(root / "site")
+    assert len(pages) > 20
+    assert not [rel for rel, html in pages.items() if 'data-md-component="search' in html]
+
+
+def _tiny_project(root):
+    """A one-page site with the project's theme overrides: enough for MkDocs and Pagefind, built in seconds."""
+    import shutil
+
+    (root / "docs").mkdir(parents=True)
+    shutil.copytree(ROOT / "overrides", root / "overrides")
+    (root / "mkdocs.yml").write_text("site_name: t\ntheme:\n  name: material\n  language: zh\n"
+                                     "  custom_dir: overrides\nplugins: []\n", encoding="utf-8")
+    (root / "docs" / "index.md").write_text("# 宁夏回族自治区司法厅\n\n政府信息公开工作年度报告。\n", encoding="utf-8")
+    return root
+
+
+def test_pagefind_runs_before_the_swap_and_a_failure_keeps_the_last_good_site(tmp_path, monkeypatch):
+    import subprocess
+
+    from gongkai import sitebuild
+
+    root = _tiny_project(tmp_path / "p")
+    assert sitebuild.build_site(root, log=lambda *_: None) == 0
+    page = (root / "site" / "index.html").read_bytes()
+    assert b"data-pagefind-body" in page and (root / "site" / "pagefind" / "pagefind-entry.json").exists()
+    assert sitebuild.build_site(root, log=lambda *_: None) is None  # nothing changed: both steps skipped
+    # A new Pagefind release is a new toolchain: the site is rebuilt, not skipped.
+    fp = sitebuild.docs_fingerprint(root)
+    real = sitebuild._version
+    monkeypatch.setattr(sitebuild, "_version", lambda d: "9.9.9" if d == "pagefind-bin-extended" else real(d))
+    assert sitebuild.docs_fingerprint(root) != fp
+    monkeypatch.undo()
+    # So is an edited theme override.
+    (root / "overrides" / "main.html").write_text((root / "overrides" / "main.html").read_text() + "\n")
+    assert sitebuild.docs_fingerprint(root) != fp
+    # Pagefind fails on a changed page: site/ keeps the last good build, index included; nothing is left over.
+    (root / "docs" / "index.md").write_text("# 改过的页面\n", encoding="utf-8")
+    monkeypatch.setattr(sitebuild, "index_site", lambda site: subprocess.CompletedProcess(["pagefind"], 3, "", "boom"))
+    logged = []
+    assert sitebuild.build_site(root, log=logged.append) == 3
+    assert (root / "site" / "index.html").read_bytes() == page
+    assert (root / "site" / "pagefind" / "pagefind-entry.json").exists()
+    assert not list(root.glob(".site-*")) and "boom" in logged[0]
+    assert sitebuild.build_site(root, log=lambda *_: None) == 3  # and the next run tries again
