@@ -20,7 +20,7 @@ from .package import combined_package, report_package, source_entry, write_if_ch
 from .runner import RunStats, default_jobs, extract_many, extractor_fingerprint
 from .readers import SUPPORTED
 from .site import write_pages
-from .validate import validate_package
+from .validate import descriptor_errors, validate_package
 
 IGNORED_NAMES = {"README.md", ".gitkeep"}
 # Directories under docs/ whose every file is generated (a file no longer generated is removed).
@@ -314,6 +314,7 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     t2 = time.perf_counter()
     targets = [(out_dir / rep.report_id, packages[rep.report_id]) for rep in result.reports]
     result.invalid += _validate_all(targets + [(out_dir / "all", combined)], cache / "valid", jobs)
+    result.invalid += descriptor_errors(out_dir / "all" / "datapackage.json")
     result.timings["validate"] = time.perf_counter() - t2
 
     # SQLite enforces the keys, so the corpus exports are made only from data that validated.
