@@ -13,9 +13,24 @@ IMAGE_PAGE_CHARS = 20  # a page with an image and fewer characters than this is 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
+def _noop(*args, **kwargs) -> None:
+    return None
+
+
+def _mute_pdfminer_debug() -> None:
+    """pdfminer calls `log.debug` tens of thousands of times a page (every token it parses); even below
+    the logger's level each call costs two Python calls, 3–5% of reading a PDF.  Debug output is never
+    wanted here, so the debug method of pdfminer's own loggers does nothing."""
+    for name in list(logging.root.manager.loggerDict):
+        if name == "pdfminer" or name.startswith("pdfminer."):
+            logging.getLogger(name).debug = _noop
+
+
 def read(path: Path) -> Document:
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
+
+    _mute_pdfminer_debug()
 
     with open(path, "rb") as fh:
         head = fh.read(1024)
