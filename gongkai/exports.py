@@ -198,18 +198,24 @@ def _arrow_value(col: R.Column, value):
     return _sql_value(col, value)
 
 
+def parquet_schema(resource: str):
+    """The Arrow schema of one table; each field carries its registry labels as metadata."""
+    import pyarrow as pa
+
+    fields = [pa.field(c.name, _arrow_type(c), nullable=not c.required,
+                       metadata={"title_zh": c.zh, "title_en": c.en, "description": c.description})
+              for c in R.columns_of(resource)]
+    zh, en = R.title_of(resource)
+    return pa.schema(fields, metadata={"title_zh": zh, "title_en": en, "primary_key": ",".join(R.key_of(resource))})
+
+
 def parquet_bytes(resource: str, records: list[dict]) -> bytes:
     """One table as Parquet; each field carries its registry labels as metadata."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     cols = R.columns_of(resource)
-    fields = [pa.field(c.name, _arrow_type(c), nullable=not c.required,
-                       metadata={"title_zh": c.zh, "title_en": c.en, "description": c.description})
-              for c in cols]
-    zh, en = R.title_of(resource)
-    schema = pa.schema(fields, metadata={"title_zh": zh, "title_en": en,
-                                         "primary_key": ",".join(R.key_of(resource))})
+    schema = parquet_schema(resource)
     arrays = [pa.array([_arrow_value(c, rec.get(c.name)) for rec in records], type=_arrow_type(c)) for c in cols]
     buf = io.BytesIO()
     pq.write_table(pa.Table.from_arrays(arrays, schema=schema), buf, compression="zstd")
