@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: site test test-browser serve packages extract clean vendor bench fuzz
+.PHONY: site test test-browser serve packages extract clean vendor bench fuzz validate-frictionless
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ site: $(STAMP) $(ECHARTS)
 
 packages: $(STAMP)
 	$(PY) -m gongkai build
+
+# The build validates packages with the fast validator (gongkai/validate.py); this runs the reference,
+# Frictionless, over every package in datapackages/ (slow: tens of ms a package).  Not part of the build.
+validate-frictionless: $(STAMP)
+	$(PY) -m gongkai.validate --frictionless datapackages
 
 # Synthetic corpora of 100 … 10,000 reports against default Material; writes build/bench/ and BENCHMARKS.md.
 # BENCH_SIZES=100,1000 for a shorter run.  Not part of `make test`.

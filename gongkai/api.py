@@ -135,10 +135,15 @@ def report_json(rep, measures: dict | None = None) -> dict:
             "checks": checks, "sections": sections}
 
 
-def api_files(reports) -> dict[str, bytes]:
-    """Relative path under api/ -> file bytes."""
+def report_api_path(rep) -> str:
+    return f"{rep.slug}/{rep.meta.year}.json"
+
+
+def api_files(reports, per_report: bool = True) -> dict[str, bytes]:
+    """Relative path under api/ -> file bytes; per_report=False leaves out the one-report files."""
     values = {r.report_id: M.compute(r.records) for r in reports}
     files = {"index.json": dumps(index_json(reports, values)), "agencies.json": dumps(agencies_json(reports))}
-    for rep in reports:
-        files[f"{rep.slug}/{rep.meta.year}.json"] = dumps(report_json(rep, values[rep.report_id]))
+    if per_report:
+        for rep in reports:
+            files[report_api_path(rep)] = dumps(report_json(rep, values[rep.report_id]))
     return dict(sorted(files.items()))

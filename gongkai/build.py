@@ -13,14 +13,17 @@ from pathlib import Path
 from . import registry as R
 from .api import api_files
 from .checks import cross_year_checks
-from .exports import build_date, corpus_exports, report_exports
-from .incremental import Derived, UpToDate, digest
+from .corpus import write_corpus_exports
+from .exports import build_date
+from .incremental import Derived, UpToDate
 from .extract import Report, cells_from, check_record, sidecar_path, summary
-from .package import combined_package, report_package, source_entry, write_if_changed, zip_bytes
+from .package import source_entry, write_if_changed
+from .publish import (EVERYTHING_ZIP, Context, combined_errors, commit_temp, digest_of_hashes, link_or_copy,
+                      publish_all, slim, write_combined, write_everything_zip)
 from .runner import RunStats, default_jobs, extract_many, extractor_fingerprint
 from .readers import SUPPORTED
 from .site import write_pages
-from .validate import validate_package
+from .validate import descriptor_errors
 
 IGNORED_NAMES = {"README.md", ".gitkeep"}
 # Directories under docs/ whose every file is generated (a file no longer generated is removed).
@@ -198,34 +201,11 @@ def _remove_stale_pages(docs: Path, keep: set[str]) -> None:
                 page.rmdir()
 
 
-def _validate_all(targets: list[tuple[Path, dict[str, bytes]]], stamps: Path, jobs: int | None) -> list[str]:
-    """Validate each package unless these exact bytes were validated before (a stamp is left only when valid).
-
-    Frictionless takes tens of milliseconds per package, the largest phase of a cold build, so the
-    packages still to validate are shared among the cores like the extraction."""
-    keyed = [(directory, digest(files)) for directory, files in targets]
-    todo = [directory for directory, key in keyed if not (stamps / key).exists()]
-    jobs = jobs or default_jobs()
-    if jobs > 1 and len(todo) > 8:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = dict(zip(todo, pool.map(validate_package, todo, chunksize=16)))
-    else:
-        results = {d: validate_package(d) for d in todo}
-    errors = []
-    for directory, key in keyed:
-        if directory in results:
-            errors += results[directory]
-            if not results[directory]:
-                stamps.mkdir(parents=True, exist_ok=True)
-                (stamps / key).touch()
-    used = {key for _, key in keyed}
+def _prune_stamps(stamps: Path, used: set[str]) -> None:
     if stamps.exists():
         for stale in stamps.iterdir():
             if stale.name not in used:
                 stale.unlink()
-    return errors
 
 
 def remove_temp_files(*directories: Path) -> None:
@@ -237,7 +217,9 @@ def remove_temp_files(*directories: Path) -> None:
 
 
 def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None = None,
-          force: bool = False) -> BuildResult:
+          force: bool = False, keep_records: bool = True) -> BuildResult:
+    """keep_records=False slims each report once its own files are written (publish.slim), so memory
+    does not hold every row of every report; the returned reports then carry only cell values."""
     result = BuildResult()
     state = UpToDate(root, f"{extractor_fingerprint()}\0{build_date(os.environ)}")
     if not force and state.current():
@@ -267,40 +249,40 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     keep = {r.report_id for r in result.reports} | {s["report_id"] for s in result.stale}
     _remove_stale(out_dir, keep)
     _remove_stale(dl_dir, keep)
-    packages: dict[str, dict[str, bytes]] = {}
-    export_time = 0.0
     derived = Derived(cache / "derived")
-    for rep in result.reports:
-        files_ = report_package(rep)
-        packages[rep.report_id] = files_
-        for rel, data in sorted(files_.items()):
-            write(out_dir / rep.report_id / rel, data)
-            write(dl_dir / rep.report_id / rel, data)
-        key = derived.key("report", digest(files_))
-        if derived.fresh(key, dl_dir / rep.report_id):
-            continue  # the zip and the exports of these exact bytes are already there
-        zip_name = f"{rep.slug}-{rep.meta.year}.zip"
-        write(dl_dir / rep.report_id / zip_name, zip_bytes(files_, f"{rep.slug}-{rep.meta.year}"))
-        te = time.perf_counter()
-        extra = report_exports(json.loads(files_["datapackage.json"])["title"], rep.slug, rep.meta.year,
-                               [source_entry(rep)], rep.records)
-        export_time += time.perf_counter() - te
-        for rel, data in sorted(extra.items()):
-            write(dl_dir / rep.report_id / rel, data)
-        derived.remember(key, [zip_name, *extra])
-    combined = combined_package(result.reports)
-    for rel, data in sorted(combined.items()):
-        write(out_dir / "all" / rel, data)
-        write(dl_dir / "all" / rel, data)
-    # "Everything": the combined package plus every report's own package under reports/.
-    combined_digest = digest(combined)
-    key = derived.key("everything", combined_digest, *(digest(packages[rid]) for rid in sorted(packages)))
+    valid_stamps = cache / "valid"
+    ctx = Context(root=root, out_dir=out_dir, dl_dir=dl_dir, docs=root / "docs", derived=derived,
+                  valid_stamps=valid_stamps)
+    published = publish_all(result.reports, ctx, jobs or default_jobs())
+    for pub in published:
+        result.written += pub.written
+        result.invalid += pub.errors
+        derived.used.add(pub.derived_key)
+    if not keep_records:
+        for rep in result.reports:
+            slim(rep)
+    result.timings["packages"] = time.perf_counter() - t1
+    # Worker seconds, summed over the workers: shares of the per-report phase, not extra wall time.
+    result.timings["validate_worker"] = sum(p.validate_s for p in published)
+    result.timings["exports_worker"] = sum(p.export_s for p in published)
+    _prune_stamps(valid_stamps, {p.valid_key for p in published})
+
+    # The combined outputs are assembled from the per-report files now on disk, one file at a time.
+    t2 = time.perf_counter()
+    ids = [rep.report_id for rep in result.reports]
+    result.invalid += combined_errors(ids)
+    hashes, changed = write_combined(ids, [source_entry(rep) for rep in result.reports], out_dir)
+    for path in changed:
+        result.written.append(path.relative_to(root).as_posix())
+    for rel in sorted(hashes):
+        if link_or_copy(out_dir / "all" / rel, dl_dir / "all" / rel):
+            result.written.append(f"docs/downloads/all/{rel}")
+    combined_digest = digest_of_hashes(hashes)
+    key = derived.key("everything", combined_digest, *(p.digest for p in sorted(published, key=lambda p: p.report_id)))
     if not derived.fresh(key, dl_dir / "all"):
-        everything = dict(combined)
-        for rid, files_ in packages.items():
-            everything.update({f"reports/{rid}/{rel}": data for rel, data in files_.items()})
-        write(dl_dir / "all" / "gongkai-all.zip", zip_bytes(everything, "gongkai-all"))
-        derived.remember(key, ["gongkai-all.zip"])
+        if write_everything_zip(out_dir, ids, dl_dir / "all" / EVERYTHING_ZIP):
+            result.written.append(f"docs/downloads/all/{EVERYTHING_ZIP}")
+        derived.remember(key, [EVERYTHING_ZIP])
     build_report = {
         "reports": [{"file": r.source.name, "report_id": r.report_id, "status": r.status,
                      "edition": r.edition, "checks_failed": len(r.failed_checks), "warnings": r.warnings}
@@ -309,33 +291,36 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
         "stale": result.stale,
     }
     write(out_dir / "build_report.json", (json.dumps(build_report, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    result.timings["packages"] = time.perf_counter() - t1
+    result.timings["combined"] = time.perf_counter() - t2
 
+    # The combined package's rows are the validated per-report rows (combined_errors covers the keys
+    # across reports); its descriptor is checked here.
     t2 = time.perf_counter()
-    targets = [(out_dir / rep.report_id, packages[rep.report_id]) for rep in result.reports]
-    result.invalid += _validate_all(targets + [(out_dir / "all", combined)], cache / "valid", jobs)
+    result.invalid += descriptor_errors(out_dir / "all" / "datapackage.json")
     result.timings["validate"] = time.perf_counter() - t2
 
     # SQLite enforces the keys, so the corpus exports are made only from data that validated.
     te = time.perf_counter()
     key = derived.key("corpus", combined_digest)
     if not result.invalid and not derived.fresh(key, dl_dir / "all"):
-        records = {name: [rec for rep in result.reports for rec in rep.records[name]] for name in R.RESOURCE_ORDER}
-        exports = corpus_exports(records)
-        for rel, data in sorted(exports.items()):
-            write(dl_dir / "all" / rel, data)
-        derived.remember(key, exports)
+        def commit(tmp, target):
+            if commit_temp(tmp, target):
+                result.written.append(target.relative_to(root).as_posix())
+
+        derived.remember(key, write_corpus_exports(out_dir, ids, dl_dir / "all", commit))
     derived.prune()
-    result.timings["exports"] = export_time + time.perf_counter() - te
+    result.timings["exports"] = time.perf_counter() - te
 
     t3 = time.perf_counter()
     sizes = {f"all/{p.name}": p.stat().st_size for p in sorted((dl_dir / "all").iterdir())}
     pages = write_pages(root / "docs", result.reports, result.failures, sizes,
-                        lambda path, text: write(path, text.encode("utf-8")), built_on=build_date(os.environ))
-    api = api_files(result.reports)
+                        lambda path, text: write(path, text.encode("utf-8")), built_on=build_date(os.environ),
+                        report_pages=False)
+    api = api_files(result.reports, per_report=False)
     for rel, data in api.items():
         write(root / "docs" / "api" / rel, data)
-    _remove_stale_pages(root / "docs", set(pages) | {f"api/{rel}" for rel in api})
+    per_report = {rel for pub in published for rel in pub.pages}
+    _remove_stale_pages(root / "docs", set(pages) | {f"api/{rel}" for rel in api} | per_report)
     result.timings["pages"] = time.perf_counter() - t3
     if not result.invalid:
         state.record()
@@ -343,7 +328,7 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
 
 
 def main(root: Path) -> int:
-    result = build(root)
+    result = build(root, keep_records=False)
     if result.up_to_date:
         print("0 file(s) extracted, the rest from the cache; 0 file(s) written: nothing changed since the last "
               "build (reports, sidecars, code and outputs are as it left them)")
@@ -351,7 +336,9 @@ def main(root: Path) -> int:
     t = result.timings
     print(f"{len(result.reports)} report(s) published, {len(result.failures)} file(s) not published; "
           f"{len(result.extracted)} file(s) extracted, the rest from the cache; {len(result.written)} file(s) written; "
-          f"extract {t['extract']:.1f}s, packages {t['packages']:.1f}s, validate {t['validate']:.1f}s, "
+          f"extract {t['extract']:.1f}s, packages {t['packages']:.1f}s (per report: package, downloads, "
+          f"validation, page; worker time validate {t['validate_worker']:.1f} s, Excel exports "
+          f"{t['exports_worker']:.1f} s), combined {t['combined']:.1f}s, validate {t['validate']:.1f}s, "
           f"exports {t['exports']:.1f}s, pages {t['pages']:.1f}s")
     for f in result.failures:
         print(f"  not published: {f['file']}: {f['reason']}")

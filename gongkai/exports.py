@@ -11,21 +11,16 @@ import datetime as dt
 import io
 import re
 import sqlite3
-import zipfile
-from decimal import Decimal
 
 from . import EXTRACTOR_VERSION
 from . import registry as R
-from .package import FIXED_ZIP_TIME, LICENSE, _cell_text, _json_value
+from .package import LICENSE, _cell_text
+from .xlsx import CELL_MAX as XLSX_CELL_MAX, Sheet, workbook_bytes
 
 # A spreadsheet treats a cell starting with one of these as a formula (or, for tab/CR, strips
 # the whitespace and then does); a leading apostrophe makes it text.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
-# Characters XML 1.0 cannot hold; openpyxl refuses them, so they become U+FFFD in the XLSX only.
-_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-XLSX_CELL_MAX = 32767  # Excel's limit on the characters in one cell
-FIXED_DOC_TIME = dt.datetime(*FIXED_ZIP_TIME)
 SQLITE_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "date": "TEXT"}
 # The package resource `metadata` is one row per report: in SQLite it is the `reports` table.
 SQL_NAMES = {"metadata": "reports"}
@@ -63,27 +58,6 @@ def excel_csv(resource: str, records: list[dict]) -> bytes:
 # ---------------------------------------------------------------------------
 # XLSX: a README sheet, then one sheet per resource
 # ---------------------------------------------------------------------------
-def _put_text(ws, row: int, col: int, text: str) -> None:
-    text = _XML_ILLEGAL.sub("\ufffd", text)
-    if len(text) > XLSX_CELL_MAX:
-        text = text[:XLSX_CELL_MAX - 1] + "…"
-    cell = ws.cell(row=row, column=col, value=text)
-    # openpyxl stores any string starting with "=" as a formula; force text.  quotePrefix is the
-    # stored form of a typed apostrophe: the cell shows the text verbatim and stays text when edited.
-    cell.data_type = "s"
-    if needs_neutralising(text):
-        cell.quotePrefix = True
-
-
-def _put(ws, row: int, col: int, value) -> None:
-    if value is None:
-        return
-    if isinstance(value, str):
-        _put_text(ws, row, col, value)
-    else:
-        ws.cell(row=row, column=col, value=_json_value(value) if isinstance(value, Decimal) else value)
-
-
 def _readme_rows(title: str, sources: list[dict], resources: tuple[str, ...]) -> list[list]:
     rows: list[list] = [["公开 Gongkai", title], ["版本 Version", EXTRACTOR_VERSION],
                         ["许可 License", f"{LICENSE['title']} ({LICENSE['path']})"], []]
@@ -101,44 +75,17 @@ def _readme_rows(title: str, sources: list[dict], resources: tuple[str, ...]) ->
     return rows
 
 
-def _fixed_zip(data: bytes) -> bytes:
-    """The same archive with every member's time fixed, so the bytes do not depend on the clock."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info))
-    return out.getvalue()
-
-
 def xlsx_bytes(title: str, sources: list[dict], records: dict[str, list[dict]],
                resources: tuple[str, ...] = R.RESOURCE_ORDER) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.writer.excel import ExcelWriter
+    """A README sheet, then one sheet per resource with its fields as a bold, frozen header.
 
-    wb = Workbook()
-    readme = wb.active
-    readme.title = "README"
-    for r, values in enumerate(_readme_rows(title, sources, resources), start=1):
-        for c, value in enumerate(values, start=1):
-            _put(readme, r, c, value)
+    Text is stored as inline strings, never formulas; text a spreadsheet would run as a formula
+    when edited is shown verbatim with a quote prefix (see gongkai/xlsx.py)."""
+    sheets = [Sheet("README", None, _readme_rows(title, sources, resources))]
     for name in resources:
-        ws = wb.create_sheet(name)
         names = [c.name for c in R.columns_of(name)]
-        for c, n in enumerate(names, start=1):
-            _put_text(ws, 1, c, n)
-        for r, rec in enumerate(records.get(name, []), start=2):
-            for c, n in enumerate(names, start=1):
-                _put(ws, r, c, rec.get(n))
-        ws.freeze_panes = "A2"
-    # save_workbook() would stamp `modified` with the clock; the writer underneath does not.
-    wb.properties.creator = "Gongkai"
-    wb.properties.created = wb.properties.modified = FIXED_DOC_TIME
-    buf = io.BytesIO()
-    ExcelWriter(wb, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED)).save()
-    return _fixed_zip(buf.getvalue())
+        sheets.append(Sheet(name, names, [[rec.get(n) for n in names] for rec in records.get(name, [])]))
+    return workbook_bytes(sheets, quoted=needs_neutralising, creator="Gongkai", title=title)
 
 
 # ---------------------------------------------------------------------------
@@ -251,18 +198,24 @@ def _arrow_value(col: R.Column, value):
     return _sql_value(col, value)
 
 
+def parquet_schema(resource: str):
+    """The Arrow schema of one table; each field carries its registry labels as metadata."""
+    import pyarrow as pa
+
+    fields = [pa.field(c.name, _arrow_type(c), nullable=not c.required,
+                       metadata={"title_zh": c.zh, "title_en": c.en, "description": c.description})
+              for c in R.columns_of(resource)]
+    zh, en = R.title_of(resource)
+    return pa.schema(fields, metadata={"title_zh": zh, "title_en": en, "primary_key": ",".join(R.key_of(resource))})
+
+
 def parquet_bytes(resource: str, records: list[dict]) -> bytes:
     """One table as Parquet; each field carries its registry labels as metadata."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     cols = R.columns_of(resource)
-    fields = [pa.field(c.name, _arrow_type(c), nullable=not c.required,
-                       metadata={"title_zh": c.zh, "title_en": c.en, "description": c.description})
-              for c in cols]
-    zh, en = R.title_of(resource)
-    schema = pa.schema(fields, metadata={"title_zh": zh, "title_en": en,
-                                         "primary_key": ",".join(R.key_of(resource))})
+    schema = parquet_schema(resource)
     arrays = [pa.array([_arrow_value(c, rec.get(c.name)) for rec in records], type=_arrow_type(c)) for c in cols]
     buf = io.BytesIO()
     pq.write_table(pa.Table.from_arrays(arrays, schema=schema), buf, compression="zstd")

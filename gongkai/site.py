@@ -330,8 +330,23 @@ def measures_section() -> str:
     return "".join(out)
 
 
-def write_pages(docs: Path, reports, failures, download_sizes, write, built_on: str = "") -> list[str]:
-    """Render every generated page; `write(path, text)` does the I/O.  Returns the paths written."""
+def neighbours(reports) -> dict[str, tuple]:
+    """report_id -> (the agency's report of the year before, of the year after), None where there is none."""
+    by_agency: dict[str, list] = defaultdict(list)
+    for rep in sorted(reports, key=lambda r: (r.slug, r.meta.year)):
+        by_agency[rep.slug].append(rep)
+    out = {}
+    for reps in by_agency.values():
+        for i, rep in enumerate(reps):
+            out[rep.report_id] = (reps[i - 1] if i > 0 else None, reps[i + 1] if i + 1 < len(reps) else None)
+    return out
+
+
+def write_pages(docs: Path, reports, failures, download_sizes, write, built_on: str = "",
+                report_pages: bool = True) -> list[str]:
+    """Render every generated page; `write(path, text)` does the I/O.  Returns the paths written.
+
+    report_pages=False leaves out the report pages (the per-report phase writes them, from full records)."""
     by_agency: dict[str, list] = defaultdict(list)
     for rep in sorted(reports, key=lambda r: (r.slug, r.meta.year)):
         by_agency[rep.slug].append(rep)
@@ -343,10 +358,11 @@ def write_pages(docs: Path, reports, failures, download_sizes, write, built_on: 
     }
     for slug, reps in by_agency.items():
         pages[agency_path(slug)] = agency_page(slug, reps)
-        for i, rep in enumerate(reps):
-            prev_rep = reps[i - 1] if i > 0 else None
-            next_rep = reps[i + 1] if i + 1 < len(reps) else None
-            pages[report_path(rep)] = report_page(rep, prev_rep, next_rep)
+        if report_pages:
+            for i, rep in enumerate(reps):
+                prev_rep = reps[i - 1] if i > 0 else None
+                next_rep = reps[i + 1] if i + 1 < len(reps) else None
+                pages[report_path(rep)] = report_page(rep, prev_rep, next_rep)
     sections, chart_files = charts.site_charts(reports, by_agency, pages)
     charts.place_all(pages, sections)
     for rel, text in sorted({**pages, **chart_files}.items()):

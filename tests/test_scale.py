@@ -93,14 +93,15 @@ def test_no_op_rebuild_extracts_and_writes_nothing(tmp_path, corpus):
 
 
 def test_editing_one_report_rewrites_only_what_depends_on_it(tmp_path, corpus, monkeypatch):
-    import gongkai.build as build_mod
+    import gongkai.publish as publish_mod
 
     root = _project(tmp_path, corpus)
     first = build(root, **QUIET)
     exported = []
-    real_exports = build_mod.report_exports
-    monkeypatch.setattr(build_mod, "report_exports", lambda *a, **k: exported.append(a[1:3]) or real_exports(*a, **k))
-    build(root, force=True, **QUIET)
+    real_exports = publish_mod.report_exports
+    monkeypatch.setattr(publish_mod, "report_exports", lambda *a, **k: exported.append(a[1:3]) or real_exports(*a, **k))
+    # One process, so that the calls the spy records are this process's.
+    build(root, force=True, jobs=1, **QUIET)
     assert exported == []  # a build with nothing changed re-renders no zip or workbook
     by_file = {r.source.name: r for r in first.reports}
     target = sorted(n for n in by_file if n.endswith(".txt"))[0]
@@ -110,7 +111,7 @@ def test_editing_one_report_rewrites_only_what_depends_on_it(tmp_path, corpus, m
     path.write_text(path.read_text(encoding="utf-8").replace("推进政务公开", "深入推进政务公开", 1), encoding="utf-8")
     fp = docs_fingerprint(root)
 
-    second = build(root, **QUIET)
+    second = build(root, jobs=1, **QUIET)
     assert second.extracted == [target]
     assert exported == [(rep.slug, rep.meta.year)]
     written = set(second.written)
@@ -149,7 +150,7 @@ def test_parallel_build_is_byte_identical_to_serial(tmp_path, corpus):
     serial = build(_project(tmp_path / "a", corpus), jobs=1, **QUIET)
     parallel = build(_project(tmp_path / "b", corpus), jobs=2, **QUIET)
     assert len(parallel.extracted) == 6
-    for sub in ("datapackages", "docs/reports"):
+    for sub in ("datapackages", "docs/reports", "docs/downloads", "docs/api"):
         a, b = tmp_path / "a" / "p" / sub, tmp_path / "b" / "p" / sub
         files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
         assert files == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
@@ -248,20 +249,3 @@ def test_synthetic_docx_reads_back_when_docx_is_supported(tmp_path):
     assert app == {k: Decimal(v) for k, v in s.app.items() if k[0] != "other_total"}
 
 
-def test_parallel_validation_stamps_valid_packages_and_reports_invalid_ones(built, tmp_path):
-    from gongkai.build import _validate_all
-    from gongkai.package import report_package
-
-    root, result, _ = built
-    targets = []
-    for rep in result.reports[:10]:
-        shutil.copytree(root / "datapackages" / rep.report_id, tmp_path / "p" / rep.report_id)
-        targets.append((tmp_path / "p" / rep.report_id, report_package(rep)))
-    broken = targets[3][0] / "applications.csv"
-    lines = broken.read_text(encoding="utf-8").splitlines()
-    lines[1] = lines[1].replace(",reported,", ",no-such-status,", 1)
-    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    stamps = tmp_path / "stamps"
-    errors = _validate_all(targets, stamps, jobs=2)
-    assert errors and all(str(targets[3][0]) in e for e in errors)
-    assert len(list(stamps.iterdir())) == len(targets) - 1  # the invalid package is never stamped
