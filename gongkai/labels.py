@@ -5,6 +5,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b]+")
@@ -21,6 +22,8 @@ def squash(text: str | None) -> str:
     return _SPACES.sub("", unicodedata.normalize("NFKC", text)).translate(_QUOTES)
 
 
+# Reports repeat the same few hundred labels and cell texts; both functions are pure, so they are cached.
+@lru_cache(maxsize=1 << 14)
 def label_key(text: str | None) -> str:
     """The comparable key of a row or column label: no numbering, no parenthetical notes."""
     s = squash(text)
@@ -42,6 +45,7 @@ class LabelIndex:
             for label in (d.zh, *d.aliases, *d.labels_by_edition.values()):
                 self.by_key.setdefault(label_key(label), d)
         self.keys = sorted(self.by_key)
+        self._fuzzy: dict[str, object] = {}
 
     def match(self, text: str | None):
         key = label_key(text)
@@ -51,6 +55,13 @@ class LabelIndex:
             return self.by_key[key]
         if len(key) < 4:
             return None
+        if key not in self._fuzzy:
+            if len(self._fuzzy) >= 1 << 14:
+                self._fuzzy.clear()
+            self._fuzzy[key] = self._closest(key)
+        return self._fuzzy[key]
+
+    def _closest(self, key: str):
         close = difflib.get_close_matches(key, self.keys, n=2, cutoff=self.cutoff)
         # Two equally close candidates mean we cannot tell: refuse rather than guess.
         if len(close) == 1 or (close and _ratio(key, close[0]) > _ratio(key, close[1])):
@@ -78,6 +89,7 @@ class Cell:
     kind: str  # "number", "blank" or "text"
 
 
+@lru_cache(maxsize=1 << 14)
 def parse_cell(raw: str | None) -> Cell:
     raw = raw if raw is not None else ""
     s = squash(raw)

@@ -34,10 +34,11 @@ def safe_href(url: str | None) -> str | None:
 
 
 def text_block(text: str | None, css: str = "gk-text") -> str:
-    """Narrative text as escaped paragraphs inside one raw-HTML block (inert to Markdown)."""
+    """Narrative text as escaped paragraphs inside one raw-HTML block on one line: inert to Markdown, and
+    passed through unparsed by hooks/gongkai_mkdocs.py."""
     paragraphs = [" ".join(p.split()) for p in (text or "").split("\n")]
     body = "".join(f"<p>{esc(p)}</p>" for p in paragraphs if p)
-    return f'<div class="{css}" markdown="0">{body}</div>'
+    return f'<div class="{css}">{body}</div>'
 
 
 def number(value) -> str:

@@ -21,7 +21,7 @@ from importlib import metadata
 from pathlib import Path
 
 TOOLCHAIN = ("mkdocs", "mkdocs-material", "pymdown-extensions", "Markdown", "Jinja2", "pagefind-bin-extended")
-THEME_DIRS = ("docs", "overrides")  # page sources and the theme templates (mkdocs.yml custom_dir)
+THEME_DIRS = ("docs", "overrides", "hooks")  # page sources, theme templates (custom_dir), mkdocs.yml hooks
 PAGEFIND_DIR = "pagefind"
 STAMP = Path("build") / "cache" / "mkdocs.stamp"
 
@@ -41,7 +41,7 @@ def docs_fingerprint(root: Path) -> str:
     for top in THEME_DIRS:
         base = root / top
         for dirpath, dirnames, filenames in os.walk(base):
-            dirnames.sort()
+            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")  # MkDocs' import of a hook writes one
             for name in sorted(filenames):
                 path = Path(dirpath) / name
                 st = path.stat()

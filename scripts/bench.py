@@ -57,6 +57,7 @@ def static_inputs(dest: Path) -> None:
     from gongkai.build import GENERATED_DIRS
 
     shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(ROOT / "hooks", dest / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
     if (ROOT / "overrides").is_dir():
         shutil.copytree(ROOT / "overrides", dest / "overrides", dirs_exist_ok=True)
     generated = set(GENERATED_DIRS) | {"downloads"}

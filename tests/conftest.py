@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-STATIC = ("mkdocs.yml", "docs/methodology.md", "docs/search.md", "docs/assets", "overrides")
+STATIC = ("mkdocs.yml", "hooks", "docs/methodology.md", "docs/search.md", "docs/assets", "overrides")
 
 
 def copy_project(dest: Path, reports: list[Path] | None = None) -> Path:

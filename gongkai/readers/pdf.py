@@ -13,9 +13,24 @@ IMAGE_PAGE_CHARS = 20  # a page with an image and fewer characters than this is 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
+def _noop(*args, **kwargs) -> None:
+    return None
+
+
+def _mute_pdfminer_debug() -> None:
+    """pdfminer calls `log.debug` tens of thousands of times a page (every token it parses); even below
+    the logger's level each call costs two Python calls, 3–5% of reading a PDF.  Debug output is never
+    wanted here, so the debug method of pdfminer's own loggers does nothing."""
+    for name in list(logging.root.manager.loggerDict):
+        if name == "pdfminer" or name.startswith("pdfminer."):
+            logging.getLogger(name).debug = _noop
+
+
 def read(path: Path) -> Document:
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
+
+    _mute_pdfminer_debug()
 
     with open(path, "rb") as fh:
         head = fh.read(1024)
@@ -39,8 +54,7 @@ def read(path: Path) -> Document:
         image_pages: list[int] = []
         for page_no, raw_page in enumerate(pdf.pages, 1):
             images += len(raw_page.images)
-            # Word/WPS "faux bold" prints each glyph twice at a small offset: 总总计计 -> 总计.
-            page = raw_page.dedupe_chars()
+            page = dedupe_chars(raw_page)
             text = page.extract_text() or ""
             chars += len(text.strip())
             lines.extend(line.strip() for line in text.splitlines() if line.strip())
@@ -63,6 +77,45 @@ def read(path: Path) -> Document:
         warnings.append(f"page(s) {', '.join(map(str, image_pages))} are images without text: tables printed "
                         "there are pictures and need OCR or a text version of the report")
     return Document(lines=lines, rows=rows, format="pdf", meta=meta, warnings=warnings)
+
+
+class _IndexedChars(list):
+    """The page's chars with an O(1) `index`.
+
+    pdfplumber's `dedupe_chars` puts the kept chars back in page order with `sorted(key=chars.index)`,
+    a linear search per char: quadratic, and most of the reader's cost beyond table extraction on
+    pages of a few thousand glyphs.  The kept char is always the first of its equal twins in page
+    order (pdfplumber keeps the first of each cluster, and equal dicts share a cluster), so its own
+    position is what `list.index` would find.
+    """
+
+    def __init__(self, chars):
+        super().__init__(chars)
+        self._pos: dict[int, int] = {}
+        for i, ch in enumerate(chars):
+            self._pos.setdefault(id(ch), i)
+
+    def index(self, ch, *args):
+        return self._pos[id(ch)]
+
+
+def dedupe_chars(page):
+    """`page.dedupe_chars()` with the same result, in O(n log n); the page itself when nothing is doubled.
+
+    Word/WPS "faux bold" prints each glyph twice at a small offset (总总计计 -> 总计); pdfplumber's rule
+    (same text, font and size within 1 pt) decides which glyphs go.
+    """
+    from pdfplumber.page import FilteredPage
+    from pdfplumber.utils import dedupe_chars as pdfplumber_dedupe
+
+    chars = page.chars
+    kept = pdfplumber_dedupe(_IndexedChars(chars))
+    if len(kept) == len(chars):
+        return page  # nothing doubled: the same chars in the same order
+    derived = FilteredPage(page, lambda obj: True)  # what Page.dedupe_chars builds
+    derived._objects = dict(page.objects)
+    derived._objects["char"] = kept
+    return derived
 
 
 def _open_failure(exc: Exception) -> str:

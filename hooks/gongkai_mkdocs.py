@@ -1,0 +1,97 @@
+"""MkDocs hooks (mkdocs.yml `hooks:`) that keep the build of thousands of generated pages fast.
+
+1. Pre-rendered HTML blocks.  Report pages carry their tables and narrative as one-line raw HTML blocks
+   (gongkai/render.py); every piece of report text in them is already escaped.  Python-Markdown would
+   parse each block twice with html.parser (md_in_html's block preprocessor and MkDocs' anchor
+   collector), which was most of the Markdown time at 1,000 reports, only to pass it through unchanged.
+   A preprocessor hands such blocks to Markdown's own raw-HTML stash instead, so they come out verbatim.
+
+2. Downloads.  docs/downloads/ (tens of thousands of data files written by `gongkai build`) is excluded
+   from MkDocs (`exclude_docs`), so MkDocs neither copies nor checks them one by one; Markdown links to
+   them still resolve (MkDocs rewrites links to excluded files and logs them at INFO only).  After the
+   build they are hard-linked into the site (copied when site_dir is on another device), for
+   `mkdocs build` and `mkdocs serve` alike.  Hard links are safe because `gongkai build` replaces files
+   (write to a temporary file, then rename) and never rewrites one in place.
+"""
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+
+from markdown import Extension
+from markdown.preprocessors import Preprocessor
+
+DOWNLOADS = "downloads"
+
+# Only blocks written by gongkai/render.py: a whole line starting like this is generated HTML, because
+# report text is escaped and can never open a tag.
+RAW_PREFIXES = ('<div class="gk-table-wrap">', '<div class="gk-text">')
+
+
+def is_raw_block(lines: list[str], i: int) -> bool:
+    """A pre-rendered block that is a paragraph of its own, closes what it opens, and defines no anchor
+    (MkDocs collects ids from raw HTML for its anchor check; stashed HTML would hide them)."""
+    line = lines[i]
+    return (line.startswith(RAW_PREFIXES)
+            and (i == 0 or not lines[i - 1].strip())
+            and (i + 1 == len(lines) or not lines[i + 1].strip())
+            and line.count("<div") == line.count("</div>")
+            and " id=" not in line and "markdown=" not in line)
+
+
+class RawBlocks(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        return [self.md.htmlStash.store(line) if is_raw_block(lines, i) else line for i, line in enumerate(lines)]
+
+
+class RawBlocksExtension(Extension):
+    def extendMarkdown(self, md):
+        # After whitespace normalisation (30, which strips the stash's marker characters from the source),
+        # before MkDocs' anchor collector (21) and the HTML block parser (20).
+        md.preprocessors.register(RawBlocks(md), "gongkai_raw_blocks", 25)
+
+
+def on_config(config):
+    config.markdown_extensions.append(RawBlocksExtension())
+    return config
+
+
+def _place(src: str, dest: str, link: bool) -> bool:
+    """Hard-link (or copy) one file; returns whether linking is still worth trying."""
+    if link:
+        try:
+            os.link(src, dest)
+            return True
+        except FileExistsError:
+            os.unlink(dest)  # a dirty build or `mkdocs serve` rebuild: replace the old file
+            return _place(src, dest, link)
+        except OSError as exc:
+            if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+                raise
+            link = False
+    shutil.copyfile(src, dest)
+    return link
+
+
+def publish_downloads(docs_dir: str, site_dir: str) -> int:
+    """Put every file of docs/downloads/ at the same path in the site; returns the number of files.
+    Dot-files (a killed build's temporary files) are skipped, as MkDocs skips them."""
+    src_root = os.path.join(docs_dir, DOWNLOADS)
+    count = 0
+    link = True
+    for dirpath, dirnames, filenames in os.walk(src_root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        rel = os.path.relpath(dirpath, src_root)
+        dest_dir = os.path.normpath(os.path.join(site_dir, DOWNLOADS, rel))
+        os.makedirs(dest_dir, exist_ok=True)
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            link = _place(os.path.join(dirpath, name), os.path.join(dest_dir, name), link)
+            count += 1
+    return count
+
+
+def on_post_build(config):
+    publish_downloads(config.docs_dir, config.site_dir)
