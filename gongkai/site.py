@@ -14,7 +14,7 @@ from . import registry as R
 from .exports import CORPUS_SQLITE, excel_csv_name, xlsx_name
 from .overview import TABLE_MEASURES, overview_pages, province_of, region_path, year_path
 from .places import LEVELS
-from .render import (checks_table, esc, legacy_table, number, safe_href, simple_table, source_note, table_active,
+from .render import (checks_table, esc, legacy_table, link, number, safe_href, simple_table, source_note, table_active,
                      table_applications, table_reviews, text_block)
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
@@ -156,19 +156,26 @@ def agencies_index(by_agency: dict) -> str:
     return "".join(out)
 
 
+# A report page reports/<slug>/<year>.md is served at reports/<slug>/<year>/ (mkdocs.yml use_directory_urls),
+# three levels below the site root: where its raw-HTML links start from.
+REPORT_PAGE_TO_ROOT = "../../../"
+
+
 def report_downloads(rep) -> str:
-    """The report page's download list: every file published beside its package."""
-    base = f"../../downloads/{rep.slug}/{rep.meta.year}"
-    items = [md_link("完整数据包（zip）", f"{base}/{rep.slug}-{rep.meta.year}.zip"),
-             md_link("Excel 工作簿（XLSX，每张表一个工作表）", f"{base}/{xlsx_name(rep.slug, rep.meta.year)}"),
-             md_link("datapackage.json", f"{base}/datapackage.json")]
+    """The report page's download list: every file published beside its package.
+
+    Raw HTML on one line with final URLs, passed through unparsed by hooks/gongkai_mkdocs.py: as Markdown
+    its ~27 links were half of a report page's Markdown time at 1,000 reports."""
+    base = f"{REPORT_PAGE_TO_ROOT}downloads/{rep.slug}/{rep.meta.year}"
+    items = [link(f"{base}/{rep.slug}-{rep.meta.year}.zip", "完整数据包（zip）"),
+             link(f"{base}/{xlsx_name(rep.slug, rep.meta.year)}", "Excel 工作簿（XLSX，每张表一个工作表）"),
+             link(f"{base}/datapackage.json", "datapackage.json")]
     for name in R.RESOURCE_ORDER:
         zh, _ = R.title_of(name)
-        items.append(f"{md_text(zh)}：{md_link('CSV', f'{base}/{name}.csv')} · "
-                     f"{md_link('Excel CSV', f'{base}/{excel_csv_name(name)}')} · "
-                     f"{md_link('JSON', f'{base}/{name}.json')}")
-    return ("## 下载\n\n" + "".join(f"- {d}\n" for d in items)
-            + "\n各格式的说明见[下载](../../downloads.md)页。\n\n")
+        items.append(f"{esc(zh)}：{link(f'{base}/{name}.csv', 'CSV')} · "
+                     f"{link(f'{base}/{excel_csv_name(name)}', 'Excel CSV')} · {link(f'{base}/{name}.json', 'JSON')}")
+    return ('## 下载\n\n<div class="gk-downloads"><ul>' + "".join(f"<li>{d}</li>" for d in items) + "</ul></div>\n\n"
+            "各格式的说明见[下载](../../downloads.md)页。\n\n")
 
 
 def human_size(size: int) -> str:

@@ -81,7 +81,7 @@ def test_report_page_links_every_download(built):
     root, result, _ = built
     rep = _report(result, SEED)
     page = (root / "docs" / "reports" / rep.slug / f"{rep.meta.year}.md").read_text(encoding="utf-8")
-    links = re.findall(r"\]\((\.\./\.\./downloads/[^)]+)\)", page)
+    links = re.findall(r'href="((?:\.\./)+downloads/[^"]+)"', page)
     published = {p.name for p in _dl(root, rep).iterdir()}
     assert {link.rsplit("/", 1)[-1] for link in links} == published
     assert report_downloads(rep) in page

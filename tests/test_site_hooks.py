@@ -11,6 +11,7 @@ from pathlib import Path
 import markdown
 import pytest
 
+from gongkai import registry as R
 from gongkai.render import checks_table, text_block
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,3 +106,19 @@ def test_built_site_has_every_download(built):
     published = sorted(p.relative_to(docs) for p in docs.rglob("*") if p.is_file() and not p.name.startswith("."))
     in_site = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
     assert published and published == [p for p in in_site if p != Path("index.html")]  # index.html: downloads.md
+
+
+def test_report_page_download_links_resolve_in_the_built_site(built):
+    """The download list is raw HTML with final URLs, which MkDocs' --strict no longer checks: check them here."""
+    root, result, _proc = built
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    assert re.search(r"^use_directory_urls: true$", config, re.M)  # site.REPORT_PAGE_TO_ROOT assumes it
+    for rep in result.reports:
+        page_dir = root / "site" / "reports" / rep.slug / str(rep.meta.year)
+        html = (page_dir / "index.html").read_text(encoding="utf-8")
+        block = re.search(r'<div class="gk-downloads"><ul>.*?</ul></div>', html).group(0)
+        hrefs = re.findall(r'href="([^"]+)"', block)
+        assert len(hrefs) == 3 + 3 * len(R.RESOURCE_ORDER)
+        for href in hrefs:
+            target = (page_dir / href).resolve()
+            assert target.is_file() and target.parent == (root / "site" / "downloads" / rep.report_id).resolve(), href
