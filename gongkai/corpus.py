@@ -34,33 +34,29 @@ def report_rows(out_dir: Path, report_ids: list[str], resource: str):
         yield sorted(rows, key=lambda rec: E._sort_key(rec, key))
 
 
-def _rows(out_dir: Path, report_ids: list[str], resource: str):
-    for rows in report_rows(out_dir, report_ids, resource):
-        yield from rows
-
-
-def agencies(out_dir: Path, report_ids: list[str]) -> list[dict]:
-    return E.agency_records(list(_rows(out_dir, report_ids, "metadata")))
-
-
-def write_sqlite(out_dir: Path, report_ids: list[str], path: Path) -> None:
-    """exports.sqlite_bytes' database, built in a file instead of in memory."""
-    order = ("agencies",) + R.RESOURCE_ORDER  # parents before children for the foreign keys
+def _open_sqlite(path: Path) -> sqlite3.Connection:
     con = sqlite3.connect(path)
+    # A scratch file, renamed into place only when complete: no journal is needed.
+    con.execute("PRAGMA journal_mode = OFF")
+    con.execute("PRAGMA synchronous = OFF")
+    con.execute("PRAGMA foreign_keys = ON")
+    for name in ("agencies",) + R.RESOURCE_ORDER:
+        con.execute(E.create_table_sql(name))
+    con.execute(E.FIELDS_SQL)
+    return con
+
+
+def _insert(con: sqlite3.Connection, name: str, rows: list[dict]) -> None:
+    cols = R.columns_of(name)
+    marks = ", ".join("?" for _ in cols)
+    con.executemany(f'INSERT INTO "{E._sql_name(name)}" VALUES ({marks})',
+                    ([E._sql_value(c, rec.get(c.name)) for c in cols] for rec in rows))
+
+
+def _finish_sqlite(con: sqlite3.Connection, path: Path) -> None:
+    """The field table, then VACUUM (a compact file in key order), then the history fields zeroed."""
+    order = ("agencies",) + R.RESOURCE_ORDER
     try:
-        # A scratch file, renamed into place only when complete: no journal is needed.
-        con.execute("PRAGMA journal_mode = OFF")
-        con.execute("PRAGMA synchronous = OFF")
-        con.execute("PRAGMA foreign_keys = ON")
-        for name in order:
-            con.execute(E.create_table_sql(name))
-        con.execute(E.FIELDS_SQL)
-        for name in order:
-            cols = R.columns_of(name)
-            rows = agencies(out_dir, report_ids) if name == "agencies" else _rows(out_dir, report_ids, name)
-            marks = ", ".join("?" for _ in cols)
-            con.executemany(f'INSERT INTO "{E._sql_name(name)}" VALUES ({marks})',
-                            ([E._sql_value(c, rec.get(c.name)) for c in cols] for rec in rows))
         con.executemany('INSERT INTO "fields" VALUES (?, ?, ?, ?, ?, ?, ?)',
                         [(E._sql_name(name), c.name, i, c.type, c.zh, c.en, c.description)
                          for name in order for i, c in enumerate(R.columns_of(name), start=1)])
@@ -74,52 +70,86 @@ def write_sqlite(out_dir: Path, report_ids: list[str], path: Path) -> None:
             fh.write(bytes(size))
 
 
+class ParquetStream:
+    """exports.parquet_bytes' file for one table, written a row group at a time as rows arrive."""
+
+    def __init__(self, resource: str, path: Path, row_group: int = PARQUET_ROW_GROUP):
+        import pyarrow.parquet as pq
+
+        self.cols = R.columns_of(resource)
+        self.schema = E.parquet_schema(resource)
+        self.row_group = row_group
+        self.writer = pq.ParquetWriter(path, self.schema, compression="zstd")
+        self.pending: list = []
+        self.count = self.total = 0
+
+    def add(self, rows: list[dict]) -> None:
+        import pyarrow as pa
+
+        if not rows:
+            return
+        arrays = [pa.array([E._arrow_value(c, rec.get(c.name)) for rec in rows], type=E._arrow_type(c))
+                  for c in self.cols]
+        self.pending.append(pa.Table.from_arrays(arrays, schema=self.schema))
+        self.count += len(rows)
+        self.total += len(rows)
+        while self.count >= self.row_group:
+            whole = pa.concat_tables(self.pending)
+            self.writer.write_table(whole.slice(0, self.row_group).combine_chunks())
+            rest = whole.slice(self.row_group)
+            self.pending, self.count = ([rest] if rest.num_rows else []), rest.num_rows
+
+    def close(self) -> None:
+        import pyarrow as pa
+
+        if self.pending:
+            self.writer.write_table(pa.concat_tables(self.pending).combine_chunks())
+        elif not self.total:
+            self.writer.write_table(self.schema.empty_table())  # what write_table does with no rows
+        self.writer.close()
+
+
 def write_parquet(out_dir: Path, report_ids: list[str], resource: str, path: Path,
                   row_group: int = PARQUET_ROW_GROUP) -> None:
-    """exports.parquet_bytes' file, written one row group at a time."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    stream = ParquetStream(resource, path, row_group)
+    for rows in report_rows(out_dir, report_ids, resource):
+        stream.add(rows)
+    stream.close()
 
-    cols = R.columns_of(resource)
-    schema = E.parquet_schema(resource)
-    pending: list = []
-    count = total = 0
-    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
-        for rows in report_rows(out_dir, report_ids, resource):
-            if not rows:
-                continue
-            arrays = [pa.array([E._arrow_value(c, rec.get(c.name)) for rec in rows], type=E._arrow_type(c))
-                      for c in cols]
-            pending.append(pa.Table.from_arrays(arrays, schema=schema))
-            count += len(rows)
-            total += len(rows)
-            while count >= row_group:
-                whole = pa.concat_tables(pending)
-                writer.write_table(whole.slice(0, row_group).combine_chunks())
-                rest = whole.slice(row_group)
-                pending, count = ([rest] if rest.num_rows else []), rest.num_rows
-        if pending:
-            writer.write_table(pa.concat_tables(pending).combine_chunks())
-        elif not total:
-            writer.write_table(schema.empty_table())  # what write_table does with no rows
+
+def _temp(target_dir: Path, name: str) -> Path:
+    fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=f".{name}.", suffix=".tmp")
+    os.close(fd)
+    os.unlink(tmp)  # SQLite and Parquet create the file themselves
+    return Path(tmp)
 
 
 def write_corpus_exports(out_dir: Path, report_ids: list[str], target_dir: Path, commit) -> list[str]:
-    """Write every corpus export into target_dir through temporary files; `commit(tmp, target) -> bool`
-    puts each in place.  Returns the names written (changed or not)."""
+    """The database and every Parquet file, in one pass over each table's per-report files: a report's
+    rows go to SQLite and to that table's Parquet file together.  Each file is written to a temporary
+    name; `commit(tmp, target)` puts it in place.  Returns the names of the files."""
     target_dir.mkdir(parents=True, exist_ok=True)
-    jobs = [(E.CORPUS_SQLITE, lambda p: write_sqlite(out_dir, report_ids, p))]
-    jobs += [(E.parquet_name(name), lambda p, n=name: write_parquet(out_dir, report_ids, n, p))
-             for name in R.RESOURCE_ORDER]
-    for name, write in jobs:
-        fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=f".{name}.", suffix=".tmp")
-        os.close(fd)
-        os.unlink(tmp)  # SQLite and Parquet create the file themselves
+    names = [E.CORPUS_SQLITE] + [E.parquet_name(name) for name in R.RESOURCE_ORDER]
+    temps = {name: _temp(target_dir, name) for name in names}
+    try:
+        con = _open_sqlite(temps[E.CORPUS_SQLITE])
         try:
-            write(Path(tmp))
-            commit(tmp, target_dir / name)
+            metadata = list(report_rows(out_dir, report_ids, "metadata"))
+            # Parents before children for the foreign keys: agencies, then reports, then the rest.
+            _insert(con, "agencies", E.agency_records([rec for rows in metadata for rec in rows]))
+            for name in R.RESOURCE_ORDER:
+                stream = ParquetStream(name, temps[E.parquet_name(name)])
+                for rows in metadata if name == "metadata" else report_rows(out_dir, report_ids, name):
+                    _insert(con, name, rows)
+                    stream.add(rows)
+                stream.close()
         except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+            con.close()
             raise
-    return [name for name, _ in jobs]
+        _finish_sqlite(con, temps[E.CORPUS_SQLITE])
+        for name in names:
+            commit(str(temps[name]), target_dir / name)
+    finally:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
+    return names

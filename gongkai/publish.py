@@ -202,6 +202,10 @@ def publish_all(reports: list, ctx: Context, jobs: int) -> list[Published]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from .slug import slugify
+
+    # Load the word dictionary once here (the pages phase needs it anyway): the workers inherit it.
+    slugify(reports[0].meta.province or reports[0].meta.agency)
     _SHARED = (reports, ctx, near)
     try:
         chunk = max(1, min(16, len(reports) // (4 * jobs)))
