@@ -14,6 +14,7 @@ Limits come from the arguments or the environment (GONGKAI_TIMEOUT seconds, GONG
 from __future__ import annotations
 
 import faulthandler
+import gc
 import os
 import pickle
 import select
@@ -125,6 +126,9 @@ def extract_isolated(path: Path, timeout: float | None = None, memory_mb: int | 
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # child
+        # The inherited heap (jieba's dictionary, pdfplumber, ~230,000 objects) is never garbage here; a full
+        # collection in the child would walk all of it and copy every page it touches (copy-on-write).
+        gc.freeze()
         os.close(read_fd)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         faulthandler.disable()  # a crash is reported by the parent, not as a traceback on the build's stderr

@@ -66,3 +66,14 @@ def _bug(path, today):
 def test_a_parser_bug_is_an_internal_error_for_that_file():
     got = extract_isolated(SEED, timeout=60, job=_bug)
     assert "internal error" in got["reason"] and "KeyError" in got["reason"]
+
+
+def _frozen_objects(path, today):
+    import gc
+
+    return gc.get_freeze_count()
+
+
+def test_the_child_leaves_the_inherited_heap_out_of_garbage_collection():
+    # Without gc.freeze() a full collection in the child walks (and copies) the whole inherited heap.
+    assert extract_isolated(SEED, timeout=60, job=_frozen_objects) > 10_000
