@@ -57,6 +57,15 @@ def first_search_bound(pf: Path, chunks_per_query: int = 2) -> dict:
     return {"bytes": sum(parts.values()), "parts": parts, "index_chunks": len(chunks), "fragments": len(frags)}
 
 
+def _settle(page, timeout_ms: int = 60_000) -> None:
+    """Wait for the UI's answer: its message says "searching …" (正在搜索 …...) until the count or
+    "nothing found" replaces it; then for the first results' fragments to arrive."""
+    page.wait_for_function("""() => { const m = document.querySelector('.pagefind-ui__message');
+        return m && m.textContent.trim() && !/\\.\\.\\.|…/.test(m.textContent); }""", timeout=timeout_ms)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+
+
 def probe(site: Path, queries: list[str]) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -84,10 +93,11 @@ def probe(site: Path, queries: list[str]) -> dict:
                 if ui:
                     page.goto(f"{base}/search/?q={urllib.parse.quote(q)}")
                     page.wait_for_selector(".pagefind-ui__message", timeout=30_000)
-                    page.wait_for_load_state("networkidle")
-                    links = page.locator(".pagefind-ui__result-title .pagefind-ui__result-link")
-                    res = {"count": int((re.findall(r"\d+", page.locator(".pagefind-ui__message").inner_text())
-                                         or ["0"])[0]),
+                    _settle(page)
+                    # Page titles, not the sub-results (headings) nested under them.
+                    links = page.locator(".pagefind-ui__result-inner > .pagefind-ui__result-title a")
+                    message = page.locator(".pagefind-ui__message").inner_text().replace(",", "")  # 找到 1,018 个 …
+                    res = {"count": int((re.findall(r"\d+", message) or ["0"])[0]),
                            "titles": [t.replace("\u200b", "") for t in links.all_inner_texts()[:5]]}
                 else:
                     page.goto(base + "/404.html")  # a small page: the search's own downloads are what is counted

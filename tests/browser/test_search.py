@@ -29,6 +29,9 @@ def _search(page, query: str) -> None:
 def _seed_hit(page, seed):
     hit = page.locator(f"{RESULTS} .pagefind-ui__result-title a[href*='{seed.slug}/']").first
     hit.wait_for(state="visible", timeout=20_000)
+    # Results arrive one by one (each fetches its fragment): wait for the placeholders of the first page to go.
+    page.wait_for_function("() => !document.querySelector('.pagefind-ui__results .pagefind-ui__loading')",
+                           timeout=20_000)
     return hit
 
 
