@@ -17,9 +17,9 @@ from pathlib import Path
 from . import exports as E
 from . import registry as R
 
-# pyarrow's default maximum row group length: a table written in one call is cut every this many rows,
-# so writing row groups of this size one by one gives the same file.
-PARQUET_ROW_GROUP = 1024 * 1024
+# exports.parquet_bytes cuts its table every this many rows, so writing row groups of this size one by
+# one gives the same file.
+PARQUET_ROW_GROUP = E.PARQUET_ROW_GROUP
 # Header fields of an SQLite file that record its history rather than its content (change counter,
 # the counter when the version was stored, the library version that wrote it).  A serialised in-memory
 # database has them at zero; so does ours, so the bytes depend only on the rows.

@@ -140,3 +140,26 @@ def test_sqlite_header_keeps_no_history(built):
     data = (root / "docs" / "downloads" / "all" / "gongkai-all.sqlite").read_bytes()
     assert data[:16] == b"SQLite format 3\x00"
     assert data[24:28] == bytes(4) and data[92:100] == bytes(8)
+
+
+def test_parquet_row_groups_stay_small_and_match_the_in_memory_file(built, tmp_path):
+    """At 10,000 reports a table has millions of rows: the streaming writer buffers one row group, so its
+    size is bounded (not pyarrow's 1,048,576 default), and parquet_bytes cuts at the same size."""
+    import pyarrow.parquet as pq
+
+    from gongkai import exports as E
+    from gongkai.corpus import ParquetStream
+
+    _, result, _ = built
+    one = [rec for rep in result.reports for rec in rep.records["checks"]]
+    assert one
+    copies = -(-(E.PARQUET_ROW_GROUP + 1) // len(one))
+    chunks = [[dict(rec, report_id=f"r{i:06d}/{rec['report_id']}") for rec in one] for i in range(copies)]
+    stream = ParquetStream("checks", tmp_path / "c.parquet")
+    for chunk in chunks:
+        stream.add(chunk)
+    stream.close()
+    rows = [rec for chunk in chunks for rec in chunk]
+    assert E.PARQUET_ROW_GROUP <= 65536
+    assert pq.ParquetFile(tmp_path / "c.parquet").metadata.num_row_groups == -(-len(rows) // E.PARQUET_ROW_GROUP) >= 2
+    assert (tmp_path / "c.parquet").read_bytes() == E.parquet_bytes("checks", rows)
