@@ -43,7 +43,19 @@ def main(argv=None) -> int:
         return status
     from .sitebuild import build_site
 
-    return build_site(args.root, force=args.force) or 0
+    status = build_site(args.root, force=args.force) or 0
+    print(peak_memory())
+    return status
+
+
+def peak_memory() -> str:
+    """The build's peak resident memory: this process, and the largest of its subprocesses (workers,
+    MkDocs, Pagefind), which the benchmark reports separately."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return f"peak memory: build process {own:.0f} MB, largest subprocess {children:.0f} MB"
 
 
 if __name__ == "__main__":

@@ -113,8 +113,11 @@ def build_site(root: Path, force: bool = False, log=print) -> int | None:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     new = root / f"{NEW_PREFIX}{os.getpid()}"
     shutil.rmtree(new, ignore_errors=True)
+    t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--quiet",
                            "--site-dir", str(new)], cwd=root, env=env)
+    if proc.returncode == 0:
+        log(f"pages: MkDocs {time.perf_counter() - t0:.1f}s")
     stamp = root / STAMP
     stamp.unlink(missing_ok=True)
     if proc.returncode == 0:
