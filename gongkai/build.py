@@ -16,10 +16,10 @@ from .checks import cross_year_checks
 from .corpus import write_corpus_exports
 from .exports import build_date
 from .incremental import Derived, UpToDate
-from .extract import Report, cells_from, check_record, sidecar_path, summary
+from .extract import Report, check_record, sidecar_path, summary
 from .package import source_entry, write_if_changed
-from .publish import (EVERYTHING_ZIP, Context, combined_errors, commit_temp, digest_of_hashes, link_or_copy,
-                      publish_all, slim, write_combined, write_everything_zip)
+from .publish import (EVERYTHING_ZIP, Context, application_cells, combined_errors, commit_temp, digest_of_hashes,
+                      link_or_copy, publish_all, reslug, slim, slim_stored, write_combined, write_everything_zip)
 from .runner import RunStats, default_jobs, extract_many, extractor_fingerprint
 from .readers import SUPPORTED
 from .site import write_pages
@@ -72,10 +72,19 @@ def discover(reports_dir: Path) -> tuple[list[Path], list[dict]]:
     return files, failures
 
 
+def _slim_on_arrival(rep: Report, key: str) -> Report:
+    rep.summary_line = summary(rep)  # what the log says of it, read before its rows are dropped
+    return slim_stored(rep, key)
+
+
 def extract_all(files: list[Path], log=print, cache_dir: Path | None = None, jobs: int | None = None,
-                scheduler: str | None = None) -> tuple[list[Report], list[dict], RunStats]:
-    """Every file's Report or the reason it is not one; unchanged files come from the cache."""
-    outcomes, stats = extract_many(files, cache_dir=cache_dir, jobs=jobs, scheduler=scheduler)
+                scheduler: str | None = None, slim_reports: bool = False) -> tuple[list[Report], list[dict], RunStats]:
+    """Every file's Report or the reason it is not one; unchanged files come from the cache.
+
+    slim_reports: keep each report slim from its arrival on (publish.slim_stored); its full form stays
+    in the extraction cache, where the per-report phase loads it again."""
+    outcomes, stats = extract_many(files, cache_dir=cache_dir, jobs=jobs, scheduler=scheduler,
+                                   shrink=_slim_on_arrival if slim_reports else None)
     fresh = set(stats.extracted)
     reports, failures = [], []
     for outcome in outcomes:
@@ -85,17 +94,8 @@ def extract_all(files: list[Path], log=print, cache_dir: Path | None = None, job
         else:
             reports.append(outcome.report)
             if outcome.name in fresh:
-                log(summary(outcome.report))
+                log(getattr(outcome.report, "summary_line", None) or summary(outcome.report))
     return reports, failures, stats
-
-
-def _reslug(rep: Report, slug: str) -> None:
-    rep.slug = slug
-    for records in rep.records.values():
-        for rec in records:
-            rec["report_id"] = rep.report_id
-            if "agency_slug" in rec:
-                rec["agency_slug"] = slug
 
 
 def resolve_collisions(reports: list[Report]) -> list[Report]:
@@ -106,7 +106,7 @@ def resolve_collisions(reports: list[Report]) -> list[Report]:
     for rep in reports:
         agencies = sorted(names[rep.slug])
         if len(agencies) > 1 and rep.meta.agency != agencies[0]:
-            _reslug(rep, f"{rep.slug}-{hashlib.sha1(rep.meta.agency.encode()).hexdigest()[:6]}")
+            reslug(rep, f"{rep.slug}-{hashlib.sha1(rep.meta.agency.encode()).hexdigest()[:6]}")
     return reports
 
 
@@ -140,9 +140,9 @@ def add_cross_year_checks(reports: list[Report]) -> None:
         prev = by_id.get(f"{rep.slug}/{rep.meta.year - 1}")
         if prev is None or not rep.records["applications"] or not prev.records["applications"]:
             continue
-        added = cross_year_checks(cells_from(prev.records["applications"], "row_code", "applicant_code"),
-                                  cells_from(rep.records["applications"], "row_code", "applicant_code"),
-                                  prev.meta.year)
+        added = cross_year_checks(application_cells(prev), application_cells(rep), prev.meta.year)
+        if hasattr(rep, "extract_key"):
+            rep.cross_year_checks = added  # replayed on the full report by publish.full_report
         rep.checks.extend(added)
         rep.records["checks"].extend(check_record(rep.report_id, c) for c in added)
         rep.records["metadata"][0]["checks_failed"] = len(rep.failed_checks)
@@ -231,7 +231,8 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     t0 = time.perf_counter()
     remove_temp_files(root / "datapackages", root / "docs")
     files, result.failures = discover(root / "reports")
-    reports, failures, stats = extract_all(files, log, cache / "extract", jobs, scheduler)
+    reports, failures, stats = extract_all(files, log, cache / "extract", jobs, scheduler,
+                                           slim_reports=not keep_records)
     result.extracted = stats.extracted
     reports = resolve_collisions(reports)
     reports, dups = resolve_duplicates(reports)
@@ -252,7 +253,7 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     derived = Derived(cache / "derived")
     valid_stamps = cache / "valid"
     ctx = Context(root=root, out_dir=out_dir, dl_dir=dl_dir, docs=root / "docs", derived=derived,
-                  valid_stamps=valid_stamps)
+                  valid_stamps=valid_stamps, extract_cache=cache / "extract")
     published = publish_all(result.reports, ctx, jobs or default_jobs())
     for pub in published:
         result.written += pub.written

@@ -24,6 +24,7 @@ from . import registry as R
 from .api import dumps, report_api_path, report_json
 from .charts import place_all
 from .exports import report_exports
+from .extract import cells_from, check_record
 from .incremental import Derived, digest
 from .package import (FIXED_ZIP_TIME, descriptor, report_package, source_entry, write_if_changed, zip_bytes)
 from .site import neighbours, report_page, report_path
@@ -45,6 +46,7 @@ class Context:
     docs: Path  # docs/: the report's page and its API file
     derived: Derived
     valid_stamps: Path
+    extract_cache: Path | None = None  # where reports slimmed on arrival (slim_stored) are loaded from again
 
 
 @dataclass
@@ -190,7 +192,7 @@ _SHARED: tuple | None = None
 
 def _publish_index(i: int) -> Published:
     reports, ctx, near = _SHARED
-    return publish_one(reports[i], ctx, *near[reports[i].report_id])
+    return publish_one(full_report(reports[i], ctx), ctx, *near[reports[i].report_id])
 
 
 def publish_all(reports: list, ctx: Context, jobs: int) -> list[Published]:
@@ -198,7 +200,7 @@ def publish_all(reports: list, ctx: Context, jobs: int) -> list[Published]:
     global _SHARED
     near = neighbours(reports)
     if jobs <= 1 or len(reports) < 2:
-        return [publish_one(rep, ctx, *near[rep.report_id]) for rep in reports]
+        return [publish_one(full_report(rep, ctx), ctx, *near[rep.report_id]) for rep in reports]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -230,6 +232,62 @@ def slim(rep) -> None:
         if name not in R.TABLES and name != "metadata":
             rep.records[name] = []
     rep.checks = rep.failed_checks
+
+
+def reslug(rep, slug: str) -> None:
+    """Give a report another slug, in its rows too (a slim report's table cells carry no ids)."""
+    rep.slug = slug
+    for records in rep.records.values():
+        for rec in records:
+            if "report_id" in rec:
+                rec["report_id"] = rep.report_id
+            if "agency_slug" in rec:
+                rec["agency_slug"] = slug
+
+
+# Rows of table 三 that the cross-year check compares (二 上年结转 and 四 结转下年度).
+CROSS_YEAR_ROWS = ("carried_over", "carried_forward")
+
+
+def application_cells(rep) -> dict:
+    """The applications cells the cross-year check reads: kept aside by slim_stored, else from the rows."""
+    kept = getattr(rep, "cross_year_cells", None)
+    return kept if kept is not None else cells_from(rep.records["applications"], "row_code", "applicant_code")
+
+
+def slim_stored(rep, key: str):
+    """The report as the main process keeps it from extraction on: slim (see slim), plus the few cells
+    the cross-year check needs and the extraction-cache key its full form is loaded again by, in the
+    worker that writes its files.  What the main process decides for it later (a slug told apart from
+    another agency's, cross-year checks) is replayed on the full report there (full_report)."""
+    rep.cross_year_cells = {k: v for k, v in application_cells(rep).items() if k[0] in CROSS_YEAR_ROWS}
+    rep.extract_key = key
+    rep.cross_year_checks = []
+    slim(rep)
+    return rep
+
+
+def full_report(rep, ctx: Context):
+    """The full report behind a slim_stored one, with the main process's decisions applied in the same
+    order as build applies them to a full report; any other report is returned as it is."""
+    key = getattr(rep, "extract_key", None)
+    if key is None:
+        return rep
+    from .runner import Cache
+
+    outcome = Cache(ctx.extract_cache).get(key)
+    if outcome is None or outcome.report is None:
+        raise RuntimeError(f"{rep.source.name}: its extraction is no longer in {ctx.extract_cache} (key {key}); "
+                           "run the build again")
+    full = outcome.report
+    full.source = rep.source
+    if full.slug != rep.slug:
+        reslug(full, rep.slug)
+    if rep.cross_year_checks:
+        full.checks.extend(rep.cross_year_checks)
+        full.records["checks"].extend(check_record(full.report_id, c) for c in rep.cross_year_checks)
+        full.records["metadata"][0]["checks_failed"] = len(full.failed_checks)
+    return full
 
 
 # ---------------------------------------------------------------------------

@@ -303,8 +303,12 @@ def _run_dask(paths, address, progress):
 
 
 def extract_many(paths: list[Path], cache_dir: Path | None = None, jobs: int | None = None,
-                 scheduler: str | None = None, progress_stream=None) -> tuple[list[Outcome], RunStats]:
+                 scheduler: str | None = None, progress_stream=None,
+                 shrink=None) -> tuple[list[Outcome], RunStats]:
     """Outcomes for `paths` in their order; from the cache where the key matches, else extracted.
+
+    `shrink(report, key)`, when given, replaces each report once its full form is in the cache under
+    `key` (so it can be loaded again from there): the list then need not hold every full report.
 
     `scheduler` (or DASK_SCHEDULER) sends the work to that Dask cluster; otherwise `jobs` processes
     (JOBS, default all cores) share it, and jobs=1 extracts in this process.
@@ -322,6 +326,8 @@ def extract_many(paths: list[Path], cache_dir: Path | None = None, jobs: int | N
         if hit is not None:
             if hit.report is not None:
                 hit.report.source = p  # the pickle holds the path of the build it came from
+                if shrink is not None:
+                    hit.report = shrink(hit.report, keys[p])
             outcomes[p] = hit
             stats.cached.append(p.name)
         else:
@@ -340,8 +346,10 @@ def extract_many(paths: list[Path], cache_dir: Path | None = None, jobs: int | N
     for p, outcome in runs:
         if outcome.report is not None:
             outcome.report.source = p
-        outcomes[p] = outcome
         cache.put(keys[p], outcome)
+        if shrink is not None and outcome.report is not None and cache.dir is not None and outcome.cacheable:
+            outcome.report = shrink(outcome.report, keys[p])
+        outcomes[p] = outcome
         stats.extracted.append(p.name)
     stats.extracted.sort()
     cache.prune(set(keys.values()))

@@ -223,3 +223,52 @@ def test_cross_year_carry_over_is_checked(tmp_path):
     assert checks["cross_year.commercial"].result == "pass"
     earlier = next(r for r in result.reports if r.meta.year == 2021)
     assert not any(c.check_id.startswith("cross_year") for c in earlier.checks)
+
+
+def _trees(root: Path) -> dict:
+    return {p.relative_to(root): p.read_bytes() for d in ("datapackages", "docs") for p in (root / d).rglob("*")
+            if p.is_file()}
+
+
+def test_slim_parent_keeps_collisions_and_cross_year_checks(tmp_path, monkeypatch):
+    """`make site` keeps only slim reports in the main process from extraction on; the workers reload the
+    full ones from the extraction cache and must still apply the slug that tells two agencies apart and
+    the cross-year checks computed from the slim reports: the files equal a build that kept every row."""
+    import gongkai.build as B
+
+    seed = ROOT / "reports" / SEED
+    src = tmp_path / "src"
+    src.mkdir()
+    text = seed.read_text(encoding="utf-8")
+    later = text.replace("二、上年结转政府信息公开申请数量\t\t0\t0\t0\t0\t0\t0\t0",
+                         "二、上年结转政府信息公开申请数量\t\t3\t0\t0\t0\t0\t0\t3")
+    assert later != text
+    # Three files, one slug: the 司法厅's 2021 and 2022 reports, and another agency's 2021 report.
+    for name, body, side in (("a.txt", text, "agency: 宁夏回族自治区司法厅\nyear: 2021\n"),
+                             ("b.txt", later, "agency: 宁夏回族自治区司法厅\nyear: 2022\n"),
+                             ("c.txt", text, "agency: 宁夏回族自治区统计局\nyear: 2021\n")):
+        (src / name).write_text(body, encoding="utf-8")
+        (src / f"{name}.yml").write_text(side + "slug: one-slug\n", encoding="utf-8")
+    files = sorted(src.iterdir())
+    full_root = copy_project(tmp_path / "full", reports=files)
+    slim_root = copy_project(tmp_path / "slim", reports=files)
+    full = build(full_root, log=lambda *_: None)
+    held = []
+    real = B.publish_all
+    monkeypatch.setattr(B, "publish_all", lambda reports, ctx, jobs: held.extend(reports) or real(reports, ctx, jobs))
+    slim = build(slim_root, log=lambda *_: None, keep_records=False)
+    assert not full.invalid and not slim.invalid
+    # The main process held no report's text, raw cells or passing checks while the files were written.
+    assert len(held) == 3
+    for rep in held:
+        assert rep.records["sections"] == [] and rep.records["applications"]
+        assert {key for rec in rep.records["applications"] for key in rec} == {"code", "status", "value"}
+    # 司法厅 sorts before 统计局 (by code point), so it keeps the slug and the 统计局 is told apart by a hash.
+    ids = {r.meta.agency: r.slug for r in slim.reports}
+    assert ids["宁夏回族自治区司法厅"] == "one-slug" and ids["宁夏回族自治区统计局"].startswith("one-slug-")
+    with (slim_root / "datapackages" / "one-slug" / "2022" / "checks.csv").open(encoding="utf-8") as fh:
+        checks = {r["check_id"]: r["result"] for r in csv.DictReader(fh)}
+    assert checks["cross_year.natural_person"] == "fail" and checks["cross_year.commercial"] == "pass"
+    first, second = _trees(full_root), _trees(slim_root)
+    assert first.keys() == second.keys()
+    assert [k for k in first if first[k] != second[k]] == []
