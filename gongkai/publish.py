@@ -377,8 +377,18 @@ def digest_of_hashes(hashes: dict[str, str]) -> str:
     return h.hexdigest()
 
 
-def write_everything_zip(out_dir: Path, report_ids: list[str], target: Path) -> bool:
-    """The combined package plus every report's package under reports/<id>/, read from disk file by file;
+def _zip_file(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, chunk: int) -> None:
+    """zf.writestr(info, path.read_bytes()) without holding the file (the combined CSVs grow with the
+    corpus): the size is set first, as writestr sets it, so the entry's header is the same, and deflate's
+    output does not depend on how its input is cut into writes."""
+    info.file_size = path.stat().st_size
+    with path.open("rb") as src, zf.open(info, "w") as dest:
+        while block := src.read(chunk):
+            dest.write(block)
+
+
+def write_everything_zip(out_dir: Path, report_ids: list[str], target: Path, chunk: int = CHUNK) -> bool:
+    """The combined package plus every report's package under reports/<id>/, read from disk in chunks;
     the same names, order and bytes as package.zip_bytes on the whole dict.  True if the zip changed."""
     members = {rel: out_dir / "all" / rel for rel in package_names(json_forms=False)}
     for rid in report_ids:
@@ -390,7 +400,7 @@ def write_everything_zip(out_dir: Path, report_ids: list[str], target: Path) -> 
                 info = zipfile.ZipInfo(f"{COMBINED_NAME}/{rel}", date_time=FIXED_ZIP_TIME)
                 info.external_attr = 0o644 << 16
                 info.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(info, members[rel].read_bytes())
+                _zip_file(zf, info, members[rel], chunk)
         return commit_temp(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
