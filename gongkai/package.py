@@ -177,11 +177,15 @@ def package_files(name: str, title: str, description: str, sources: list[dict],
         files[f"{r}.csv"] = to_csv(r, records.get(r, []))
         if json_forms:
             files[f"{r}.json"] = to_json(r, records.get(r, []))
+    files["datapackage.json"] = descriptor_bytes(name, title, description, sources, json_forms)
+    return files
+
+
+def descriptor_bytes(name: str, title: str, description: str, sources: list[dict], json_forms: bool) -> bytes:
+    """datapackage.json of a package with every resource of the registry."""
     # The resources are the same in every package: descriptor_json splices in their cached text.
     head = descriptor(name, title, description, sources, [], json_forms)
-    text = descriptor_json(head, tuple(R.RESOURCE_ORDER), json_forms)
-    files["datapackage.json"] = (text + "\n").encode("utf-8")
-    return files
+    return (descriptor_json(head, tuple(R.RESOURCE_ORDER), json_forms) + "\n").encode("utf-8")
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:

@@ -26,7 +26,7 @@ from .charts import place_all
 from .exports import report_exports
 from .extract import cells_from, check_record
 from .incremental import Derived, digest
-from .package import (FIXED_ZIP_TIME, descriptor, report_package, source_entry, write_if_changed, zip_bytes)
+from .package import (FIXED_ZIP_TIME, descriptor_bytes, report_package, source_entry, write_if_changed, zip_bytes)
 from .site import neighbours, report_page, report_path
 from .validate import validate_files
 
@@ -334,9 +334,7 @@ def _csv_parts(name: str, report_ids: list[str], out_dir: Path):
 
 
 def combined_descriptor(sources: list[dict]) -> bytes:
-    desc = descriptor(COMBINED_NAME, COMBINED_TITLE, COMBINED_DESCRIPTION, sources, list(R.RESOURCE_ORDER),
-                      json_forms=False)
-    return (json.dumps(desc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return descriptor_bytes(COMBINED_NAME, COMBINED_TITLE, COMBINED_DESCRIPTION, sources, json_forms=False)
 
 
 def write_combined(report_ids: list[str], sources: list[dict], out_dir: Path) -> tuple[dict[str, str], list[Path]]:
