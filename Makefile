@@ -9,9 +9,10 @@ export PYTHONHASHSEED := 0
 
 .PHONY: site test test-browser serve packages extract clean vendor bench fuzz validate-frictionless
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
 # The chart library is installed from the npm registry (exact version in package-lock.json) and
@@ -46,7 +47,7 @@ packages: $(STAMP)
 # The build validates packages with the fast validator (gongkai/validate.py); this runs the reference,
 # Frictionless, over every package in datapackages/ (slow: tens of ms a package).  Not part of the build.
 validate-frictionless: $(STAMP)
-	$(PY) -m gongkai.validate --frictionless datapackages
+	$(PY) -m gongkai.package.validate --frictionless datapackages
 
 # Synthetic corpora of 100 … 10,000 reports against default Material; writes build/bench/ and BENCHMARKS.md.
 # BENCH_SIZES=100,1000 for a shorter run.  Not part of `make test`.

@@ -9,18 +9,18 @@ from pathlib import Path
 
 import yaml
 
-from . import registry as R
-from .checks import CheckResult, run_checks
-from .document import Document, ReadError
-from .labels import parse_cell
-from .metadata import Metadata, detect, merge
-from .legacy import legacy_statistics
-from .prose import prose_checks
-from .readers import read
-from .sections import split_sections
-from .slug import slugify
-from .recover import recover
-from .tables import CellValue, Tables, cells_run_together, parse_tables
+from gongkai.schema import registry as R
+from gongkai.checks.identities import CheckResult, run_checks
+from gongkai.model import Document, ReadError
+from gongkai.parse.labels import parse_cell
+from gongkai.parse.metadata import Metadata, detect, merge
+from gongkai.parse.legacy import legacy_statistics
+from gongkai.checks.prose import prose_checks
+from gongkai.readers import read
+from gongkai.parse.sections import split_sections
+from gongkai.parse.slug import slugify
+from gongkai.parse.recover import recover
+from gongkai.parse.tables import CellValue, Tables, cells_run_together, parse_tables
 
 SIDECAR_SUFFIX = ".yml"
 SIDECAR_FIELDS = {"source_url", "source", "retrieved", "agency", "region", "level", "year", "title", "publication_date",

@@ -15,14 +15,15 @@
 """
 from __future__ import annotations
 
-import errno
 import os
-import shutil
+from pathlib import Path
 
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
-DOWNLOADS = "downloads"
+from gongkai.files import link_or_copy
+from gongkai.paths import DOWNLOADS
+
 
 # Only blocks written by gongkai/render.py: a whole line starting like this is generated HTML, because
 # report text is escaped and can never open a tag.
@@ -57,39 +58,20 @@ def on_config(config):
     return config
 
 
-def _place(src: str, dest: str, link: bool) -> bool:
-    """Hard-link (or copy) one file; returns whether linking is still worth trying."""
-    if link:
-        try:
-            os.link(src, dest)
-            return True
-        except FileExistsError:
-            os.unlink(dest)  # a dirty build or `mkdocs serve` rebuild: replace the old file
-            return _place(src, dest, link)
-        except OSError as exc:
-            if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
-                raise
-            link = False
-    shutil.copyfile(src, dest)
-    return link
-
-
 def publish_downloads(docs_dir: str, site_dir: str) -> int:
     """Put every file of docs/downloads/ at the same path in the site; returns the number of files.
     Dot-files (a killed build's temporary files) are skipped, as MkDocs skips them."""
     src_root = os.path.join(docs_dir, DOWNLOADS)
     count = 0
-    link = True
     for dirpath, dirnames, filenames in os.walk(src_root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         rel = os.path.relpath(dirpath, src_root)
-        dest_dir = os.path.normpath(os.path.join(site_dir, DOWNLOADS, rel))
-        os.makedirs(dest_dir, exist_ok=True)
+        dest_dir = Path(site_dir, DOWNLOADS, rel)
+        dest_dir.mkdir(parents=True, exist_ok=True)
         for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            link = _place(os.path.join(dirpath, name), os.path.join(dest_dir, name), link)
-            count += 1
+            if not name.startswith("."):
+                link_or_copy(Path(dirpath, name), dest_dir / name)
+                count += 1
     return count
 
 

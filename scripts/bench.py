@@ -27,8 +27,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(ROOT))
 
 import synth  # noqa: E402
 
@@ -54,7 +52,7 @@ def run(cmd, cwd=None, env=None, log=None) -> dict:
 def static_inputs(dest: Path) -> None:
     """mkdocs.yml, the theme overrides and docs/ without what `gongkai build` generates (vendored assets made
     by `make` included)."""
-    from gongkai.build import GENERATED_DIRS
+    from gongkai.paths import GENERATED_DIRS
 
     shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     shutil.copytree(ROOT / "hooks", dest / "hooks", ignore=shutil.ignore_patterns("__pycache__"))

@@ -16,10 +16,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from gongkai import charts  # noqa: E402
-from gongkai.build import discover  # noqa: E402
+from gongkai.pipeline.build import discover  # noqa: E402
 from gongkai.extract import extract  # noqa: E402
 
 

@@ -10,18 +10,16 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from gongkai import exports as E  # noqa: E402
-from gongkai import registry as R  # noqa: E402
-from gongkai.build import build  # noqa: E402
-from gongkai.package import combined_package, report_package, source_entry, zip_bytes  # noqa: E402
+from gongkai.package import exports as E  # noqa: E402
+from gongkai.schema import registry as R  # noqa: E402
+from gongkai.pipeline.build import build  # noqa: E402
+from gongkai.package.datapackage import combined_package, report_package, source_entry, zip_bytes  # noqa: E402
 
 
 def best(fn, repeat: int):

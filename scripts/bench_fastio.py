@@ -14,19 +14,17 @@ import argparse
 import json
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from gongkai import exports as E  # noqa: E402
-from gongkai.build import build  # noqa: E402
-from gongkai.package import report_package, source_entry  # noqa: E402
-from gongkai.validate import validate_files, validate_package, validate_package_frictionless  # noqa: E402
+from gongkai.package import exports as E  # noqa: E402
+from gongkai.pipeline.build import build  # noqa: E402
+from gongkai.package.datapackage import report_package, source_entry  # noqa: E402
+from gongkai.package.validate import validate_files, validate_package, validate_package_frictionless  # noqa: E402
 
 OLD_REV = "40b0be2"  # main before the fast XLSX writer and validator
 

@@ -1,4 +1,4 @@
-"""Benchmark: time and size of the overview pages (gongkai.overview) and the JSON API for a large corpus.
+"""Benchmark: time and size of the overview pages (gongkai.pages.overview) and the JSON API for a large corpus.
 
     .venv/bin/python scripts/bench_pages.py [--agencies 2000] [--years 3]
 
@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import argparse
 import copy
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from gongkai import overview  # noqa: E402
-from gongkai.api import api_files  # noqa: E402
-from gongkai.build import discover  # noqa: E402
+from gongkai.pages.api import api_files  # noqa: E402
+from gongkai.pipeline.build import discover  # noqa: E402
 from gongkai.extract import extract  # noqa: E402
-from gongkai.places import LEVELS, PROVINCES  # noqa: E402
+from gongkai.schema.places import LEVELS, PROVINCES  # noqa: E402
 
 
 def main() -> None:

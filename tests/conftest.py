@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 STATIC = ("mkdocs.yml", "hooks", "docs/methodology.md", "docs/search.md", "docs/assets", "overrides")
 
@@ -32,7 +31,7 @@ def copy_project(dest: Path, reports: list[Path] | None = None) -> Path:
 
 def mkdocs_build(root: Path) -> subprocess.CompletedProcess:
     """MkDocs, then Pagefind's search index into site/pagefind/, as `make site` does."""
-    from gongkai.sitebuild import index_site
+    from gongkai.site import index_site
 
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--quiet"],
@@ -43,7 +42,7 @@ def mkdocs_build(root: Path) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """The whole pipeline (`make site`) on the sample corpus: packages, pages and the MkDocs site."""
-    from gongkai.build import build
+    from gongkai.pipeline.build import build
 
     root = copy_project(tmp_path_factory.mktemp("site"))
     result = build(root, log=lambda *_: None)

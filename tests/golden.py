@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from gongkai import registry as R
+from gongkai.schema import registry as R
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 APPLICANT_CODES = [a.code for a in R.APPLICANTS]

@@ -8,8 +8,8 @@ import sys
 import pytest
 
 from conftest import ROOT, copy_project
-from gongkai.build import build
-from gongkai.document import ReadError
+from gongkai.pipeline.build import build
+from gongkai.model import ReadError
 from gongkai.extract import extract
 
 SEED = ROOT / "reports" / "000_8719cb9f3c2be4e4.txt"

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import html
 import json
-import sys
 
 import pytest
 
 from conftest import ROOT, copy_project, mkdocs_build
 
-sys.path.insert(0, str(ROOT / "tests" / "badinput"))
 from make_fixtures import KINDS, make_all  # noqa: E402
 
 # kind -> ("failed", words of the reason) or ("published", words of its status or one of its warnings)
@@ -66,7 +64,7 @@ def test_the_fixture_set_covers_at_least_30_kinds_and_the_table_covers_them_all(
 
 @pytest.fixture(scope="session")
 def bad_build(tmp_path_factory):
-    from gongkai.build import build
+    from gongkai.pipeline.build import build
 
     root = copy_project(tmp_path_factory.mktemp("bad"))
     make_all(root / "reports")

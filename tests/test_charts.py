@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from golden import GOLDEN_DIR, load
-from gongkai import charts as C
-from gongkai import registry as R
+from gongkai.pages import charts as C
+from gongkai.schema import registry as R
 
 HOSTILE = '<script>alert("x")</script>&<img src=x onerror=alert(1)>'
 
@@ -125,7 +125,7 @@ def test_agency_chart_data_matches_the_source_documents(built):
 
 
 def test_home_chart_data_matches_the_pooled_measures(built):
-    from gongkai import measures as M
+    from gongkai.schema import measures as M
 
     root, result, _ = built
     data = json.loads((root / "docs" / "charts" / "home" / "outcomes.json").read_text(encoding="utf-8"))

@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from gongkai import exports as E
-from gongkai import registry as R
+from gongkai import paths as P
+from gongkai.package import exports as E
+from gongkai.schema import registry as R
 from gongkai.extract import extract
-from gongkai.package import source_entry, to_csv
-from gongkai.site import report_downloads
+from gongkai.package.datapackage import source_entry, to_csv
+from gongkai.pages.write import report_downloads
 
 SEED = "000_8719cb9f3c2be4e4.txt"
 PINGTAN_2020 = "043_fujian_pingtan_syq_2020.txt"
@@ -51,7 +52,7 @@ def test_every_per_report_format_has_the_rows(built):
 
     for rep in result.reports:
         d = _dl(root, rep)
-        wb = load_workbook(d / E.xlsx_name(rep.slug, rep.meta.year))
+        wb = load_workbook(d / P.report_xlsx(rep.slug, rep.meta.year))
         assert wb.sheetnames == ["README", *R.RESOURCE_ORDER]
         with zipfile.ZipFile(d / f"{rep.slug}-{rep.meta.year}.zip") as zf:
             assert zf.testzip() is None
@@ -60,7 +61,7 @@ def test_every_per_report_format_has_the_rows(built):
             n = len(rep.records[name])
             canonical = _csv_rows((d / f"{name}.csv").read_bytes())
             assert len(canonical) == n, (rep.report_id, name)
-            assert len(_csv_rows((d / E.excel_csv_name(name)).read_bytes())) == n
+            assert len(_csv_rows((d / P.excel_csv(name)).read_bytes())) == n
             assert len(json.loads((d / f"{name}.json").read_text(encoding="utf-8"))) == n
             ws = wb[name]
             assert ws.max_row - 1 == n or (n == 0 and ws.max_row == 1), (rep.report_id, name)
@@ -94,10 +95,10 @@ def test_negative_number_stays_a_number(built):
 
     rep = _report(result, PINGTAN_2020)
     d = _dl(root, rep)
-    rows = {r["code"]: r for r in _csv_rows((d / E.excel_csv_name("active_disclosure")).read_bytes())}
+    rows = {r["code"]: r for r in _csv_rows((d / P.excel_csv("active_disclosure")).read_bytes())}
     assert rows["fees.change"]["value"] == "-15"
     assert rows["fees.change"]["raw"] == "35-15"
-    ws = load_workbook(d / E.xlsx_name(rep.slug, rep.meta.year))["active_disclosure"]
+    ws = load_workbook(d / P.report_xlsx(rep.slug, rep.meta.year))["active_disclosure"]
     header = [c.value for c in ws[1]]
     row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[header.index("code")] == "fees.change")
     assert row[header.index("value")] == -15
@@ -122,10 +123,10 @@ def test_hostile_cell_is_text_in_excel_downloads_and_verbatim_in_the_package(hos
     assert section["text"].startswith(HOSTILE)
     canonical = _csv_rows(to_csv("sections", rep.records["sections"]))
     assert next(r for r in canonical if r["section"] == "1")["text"].startswith(HOSTILE)
-    excel = _csv_rows(files[E.excel_csv_name("sections")])
+    excel = _csv_rows(files[P.excel_csv("sections")])
     assert next(r for r in excel if r["section"] == "1")["text"].startswith("'" + HOSTILE)
 
-    xlsx = files[E.xlsx_name(rep.slug, rep.meta.year)]
+    xlsx = files[P.report_xlsx(rep.slug, rep.meta.year)]
     with zipfile.ZipFile(io.BytesIO(xlsx)) as zf:
         sheets = [zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/")]
     assert not any(b"<f>" in s or b"<f " in s for s in sheets)  # no formula anywhere
@@ -152,7 +153,7 @@ def test_per_report_exports_are_deterministic(built, hostile_report):
     again = E.report_exports(title, rep.slug, rep.meta.year, [source_entry(rep)], rep.records)
     for name, data in again.items():
         assert (_dl(root, rep) / name).read_bytes() == data, name
-    xlsx = again[E.xlsx_name(rep.slug, rep.meta.year)]
+    xlsx = again[P.report_xlsx(rep.slug, rep.meta.year)]
     with zipfile.ZipFile(io.BytesIO(xlsx)) as zf:
         assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         core = zf.read("docProps/core.xml").decode()
@@ -165,7 +166,7 @@ def _corpus(root: Path) -> Path:
 
 def test_sqlite_opens_and_matches_the_csvs(built, tmp_path):
     root, result, _ = built
-    db = sqlite3.connect(_corpus(root) / E.CORPUS_SQLITE)
+    db = sqlite3.connect(_corpus(root) / P.CORPUS_SQLITE)
     try:
         for name in R.RESOURCE_ORDER:
             n = len(_csv_rows((_corpus(root) / f"{name}.csv").read_bytes()))
@@ -193,7 +194,7 @@ def test_sqlite_opens_and_matches_the_csvs(built, tmp_path):
 def test_sqlite_keys_hold(built, tmp_path):
     root, result, _ = built
     copy = tmp_path / "db.sqlite"
-    shutil.copy2(_corpus(root) / E.CORPUS_SQLITE, copy)
+    shutil.copy2(_corpus(root) / P.CORPUS_SQLITE, copy)
     db = sqlite3.connect(copy)
     db.execute("PRAGMA foreign_keys = ON")
     rid, code = db.execute("SELECT report_id, code FROM applications LIMIT 1").fetchone()
@@ -212,14 +213,14 @@ def test_parquet_tables_match_the_csvs(built):
     import pyarrow.parquet as pq
 
     for name in R.RESOURCE_ORDER:
-        table = pq.read_table(_corpus(root) / E.parquet_name(name))
+        table = pq.read_table(_corpus(root) / P.parquet(name))
         rows = _csv_rows((_corpus(root) / f"{name}.csv").read_bytes())
         assert table.num_rows == len(rows), name
         assert table.column_names == [c.name for c in R.columns_of(name)]
         assert table.schema.field("report_id").metadata[b"title_zh"] == "报告编号".encode()
-    apps = pq.read_table(_corpus(root) / E.parquet_name("applications"))
+    apps = pq.read_table(_corpus(root) / P.parquet("applications"))
     assert str(apps.schema.field("value").type) == "int64"
-    ad = pq.read_table(_corpus(root) / E.parquet_name("active_disclosure")).to_pylist()
+    ad = pq.read_table(_corpus(root) / P.parquet("active_disclosure")).to_pylist()
     fee = next(r for r in ad if r["code"] == "fees.fee_amount"
                and r["report_id"].startswith("ningxia"))
     assert fee["value"] == pytest.approx(125.132)  # 行政事业性收费 125.132 万元 in the seed's text
@@ -253,7 +254,7 @@ def test_downloads_page_lists_every_corpus_file(built):
     for p in _corpus(root).iterdir():
         assert f"](downloads/all/{p.name})" in page, p.name
     assert re.search(r"\| \d{4}\\-\d\d\\-\d\d \|", page)  # the build date, on each row
-    assert (root / "site" / "downloads" / "all" / E.CORPUS_SQLITE).exists()
+    assert (root / "site" / "downloads" / "all" / P.CORPUS_SQLITE).exists()
 
 
 def test_build_date_is_declared():
@@ -269,10 +270,10 @@ def test_sql_values_follow_the_registry_types():
 
 
 def test_dictionary_documents_the_database_tables():
-    from gongkai.site import dictionary_page
+    from gongkai.pages.write import dictionary_page
 
     page = dictionary_page()
     for col in R.columns_of("agencies"):
         assert col.description and col.zh and col.en
         assert f"| `{col.name}` | {col.type} | {col.zh} |" in page
-    assert E.CORPUS_SQLITE in page
+    assert P.CORPUS_SQLITE in page

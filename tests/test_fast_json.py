@@ -6,8 +6,8 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gongkai import registry as R
-from gongkai.package import descriptor, descriptor_json, records_json
+from gongkai.schema import registry as R
+from gongkai.package.datapackage import descriptor, descriptor_json, records_json
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(min_value=-10**30, max_value=10**30),
                     st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=40))

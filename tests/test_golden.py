@@ -9,8 +9,8 @@ import yaml
 
 from conftest import ROOT
 from golden import GOLDEN_DIR, expected_cells, golden_files, load
-from gongkai import registry as R
-from gongkai.document import ReadError
+from gongkai.schema import registry as R
+from gongkai.model import ReadError
 from gongkai.extract import extract
 
 DERIVED = ROOT / "tests" / "fixtures" / "derived"

@@ -7,7 +7,7 @@ import time
 
 from conftest import ROOT
 from gongkai.extract import Report
-from gongkai.isolate import extract_isolated
+from gongkai.pipeline.isolate import extract_isolated
 
 SEED = ROOT / "reports" / "000_8719cb9f3c2be4e4.txt"
 

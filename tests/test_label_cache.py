@@ -2,8 +2,8 @@
 and one index's memory must never answer for another index."""
 from __future__ import annotations
 
-from gongkai import registry as R
-from gongkai.labels import LabelIndex, label_key, parse_cell
+from gongkai.schema import registry as R
+from gongkai.parse.labels import LabelIndex, label_key, parse_cell
 
 
 def test_fuzzy_answers_are_remembered_per_index():

@@ -4,9 +4,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from conftest import ROOT
-from gongkai.document import Row
+from gongkai.model import Row
 from gongkai.extract import extract
-from gongkai.legacy import from_rows, splits
+from gongkai.parse.legacy import from_rows, splits
 
 
 def test_splits_respect_leading_zeros_and_running_totals():

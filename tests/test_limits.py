@@ -5,7 +5,7 @@ import zipfile
 
 import pytest
 
-from gongkai.document import ReadError
+from gongkai.model import ReadError
 from gongkai.readers.limits import open_checked_zip, read_member
 
 

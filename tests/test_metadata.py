@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from gongkai.metadata import detect
+from gongkai.parse.metadata import detect
 
 
 @pytest.mark.parametrize("lines,agency,year", [

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from conftest import ROOT, copy_project
 from golden import expected_cells, load, GOLDEN_DIR
-from gongkai import registry as R
-from gongkai.build import build
-from gongkai.validate import validate_package
+from gongkai.schema import registry as R
+from gongkai.pipeline.build import build
+from gongkai.package.validate import validate_package
 
 SEED = "000_8719cb9f3c2be4e4.txt"
 
@@ -234,7 +234,7 @@ def test_slim_parent_keeps_collisions_and_cross_year_checks(tmp_path, monkeypatc
     """`make site` keeps only slim reports in the main process from extraction on; the workers reload the
     full ones from the extraction cache and must still apply the slug that tells two agencies apart and
     the cross-year checks computed from the slim reports: the files equal a build that kept every row."""
-    import gongkai.build as B
+    import gongkai.pipeline.build as B
 
     seed = ROOT / "reports" / SEED
     src = tmp_path / "src"

@@ -12,9 +12,9 @@ from decimal import Decimal
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from gongkai import registry as R
-from gongkai.labels import BLANK_MARKS, LabelIndex, label_key, parse_cell
-from gongkai.recover import choose_applications, split_run
+from gongkai.schema import registry as R
+from gongkai.parse.labels import BLANK_MARKS, LabelIndex, label_key, parse_cell
+from gongkai.parse.recover import choose_applications, split_run
 
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -191,7 +191,7 @@ def test_recovery_is_right_when_it_answers_and_ambiguous_whenever_two_readings_f
 @settings(max_examples=40, deadline=None)
 @given(st.text(max_size=40))
 def test_any_agency_name_gives_a_slug_that_cannot_leave_its_folder(name):
-    from gongkai.slug import slugify
+    from gongkai.parse.slug import slugify
 
     slug = slugify(name)
     assert slug and len(slug) <= 80

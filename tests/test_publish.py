@@ -9,10 +9,10 @@ import copy
 import os
 from pathlib import Path
 
-from gongkai import registry as R
-from gongkai.incremental import Derived
-from gongkai.package import combined_package, report_package, zip_bytes
-from gongkai.publish import (Context, combined_errors, link_or_copy, package_names, publish_all)
+from gongkai.schema import registry as R
+from gongkai.pipeline.incremental import Derived
+from gongkai.package.datapackage import combined_package, report_package, zip_bytes
+from gongkai.pipeline.publish import (Context, combined_errors, link_or_copy, package_names, publish_all)
 
 
 def test_combined_package_streamed_from_disk_equals_the_in_memory_one(built):
@@ -38,7 +38,7 @@ def test_everything_zip_read_in_small_chunks_has_the_same_bytes(built, tmp_path)
     """Files are copied into the zip a chunk at a time (the combined CSVs grow with the corpus); chunks
     far smaller than the files must give the bytes zip_bytes gives from whole files."""
     root, result, _ = built
-    from gongkai.publish import write_everything_zip
+    from gongkai.pipeline.publish import write_everything_zip
 
     ids = [rep.report_id for rep in result.reports]
     assert (root / "datapackages" / "all" / "applications.csv").stat().st_size > 50 * 997
@@ -129,8 +129,8 @@ def test_parquet_written_in_row_groups_equals_one_write(built, tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from gongkai import exports as E
-    from gongkai.corpus import write_parquet
+    from gongkai.package import exports as E
+    from gongkai.package.corpus import write_parquet
 
     root, result, _ = built
     ids = [r.report_id for r in result.reports]
@@ -159,8 +159,8 @@ def test_parquet_row_groups_stay_small_and_match_the_in_memory_file(built, tmp_p
     size is bounded (not pyarrow's 1,048,576 default), and parquet_bytes cuts at the same size."""
     import pyarrow.parquet as pq
 
-    from gongkai import exports as E
-    from gongkai.corpus import ParquetStream
+    from gongkai.package import exports as E
+    from gongkai.package.corpus import ParquetStream
 
     _, result, _ = built
     one = [rec for rep in result.reports for rec in rep.records["checks"]]

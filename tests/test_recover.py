@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from conftest import ROOT
 from gongkai.extract import extract
-from gongkai.recover import split_run
+from gongkai.parse.recover import split_run
 
 
 def D(*xs):

@@ -1,9 +1,9 @@
 """The registry is the one definition: schemas and the dictionary come from it, completely."""
 from __future__ import annotations
 
-from gongkai import registry as R
-from gongkai.package import table_schema
-from gongkai.site import dictionary_page
+from gongkai.schema import registry as R
+from gongkai.package.datapackage import table_schema
+from gongkai.pages.write import dictionary_page
 
 
 def test_every_column_is_described():

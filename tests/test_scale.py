@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_project
-from gongkai import registry as R
-from gongkai import runner
-from gongkai.build import build
-from gongkai.sitebuild import docs_fingerprint
+from gongkai.schema import registry as R
+from gongkai.pipeline import runner
+from gongkai.pipeline.build import build
+from gongkai.site import docs_fingerprint
 
 _spec = importlib.util.spec_from_file_location("synth", ROOT / "scripts" / "synth.py")
 synth = importlib.util.module_from_spec(_spec)
@@ -93,7 +93,7 @@ def test_no_op_rebuild_extracts_and_writes_nothing(tmp_path, corpus):
 
 
 def test_editing_one_report_rewrites_only_what_depends_on_it(tmp_path, corpus, monkeypatch):
-    import gongkai.publish as publish_mod
+    import gongkai.pipeline.publish as publish_mod
 
     root = _project(tmp_path, corpus)
     first = build(root, **QUIET)

@@ -5,11 +5,9 @@ tests/browser/test_search.py searches it as a visitor does; this file checks the
 from __future__ import annotations
 
 import json
-import sys
 
 from conftest import ROOT
 
-sys.path.insert(0, str(ROOT / "scripts"))
 import search_probe  # noqa: E402
 
 LIMIT = 1_000_000  # issue 6: a first search costs at most 1 MB of downloads
@@ -77,7 +75,7 @@ def _tiny_project(root):
 def test_pagefind_runs_before_the_swap_and_a_failure_keeps_the_last_good_site(tmp_path, monkeypatch):
     import subprocess
 
-    from gongkai import sitebuild
+    from gongkai import site as sitebuild
 
     root = _tiny_project(tmp_path / "p")
     assert sitebuild.build_site(root, log=lambda *_: None) == 0
@@ -109,7 +107,7 @@ def test_tables_are_left_out_of_the_index(tmp_path):
     not available here, so the check reads the index: the word's chunk appears only when it is in text.)"""
     import gzip
 
-    from gongkai import sitebuild
+    from gongkai import site as sitebuild
 
     def index_bytes(body: str) -> bytes:
         site = tmp_path / str(len(list(tmp_path.iterdir())))

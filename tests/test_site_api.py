@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from gongkai.api import api_files
+from gongkai.pages.api import api_files
 
 SEED = "ningxiahuizuzizhiqu-sifating/2021"
 

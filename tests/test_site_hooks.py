@@ -11,8 +11,8 @@ from pathlib import Path
 import markdown
 import pytest
 
-from gongkai import registry as R
-from gongkai.render import checks_table, text_block
+from gongkai.schema import registry as R
+from gongkai.pages.markup import checks_table, text_block
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("gongkai_mkdocs", ROOT / "hooks" / "gongkai_mkdocs.py")

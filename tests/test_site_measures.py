@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from gongkai import measures as M
-from gongkai import registry as R
+from gongkai.schema import measures as M
+from gongkai.schema import registry as R
 
 
 def _report(built, source_name):
@@ -106,7 +106,7 @@ def test_format():
 
 
 def test_dictionary_documents_every_measure():
-    from gongkai.site import dictionary_page
+    from gongkai.pages.write import dictionary_page
 
     page = dictionary_page()
     for m in M.MEASURES:

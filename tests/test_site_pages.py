@@ -6,7 +6,7 @@ import csv
 import io
 import re
 
-from gongkai import overview as O
+from gongkai.pages import overview as O
 
 
 def _rep(result, source_name):

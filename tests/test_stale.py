@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from conftest import ROOT, copy_project
-from gongkai.build import build
+from gongkai.pipeline.build import build
 
 SEED = ROOT / "reports" / "000_8719cb9f3c2be4e4.txt"
 RID = "ningxiahuizuzizhiqu-sifating/2021"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import ROOT
-from gongkai import registry as R
+from gongkai.schema import registry as R
 from gongkai.extract import extract
 
 PRINTED = {

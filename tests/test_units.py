@@ -5,12 +5,12 @@ from decimal import Decimal
 
 import pytest
 
-from gongkai import registry as R
-from gongkai.labels import LabelIndex, label_key, parse_cell
-from gongkai.metadata import agency_from_title, detect, find_title, level_from, merge
+from gongkai.schema import registry as R
+from gongkai.parse.labels import LabelIndex, label_key, parse_cell
+from gongkai.parse.metadata import agency_from_title, detect, find_title, level_from, merge
 from gongkai.readers.html import html_to_document
 from gongkai.readers.txt import split_line, text_to_document
-from gongkai.tables import detect_edition, fit_values, parse_tables
+from gongkai.parse.tables import detect_edition, fit_values, parse_tables
 
 
 @pytest.mark.parametrize("raw,value,kind", [
@@ -170,7 +170,7 @@ def test_renamed_labels_still_give_the_edition_and_columns():
     # Variants seen in real 2021-edition reports: half-width brackets, a renamed in-force column.
     texts = ["第二十条(一)项", "信息内容 本年制发件数 本年废止件数 现行有效件数 (历史累计)"]
     assert detect_edition(texts) == "2021"
-    from gongkai import registry as R
-    from gongkai.labels import LabelIndex
+    from gongkai.schema import registry as R
+    from gongkai.parse.labels import LabelIndex
     assert LabelIndex(R.AD_MEASURES).match("现行有效件数 (历史累计)").code == "in_force"
     assert detect_edition(["本年新制作数量 本年新公开数量 对外公开总数量"]) == "2019"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from gongkai import registry as R
-from gongkai import validate as V
-from gongkai.package import table_schema
+from gongkai.schema import registry as R
+from gongkai.package import validate as V
+from gongkai.package.datapackage import table_schema
 
 SEED = "000_8719cb9f3c2be4e4.txt"
 _ROW = re.compile(r'[Rr]ow(?: at position)? "(\d+)"')

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+from gongkai.files import FIXED_ZIP_TIME
 import io
 import os
 import re
@@ -13,8 +14,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from gongkai import exports as E
-from gongkai import xlsx as X
+from gongkai.package import exports as E
+from gongkai.package import xlsx as X
 
 
 def _book(*sheets, quoted=E.needs_neutralising):
@@ -120,7 +121,7 @@ def test_bytes_are_deterministic_and_undated():
     assert one == two
     with zipfile.ZipFile(io.BytesIO(one)) as zf:
         assert zf.namelist()[0] == "[Content_Types].xml"
-        assert {i.date_time for i in zf.infolist()} == {X.FIXED_TIME}
+        assert {i.date_time for i in zf.infolist()} == {FIXED_ZIP_TIME}
         assert re.findall(rb"\d{4}-\d\d-\d\dT", zf.read("docProps/core.xml")) == [b"1980-01-01T"] * 2
 
 

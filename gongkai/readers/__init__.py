@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..document import Document, ReadError
-from . import docx, html, pdf, txt
-from .glyphs import normalize_glyphs
-from .script import to_simplified
+from gongkai.model import Document, ReadError
+from gongkai.readers import docx, html, pdf, txt
+from gongkai.readers.glyphs import normalize_glyphs
+from gongkai.readers.script import to_simplified
 
 READERS = {".txt": txt.read, ".html": html.read, ".htm": html.read, ".pdf": pdf.read, ".docx": docx.read}
 SUPPORTED = tuple(READERS)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from ..document import Document, ReadError, Row
-from .limits import open_checked_zip, read_member
+from gongkai.model import Document, ReadError, Row
+from gongkai.readers.limits import open_checked_zip, read_member
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DOCUMENT_PART = "word/document.xml"

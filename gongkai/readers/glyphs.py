@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import replace
 
-from ..document import Document
+from gongkai.model import Document
 
 _SUPPLEMENT = {
     "⺟": "母", "⺠": "民", "⺩": "王", "⻄": "西", "⻅": "见", "⻆": "角", "⻈": "讠", "⻉": "贝",

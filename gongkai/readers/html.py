@@ -4,8 +4,8 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ..document import Document, Row
-from .textcodec import decode
+from gongkai.model import Document, Row
+from gongkai.readers.textcodec import decode
 
 _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article"}
 _SKIP = {"script", "style", "noscript", "template", "iframe", "object", "svg"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from ..document import ReadError
+from gongkai.model import ReadError
 
 MAX_ENTRIES = 2000
 MAX_TOTAL_BYTES = 200 * 1024 * 1024  # all members uncompressed

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from ..document import Document, ReadError, Row
+from gongkai.model import Document, ReadError, Row
 
 MAX_PAGES = 300
 IMAGE_PAGE_CHARS = 20  # a page with an image and fewer characters than this is a picture of a page

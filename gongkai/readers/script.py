@@ -5,7 +5,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
-from ..document import Document
+from gongkai.model import Document
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 MIN_CHANGED = 10

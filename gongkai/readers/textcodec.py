@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import codecs
 
-from ..document import ReadError
+from gongkai.model import ReadError
 
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 MIXED_MIN_LINES = 3  # a GBK line is valid UTF-8 by accident now and then; several are not an accident

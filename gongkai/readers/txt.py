@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .. import registry as R
-from ..document import Document, Row
-from ..labels import LabelIndex, is_value, label_key
-from .textcodec import decode
+from gongkai.schema import registry as R
+from gongkai.model import Document, Row
+from gongkai.parse.labels import LabelIndex, is_value, label_key
+from gongkai.readers.textcodec import decode
 
 MIN_MULTI_CELL_LINES = 3
 MAX_CELL_CHARS = 60

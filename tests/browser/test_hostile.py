@@ -26,7 +26,7 @@ CELL = '<b onmouseover="window.gkPwned=1">0</b>'
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
-    from gongkai.build import build
+    from gongkai.pipeline.build import build
 
     root = copy_project(tmp_path_factory.mktemp("hostile"), reports=[])
     text = (ROOT / "reports" / SEED).read_text(encoding="utf-8")

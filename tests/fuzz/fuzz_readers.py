@@ -10,14 +10,12 @@ crash-<hash> in the current directory; add it as a regression test in tests/test
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import atheris
 
-sys.path[:0] = [str(Path(__file__).resolve().parents[2]), str(Path(__file__).resolve().parent)]
 
 with atheris.instrument_imports(include=["gongkai"]):
-    from gongkai.document import ReadError
+    from gongkai.model import ReadError
     from target import parse_bytes
 
 

@@ -2,16 +2,16 @@
 report through every pure step of extraction, with no file system.  Raises only ReadError."""
 from __future__ import annotations
 
-from gongkai import registry as R
-from gongkai.document import ReadError
-from gongkai.metadata import detect
+from gongkai.schema import registry as R
+from gongkai.model import ReadError
+from gongkai.parse.metadata import detect
 from gongkai.readers.html import html_to_document
 from gongkai.readers.script import to_simplified
 from gongkai.readers.textcodec import decode
 from gongkai.readers.txt import text_to_document
-from gongkai.recover import recover
-from gongkai.sections import split_sections
-from gongkai.tables import cells_run_together, parse_tables
+from gongkai.parse.recover import recover
+from gongkai.parse.sections import split_sections
+from gongkai.parse.tables import cells_run_together, parse_tables
 
 
 def parse_bytes(data: bytes, as_html: bool) -> None:

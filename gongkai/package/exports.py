@@ -1,0 +1,260 @@
+"""Download formats beyond the data packages: Excel-safe CSV, XLSX, SQLite and Parquet.
+
+Every function here is pure: records in, bytes out.  The bytes depend only on the records, so
+two builds of the same reports give identical files (no clocks, fixed zip times, sorted rows).
+The canonical package CSVs are never touched: formula neutralisation is for Excel users only.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import sqlite3
+
+from gongkai import EXTRACTOR_VERSION
+from gongkai import paths as P
+from gongkai.schema import registry as R
+from gongkai.package.datapackage import LICENSE, _cell_text
+from gongkai.package.xlsx import CELL_MAX as XLSX_CELL_MAX, Sheet, workbook_bytes  # noqa: F401 (tests read the limit here)
+
+# A spreadsheet treats a cell starting with one of these as a formula (or, for tab/CR, strips
+# the whitespace and then does); a leading apostrophe makes it text.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+SQLITE_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "date": "TEXT"}
+# The package resource `metadata` is one row per report: in SQLite it is the `reports` table.
+SQL_NAMES = {"metadata": "reports"}
+
+
+def needs_neutralising(text: str) -> bool:
+    """True for text a spreadsheet would run as a formula; a plain signed number stays a number."""
+    return text.startswith(FORMULA_TRIGGERS) and not _PLAIN_NUMBER.fullmatch(text)
+
+
+def excel_text(text: str) -> str:
+    return "'" + text if needs_neutralising(text) else text
+
+
+def _text_columns(resource: str) -> set[str]:
+    return {c.name for c in R.columns_of(resource) if c.type in ("string", "date")}
+
+
+# ---------------------------------------------------------------------------
+# Excel-safe CSV: UTF-8 with BOM (so Excel reads Chinese), CRLF, formulas neutralised
+# ---------------------------------------------------------------------------
+def excel_csv(resource: str, records: list[dict]) -> bytes:
+    names = [c.name for c in R.columns_of(resource)]
+    texts = _text_columns(resource)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(names)
+    for rec in records:
+        writer.writerow([excel_text(_cell_text(rec.get(n))) if n in texts else _cell_text(rec.get(n))
+                         for n in names])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+# ---------------------------------------------------------------------------
+# XLSX: a README sheet, then one sheet per resource
+# ---------------------------------------------------------------------------
+def _readme_rows(title: str, sources: list[dict], resources: tuple[str, ...]) -> list[list]:
+    rows: list[list] = [["公开 Gongkai", title], ["版本 Version", EXTRACTOR_VERSION],
+                        ["许可 License", f"{LICENSE['title']} ({LICENSE['path']})"], []]
+    for src in sources:
+        rows += [["源文件 Source file", src.get("title", "")], ["来源网址 Source URL", src.get("url", "")],
+                 ["获取日期 Retrieved", src.get("retrieved", "")], ["SHA-256", src.get("sha256", "")], []]
+    rows.append(["说明 Note", "空白单元格表示报告中该格为空（不等于 0）。A blank cell is empty in the report, not 0."])
+    rows.append([])
+    rows.append(["工作表 Sheet", "字段 Field", "类型 Type", "中文", "English", "说明 Description"])
+    for name in resources:
+        for col in R.columns_of(name):
+            rows.append([name, col.name, col.type, col.zh, col.en, col.description])
+    rows += [[], ["状态 Status", "中文", "English"]]
+    rows += [[code, zh, en] for code, (zh, en) in R.STATUSES.items()]
+    return rows
+
+
+def xlsx_bytes(title: str, sources: list[dict], records: dict[str, list[dict]],
+               resources: tuple[str, ...] = R.RESOURCE_ORDER) -> bytes:
+    """A README sheet, then one sheet per resource with its fields as a bold, frozen header.
+
+    Text is stored as inline strings, never formulas; text a spreadsheet would run as a formula
+    when edited is shown verbatim with a quote prefix (see gongkai/xlsx.py)."""
+    sheets = [Sheet("README", None, _readme_rows(title, sources, resources))]
+    for name in resources:
+        names = [c.name for c in R.columns_of(name)]
+        sheets.append(Sheet(name, names, [[rec.get(n) for n in names] for rec in records.get(name, [])]))
+    return workbook_bytes(sheets, quoted=needs_neutralising, creator="Gongkai", title=title)
+
+
+# ---------------------------------------------------------------------------
+# Whole corpus: SQLite and Parquet
+# ---------------------------------------------------------------------------
+def agency_records(metadata: list[dict]) -> list[dict]:
+    """One row per agency; its name and place come from its latest report."""
+    by_slug: dict[str, list[dict]] = {}
+    for rec in metadata:
+        by_slug.setdefault(rec["agency_slug"], []).append(rec)
+    rows = []
+    for slug in sorted(by_slug):
+        recs = sorted(by_slug[slug], key=lambda r: r["year"])
+        latest = recs[-1]
+        rows.append({"agency_slug": slug, "agency": latest["agency"], "region": latest.get("region"),
+                     "province": latest.get("province"), "level": latest.get("level"),
+                     "first_year": recs[0]["year"], "last_year": latest["year"], "reports": len(recs)})
+    return rows
+
+
+def _sort_key(rec: dict, key: tuple[str, ...]) -> tuple:
+    # Nulls last, and numbers compared as numbers (row 10 after row 9), so the order reads naturally.
+    return tuple((rec.get(k) is None, rec.get(k) if rec.get(k) is not None else "") for k in key)
+
+
+def corpus_tables(records: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """Every table of the corpus, rows sorted by primary key, agencies derived from the metadata."""
+    tables = {"agencies": agency_records(records.get("metadata", []))}
+    for name in R.RESOURCE_ORDER:
+        key = R.key_of(name)
+        tables[name] = sorted(records.get(name, []), key=lambda rec: _sort_key(rec, key))
+    return tables
+
+
+def _sql_name(resource: str) -> str:
+    return SQL_NAMES.get(resource, resource)
+
+
+def _sql_value(col: R.Column, value):
+    if value is None:
+        return None
+    if col.type == "integer":
+        return int(value)
+    if col.type == "number":
+        return float(value)
+    return str(value)
+
+
+def create_table_sql(resource: str) -> str:
+    """CREATE TABLE from the registry: types, NOT NULL, primary key and the foreign keys between tables."""
+    lines = []
+    for col in R.columns_of(resource):
+        null = " NOT NULL" if col.required else ""
+        # The comment survives in sqlite_master, so `.schema` shows each column's labels.
+        lines.append(f'  "{col.name}" {SQLITE_TYPES[col.type]}{null}, -- {col.zh} / {col.en}')
+    lines.append("  PRIMARY KEY (" + ", ".join(f'"{k}"' for k in R.key_of(resource)) + ")")
+    names = {c.name for c in R.columns_of(resource)}
+    if resource == "metadata":
+        lines[-1] += ","
+        lines.append('  FOREIGN KEY ("agency_slug") REFERENCES agencies ("agency_slug")')
+    elif "report_id" in names:
+        lines[-1] += ","
+        lines.append('  FOREIGN KEY ("report_id") REFERENCES reports ("report_id")')
+    zh, en = R.title_of(resource)
+    return f'CREATE TABLE "{_sql_name(resource)}" ( -- {zh} / {en}\n' + "\n".join(lines) + "\n)"
+
+
+FIELDS_SQL = ('CREATE TABLE "fields" ( -- 字段说明 / Field definitions\n'
+              '  "table_name" TEXT NOT NULL, "field" TEXT NOT NULL, "position" INTEGER NOT NULL,\n'
+              '  "type" TEXT NOT NULL, "title_zh" TEXT, "title_en" TEXT, "description" TEXT,\n'
+              '  PRIMARY KEY ("table_name", "field")\n)')
+
+
+def sqlite_bytes(records: dict[str, list[dict]]) -> bytes:
+    """One database with every table; inserts in key order then VACUUM, so the file is reproducible."""
+    tables = corpus_tables(records)
+    order = ("agencies",) + R.RESOURCE_ORDER  # parents before children for the foreign keys
+    con = sqlite3.connect(":memory:")
+    try:
+        con.execute("PRAGMA foreign_keys = ON")
+        for name in order:
+            con.execute(create_table_sql(name))
+        con.execute(FIELDS_SQL)
+        for name in order:
+            cols = R.columns_of(name)
+            marks = ", ".join("?" for _ in cols)
+            con.executemany(f'INSERT INTO "{_sql_name(name)}" VALUES ({marks})',
+                            ([_sql_value(c, rec.get(c.name)) for c in cols] for rec in tables[name]))
+        con.executemany('INSERT INTO "fields" VALUES (?, ?, ?, ?, ?, ?, ?)',
+                        [(_sql_name(name), c.name, i, c.type, c.zh, c.en, c.description)
+                         for name in order for i, c in enumerate(R.columns_of(name), start=1)])
+        con.commit()
+        con.execute("VACUUM")
+        return con.serialize()
+    finally:
+        con.close()
+
+
+def _arrow_type(col: R.Column):
+    import pyarrow as pa
+
+    return {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "date": pa.date32()}[col.type]
+
+
+def _arrow_value(col: R.Column, value):
+    if value is None:
+        return None
+    if col.type == "date":
+        return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    return _sql_value(col, value)
+
+
+def parquet_schema(resource: str):
+    """The Arrow schema of one table; each field carries its registry labels as metadata."""
+    import pyarrow as pa
+
+    fields = [pa.field(c.name, _arrow_type(c), nullable=not c.required,
+                       metadata={"title_zh": c.zh, "title_en": c.en, "description": c.description})
+              for c in R.columns_of(resource)]
+    zh, en = R.title_of(resource)
+    return pa.schema(fields, metadata={"title_zh": zh, "title_en": en, "primary_key": ",".join(R.key_of(resource))})
+
+
+# Rows per Parquet row group, for the in-memory writer and corpus.ParquetStream alike (so both give the
+# same bytes).  pyarrow's default (1,048,576) would make the streaming writer buffer ~300 MB of rows at
+# 10,000 reports; at this size it holds a few tens of MB, and readers still get large groups.
+PARQUET_ROW_GROUP = 65536
+
+
+def parquet_bytes(resource: str, records: list[dict]) -> bytes:
+    """One table as Parquet; each field carries its registry labels as metadata."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    cols = R.columns_of(resource)
+    schema = parquet_schema(resource)
+    arrays = [pa.array([_arrow_value(c, rec.get(c.name)) for rec in records], type=_arrow_type(c)) for c in cols]
+    buf = io.BytesIO()
+    pq.write_table(pa.Table.from_arrays(arrays, schema=schema), buf, compression="zstd",
+                   row_group_size=PARQUET_ROW_GROUP)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------------------
+# What each build publishes, by file name
+# ---------------------------------------------------------------------------
+def report_exports(title: str, slug: str, year: int, sources: list[dict],
+                   records: dict[str, list[dict]]) -> dict[str, bytes]:
+    """The per-report files published beside the report's package: Excel CSVs and one workbook."""
+    files = {P.excel_csv(r): excel_csv(r, records.get(r, [])) for r in R.RESOURCE_ORDER}
+    files[P.report_xlsx(slug, year)] = xlsx_bytes(title, sources, records)
+    return files
+
+
+def corpus_exports(records: dict[str, list[dict]]) -> dict[str, bytes]:
+    """The whole-corpus files beside the combined package: one SQLite database, Parquet per table."""
+    tables = corpus_tables(records)
+    files = {P.CORPUS_SQLITE: sqlite_bytes(records)}
+    for name in R.RESOURCE_ORDER:
+        files[P.parquet(name)] = parquet_bytes(name, tables[name])
+    return files
+
+
+def build_date(environ) -> str:
+    """The declared build date shown on the downloads page (never inside a package).
+
+    SOURCE_DATE_EPOCH, the reproducible-builds convention, pins it; otherwise it is today (UTC).
+    """
+    epoch = environ.get("SOURCE_DATE_EPOCH", "")
+    when = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch.isdigit()
+            else dt.datetime.now(dt.timezone.utc))
+    return when.date().isoformat()

@@ -1,0 +1,265 @@
+"""Rows of printed cells -> the three statistical tables, keyed by stable codes.
+
+Rows are recognised by their labels, never by position: a table may start on any
+page, rows may be split or repeated, and header rows come in many shapes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from gongkai.schema import registry as R
+from gongkai.model import Row
+from gongkai.parse.labels import LabelIndex, label_key, parse_cell, squash
+
+
+@dataclass(frozen=True)
+class CellValue:
+    """A parsed cell and where it was printed (page for PDFs; table, row and cell for every table format)."""
+
+    value: Decimal | None
+    status: str
+    raw: str = ""
+    page: int | None = None
+    table: int | None = None  # 1-based table number in the source
+    row: int | None = None  # 1-based row in that table, or the line number in a text file
+    cell: int | None = None  # 1-based position of the cell in its printed row
+
+
+def _source(row: Row | None, cell_index: int | None) -> dict:
+    if row is None:
+        return {}
+    return {"page": row.page, "table": None if row.table is None else row.table + 1,
+            "row": None if row.index is None else row.index + (0 if row.table is None else 1),
+            "cell": None if cell_index is None else cell_index + 1}
+
+
+@dataclass
+class Tables:
+    """The cells found, per table, as {(row_code, col_code): CellValue}."""
+
+    edition: str | None
+    other_layout: str  # "single" (one （六）其他处理 row) or "split" (three sub-rows)
+    cells: dict[str, dict[tuple[str, str], CellValue]] = field(default_factory=dict)
+    rows_found: dict[str, list[str]] = field(default_factory=dict)
+    run_together: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def found(self, table: str) -> bool:
+        return bool(self.rows_found.get(table))
+
+
+_HEADER_KEYS = {label_key(w) for w in R.HEADER_WORDS}
+_RL_HEADER_KEYS = {label_key(w) for w in ("行政复议", "行政诉讼", "结果维持", "复议后起诉")}
+_AD_ITEMS = LabelIndex(R.AD_ITEMS)
+_GROUPS = {
+    label_key(R.G_RESULTS): "results",
+    label_key(R.G_REFUSED): "refused",
+    label_key(R.G_UNABLE): "unable",
+    label_key(R.G_NOT_PROCESSED): "not_processed",
+    label_key(R.G_OTHER): "other",
+}
+_APP_BY_GROUP = {
+    g: LabelIndex([d for d in R.APP_ROWS if d.group_code == g])
+    for g in ("refused", "unable", "not_processed", "other")
+}
+# Rows that are not inside a sub-group; 3.其他 is only recognised inside （六）其他处理.
+_APP_TOP = LabelIndex([d for d in R.APP_ROWS if d.group_code in ("", "results")])
+_APP_LEAVES = LabelIndex([d for d in R.APP_ROWS if d.group_code in ("refused", "unable", "not_processed")
+                          or d.code in ("other_no_correction", "other_unpaid_fee")])
+RL_CELL_COUNT = len(R.RL_CATEGORIES) * len(R.RL_RESULTS)
+
+
+def detect_edition(texts) -> str | None:
+    """The edition whose table-二 labels the document prints; None when it prints neither."""
+    joined = squash(" ".join(texts))
+    score = {ed: sum(joined.count(squash(m)) for m in markers) for ed, markers in R.EDITION_MARKERS.items()}
+    best = max(score, key=lambda ed: score[ed])
+    if score[best] == 0:
+        return None
+    if list(score.values()).count(score[best]) > 1:
+        return None
+    return best
+
+
+def _is_header(cells) -> bool:
+    return any(label_key(c) in _HEADER_KEYS or "勾稽关系" in squash(c) for c in cells if c)
+
+
+def fit_span(cells: list[str], expected: int) -> tuple[int, list[str], str | None]:
+    """Trim layout-only empty cells around a row's values until the count matches.
+
+    Returns where the kept values start in `cells`, the values (possibly fewer than
+    expected) and a problem, if any.
+    """
+    start, end = 0, len(cells)
+    while end - start > expected and cells[end - 1].strip() == "":
+        end -= 1
+    while end - start > expected and cells[start].strip() == "":
+        start += 1
+    vals = list(cells[start:end])
+    if len(vals) > expected:
+        return start, [], f"{len(vals)} cells where the form has {expected}"
+    if len(vals) < expected:
+        return start, vals, f"{len(vals)} of {expected} cells"
+    return start, vals, None
+
+
+def fit_values(cells: list[str], expected: int) -> tuple[list[str], str | None]:
+    _, vals, problem = fit_span(cells, expected)
+    return vals, problem
+
+
+def _cell(raw: str, row: Row | None = None, cell_index: int | None = None) -> CellValue:
+    parsed = parse_cell(raw)
+    src = _source(row, cell_index)
+    if parsed.kind == "number":
+        return CellValue(parsed.value, "reported", raw, **src)
+    if parsed.kind == "blank":
+        return CellValue(None, "blank", raw, **src)
+    return CellValue(None, "unreadable", raw, **src)
+
+
+def _label_positions(cells) -> list[int]:
+    return [i for i, c in enumerate(cells) if c.strip() and parse_cell(c).kind == "text"]
+
+
+def _store(out: Tables, table: str, row_code: str, col_codes, values, row: Row, first: int, problem,
+           last=False):
+    where = _where(row)
+    found = out.rows_found.setdefault(table, [])
+    if row_code in found:
+        out.warnings.append(f"{table}: row '{row_code}' printed twice ({where}); the first is kept")
+        return
+    found.append(row_code)
+    if problem:
+        out.warnings.append(f"{table}: row '{row_code}' has {problem} ({where})")
+    target = out.cells.setdefault(table, {})
+    if 0 < len(values) < len(col_codes) and not last:
+        # Cells were dropped inside the document (blank cells lost in the text), so which
+        # columns the values belong to is unknown: publish none of them.
+        raw = " | ".join(values)
+        for col in col_codes:
+            target[(row_code, col)] = CellValue(None, "ambiguous", raw, **_source(row, None))
+        return
+    for i, (col, raw) in enumerate(zip(col_codes, values)):
+        target[(row_code, col)] = _cell(raw, row, first + i)
+
+
+def _where(row: Row) -> str:
+    if row.page:
+        return f"page {row.page}"
+    if row.table is not None:
+        return f"table {row.table + 1}, row {row.index + 1}"
+    return f"line {row.index}"
+
+
+def parse_tables(rows: list[Row], texts: list[str]) -> Tables:
+    edition = detect_edition(texts)
+    out = Tables(edition=edition, other_layout="split" if edition == R.EDITION_2021 else "single")
+    group = None
+    after_rl_header = False
+    last_index = len(rows) - 1
+    for i, row in enumerate(rows):
+        last = i == last_index
+        cells = list(row.cells)
+        if not any(c.strip() for c in cells):
+            continue
+        if _is_header(cells):
+            if any(label_key(c) in _RL_HEADER_KEYS for c in cells):
+                after_rl_header = True
+            continue
+        labels = _label_positions(cells)
+        if not labels:
+            if after_rl_header and sum(1 for c in cells if c.strip()) >= 1:
+                start, vals, problem = fit_span(cells, RL_CELL_COUNT)
+                if problem is None or len(vals) > RL_CELL_COUNT // 2:
+                    codes = [(cat.code, res.code) for cat in R.RL_CATEGORIES for res in R.RL_RESULTS]
+                    _store_rl(out, codes, vals, row, start, problem)
+                    after_rl_header = False
+            continue
+        if _parse_ad_row(out, cells, labels, row, edition, last):
+            continue
+        group = _parse_app_row(out, cells, labels, row, group, last)
+    if out.found("applications") and "other_total" in out.rows_found["applications"]:
+        out.other_layout = "single"
+    elif any(c in out.rows_found.get("applications", []) for c in R.OTHER_SPLIT):
+        out.other_layout = "split"
+    return out
+
+
+def _store_rl(out: Tables, codes, vals, row: Row, first: int, problem):
+    if "reviews_litigation" in out.rows_found:
+        out.warnings.append(f"reviews_litigation: a second value row was ignored ({_where(row)})")
+        return
+    out.rows_found["reviews_litigation"] = ["all"]
+    if problem:
+        out.warnings.append(f"reviews_litigation: value row has {problem} ({_where(row)})")
+    target = out.cells.setdefault("reviews_litigation", {})
+    for i, (code, raw) in enumerate(zip(codes, vals)):
+        target[code] = _cell(raw, row, first + i)
+
+
+def _parse_ad_row(out: Tables, cells, labels, row: Row, edition, last=False) -> bool:
+    for pos in labels:
+        item = _AD_ITEMS.match(cells[pos])
+        if item is None:
+            continue
+        if edition is None:
+            out.warnings.append(f"active_disclosure: row '{item.code}' found but the edition is unknown")
+            return True
+        layout = R.AD_LAYOUT[edition].get(item.code)
+        if layout is None:
+            out.warnings.append(f"active_disclosure: row '{item.code}' is not part of the {edition} edition")
+            return True
+        if not cells[pos + 1:]:
+            return True  # a label with no cells after it: a heading, not a data row
+        start, vals, problem = fit_span(cells[pos + 1:], len(layout))
+        _store(out, "active_disclosure", item.code, layout, vals, row, pos + 1 + start, problem, last)
+        return True
+    return False
+
+
+def _parse_app_row(out: Tables, cells, labels, row: Row, group, last=False):
+    """Match a table-三 row; returns the group (（三）不予公开 …) in force after this row."""
+    matched = None
+    matched_pos = None
+    for pos in labels:
+        key = label_key(cells[pos])
+        if key in _GROUPS:
+            group = _GROUPS[key]
+            if group == "other":
+                matched, matched_pos = R.by_code(R.APP_ROWS)["other_total"], pos
+            continue
+        dim = None
+        if group in _APP_BY_GROUP:
+            dim = _APP_BY_GROUP[group].match(cells[pos])
+        if dim is None:
+            dim = _APP_TOP.match(cells[pos]) or _APP_LEAVES.match(cells[pos])
+        if dim is not None:
+            matched, matched_pos = dim, pos
+            if dim.group_code in _APP_BY_GROUP:
+                group = dim.group_code
+            elif dim.code in ("carried_forward", "new_received"):
+                group = None
+    if matched is None:
+        return group
+    values = cells[matched_pos + 1:]
+    if not values:
+        return group  # a label with no cells after it: a heading, not a data row
+    if matched.code == "other_total" and not any(v.strip() for v in values) and len(values) < len(R.APPLICANTS):
+        # （六）其他处理 printed as a group heading over its three sub-rows.
+        return group
+    cols = [c.code for c in R.APPLICANTS]
+    start, vals, problem = fit_span(values, len(cols))
+    _store(out, "applications", matched.code, cols, vals, row, matched_pos + 1 + start, problem, last)
+    return group
+
+
+# Text whose table labels are immediately followed by digits: crawler output with no separators.
+_RUN_TOGETHER = re.compile(r"(本年新收政府信息公开申请数量|行政规范性文件|规章)[0-9]{3,}")
+
+
+def cells_run_together(texts) -> bool:
+    return bool(_RUN_TOGETHER.search(squash(" ".join(texts))))

@@ -1,0 +1,110 @@
+"""Every published path and file name, in one place.
+
+Pages, packages, downloads, the API and the build all link to each other's files; spelling a path in two
+modules is how a link breaks.  Paths under docs/ are relative to docs/ (MkDocs turns `reports/x/2023.md`
+into `reports/x/2023/`); paths under datapackages/ and docs/downloads/ are relative to those folders.
+Nothing here reads the disk.
+"""
+from __future__ import annotations
+
+from gongkai.parse.slug import slugify
+from gongkai.schema.places import UNKNOWN_PROVINCE
+
+# Project folders, relative to the project root.
+REPORTS_DIR = "reports"
+PACKAGES_DIR = "datapackages"
+DOCS_DIR = "docs"
+DOWNLOADS = "downloads"  # under docs/ and site/
+API_DIR = "api"
+CHART_DIR = "charts"
+CACHE_DIR = "build/cache"
+SITE_DIR = "site"
+
+BUILD_REPORT = "build_report.json"  # datapackages/build_report.json
+COMBINED = "all"  # datapackages/all/ and docs/downloads/all/: every report in one package
+COMBINED_NAME = "gongkai-all"  # the combined package's name and the folder inside the everything-zip
+EVERYTHING_ZIP = "gongkai-all.zip"
+CORPUS_SQLITE = "gongkai-all.sqlite"
+DESCRIPTOR = "datapackage.json"
+QUALITY_CSV = "quality.csv"
+
+# Directories under docs/ whose every file is generated (a file no longer generated is removed).
+GENERATED_DIRS = ("reports", "agencies", "years", "regions", API_DIR, CHART_DIR)
+
+# A report page sits at reports/<slug>/<year>/ in the site: three levels below the root.
+REPORT_PAGE_TO_ROOT = "../../../"
+
+
+def report_id(slug: str, year: int) -> str:
+    """A report's id, and its folder under datapackages/ and docs/downloads/."""
+    return f"{slug}/{year}"
+
+
+# --- pages (relative to docs/) ---------------------------------------------------------------------
+def report_page(slug: str, year: int) -> str:
+    return f"reports/{slug}/{year}.md"
+
+
+def agency_page(slug: str) -> str:
+    return f"agencies/{slug}.md"
+
+
+def year_page(year: int) -> str:
+    return f"years/{int(year)}.md"
+
+
+def region_slug(province: str) -> str:
+    return "unknown" if province == UNKNOWN_PROVINCE else slugify(province)
+
+
+def region_page(province: str) -> str:
+    return f"regions/{region_slug(province)}.md"
+
+
+def page_url(md_path: str) -> str:
+    """The site URL (relative to the site root) MkDocs gives a page: `a/b.md` -> `a/b/`."""
+    if md_path == "index.md":
+        return ""
+    return md_path[: -len(".md")] + "/" if md_path.endswith(".md") else md_path
+
+
+# --- files of one report --------------------------------------------------------------------------
+def report_zip(slug: str, year: int) -> str:
+    return f"{slug}-{year}.zip"
+
+
+def zip_prefix(slug: str, year: int) -> str:
+    """The folder every member of a report's zip sits in."""
+    return f"{slug}-{year}"
+
+
+def report_xlsx(slug: str, year: int) -> str:
+    return f"{slug}-{year}.xlsx"
+
+
+def excel_csv(resource: str) -> str:
+    return f"{resource}_excel.csv"
+
+
+def resource_csv(resource: str) -> str:
+    return f"{resource}.csv"
+
+
+def resource_json(resource: str) -> str:
+    return f"{resource}.json"
+
+
+def parquet(resource: str) -> str:
+    return f"{resource}.parquet"
+
+
+def report_api(slug: str, year: int) -> str:
+    """Relative to api/."""
+    return f"{slug}/{year}.json"
+
+
+def report_links(slug: str, year: int) -> dict[str, str]:
+    """Site-root-relative links of one report (the API publishes these)."""
+    base = f"{DOWNLOADS}/{report_id(slug, year)}/"
+    return {"page": page_url(report_page(slug, year)), "api": f"{API_DIR}/{report_api(slug, year)}",
+            "downloads": base, "datapackage": f"{base}{DESCRIPTOR}", "zip": f"{base}{report_zip(slug, year)}"}

@@ -1,0 +1,347 @@
+"""The whole pipeline: reports/ -> datapackages/ -> docs/ (then MkDocs builds site/)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gongkai import paths as P
+from gongkai.schema import registry as R
+from gongkai.pages.api import api_files
+from gongkai.checks.identities import cross_year_checks
+from gongkai.package.corpus import write_corpus_exports
+from gongkai.package.exports import build_date
+from gongkai.pipeline.incremental import Derived, UpToDate
+from gongkai.extract import Report, check_record, sidecar_path, summary
+from gongkai.files import commit_temp, link_or_copy, remove_temp_files, write_if_changed
+from gongkai.package.datapackage import source_entry
+from gongkai.pipeline.publish import (Context, application_cells, combined_errors, digest_of_hashes,
+                      publish_all, reslug, slim, slim_stored, write_combined, write_everything_zip)
+from gongkai.pipeline.runner import RunStats, default_jobs, extract_many, extractor_fingerprint
+from gongkai.readers import SUPPORTED
+from gongkai.pages.write import write_pages
+from gongkai.package.validate import descriptor_errors
+
+IGNORED_NAMES = {"README.md", ".gitkeep"}
+# Directories under docs/ whose every file is generated (a file no longer generated is removed).
+
+
+@dataclass
+class BuildResult:
+    reports: list[Report] = field(default_factory=list)
+    stale: list[dict] = field(default_factory=list)  # last good packages kept for files that failed this time
+    failures: list[dict] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    extracted: list[str] = field(default_factory=list)  # files extracted in this build, not taken from the cache
+    written: list[str] = field(default_factory=list)  # files (relative to the root) whose bytes changed
+    up_to_date: bool = False  # nothing changed since the last successful build: nothing was done
+
+    def writer(self, root: Path):
+        """write(path, bytes): writes only changed bytes, and records what it wrote."""
+        def write(path: Path, data: bytes) -> None:
+            if write_if_changed(path, data):
+                self.written.append(path.relative_to(root).as_posix())
+        return write
+
+
+def discover(reports_dir: Path) -> tuple[list[Path], list[dict]]:
+    files, failures = [], []
+    for path in sorted(reports_dir.iterdir()):
+        if not path.is_file() or path.name in IGNORED_NAMES:
+            continue
+        if path.name.startswith("."):
+            # Hidden to `ls` and easy to miss: say so instead of skipping it silently.
+            failures.append({"file": path.name, "reason": "the file name starts with '.', so it is treated as a "
+                                                          "hidden file and not read; rename it"})
+            continue
+        if path.name.endswith(".yml"):
+            target = path.with_name(path.name[:-4])
+            if not target.exists():
+                failures.append({"file": path.name, "reason": f"sidecar without a report: {target.name} not found"})
+            continue
+        if path.suffix.lower() not in SUPPORTED:
+            failures.append({"file": path.name,
+                             "reason": f"unsupported file type '{path.suffix}'; expected {', '.join(SUPPORTED)}"})
+            continue
+        files.append(path)
+    return files, failures
+
+
+def _slim_on_arrival(rep: Report, key: str) -> Report:
+    rep.summary_line = summary(rep)  # what the log says of it, read before its rows are dropped
+    return slim_stored(rep, key)
+
+
+def extract_all(files: list[Path], log=print, cache_dir: Path | None = None, jobs: int | None = None,
+                scheduler: str | None = None, slim_reports: bool = False) -> tuple[list[Report], list[dict], RunStats]:
+    """Every file's Report or the reason it is not one; unchanged files come from the cache.
+
+    slim_reports: keep each report slim from its arrival on (publish.slim_stored); its full form stays
+    in the extraction cache, where the per-report phase loads it again."""
+    outcomes, stats = extract_many(files, cache_dir=cache_dir, jobs=jobs, scheduler=scheduler,
+                                   shrink=_slim_on_arrival if slim_reports else None)
+    fresh = set(stats.extracted)
+    reports, failures = [], []
+    for outcome in outcomes:
+        if outcome.report is None:
+            failures.append({"file": outcome.name, "reason": outcome.reason})
+            log(f"FAILED {outcome.name}: {outcome.reason}")
+        else:
+            reports.append(outcome.report)
+            if outcome.name in fresh:
+                log(getattr(outcome.report, "summary_line", None) or summary(outcome.report))
+    return reports, failures, stats
+
+
+def resolve_collisions(reports: list[Report]) -> list[Report]:
+    """Two agencies whose names give one slug are told apart by a hash of the name."""
+    names: dict[str, set[str]] = {}
+    for rep in reports:
+        names.setdefault(rep.slug, set()).add(rep.meta.agency)
+    for rep in reports:
+        agencies = sorted(names[rep.slug])
+        if len(agencies) > 1 and rep.meta.agency != agencies[0]:
+            reslug(rep, f"{rep.slug}-{hashlib.sha1(rep.meta.agency.encode()).hexdigest()[:6]}")
+    return reports
+
+
+def _reported_cells(rep: Report) -> int:
+    return sum(1 for t in R.TABLES for r in rep.records[t] if r["status"] == "reported")
+
+
+def resolve_duplicates(reports: list[Report]) -> tuple[list[Report], list[dict]]:
+    """One report per agency and year: the one with most cells read wins, then the first file name."""
+    groups: dict[str, list[Report]] = {}
+    for rep in reports:
+        groups.setdefault(rep.report_id, []).append(rep)
+    kept, dropped = [], []
+    for rid in sorted(groups):
+        ranked = sorted(groups[rid], key=lambda r: (-_reported_cells(r), r.source.name))
+        kept.append(ranked[0])
+        for other in ranked[1:]:
+            won, lost = _reported_cells(ranked[0]), _reported_cells(other)
+            why = (f"it has more cells read ({won} vs {lost})" if won > lost
+                   else f"both have {won} cells read and its file name sorts first")
+            dropped.append({"file": other.source.name,
+                            "reason": f"duplicate of {ranked[0].source.name} ({rid}); that file was kept because "
+                                      f"{why}"})
+    return kept, dropped
+
+
+def add_cross_year_checks(reports: list[Report]) -> None:
+    """Compare each report's 上年结转 with the same agency's 结转下年度 of the year before."""
+    by_id = {r.report_id: r for r in reports}
+    for rep in reports:
+        prev = by_id.get(f"{rep.slug}/{rep.meta.year - 1}")
+        if prev is None or not rep.records["applications"] or not prev.records["applications"]:
+            continue
+        added = cross_year_checks(application_cells(prev), application_cells(rep), prev.meta.year)
+        if hasattr(rep, "extract_key"):
+            rep.cross_year_checks = added  # replayed on the full report by publish.full_report
+        rep.checks.extend(added)
+        rep.records["checks"].extend(check_record(rep.report_id, c) for c in added)
+        rep.records["metadata"][0]["checks_failed"] = len(rep.failed_checks)
+
+
+def previous_packages(out_dir: Path) -> dict[str, str]:
+    """file name -> report_id it published in the previous build (as published or as kept stale)."""
+    try:
+        previous = json.loads((out_dir / P.BUILD_REPORT).read_text(encoding="utf-8"))
+        return {e["file"]: e["report_id"] for e in previous.get("reports", []) + previous.get("stale", [])}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}  # no previous build, or a report from an older layout: nothing to keep
+
+
+def keep_last_good(failures: list[dict], published: set[str], previous: dict[str, str], out_dir: Path) -> list[dict]:
+    """Stale entries for files that failed now but published before: their last good package stays.
+
+    A package is kept only while no other file publishes that agency-year and the package is on disk;
+    the failure's reason says so, so the quality page and build_report.json both show it.
+    """
+    stale = []
+    for failure in failures:
+        rid = previous.get(failure["file"])
+        if not rid or rid in published or not (out_dir / rid / "datapackage.json").is_file():
+            continue
+        stale.append({"file": failure["file"], "report_id": rid, "stale": True, "reason": failure["reason"]})
+        failure["reason"] += (f" — the last good data package ({rid}) from an earlier build is kept and "
+                              "marked stale until the file extracts again")
+    return stale
+
+
+def _remove_stale(directory: Path, keep: set[str]) -> None:
+    if not directory.exists():
+        return
+    for slug_dir in directory.iterdir():
+        if not slug_dir.is_dir() or slug_dir.name == P.COMBINED:
+            continue
+        for year_dir in slug_dir.iterdir():
+            if f"{slug_dir.name}/{year_dir.name}" not in keep:
+                shutil.rmtree(year_dir)
+        if not any(slug_dir.iterdir()):
+            slug_dir.rmdir()
+
+
+def _remove_stale_pages(docs: Path, keep: set[str]) -> None:
+    """Generated pages of reports and agencies that are gone; the rest are rewritten only if changed."""
+    for gen in P.GENERATED_DIRS:
+        base = docs / gen
+        if not base.exists():
+            continue
+        for page in sorted(base.rglob("*"), reverse=True):
+            rel = page.relative_to(docs).as_posix()
+            if page.is_file() and rel not in keep:
+                page.unlink()
+            elif page.is_dir() and not any(page.iterdir()):
+                page.rmdir()
+
+
+def _prune_stamps(stamps: Path, used: set[str]) -> None:
+    if stamps.exists():
+        for stale in stamps.iterdir():
+            if stale.name not in used:
+                stale.unlink()
+
+
+def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None = None,
+          force: bool = False, keep_records: bool = True) -> BuildResult:
+    """keep_records=False slims each report once its own files are written (publish.slim), so memory
+    does not hold every row of every report; the returned reports then carry only cell values."""
+    result = BuildResult()
+    state = UpToDate(root, f"{extractor_fingerprint()}\0{build_date(os.environ)}")
+    if not force and state.current():
+        result.up_to_date = True
+        return result
+    state.forget()
+    write = result.writer(root)
+    cache = root / P.CACHE_DIR
+    t0 = time.perf_counter()
+    remove_temp_files(root / P.PACKAGES_DIR, root / P.DOCS_DIR)
+    files, result.failures = discover(root / P.REPORTS_DIR)
+    reports, failures, stats = extract_all(files, log, cache / "extract", jobs, scheduler,
+                                           slim_reports=not keep_records)
+    result.extracted = stats.extracted
+    reports = resolve_collisions(reports)
+    reports, dups = resolve_duplicates(reports)
+    add_cross_year_checks(reports)
+    result.failures += failures + dups
+    result.failures.sort(key=lambda f: f["file"])
+    result.reports = sorted(reports, key=lambda r: r.report_id)
+    result.stale = keep_last_good(result.failures, {r.report_id for r in result.reports},
+                                  previous_packages(root / P.PACKAGES_DIR), root / P.PACKAGES_DIR)
+    result.timings["extract"] = time.perf_counter() - t0
+
+    t1 = time.perf_counter()
+    out_dir = root / P.PACKAGES_DIR
+    dl_dir = root / P.DOCS_DIR / P.DOWNLOADS
+    keep = {r.report_id for r in result.reports} | {s["report_id"] for s in result.stale}
+    _remove_stale(out_dir, keep)
+    _remove_stale(dl_dir, keep)
+    derived = Derived(cache / "derived")
+    valid_stamps = cache / "valid"
+    ctx = Context(root=root, out_dir=out_dir, dl_dir=dl_dir, docs=root / P.DOCS_DIR, derived=derived,
+                  valid_stamps=valid_stamps, extract_cache=cache / "extract")
+    published = publish_all(result.reports, ctx, jobs or default_jobs())
+    for pub in published:
+        result.written += pub.written
+        result.invalid += pub.errors
+        derived.used.add(pub.derived_key)
+    if not keep_records:
+        for rep in result.reports:
+            slim(rep)
+    result.timings["packages"] = time.perf_counter() - t1
+    # Worker seconds, summed over the workers: shares of the per-report phase, not extra wall time.
+    result.timings["validate_worker"] = sum(p.validate_s for p in published)
+    result.timings["exports_worker"] = sum(p.export_s for p in published)
+    _prune_stamps(valid_stamps, {p.valid_key for p in published})
+
+    # The combined outputs are assembled from the per-report files now on disk, one file at a time.
+    t2 = time.perf_counter()
+    ids = [rep.report_id for rep in result.reports]
+    result.invalid += combined_errors(ids)
+    hashes, changed = write_combined(ids, [source_entry(rep) for rep in result.reports], out_dir)
+    for path in changed:
+        result.written.append(path.relative_to(root).as_posix())
+    for rel in sorted(hashes):
+        if link_or_copy(out_dir / P.COMBINED / rel, dl_dir / P.COMBINED / rel):
+            result.written.append((dl_dir / P.COMBINED / rel).relative_to(root).as_posix())
+    combined_digest = digest_of_hashes(hashes)
+    key = derived.key("everything", combined_digest, *(p.digest for p in sorted(published, key=lambda p: p.report_id)))
+    if not derived.fresh(key, dl_dir / P.COMBINED):
+        if write_everything_zip(out_dir, ids, dl_dir / P.COMBINED / P.EVERYTHING_ZIP):
+            result.written.append((dl_dir / P.COMBINED / P.EVERYTHING_ZIP).relative_to(root).as_posix())
+        derived.remember(key, [P.EVERYTHING_ZIP])
+    build_report = {
+        "reports": [{"file": r.source.name, "report_id": r.report_id, "status": r.status,
+                     "edition": r.edition, "checks_failed": len(r.failed_checks), "warnings": r.warnings}
+                    for r in result.reports],
+        "failures": result.failures,
+        "stale": result.stale,
+    }
+    write(out_dir / P.BUILD_REPORT, (json.dumps(build_report, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    result.timings["combined"] = time.perf_counter() - t2
+
+    # The combined package's rows are the validated per-report rows (combined_errors covers the keys
+    # across reports); its descriptor is checked here.
+    t2 = time.perf_counter()
+    result.invalid += descriptor_errors(out_dir / P.COMBINED / P.DESCRIPTOR)
+    result.timings["validate"] = time.perf_counter() - t2
+
+    # SQLite enforces the keys, so the corpus exports are made only from data that validated.
+    te = time.perf_counter()
+    key = derived.key("corpus", combined_digest)
+    if not result.invalid and not derived.fresh(key, dl_dir / P.COMBINED):
+        def commit(tmp, target):
+            if commit_temp(tmp, target):
+                result.written.append(target.relative_to(root).as_posix())
+
+        derived.remember(key, write_corpus_exports(out_dir, ids, dl_dir / P.COMBINED, commit))
+    derived.prune()
+    result.timings["exports"] = time.perf_counter() - te
+
+    t3 = time.perf_counter()
+    sizes = {f"{P.COMBINED}/{p.name}": p.stat().st_size for p in sorted((dl_dir / P.COMBINED).iterdir())}
+    pages = write_pages(root / P.DOCS_DIR, result.reports, result.failures, sizes,
+                        lambda path, text: write(path, text.encode("utf-8")), built_on=build_date(os.environ),
+                        report_pages=False)
+    api = api_files(result.reports, per_report=False)
+    for rel, data in api.items():
+        write(root / P.DOCS_DIR / P.API_DIR / rel, data)
+    per_report = {rel for pub in published for rel in pub.pages}
+    _remove_stale_pages(root / P.DOCS_DIR, set(pages) | {f"{P.API_DIR}/{rel}" for rel in api} | per_report)
+    result.timings["pages"] = time.perf_counter() - t3
+    if not result.invalid:
+        state.record()
+    return result
+
+
+def main(root: Path) -> int:
+    result = build(root, keep_records=False)
+    if result.up_to_date:
+        print("0 file(s) extracted, the rest from the cache; 0 file(s) written: nothing changed since the last "
+              "build (reports, sidecars, code and outputs are as it left them)")
+        return 0
+    t = result.timings
+    print(f"{len(result.reports)} report(s) published, {len(result.failures)} file(s) not published; "
+          f"{len(result.extracted)} file(s) extracted, the rest from the cache; {len(result.written)} file(s) written; "
+          f"extract {t['extract']:.1f}s, packages {t['packages']:.1f}s (per report: package, downloads, "
+          f"validation, page; worker time validate {t['validate_worker']:.1f} s, Excel exports "
+          f"{t['exports_worker']:.1f} s), combined {t['combined']:.1f}s, validate {t['validate']:.1f}s, "
+          f"exports {t['exports']:.1f}s, pages {t['pages']:.1f}s")
+    for f in result.failures:
+        print(f"  not published: {f['file']}: {f['reason']}")
+    if result.invalid:
+        print("INVALID DATA PACKAGES — the build stops here:", file=sys.stderr)
+        for err in result.invalid[:50]:
+            print(f"  {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+__all__ = ["build", "main", "sidecar_path"]

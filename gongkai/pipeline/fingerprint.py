@@ -1,0 +1,97 @@
+"""What extraction depends on, read from the code itself: the cache key of every extracted file.
+
+A cached extraction is reused while the file, its sidecar and this fingerprint are unchanged.  The
+fingerprint covers every module `gongkai.extract` imports, directly or through others (imports inside
+functions included), so editing any of them re-extracts; a hand-kept list of modules once forgot two
+(prose and legacy) and the build republished stale checks.  Page and package writers are not in the
+closure, so a change to how pages look does not re-extract anything.
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+from pathlib import Path
+
+from gongkai import EXTRACTOR_VERSION
+from gongkai.schema import registry as R
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+ENTRY = "gongkai.extract"
+
+
+def module_name(path: Path, package_dir: Path = PACKAGE_DIR) -> str:
+    parts = (package_dir.name,) + path.relative_to(package_dir).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def modules_in(package_dir: Path = PACKAGE_DIR) -> dict[str, Path]:
+    return {module_name(p, package_dir): p for p in sorted(package_dir.rglob("*.py"))}
+
+
+def imports_of(path: Path, name: str, modules) -> set[str]:
+    """The package's modules that the file imports anywhere: at the top, or inside a function."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                base = ".".join(parts[: len(parts) - node.level + 1] + ([base] if base else []))
+            names = [base] + [f"{base}.{a.name}" for a in node.names]  # `from pkg import module`
+        else:
+            continue
+        for imported in names:
+            while imported and imported not in modules:
+                imported = imported.rpartition(".")[0]
+            if imported and imported != name:
+                found.add(imported)
+    return found
+
+
+def import_graph(package_dir: Path = PACKAGE_DIR) -> dict[str, set[str]]:
+    modules = modules_in(package_dir)
+    return {name: imports_of(path, name, modules) for name, path in modules.items()}
+
+
+def closure(graph: dict[str, set[str]], start: str) -> set[str]:
+    """start and everything it imports, transitively; importing a.b.c also runs a/__init__ and a/b/__init__."""
+    seen, todo = set(), [start]
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in graph:
+            continue
+        seen.add(name)
+        todo.extend(graph[name])
+        parent = name.rpartition(".")[0]
+        while parent:
+            todo.append(parent)
+            parent = parent.rpartition(".")[0]
+    return seen
+
+
+def extraction_files(package_dir: Path = PACKAGE_DIR) -> list[Path]:
+    modules = modules_in(package_dir)
+    names = closure(import_graph(package_dir), f"{package_dir.name}.extract")
+    return [modules[n] for n in sorted(names)]
+
+
+def code_hash(package_dir: Path = PACKAGE_DIR) -> str:
+    h = hashlib.sha256()
+    for path in extraction_files(package_dir):
+        h.update(path.relative_to(package_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def schema_hash() -> str:
+    """A hash of everything the registry defines: a new code, label, alias or column changes it."""
+    parts = (R.TABLES, R.AUX_TABLES, R.AD_ITEMS, R.AD_MEASURES, R.AD_LAYOUT, R.APP_ROWS, R.APPLICANTS,
+             R.RL_CATEGORIES, R.RL_RESULTS, R.STATUSES, R.REPORT_STATUSES, R.SECTIONS, R.EDITION_MARKERS,
+             R.HEADER_WORDS, R.RESOURCE_ORDER)
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def extractor_fingerprint(package_dir: Path = PACKAGE_DIR) -> str:
+    return hashlib.sha256(f"{EXTRACTOR_VERSION}\0{schema_hash()}\0{code_hash(package_dir)}".encode()).hexdigest()
