@@ -3,50 +3,27 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import yaml
 
+from gongkai.model import CellValue, CheckResult, Document, Metadata, ReadError, Report, Tables
 from gongkai.schema import registry as R
-from gongkai.checks.identities import CheckResult, run_checks
-from gongkai.model import Document, ReadError
+from gongkai.checks.identities import run_checks
 from gongkai.parse.labels import parse_cell
-from gongkai.parse.metadata import Metadata, detect, merge
+from gongkai.parse.metadata import detect, merge
 from gongkai.parse.legacy import legacy_statistics
 from gongkai.checks.prose import prose_checks
 from gongkai.readers import read
 from gongkai.parse.sections import split_sections
 from gongkai.parse.slug import slugify
 from gongkai.parse.recover import recover
-from gongkai.parse.tables import CellValue, Tables, cells_run_together, parse_tables
+from gongkai.parse.tables import cells_run_together, parse_tables
 
 SIDECAR_SUFFIX = ".yml"
 SIDECAR_FIELDS = {"source_url", "source", "retrieved", "agency", "region", "level", "year", "title", "publication_date",
                   "slug", "notes", "derived_from"}
-
-
-@dataclass
-class Report:
-    source: Path
-    sha256: str
-    meta: Metadata
-    sidecar: dict
-    slug: str
-    edition: str | None
-    status: str
-    records: dict[str, list[dict]]  # resource name -> rows, columns as in the registry
-    checks: list[CheckResult]
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def report_id(self) -> str:
-        return f"{self.slug}/{self.meta.year}"
-
-    @property
-    def failed_checks(self) -> list[CheckResult]:
-        return [c for c in self.checks if c.result == "fail"]
 
 
 def sidecar_path(report: Path) -> Path:

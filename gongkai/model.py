@@ -1,7 +1,12 @@
-"""The intermediate form every reader produces: text lines and table rows of cells."""
+"""What the stages hand each other, in the order they do: a reader's Document, the parser's cells and
+metadata, the checks' results, the Report that packages and pages are written from, and a Failure when a
+file is not a report.  Every field is declared here; no stage attaches attributes to another's objects.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -40,3 +45,105 @@ class ReadError(Exception):
         super().__init__(f"{path}: {reason}")
         self.path = str(path)
         self.reason = reason
+
+
+@dataclass(frozen=True)
+class CellValue:
+    """A parsed cell and where it was printed (page for PDFs; table, row and cell for every table format)."""
+
+    value: Decimal | None
+    status: str
+    raw: str = ""
+    page: int | None = None
+    table: int | None = None  # 1-based table number in the source
+    row: int | None = None  # 1-based row in that table, or the line number in a text file
+    cell: int | None = None  # 1-based position of the cell in its printed row
+
+
+@dataclass
+class Tables:
+    """The cells found, per table, as {(row_code, col_code): CellValue}."""
+
+    edition: str | None
+    other_layout: str  # "single" (one （六）其他处理 row) or "split" (three sub-rows)
+    cells: dict[str, dict[tuple[str, str], CellValue]] = field(default_factory=dict)
+    rows_found: dict[str, list[str]] = field(default_factory=dict)
+    run_together: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def found(self, table: str) -> bool:
+        return bool(self.rows_found.get(table))
+
+
+@dataclass
+class Metadata:
+    agency: str | None = None
+    year: int | None = None
+    title: str | None = None
+    publication_date: str | None = None
+    province: str | None = None
+    region: str | None = None
+    level: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    check_id: str
+    identity: str
+    lhs: Decimal | None
+    rhs: Decimal | None
+    result: str  # pass | fail | not checked
+    note: str = ""
+
+
+@dataclass
+class Report:
+    source: Path
+    sha256: str
+    meta: Metadata
+    sidecar: dict
+    slug: str
+    edition: str | None
+    status: str
+    records: dict[str, list[dict]]  # resource name -> rows, columns as in the registry
+    checks: list[CheckResult]
+    warnings: list[str] = field(default_factory=list)
+    # Set when the build keeps the report slim (pipeline/slim.py): its full form stays in the extraction
+    # cache under extract_key, and what the build decided for it is replayed on the full form there.
+    summary_line: str = ""  # what the build log says of it, taken before its rows were dropped
+    extract_key: str | None = None
+    cross_year_cells: dict | None = None  # the applications cells the cross-year check reads
+    cross_year_checks: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def is_slim(self) -> bool:
+        return self.extract_key is not None
+
+    @property
+    def report_id(self) -> str:
+        return f"{self.slug}/{self.meta.year}"
+
+    @property
+    def failed_checks(self) -> list[CheckResult]:
+        return [c for c in self.checks if c.result == "fail"]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a file did not become a report.  `transient` failures say more about this run than about the
+    file (a timeout, memory, a crash): they are not cached, so the next build tries the file again."""
+
+    kind: str
+    message: str
+    transient: bool = False
+
+
+# Failure kinds.
+UNREADABLE = "unreadable"  # ReadError: not a usable report, for a reason the message gives
+MALFORMED = "malformed"  # nested too deeply to read
+MEMORY = "memory"
+TIMEOUT = "timeout"
+CRASH = "crash"  # the child died on a signal
+NO_RESULT = "no result"  # the child exited without a result
+INTERNAL = "internal error"  # a bug of ours: not cached, so a fixed extractor retries it

@@ -45,6 +45,11 @@ def report_page(slug: str, year: int) -> str:
     return f"reports/{slug}/{year}.md"
 
 
+def report_page_of(rep) -> str:
+    """report_page of a Report."""
+    return report_page(rep.slug, rep.meta.year)
+
+
 def agency_page(slug: str) -> str:
     return f"agencies/{slug}.md"
 

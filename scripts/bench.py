@@ -28,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-import synth  # noqa: E402
+import synth
 
 PY = sys.executable
 

@@ -17,9 +17,9 @@ from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from gongkai import charts  # noqa: E402
-from gongkai.pipeline.build import discover  # noqa: E402
-from gongkai.extract import extract  # noqa: E402
+from gongkai import charts
+from gongkai.pipeline.select import discover
+from gongkai.extract import extract
 
 
 def main() -> None:

@@ -16,10 +16,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from gongkai.package import exports as E  # noqa: E402
-from gongkai.schema import registry as R  # noqa: E402
-from gongkai.pipeline.build import build  # noqa: E402
-from gongkai.package.datapackage import combined_package, report_package, source_entry, zip_bytes  # noqa: E402
+from gongkai.package import exports as E
+from gongkai.schema import registry as R
+from gongkai.pipeline.build import build
+from gongkai.files import zip_bytes
+from gongkai.package.datapackage import report_package, source_entry
+from gongkai.package.reference import combined_package
 
 
 def best(fn, repeat: int):

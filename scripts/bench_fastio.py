@@ -21,10 +21,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from gongkai.package import exports as E  # noqa: E402
-from gongkai.pipeline.build import build  # noqa: E402
-from gongkai.package.datapackage import report_package, source_entry  # noqa: E402
-from gongkai.package.validate import validate_files, validate_package, validate_package_frictionless  # noqa: E402
+from gongkai.package import exports as E
+from gongkai.pipeline.build import build
+from gongkai.package.datapackage import report_package, source_entry
+from gongkai.package.validate import validate_files, validate_package, validate_package_frictionless
 
 OLD_REV = "40b0be2"  # main before the fast XLSX writer and validator
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from gongkai import overview  # noqa: E402
-from gongkai.pages.api import api_files  # noqa: E402
-from gongkai.pipeline.build import discover  # noqa: E402
-from gongkai.extract import extract  # noqa: E402
-from gongkai.schema.places import LEVELS, PROVINCES  # noqa: E402
+from gongkai import overview
+from gongkai.pages.api import api_files
+from gongkai.pipeline.select import discover
+from gongkai.extract import extract
+from gongkai.schema.places import LEVELS, PROVINCES
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from gongkai.schema import registry as R  # noqa: E402
+from gongkai.schema import registry as R
 
 MARK = "〔合成〕"
 FORMATS = ("txt", "html", "docx", "pdf")
@@ -109,7 +109,7 @@ def active(rng: random.Random) -> dict:
 def verify(s: Synthetic) -> None:
     """Run the project's own identity checks on the generated cells: a synthetic report never fails one."""
     from gongkai.checks.identities import run_checks
-    from gongkai.parse.tables import CellValue
+    from gongkai.model import CellValue
 
     def cells(d):
         return {k: CellValue(Decimal(v), "reported", str(v), None) for k, v in d.items()}

@@ -6,7 +6,7 @@ import signal
 import time
 
 from conftest import ROOT
-from gongkai.extract import Report
+from gongkai.model import Failure, Report
 from gongkai.pipeline.isolate import extract_isolated
 
 SEED = ROOT / "reports" / "000_8719cb9f3c2be4e4.txt"
@@ -24,7 +24,7 @@ def test_a_read_error_comes_back_as_a_failure_with_its_reason(tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     got = extract_isolated(empty, timeout=60)
-    assert got == {"file": "empty.txt", "reason": "the file is empty (0 bytes)"}
+    assert got == Failure("unreadable", "the file is empty (0 bytes)")
 
 
 def _hang(path, today):
@@ -36,7 +36,7 @@ def test_a_hanging_extraction_is_stopped_at_the_timeout():
     t0 = time.monotonic()
     got = extract_isolated(SEED, timeout=1.5, job=_hang)
     assert time.monotonic() - t0 < 20
-    assert got["file"] == SEED.name and "longer than 1.5 s" in got["reason"]
+    assert got.kind == "timeout" and got.transient and "longer than 1.5 s" in got.message
 
 
 def _allocate(path, today):
@@ -47,7 +47,7 @@ def _allocate(path, today):
 
 def test_a_memory_blow_up_is_stopped_at_the_limit():
     got = extract_isolated(SEED, timeout=60, memory_mb=200, job=_allocate)
-    assert "200 MB of memory" in got["reason"]
+    assert got.kind == "memory" and got.transient and "200 MB of memory" in got.message
 
 
 def _segfault(path, today):
@@ -56,7 +56,7 @@ def _segfault(path, today):
 
 def test_a_crashing_extractor_is_reported_not_propagated():
     got = extract_isolated(SEED, timeout=60, job=_segfault)
-    assert "crashed" in got["reason"] and "SIGSEGV" in got["reason"]
+    assert got.kind == "crash" and "crashed" in got.message and "SIGSEGV" in got.message
 
 
 def _bug(path, today):
@@ -65,7 +65,7 @@ def _bug(path, today):
 
 def test_a_parser_bug_is_an_internal_error_for_that_file():
     got = extract_isolated(SEED, timeout=60, job=_bug)
-    assert "internal error" in got["reason"] and "KeyError" in got["reason"]
+    assert got.kind == "internal error" and got.transient and "KeyError" in got.message
 
 
 def _frozen_objects(path, today):

@@ -11,8 +11,11 @@ from pathlib import Path
 
 from gongkai.schema import registry as R
 from gongkai.pipeline.incremental import Derived
-from gongkai.package.datapackage import combined_package, report_package, zip_bytes
-from gongkai.pipeline.publish import (Context, combined_errors, link_or_copy, package_names, publish_all)
+from gongkai.files import link_or_copy, zip_bytes
+from gongkai.package.combined import combined_errors, package_names
+from gongkai.package.datapackage import report_package
+from gongkai.package.reference import combined_package
+from gongkai.pipeline.publish import Context, publish_all
 
 
 def test_combined_package_streamed_from_disk_equals_the_in_memory_one(built):
@@ -38,7 +41,7 @@ def test_everything_zip_read_in_small_chunks_has_the_same_bytes(built, tmp_path)
     """Files are copied into the zip a chunk at a time (the combined CSVs grow with the corpus); chunks
     far smaller than the files must give the bytes zip_bytes gives from whole files."""
     root, result, _ = built
-    from gongkai.pipeline.publish import write_everything_zip
+    from gongkai.package.combined import write_everything_zip
 
     ids = [rep.report_id for rep in result.reports]
     assert (root / "datapackages" / "all" / "applications.csv").stat().st_size > 50 * 997

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from gongkai.schema import registry as R
+from gongkai.package import tableschema as T
 from gongkai.package import validate as V
 from gongkai.package.datapackage import table_schema
 
@@ -187,18 +188,18 @@ def test_messages_name_the_file_row_and_field(seed_package, tmp_path):
 
 
 def test_casting_follows_frictionless():
-    ints, nums = V.READERS["integer"], V.READERS["number"]
+    ints, nums = T.READERS["integer"], T.READERS["number"]
     assert ints(" 5 ") == 5 and ints("+3") == 3 and ints("1.0") is None and ints(True) is None
     assert ints(3.0) == 3 and ints(3.5) is None
     assert str(nums("1.50")) == "1.50" and nums("1,5") is None and nums(False) is None
-    assert V.READERS["date"]("2020-02-30") is None and V.READERS["string"](5) is None
+    assert T.READERS["date"]("2020-02-30") is None and T.READERS["string"](5) is None
 
 
 def test_a_schema_feature_the_validator_lacks_is_an_error_not_a_pass():
     schema = table_schema("checks")
     schema["fields"][0]["constraints"]["pattern"] = "[a-z]+"
-    compiled = V.compile_schema(json.dumps(schema, sort_keys=True))
-    errors = V.table_errors(compiled, [f["name"] for f in schema["fields"]], [], text=True)
+    compiled = T.compile_schema(json.dumps(schema, sort_keys=True))
+    errors = T.table_errors(compiled, [f["name"] for f in schema["fields"]], [], text=True)
     assert errors and "pattern" in errors[0]
 
 
@@ -213,7 +214,7 @@ def test_descriptor_schema_must_be_the_registrys(seed_package):
 
 def test_every_registry_resource_schema_compiles_cleanly():
     for name in R.RESOURCE_ORDER:
-        assert V.compile_schema(json.dumps(table_schema(name), sort_keys=True)).problems == (), name
+        assert T.compile_schema(json.dumps(table_schema(name), sort_keys=True)).problems == (), name
 
 
 # Cells chosen to sit on the edges of Frictionless's casting rules.
@@ -229,8 +230,8 @@ def _real_tables(package: Path, limit: int | None = None) -> list[tuple]:
     out = []
     for res in json.loads(files["datapackage.json"])["resources"]:
         text = res["path"].endswith(".csv")
-        _, rows = (V.read_csv if text else V.read_json)(files[res["path"]])
-        out.append((V.compile_schema(json.dumps(res["schema"], sort_keys=True)), [list(r) for r in rows[:limit]], text))
+        _, rows = (T.read_csv if text else T.read_json)(files[res["path"]])
+        out.append((T.compile_schema(json.dumps(res["schema"], sort_keys=True)), [list(r) for r in rows[:limit]], text))
     return out
 
 
@@ -272,8 +273,8 @@ def test_column_check_agrees_with_the_row_by_row_check(seed_package, legacy_pack
             continue
         labels = [f.name for f in schema.fields]
         for variant in _variants(schema, rows, text):
-            slow = V.table_errors(schema, labels, variant, text=text, fast=False)
-            assert V.table_errors(schema, labels, variant, text=text) == slow, (labels, variant)
+            slow = T.table_errors(schema, labels, variant, text=text, fast=False)
+            assert T.table_errors(schema, labels, variant, text=text) == slow, (labels, variant)
             seen["invalid" if slow else "valid"] += 1
     assert seen["valid"] > 100 and seen["invalid"] > 100, seen
 
@@ -281,4 +282,4 @@ def test_column_check_agrees_with_the_row_by_row_check(seed_package, legacy_pack
 def test_column_check_passes_real_valid_tables(seed_package):
     """And it does say "valid" for real tables, or it would save nothing."""
     for schema, rows, text in _real_tables(seed_package):
-        assert V._table_valid(schema, rows, text)
+        assert T._table_valid(schema, rows, text)

@@ -1,23 +1,12 @@
 """The accounting identities (勾稽关系) of the form, run on one report's cells."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from gongkai.schema import registry as R
-from gongkai.parse.tables import CellValue
+from gongkai.model import CellValue, CheckResult
 
 UNKNOWN = ("missing", "unreadable", "ambiguous")
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    check_id: str
-    identity: str
-    lhs: Decimal | None
-    rhs: Decimal | None
-    result: str  # pass | fail | not checked
-    note: str = ""
 
 
 def _sum(cells: dict, keys) -> tuple[Decimal | None, list, list]:
@@ -34,7 +23,7 @@ def _sum(cells: dict, keys) -> tuple[Decimal | None, list, list]:
     return (None if unknown else total), blanks, unknown
 
 
-def _compare(check_id, identity, cells, left, right) -> CheckResult:
+def compare(check_id, identity, cells, left, right) -> CheckResult:
     lhs, lb, lu = _sum(cells, left)
     rhs, rb, ru = _sum(cells, right)
     if lu or ru:
@@ -57,33 +46,24 @@ def run_checks(app: dict, rl: dict, other_layout: str) -> list[CheckResult]:
     parts = applicants[:-1]
     if app:
         for col in applicants:
-            results.append(_compare(
+            results.append(compare(
                 f"balance.{col}", "一 + 二 = 三（七）总计 + 四", app,
                 [("new_received", col), ("carried_over", col)], [("total", col), ("carried_forward", col)]))
         leaves = outcome_rows(other_layout)
         for col in applicants:
-            results.append(_compare(
+            results.append(compare(
                 f"outcomes.{col}", "（七）总计 = 各办理结果之和", app,
                 [("total", col)], [(row, col) for row in leaves]))
         rows = ("new_received", "carried_over") + leaves + ("total", "carried_forward")
         for row in rows:
-            results.append(_compare(
+            results.append(compare(
                 f"applicants.{row}", "总计 = 六类申请人之和", app,
                 [(row, "total")], [(row, c) for c in parts]))
     if rl:
         for cat in R.RL_CATEGORIES:
-            results.append(_compare(
+            results.append(compare(
                 f"review_total.{cat.code}", "总计 = 维持 + 纠正 + 其他 + 尚未审结", rl,
                 [(cat.code, "total")], [(cat.code, r.code) for r in R.RL_RESULTS[:-1]]))
     return results
 
 
-def cross_year_checks(prev_app: dict, this_app: dict, prev_year: int) -> list[CheckResult]:
-    """二、上年结转 this year should equal 四、结转下年度 in the same agency's report for last year."""
-    results = []
-    for col in (c.code for c in R.APPLICANTS):
-        results.append(_compare(
-            f"cross_year.{col}", f"二、上年结转（本年）= 四、结转下年度（{prev_year} 年报告）",
-            {**{("this", k): v for k, v in this_app.items()}, **{("prev", k): v for k, v in prev_app.items()}},
-            [("this", ("carried_over", col))], [("prev", ("carried_forward", col))]))
-    return results

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from gongkai.checks.identities import UNKNOWN, CheckResult
+from gongkai.model import CheckResult
+from gongkai.checks.identities import UNKNOWN
 from gongkai.parse.labels import squash
 
 

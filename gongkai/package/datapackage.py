@@ -192,18 +192,3 @@ def report_package(report) -> dict[str, bytes]:
     )
 
 
-def combined_package(reports) -> dict[str, bytes]:
-    records = {r: [] for r in R.RESOURCE_ORDER}
-    sources = []
-    for rep in sorted(reports, key=lambda x: x.report_id):
-        for r in R.RESOURCE_ORDER:
-            records[r].extend(rep.records[r])
-        sources.append(source_entry(rep))
-    return package_files(
-        name="gongkai-all",
-        title="公开 Gongkai：全部政府信息公开工作年度报告",
-        description="All reports published by Gongkai: one table per resource across agencies and years.",
-        sources=sources,
-        records=records,
-        json_forms=False,
-    )

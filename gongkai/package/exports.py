@@ -22,7 +22,6 @@ from gongkai.package.xlsx import CELL_MAX as XLSX_CELL_MAX, Sheet, workbook_byte
 # the whitespace and then does); a leading apostrophe makes it text.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
-SQLITE_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "date": "TEXT"}
 # The package resource `metadata` is one row per report: in SQLite it is the `reports` table.
 SQL_NAMES = {"metadata": "reports"}
 
@@ -140,7 +139,7 @@ def create_table_sql(resource: str) -> str:
     for col in R.columns_of(resource):
         null = " NOT NULL" if col.required else ""
         # The comment survives in sqlite_master, so `.schema` shows each column's labels.
-        lines.append(f'  "{col.name}" {SQLITE_TYPES[col.type]}{null}, -- {col.zh} / {col.en}')
+        lines.append(f'  "{col.name}" {R.SQLITE_TYPES[col.type]}{null}, -- {col.zh} / {col.en}')
     lines.append("  PRIMARY KEY (" + ", ".join(f'"{k}"' for k in R.key_of(resource)) + ")")
     names = {c.name for c in R.columns_of(resource)}
     if resource == "metadata":
@@ -187,7 +186,7 @@ def sqlite_bytes(records: dict[str, list[dict]]) -> bytes:
 def _arrow_type(col: R.Column):
     import pyarrow as pa
 
-    return {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "date": pa.date32()}[col.type]
+    return getattr(pa, R.ARROW_TYPES[col.type])()
 
 
 def _arrow_value(col: R.Column, value):

@@ -56,7 +56,7 @@ def cell_td(rec: dict | None) -> str:
     if rec is None:
         return '<td class="gk-na">·</td>'
     status = rec["status"]
-    if status in ("reported", "inferred"):
+    if R.carries_value(status):
         cls = "gk-num" + (" gk-inferred" if status == "inferred" else "")
         title = f' title="{esc(R.STATUSES[status][0])}"' if status == "inferred" else ""
         page = f' data-page="{rec["source_page"]}"' if rec.get("source_page") else ""
@@ -196,7 +196,7 @@ def legacy_table(records: list[dict]) -> str:
     """The pre-2019 统计表 as printed; values that could not be split are marked, never guessed."""
     rows = []
     for rec in records:
-        if rec["status"] in ("reported", "inferred"):
+        if R.carries_value(rec["status"]):
             cls = ' class="gk-num gk-inferred"' if rec["status"] == "inferred" else ' class="gk-num"'
             vals = [f"<span{cls}>{esc(number(rec['this_year']))}</span>",
                     f"<span{cls}>{esc(number(rec['cumulative']))}</span>"]
@@ -247,3 +247,11 @@ def h1(text: str) -> str:
 
 # A page generator may place this where its charts belong; else they go last (charts.place).
 MARKER = "<!-- gk-charts -->"
+
+
+def align(n_text: int, n_num: int) -> str:
+    return "|" + "---|" * n_text + "---:|" * n_num + "\n"
+
+
+def sortable(table_md: str) -> str:
+    return f'<div class="gk-sortable" markdown="1">\n\n{table_md}\n</div>\n\n'

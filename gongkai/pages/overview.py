@@ -6,15 +6,14 @@ own script (docs/assets/gongkai.js) makes sortable; without JavaScript they stay
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 
 from gongkai.schema import measures as M
 from gongkai.schema import registry as R
 from gongkai import paths as P
 from gongkai.schema.places import LEVELS, province_or_unknown
-from gongkai.pages.markup import MARKER, esc, front_matter, md_link, md_text, number
+from gongkai.pages.quality import quality_csv, quality_page
+from gongkai.pages.markup import MARKER, align, sortable, esc, front_matter, md_link, md_text
 
 # Columns of the overview and ranking tables, in order.
 TABLE_MEASURES = ("received", "share_disclosed", "share_refused", "reviews", "review_correction_rate",
@@ -43,10 +42,6 @@ def province_of(rep) -> str:
     return province_or_unknown(rep.meta.province)
 
 
-def report_path(rep) -> str:
-    return P.report_page(rep.slug, rep.meta.year)
-
-
 def level_zh(level: str | None) -> str:
     return LEVELS.get(level or "", "未知层级")
 
@@ -70,13 +65,9 @@ def measure_headers(codes=TABLE_MEASURES) -> str:
     return " | ".join(md_text(M.BY_CODE[c].short_zh) for c in codes)
 
 
-def _align(n_text: int, n_num: int) -> str:
-    return "|" + "---|" * n_text + "---:|" * n_num + "\n"
-
-
 def group_table(first_header: str, groups: list[tuple[str, list]]) -> str:
     """One row per group (already-rendered first cell, its reports) plus a total row."""
-    out = [f"| {first_header} | 报告数 | {measure_headers()} |\n", _align(1, 1 + len(TABLE_MEASURES))]
+    out = [f"| {first_header} | 报告数 | {measure_headers()} |\n", align(1, 1 + len(TABLE_MEASURES))]
     everything = []
     for label, reps in groups:
         everything += reps
@@ -85,10 +76,6 @@ def group_table(first_header: str, groups: list[tuple[str, list]]) -> str:
         out.append(f"| **合计** | {len(everything)} | "
                    + " | ".join(pooled_cell(c, everything) for c in TABLE_MEASURES) + " |\n")
     return "".join(out) + "\n"
-
-
-def sortable(table_md: str) -> str:
-    return f'<div class="gk-sortable" markdown="1">\n\n{table_md}\n</div>\n\n'
 
 
 def ranking_table(reports, link_prefix: str, with_year: bool) -> str:
@@ -100,9 +87,9 @@ def ranking_table(reports, link_prefix: str, with_year: bool) -> str:
         return (v is None, -(v or 0), r.meta.agency, r.meta.year)
 
     first = "| 机关 | " + ("年度 | " if with_year else "") + "地区 | 层级 | "
-    out = [first + measure_headers() + " |\n", _align(3 + with_year, len(TABLE_MEASURES))]
+    out = [first + measure_headers() + " |\n", align(3 + with_year, len(TABLE_MEASURES))]
     for r in sorted(reports, key=key):
-        target = f"{link_prefix}{report_path(r)}"
+        target = f"{link_prefix}{P.report_page_of(r)}"
         name = md_link(r.meta.agency, f"{link_prefix}{P.agency_page(r.slug)}")
         cells = [name]
         if with_year:
@@ -142,7 +129,7 @@ def _card(title: str, code: str, reports, href: str, extra: str = "") -> str:
 def refusal_reasons(reports) -> str:
     """Refusals by reason: count, share of all refusals, share of requests handled."""
     refused = pool("refused", reports)
-    out = ["| 理由 | 件数 | 占不予公开 | 占办理总数 | 覆盖报告 |\n", _align(1, 4)]
+    out = ["| 理由 | 件数 | 占不予公开 | 占办理总数 | 覆盖报告 |\n", align(1, 4)]
     for code in M.REFUSED:
         m = M.BY_CODE[f"share_{code}"]
         p = pool(m.code, reports)
@@ -249,107 +236,6 @@ def region_page(province: str, reports) -> str:
     out.append("## 按层级\n\n" + group_table("层级", [(md_text(level_zh(lv)), reps) for lv, reps in levels]))
     out.append("## 机关排名\n\n每行一份报告。点击表头可按该指标排序。\n\n" + ranking_table(reports, "../", with_year=True))
     out.append(UNKNOWN_NOTE + "\n")
-    return "".join(out)
-
-
-# ---------------------------------------------------------------------------
-# Data quality
-# ---------------------------------------------------------------------------
-QUALITY_FIELDS = ("report_id", "agency", "year", "source_file", "issue", "issue_zh", "detail", "identity",
-                  "lhs", "rhs", "cells")
-CELL_ISSUES = ("inferred", "ambiguous", "missing", "unreadable")
-
-
-def _cell_counts(rep) -> dict[str, dict[str, int]]:
-    """status -> table -> number of cells."""
-    counts: dict = defaultdict(lambda: defaultdict(int))
-    for table in R.TABLES:
-        for rec in rep.records[table]:
-            counts[rec["status"]][table] += 1
-    return counts
-
-
-def quality_rows(reports, failures) -> list[dict]:
-    """One row per problem; the CSV researchers download and the page are both made from these."""
-
-    rows = []
-    for rep in sorted(reports, key=lambda r: r.report_id):
-        base = {"report_id": rep.report_id, "agency": rep.meta.agency, "year": rep.meta.year,
-                "source_file": rep.source.name}
-        for c in sorted(rep.failed_checks, key=lambda c: c.check_id):
-            rows.append({**base, "issue": "check_failed", "issue_zh": "勾稽关系未通过", "detail": c.check_id,
-                         "identity": c.identity, "lhs": number(c.lhs), "rhs": number(c.rhs)})
-        counts = _cell_counts(rep)
-        for status in CELL_ISSUES:
-            for table, n in sorted(counts.get(status, {}).items()):
-                rows.append({**base, "issue": f"cells_{status}", "issue_zh": f"单元格{R.STATUSES[status][0]}",
-                             "detail": table, "cells": n})
-        if rep.status != "complete":
-            rows.append({**base, "issue": "report_status", "issue_zh": R.REPORT_STATUSES[rep.status][0],
-                         "detail": rep.status})
-    for f in failures:
-        rows.append({"source_file": f["file"], "issue": "not_published", "issue_zh": "未能发布",
-                     "detail": f["reason"]})
-    return [{k: row.get(k, "") for k in QUALITY_FIELDS} for row in rows]
-
-
-def quality_csv(reports, failures) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=QUALITY_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(quality_rows(reports, failures))
-    # A BOM so that Excel opens the Chinese text as UTF-8.
-    return "\ufeff" + buf.getvalue()
-
-
-def quality_page(reports, failures) -> str:
-    out = [front_matter("数据质量"), "# 数据质量\n\n",
-           "每份报告都按填报格式的勾稽关系核验。未通过的报告照常发布，不一致之处如下。"
-           "本页全部内容可下载为一张表：[quality.csv](quality.csv)（UTF-8，带 BOM，Excel 可直接打开；"
-           "每行一个问题，字段 " + "、".join(f"`{f}`" for f in QUALITY_FIELDS) + "）。"
-           "完整的核验结果见[下载](downloads.md)页的 `checks.csv`。\n\n"]
-    by_family: dict = defaultdict(list)
-    for rep in reports:
-        for c in rep.failed_checks:
-            by_family[c.check_id.split(".", 1)[0]].append((rep, c))
-    failing = {r.report_id for r in reports if r.failed_checks}
-    out.append(f"## 勾稽关系未通过（{len(failing)} 份报告）\n\n")
-    if not by_family:
-        out.append("所有可核验的勾稽关系都已通过。\n\n")
-    for family in sorted(by_family):
-        items = sorted(by_family[family], key=lambda rc: (rc[0].report_id, rc[1].check_id))
-        out.append(f"### <code>{esc(family)}</code>：{md_text(items[0][1].identity)}\n\n"
-                   f"{len({r.report_id for r, _ in items})} 份报告，{len(items)} 项。\n\n")
-        table = ["| 报告 | 核验项 | 左边 | 右边 | 差额 |\n", _align(2, 3)]
-        for rep, c in items:
-            diff = number(c.lhs - c.rhs) if c.lhs is not None and c.rhs is not None else ""
-            table.append(f"| {md_link(f'{rep.meta.agency} {rep.meta.year}', report_path(rep))} | "
-                         f"<code>{esc(c.check_id)}</code> | {number(c.lhs)} | {number(c.rhs)} | {diff} |\n")
-        out.append(sortable("".join(table)))
-    flagged = []
-    for rep in sorted(reports, key=lambda r: r.report_id):
-        counts = _cell_counts(rep)
-        totals = {s: sum(counts.get(s, {}).values()) for s in CELL_ISSUES}
-        if any(totals.values()) or rep.status != "complete":
-            flagged.append((rep, totals))
-    out.append(f"## 推断、存疑、缺失或无法读取的数值（{len(flagged)} 份报告）\n\n"
-               "推断：从粘连的文字中按勾稽关系唯一确定的读法；存疑：有多种读法，不发布数字；"
-               "缺失：报告在此之前结束或缺少该行；无法读取：表格存在但单元格无法分开（包括只有图片的表格）。\n\n")
-    if flagged:
-        table = ["| 报告 | 提取状态 | " + " | ".join(R.STATUSES[s][0] for s in CELL_ISSUES) + " |\n",
-                 _align(2, len(CELL_ISSUES))]
-        for rep, totals in flagged:
-            table.append(f"| {md_link(f'{rep.meta.agency} {rep.meta.year}', report_path(rep))} | "
-                         f"{md_text(R.REPORT_STATUSES[rep.status][0])} | "
-                         + " | ".join(str(totals[s]) for s in CELL_ISSUES) + " |\n")
-        out.append(sortable("".join(table)))
-    out.append(f"## 未能发布的文件（{len(failures)}）\n\n")
-    if failures:
-        out.append("| 文件 | 原因 |\n|---|---|\n")
-        for f in failures:
-            out.append(f"| <code>{esc(f['file'])}</code> | {md_text(f['reason'])} |\n")
-    else:
-        out.append("本次构建没有失败的文件。\n")
     return "".join(out)
 
 

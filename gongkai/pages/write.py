@@ -17,10 +17,6 @@ from gongkai.pages.markup import (_clean, checks_table, esc, front_matter, h1, m
 NARRATIVE_SECTIONS = ("1", "5", "6")
 
 
-def report_path(rep) -> str:
-    return P.report_page(rep.slug, rep.meta.year)
-
-
 def _level(level: str | None) -> str:
     return LEVELS.get(level or "", "未知层级")
 
@@ -99,7 +95,7 @@ def agency_page(slug: str, reps: list) -> str:
     rows = [head, "|---|---|" + "---:|" * (len(TABLE_MEASURES) + 1) + "\n"]
     for rep in reps:
         values = M.compute(rep.records)
-        rows.append(f"| {md_link(str(rep.meta.year) + ' 年', f'../{report_path(rep)}')} "
+        rows.append(f"| {md_link(str(rep.meta.year) + ' 年', f'../{P.report_page_of(rep)}')} "
                     f"| {md_text(R.REPORT_STATUSES[rep.status][0])} | "
                     + " | ".join(M.fmt(c, values[c]) for c in TABLE_MEASURES) + f" | {len(rep.failed_checks)} |\n")
     out.append("".join(rows) + "\n")
@@ -120,7 +116,7 @@ def agencies_index(by_agency: dict) -> str:
         for level in sorted(tree[province], key=lambda lv: list(LEVELS).index(lv) if lv in LEVELS else 99):
             out.append(f"**{md_text(_level(level))}**\n\n")
             for agency, slug, reps in sorted(tree[province][level]):
-                years = "、".join(md_link(str(r.meta.year), f"{report_path(r)}") for r in reps)
+                years = "、".join(md_link(str(r.meta.year), f"{P.report_page_of(r)}") for r in reps)
                 out.append(f"- {md_link(agency, P.agency_page(slug))}（{md_text(reps[-1].meta.region or '')}）：{years}\n")
             out.append("\n")
     return "".join(out)
@@ -338,7 +334,7 @@ def write_pages(docs: Path, reports, failures, download_sizes, write, built_on: 
             for i, rep in enumerate(reps):
                 prev_rep = reps[i - 1] if i > 0 else None
                 next_rep = reps[i + 1] if i + 1 < len(reps) else None
-                pages[report_path(rep)] = report_page(rep, prev_rep, next_rep)
+                pages[P.report_page_of(rep)] = report_page(rep, prev_rep, next_rep)
     sections, chart_files = charts.site_charts(reports, by_agency, pages)
     charts.place_all(pages, sections)
     for rel, text in sorted({**pages, **chart_files}.items()):

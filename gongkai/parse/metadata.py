@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
+from gongkai.model import Metadata
 from gongkai.parse.labels import squash
 from gongkai.schema.places import LEVELS, MUNICIPALITIES, NATIONAL, province_of
 
@@ -33,18 +33,6 @@ _RELATIVE = re.compile(r"^(我|本|该|全|市|区|县|省|州|旗|乡|镇|街�
 _AGENCY_END = re.compile(r"(局|委员会|委|厅|办公室|办公厅|人民政府|政府|办事处|部|署|院|中心|管委会|管理委员会|"
                          r"办|所|队|站|会)$")
 _LABEL_PREFIX = re.compile(r"^(?:名称|标题|题名)\s*[:：]\s*")
-
-
-@dataclass
-class Metadata:
-    agency: str | None = None
-    year: int | None = None
-    title: str | None = None
-    publication_date: str | None = None
-    province: str | None = None
-    region: str | None = None
-    level: str | None = None
-    warnings: list[str] = field(default_factory=list)
 
 
 def _title_segment(line: str) -> str:

@@ -12,7 +12,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from gongkai.schema import registry as R
-from gongkai.parse.tables import CellValue
+from gongkai.model import CellValue
 
 MAX_SPLITS = 5000
 MAX_COMBINATIONS = 200_000

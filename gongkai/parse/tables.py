@@ -6,25 +6,10 @@ page, rows may be split or repeated, and header rows come in many shapes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from decimal import Decimal
 
 from gongkai.schema import registry as R
-from gongkai.model import Row
+from gongkai.model import CellValue, Row, Tables
 from gongkai.parse.labels import LabelIndex, label_key, parse_cell, squash
-
-
-@dataclass(frozen=True)
-class CellValue:
-    """A parsed cell and where it was printed (page for PDFs; table, row and cell for every table format)."""
-
-    value: Decimal | None
-    status: str
-    raw: str = ""
-    page: int | None = None
-    table: int | None = None  # 1-based table number in the source
-    row: int | None = None  # 1-based row in that table, or the line number in a text file
-    cell: int | None = None  # 1-based position of the cell in its printed row
 
 
 def _source(row: Row | None, cell_index: int | None) -> dict:
@@ -33,21 +18,6 @@ def _source(row: Row | None, cell_index: int | None) -> dict:
     return {"page": row.page, "table": None if row.table is None else row.table + 1,
             "row": None if row.index is None else row.index + (0 if row.table is None else 1),
             "cell": None if cell_index is None else cell_index + 1}
-
-
-@dataclass
-class Tables:
-    """The cells found, per table, as {(row_code, col_code): CellValue}."""
-
-    edition: str | None
-    other_layout: str  # "single" (one （六）其他处理 row) or "split" (three sub-rows)
-    cells: dict[str, dict[tuple[str, str], CellValue]] = field(default_factory=dict)
-    rows_found: dict[str, list[str]] = field(default_factory=dict)
-    run_together: bool = False
-    warnings: list[str] = field(default_factory=list)
-
-    def found(self, table: str) -> bool:
-        return bool(self.rows_found.get(table))
 
 
 _HEADER_KEYS = {label_key(w) for w in R.HEADER_WORDS}

@@ -1,33 +1,32 @@
 """The whole pipeline: reports/ -> datapackages/ -> docs/ (then MkDocs builds site/)."""
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai import paths as P
-from gongkai.schema import registry as R
 from gongkai.pages.api import api_files
-from gongkai.checks.identities import cross_year_checks
 from gongkai.package.corpus import write_corpus_exports
 from gongkai.package.exports import build_date
 from gongkai.pipeline.incremental import Derived, UpToDate
-from gongkai.extract import Report, check_record, sidecar_path, summary
+from gongkai.model import Report
+from gongkai.extract import check_record, sidecar_path, summary
 from gongkai.files import commit_temp, link_or_copy, remove_temp_files, write_if_changed
 from gongkai.package.datapackage import source_entry
-from gongkai.pipeline.publish import (Context, application_cells, combined_errors, digest_of_hashes,
-                      publish_all, reslug, slim, slim_stored, write_combined, write_everything_zip)
+from gongkai.checks.cross_year import cross_year_checks
+from gongkai.package.combined import combined_errors, digest_of_hashes, write_combined, write_everything_zip
+from gongkai.pipeline.cleanup import prune_stamps, remove_stale, remove_stale_pages
+from gongkai.pipeline.publish import Context, publish_all
+from gongkai.pipeline.select import discover, keep_last_good, previous_packages, resolve_collisions, resolve_duplicates
+from gongkai.pipeline.slim import application_cells, slim, slim_on_arrival
 from gongkai.pipeline.runner import RunStats, default_jobs, extract_many, extractor_fingerprint
-from gongkai.readers import SUPPORTED
 from gongkai.pages.write import write_pages
 from gongkai.package.validate import descriptor_errors
 
-IGNORED_NAMES = {"README.md", ".gitkeep"}
 # Directories under docs/ whose every file is generated (a file no longer generated is removed).
 
 
@@ -50,34 +49,6 @@ class BuildResult:
         return write
 
 
-def discover(reports_dir: Path) -> tuple[list[Path], list[dict]]:
-    files, failures = [], []
-    for path in sorted(reports_dir.iterdir()):
-        if not path.is_file() or path.name in IGNORED_NAMES:
-            continue
-        if path.name.startswith("."):
-            # Hidden to `ls` and easy to miss: say so instead of skipping it silently.
-            failures.append({"file": path.name, "reason": "the file name starts with '.', so it is treated as a "
-                                                          "hidden file and not read; rename it"})
-            continue
-        if path.name.endswith(".yml"):
-            target = path.with_name(path.name[:-4])
-            if not target.exists():
-                failures.append({"file": path.name, "reason": f"sidecar without a report: {target.name} not found"})
-            continue
-        if path.suffix.lower() not in SUPPORTED:
-            failures.append({"file": path.name,
-                             "reason": f"unsupported file type '{path.suffix}'; expected {', '.join(SUPPORTED)}"})
-            continue
-        files.append(path)
-    return files, failures
-
-
-def _slim_on_arrival(rep: Report, key: str) -> Report:
-    rep.summary_line = summary(rep)  # what the log says of it, read before its rows are dropped
-    return slim_stored(rep, key)
-
-
 def extract_all(files: list[Path], log=print, cache_dir: Path | None = None, jobs: int | None = None,
                 scheduler: str | None = None, slim_reports: bool = False) -> tuple[list[Report], list[dict], RunStats]:
     """Every file's Report or the reason it is not one; unchanged files come from the cache.
@@ -85,7 +56,7 @@ def extract_all(files: list[Path], log=print, cache_dir: Path | None = None, job
     slim_reports: keep each report slim from its arrival on (publish.slim_stored); its full form stays
     in the extraction cache, where the per-report phase loads it again."""
     outcomes, stats = extract_many(files, cache_dir=cache_dir, jobs=jobs, scheduler=scheduler,
-                                   shrink=_slim_on_arrival if slim_reports else None)
+                                   shrink=slim_on_arrival if slim_reports else None)
     fresh = set(stats.extracted)
     reports, failures = [], []
     for outcome in outcomes:
@@ -95,43 +66,8 @@ def extract_all(files: list[Path], log=print, cache_dir: Path | None = None, job
         else:
             reports.append(outcome.report)
             if outcome.name in fresh:
-                log(getattr(outcome.report, "summary_line", None) or summary(outcome.report))
+                log(outcome.report.summary_line or summary(outcome.report))
     return reports, failures, stats
-
-
-def resolve_collisions(reports: list[Report]) -> list[Report]:
-    """Two agencies whose names give one slug are told apart by a hash of the name."""
-    names: dict[str, set[str]] = {}
-    for rep in reports:
-        names.setdefault(rep.slug, set()).add(rep.meta.agency)
-    for rep in reports:
-        agencies = sorted(names[rep.slug])
-        if len(agencies) > 1 and rep.meta.agency != agencies[0]:
-            reslug(rep, f"{rep.slug}-{hashlib.sha1(rep.meta.agency.encode()).hexdigest()[:6]}")
-    return reports
-
-
-def _reported_cells(rep: Report) -> int:
-    return sum(1 for t in R.TABLES for r in rep.records[t] if r["status"] == "reported")
-
-
-def resolve_duplicates(reports: list[Report]) -> tuple[list[Report], list[dict]]:
-    """One report per agency and year: the one with most cells read wins, then the first file name."""
-    groups: dict[str, list[Report]] = {}
-    for rep in reports:
-        groups.setdefault(rep.report_id, []).append(rep)
-    kept, dropped = [], []
-    for rid in sorted(groups):
-        ranked = sorted(groups[rid], key=lambda r: (-_reported_cells(r), r.source.name))
-        kept.append(ranked[0])
-        for other in ranked[1:]:
-            won, lost = _reported_cells(ranked[0]), _reported_cells(other)
-            why = (f"it has more cells read ({won} vs {lost})" if won > lost
-                   else f"both have {won} cells read and its file name sorts first")
-            dropped.append({"file": other.source.name,
-                            "reason": f"duplicate of {ranked[0].source.name} ({rid}); that file was kept because "
-                                      f"{why}"})
-    return kept, dropped
 
 
 def add_cross_year_checks(reports: list[Report]) -> None:
@@ -142,71 +78,11 @@ def add_cross_year_checks(reports: list[Report]) -> None:
         if prev is None or not rep.records["applications"] or not prev.records["applications"]:
             continue
         added = cross_year_checks(application_cells(prev), application_cells(rep), prev.meta.year)
-        if hasattr(rep, "extract_key"):
+        if rep.is_slim:
             rep.cross_year_checks = added  # replayed on the full report by publish.full_report
         rep.checks.extend(added)
         rep.records["checks"].extend(check_record(rep.report_id, c) for c in added)
         rep.records["metadata"][0]["checks_failed"] = len(rep.failed_checks)
-
-
-def previous_packages(out_dir: Path) -> dict[str, str]:
-    """file name -> report_id it published in the previous build (as published or as kept stale)."""
-    try:
-        previous = json.loads((out_dir / P.BUILD_REPORT).read_text(encoding="utf-8"))
-        return {e["file"]: e["report_id"] for e in previous.get("reports", []) + previous.get("stale", [])}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}  # no previous build, or a report from an older layout: nothing to keep
-
-
-def keep_last_good(failures: list[dict], published: set[str], previous: dict[str, str], out_dir: Path) -> list[dict]:
-    """Stale entries for files that failed now but published before: their last good package stays.
-
-    A package is kept only while no other file publishes that agency-year and the package is on disk;
-    the failure's reason says so, so the quality page and build_report.json both show it.
-    """
-    stale = []
-    for failure in failures:
-        rid = previous.get(failure["file"])
-        if not rid or rid in published or not (out_dir / rid / "datapackage.json").is_file():
-            continue
-        stale.append({"file": failure["file"], "report_id": rid, "stale": True, "reason": failure["reason"]})
-        failure["reason"] += (f" — the last good data package ({rid}) from an earlier build is kept and "
-                              "marked stale until the file extracts again")
-    return stale
-
-
-def _remove_stale(directory: Path, keep: set[str]) -> None:
-    if not directory.exists():
-        return
-    for slug_dir in directory.iterdir():
-        if not slug_dir.is_dir() or slug_dir.name == P.COMBINED:
-            continue
-        for year_dir in slug_dir.iterdir():
-            if f"{slug_dir.name}/{year_dir.name}" not in keep:
-                shutil.rmtree(year_dir)
-        if not any(slug_dir.iterdir()):
-            slug_dir.rmdir()
-
-
-def _remove_stale_pages(docs: Path, keep: set[str]) -> None:
-    """Generated pages of reports and agencies that are gone; the rest are rewritten only if changed."""
-    for gen in P.GENERATED_DIRS:
-        base = docs / gen
-        if not base.exists():
-            continue
-        for page in sorted(base.rglob("*"), reverse=True):
-            rel = page.relative_to(docs).as_posix()
-            if page.is_file() and rel not in keep:
-                page.unlink()
-            elif page.is_dir() and not any(page.iterdir()):
-                page.rmdir()
-
-
-def _prune_stamps(stamps: Path, used: set[str]) -> None:
-    if stamps.exists():
-        for stale in stamps.iterdir():
-            if stale.name not in used:
-                stale.unlink()
 
 
 def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None = None,
@@ -241,8 +117,8 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     out_dir = root / P.PACKAGES_DIR
     dl_dir = root / P.DOCS_DIR / P.DOWNLOADS
     keep = {r.report_id for r in result.reports} | {s["report_id"] for s in result.stale}
-    _remove_stale(out_dir, keep)
-    _remove_stale(dl_dir, keep)
+    remove_stale(out_dir, keep)
+    remove_stale(dl_dir, keep)
     derived = Derived(cache / "derived")
     valid_stamps = cache / "valid"
     ctx = Context(root=root, out_dir=out_dir, dl_dir=dl_dir, docs=root / P.DOCS_DIR, derived=derived,
@@ -259,7 +135,7 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     # Worker seconds, summed over the workers: shares of the per-report phase, not extra wall time.
     result.timings["validate_worker"] = sum(p.validate_s for p in published)
     result.timings["exports_worker"] = sum(p.export_s for p in published)
-    _prune_stamps(valid_stamps, {p.valid_key for p in published})
+    prune_stamps(valid_stamps, {p.valid_key for p in published})
 
     # The combined outputs are assembled from the per-report files now on disk, one file at a time.
     t2 = time.perf_counter()
@@ -314,7 +190,7 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     for rel, data in api.items():
         write(root / P.DOCS_DIR / P.API_DIR / rel, data)
     per_report = {rel for pub in published for rel in pub.pages}
-    _remove_stale_pages(root / P.DOCS_DIR, set(pages) | {f"{P.API_DIR}/{rel}" for rel in api} | per_report)
+    remove_stale_pages(root / P.DOCS_DIR, set(pages) | {f"{P.API_DIR}/{rel}" for rel in api} | per_report)
     result.timings["pages"] = time.perf_counter() - t3
     if not result.invalid:
         state.record()

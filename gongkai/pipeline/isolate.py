@@ -2,10 +2,10 @@
 
 A hostile or broken file can make a parser loop for ever, allocate without bound or crash the
 interpreter.  `extract_isolated` runs `extract.extract` in a forked child so that none of that
-reaches the build: it returns the Report, or a failure dict `{"file": name, "reason": text}`
-shaped like every other entry of `build_report.json["failures"]`.
+reaches the build: it returns the Report, or a model.Failure (its kind, its message, and whether it is
+transient, i.e. about this run rather than the file).
 
-For the parallel runner (`gongkai/runner.py`): call `extract_isolated(path)` once per file from
+For the parallel runner (`pipeline/runner.py`): call `extract_isolated(path)` once per file from
 any worker thread or process; it blocks that worker until the child is done or killed.  It forks
 with `os.fork` rather than `multiprocessing`, so it works inside daemonic pool workers too.  The
 child inherits the parent's imported modules, so there is no per-file start-up cost.
@@ -22,13 +22,14 @@ import signal
 import time
 from pathlib import Path
 
+from gongkai.model import (CRASH, INTERNAL, MALFORMED, MEMORY, NO_RESULT, TIMEOUT, UNREADABLE, Failure,
+                           ReadError)
+
 TIMEOUT_S = float(os.environ.get("GONGKAI_TIMEOUT", "120"))
 MEMORY_MB = int(os.environ.get("GONGKAI_MEMORY_MB", "2048"))
 _CHUNK = 1 << 16
 
 
-def failure(path: Path, reason: str) -> dict:
-    return {"file": Path(path).name, "reason": reason}
 
 
 def _mapped_bytes() -> int:
@@ -52,25 +53,27 @@ def _limit_memory(memory_mb: int) -> None:
 
 def _run_child(path: Path, memory_mb: int, today, write_fd: int, job) -> None:
     """In the child: extract, pickle ("ok", report) or ("fail", reason) down the pipe, exit."""
-    from gongkai.model import ReadError
 
     try:
         _limit_memory(memory_mb)
         try:
             outcome = ("ok", job(path, today))
         except ReadError as exc:
-            outcome = ("fail", exc.reason)
+            outcome = ("fail", Failure(UNREADABLE, exc.reason))
         except MemoryError:
-            outcome = ("fail", f"reading the file needed more than {memory_mb} MB of memory and was stopped; "
-                               "the file may be a decompression bomb or far larger than a report")
+            outcome = ("fail", Failure(MEMORY, f"reading the file needed more than {memory_mb} MB of memory and was "
+                                               "stopped; the file may be a decompression bomb or far larger than a "
+                                               "report", transient=True))
         except RecursionError:
-            outcome = ("fail", "the file is nested too deeply to read (recursion limit); it is probably malformed")
+            outcome = ("fail", Failure(MALFORMED, "the file is nested too deeply to read (recursion limit); it is "
+                                                  "probably malformed"))
         except Exception as exc:  # a parser bug must cost one file, never the build
-            outcome = ("fail", f"internal error while extracting ({type(exc).__name__}: {exc}); please report it")
+            outcome = ("fail", internal_error(exc))
         try:
             data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
         except MemoryError:
-            data = pickle.dumps(("fail", f"the result exceeded the {memory_mb} MB memory limit"))
+            data = pickle.dumps(("fail", Failure(MEMORY, f"the result exceeded the {memory_mb} MB memory limit",
+                                                 transient=True)))
         view = memoryview(data)
         while view:
             written = os.write(write_fd, view)
@@ -114,7 +117,7 @@ def _default_job(path: Path, today):
 
 def extract_isolated(path: Path, timeout: float | None = None, memory_mb: int | None = None, today=None,
                      job=None):
-    """The Report for `path`, or {"file", "reason"} when it failed, timed out, ran out of memory or crashed.
+    """The Report for `path`, or the Failure when it failed, timed out, ran out of memory or crashed.
 
     `job(path, today)` replaces the extraction (tests use it to simulate a hang or a crash).
     """
@@ -159,17 +162,23 @@ def extract_isolated(path: Path, timeout: float | None = None, memory_mb: int | 
                 pass
         _, status = os.waitpid(pid, 0)
     if timed_out:
-        return failure(path, f"extraction took longer than {timeout:g} s and was stopped; the file may be "
-                             "malformed or far larger than a report")
+        return Failure(TIMEOUT, f"extraction took longer than {timeout:g} s and was stopped; the file may be "
+                                "malformed or far larger than a report", transient=True)
     if os.WIFSIGNALED(status):
         sig = signal.Signals(os.WTERMSIG(status)).name
-        return failure(path, f"the extractor crashed on this file ({sig}); it may be corrupt or exceed the "
-                             f"{memory_mb} MB memory limit")
+        return Failure(CRASH, f"the extractor crashed on this file ({sig}); it may be corrupt or exceed the "
+                              f"{memory_mb} MB memory limit", transient=True)
     try:
         kind, value = pickle.loads(b"".join(chunks))
     except Exception:
-        return failure(path, "the extractor stopped without a result; the file may be corrupt")
-    return value if kind == "ok" else failure(path, value)
+        return Failure(NO_RESULT, "the extractor stopped without a result; the file may be corrupt", transient=True)
+    return value
 
 
-__all__ = ["extract_isolated", "failure", "TIMEOUT_S", "MEMORY_MB"]
+def internal_error(exc: Exception) -> Failure:
+    """A bug of ours: transient, so the file is tried again once the extractor is fixed."""
+    return Failure(INTERNAL, f"internal error while extracting ({type(exc).__name__}: {exc}); please report it",
+                   transient=True)
+
+
+__all__ = ["extract_isolated", "internal_error", "TIMEOUT_S", "MEMORY_MB"]

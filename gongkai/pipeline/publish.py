@@ -8,11 +8,8 @@ the whole corpus: memory stays bounded however many reports there are.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import sys
 import time
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,15 +19,12 @@ from gongkai.schema import registry as R
 from gongkai.pages.api import dumps, report_api_path, report_json
 from gongkai.pages.charts import place_all
 from gongkai.package.exports import report_exports
-from gongkai.extract import cells_from, check_record
 from gongkai.pipeline.incremental import Derived, digest
-from gongkai.files import link_or_copy, stream_to, write_if_changed, zip_bytes, zip_file_member
-from gongkai.package.datapackage import descriptor_bytes, report_package, source_entry
-from gongkai.pages.write import neighbours, report_page, report_path
+from gongkai.files import link_or_copy, write_if_changed, zip_bytes
+from gongkai.package.datapackage import report_package, source_entry
+from gongkai.pages.write import neighbours, report_page
 from gongkai.package.validate import validate_files
-
-COMBINED_TITLE = "公开 Gongkai：全部政府信息公开工作年度报告"
-COMBINED_DESCRIPTION = "All reports published by Gongkai: one table per resource across agencies and years."
+from gongkai.pipeline.slim import full_report
 
 
 @dataclass(frozen=True)
@@ -78,20 +72,9 @@ def id_errors(rep) -> list[str]:
     return errors
 
 
-def combined_errors(report_ids: list[str]) -> list[str]:
-    """The combined package is every validated per-report package under one schema; what it adds is that
-    keys must be unique across reports, which holds when report ids are (each key begins with one)."""
-    seen, errors = set(), []
-    for rid in report_ids:
-        if rid in seen:
-            errors.append(f"all: report_id '{rid}' is published by more than one package")
-        seen.add(rid)
-    return errors
-
-
 def _report_docs(rep, prev_rep, next_rep) -> dict[str, bytes]:
     """The report's page and its API file: the files under docs/ that read every record."""
-    pages = {report_path(rep): report_page(rep, prev_rep, next_rep)}
+    pages = {P.report_page_of(rep): report_page(rep, prev_rep, next_rep)}
     place_all(pages, {})  # as write_pages does for every page (a report page has no charts)
     docs = {rel: text.encode("utf-8") for rel, text in pages.items()}
     docs[f"{P.API_DIR}/{report_api_path(rep)}"] = dumps(report_json(rep, M.compute(rep.records)))
@@ -141,7 +124,7 @@ _SHARED: tuple | None = None
 
 def _publish_index(i: int) -> Published:
     reports, ctx, near = _SHARED
-    return publish_one(full_report(reports[i], ctx), ctx, *near[reports[i].report_id])
+    return publish_one(full_report(reports[i], ctx.extract_cache), ctx, *near[reports[i].report_id])
 
 
 def publish_all(reports: list, ctx: Context, jobs: int) -> list[Published]:
@@ -149,7 +132,7 @@ def publish_all(reports: list, ctx: Context, jobs: int) -> list[Published]:
     global _SHARED
     near = neighbours(reports)
     if jobs <= 1 or len(reports) < 2:
-        return [publish_one(full_report(rep, ctx), ctx, *near[rep.report_id]) for rep in reports]
+        return [publish_one(full_report(rep, ctx.extract_cache), ctx, *near[rep.report_id]) for rep in reports]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -166,152 +149,3 @@ def publish_all(reports: list, ctx: Context, jobs: int) -> list[Published]:
         _SHARED = None
 
 
-# Fields of a table cell that pages over many reports read (measures and cell counts), once its own
-# files are written; the codes and statuses repeat across reports, so one copy of each is kept.
-SLIM_FIELDS = ("code", "status", "value")
-
-
-def slim(rep) -> None:
-    """Drop what only the report's own files needed: its rows beyond the cells' values and statuses,
-    its text and its passing checks.  A report then costs a few kilobytes for the rest of the build."""
-    for table in R.TABLES:
-        rep.records[table] = [{"code": sys.intern(rec["code"]), "status": sys.intern(rec["status"]),
-                               "value": rec["value"]} for rec in rep.records[table]]
-    for name in R.RESOURCE_ORDER:
-        if name not in R.TABLES and name != "metadata":
-            rep.records[name] = []
-    rep.checks = rep.failed_checks
-
-
-def reslug(rep, slug: str) -> None:
-    """Give a report another slug, in its rows too (a slim report's table cells carry no ids)."""
-    rep.slug = slug
-    for records in rep.records.values():
-        for rec in records:
-            if "report_id" in rec:
-                rec["report_id"] = rep.report_id
-            if "agency_slug" in rec:
-                rec["agency_slug"] = slug
-
-
-# Rows of table 三 that the cross-year check compares (二 上年结转 and 四 结转下年度).
-CROSS_YEAR_ROWS = ("carried_over", "carried_forward")
-
-
-def application_cells(rep) -> dict:
-    """The applications cells the cross-year check reads: kept aside by slim_stored, else from the rows."""
-    kept = getattr(rep, "cross_year_cells", None)
-    return kept if kept is not None else cells_from(rep.records["applications"], "row_code", "applicant_code")
-
-
-def slim_stored(rep, key: str):
-    """The report as the main process keeps it from extraction on: slim (see slim), plus the few cells
-    the cross-year check needs and the extraction-cache key its full form is loaded again by, in the
-    worker that writes its files.  What the main process decides for it later (a slug told apart from
-    another agency's, cross-year checks) is replayed on the full report there (full_report)."""
-    rep.cross_year_cells = {k: v for k, v in application_cells(rep).items() if k[0] in CROSS_YEAR_ROWS}
-    rep.extract_key = key
-    rep.cross_year_checks = []
-    slim(rep)
-    return rep
-
-
-def full_report(rep, ctx: Context):
-    """The full report behind a slim_stored one, with the main process's decisions applied in the same
-    order as build applies them to a full report; any other report is returned as it is."""
-    key = getattr(rep, "extract_key", None)
-    if key is None:
-        return rep
-    from gongkai.pipeline.runner import Cache
-
-    outcome = Cache(ctx.extract_cache).get(key)
-    if outcome is None or outcome.report is None:
-        raise RuntimeError(f"{rep.source.name}: its extraction is no longer in {ctx.extract_cache} (key {key}); "
-                           "run the build again")
-    full = outcome.report
-    full.source = rep.source
-    if full.slug != rep.slug:
-        reslug(full, rep.slug)
-    if rep.cross_year_checks:
-        full.checks.extend(rep.cross_year_checks)
-        full.records["checks"].extend(check_record(full.report_id, c) for c in rep.cross_year_checks)
-        full.records["metadata"][0]["checks_failed"] = len(full.failed_checks)
-    return full
-
-
-# ---------------------------------------------------------------------------
-# The combined package, streamed from the per-report CSVs
-# ---------------------------------------------------------------------------
-def package_names(json_forms: bool = True) -> list[str]:
-    """The files package.package_files makes: a CSV (and JSON) per resource, and the descriptor."""
-    names = [f"{r}.csv" for r in R.RESOURCE_ORDER] + ["datapackage.json"]
-    return names + ([f"{r}.json" for r in R.RESOURCE_ORDER] if json_forms else [])
-
-
-def _csv_header(resource: str) -> bytes:
-    # The same header package.to_csv writes: the registry's column names, which need no quoting.
-    return (",".join(c.name for c in R.columns_of(resource)) + "\n").encode("utf-8")
-
-
-def _csv_body(path: Path) -> bytes:
-    data = path.read_bytes()
-    return data[data.index(b"\n") + 1:]
-
-
-def _csv_parts(name: str, report_ids: list[str], out_dir: Path):
-    yield _csv_header(name)
-    for rid in sorted(report_ids):
-        yield _csv_body(out_dir / rid / f"{name}.csv")
-
-
-def combined_descriptor(sources: list[dict]) -> bytes:
-    return descriptor_bytes(P.COMBINED_NAME, COMBINED_TITLE, COMBINED_DESCRIPTION, sources, json_forms=False)
-
-
-def write_combined(report_ids: list[str], sources: list[dict], out_dir: Path) -> tuple[dict[str, str], list[Path]]:
-    """datapackages/all/: each CSV is the header plus every report's CSV body in report_id order (what
-    package.combined_package makes from the records), written one report at a time.
-
-    Returns ({file name: sha256 of its bytes}, paths whose bytes changed)."""
-    target = out_dir / P.COMBINED
-    hashes, changed = {}, []
-    for name in R.RESOURCE_ORDER:
-        path = target / f"{name}.csv"
-        sha = hashlib.sha256()
-
-        def fill(fh, name=name, sha=sha):
-            for part in _csv_parts(name, report_ids, out_dir):
-                fh.write(part)
-                sha.update(part)
-
-        if stream_to(path, fill):
-            changed.append(path)
-        hashes[f"{name}.csv"] = sha.hexdigest()
-    data = combined_descriptor(sources)
-    if write_if_changed(target / "datapackage.json", data):
-        changed.append(target / "datapackage.json")
-    hashes["datapackage.json"] = hashlib.sha256(data).hexdigest()
-    return hashes, changed
-
-
-def digest_of_hashes(hashes: dict[str, str]) -> str:
-    """incremental.digest of files whose sha256 is already known (the same value, without the bytes)."""
-    h = hashlib.sha256()
-    for rel in sorted(hashes):
-        h.update(rel.encode("utf-8") + b"\0" + bytes.fromhex(hashes[rel]))
-    return h.hexdigest()
-
-
-def write_everything_zip(out_dir: Path, report_ids: list[str], target: Path) -> bool:
-    """The combined package plus every report's package under reports/<id>/, read from disk in chunks;
-    the same names, order and bytes as files.zip_bytes on the whole dict.  True if the zip changed."""
-    members = {rel: out_dir / P.COMBINED / rel for rel in package_names(json_forms=False)}
-    for rid in report_ids:
-        members.update({f"reports/{rid}/{rel}": out_dir / rid / rel for rel in package_names()})
-
-    def fill(fh):
-        with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            for rel in sorted(members):
-                zip_file_member(zf, f"{P.COMBINED_NAME}/{rel}", members[rel])
-
-    return stream_to(target, fill)

@@ -18,12 +18,11 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gongkai import EXTRACTOR_VERSION
-from gongkai.schema import registry as R
-from gongkai.extract import Report, sidecar_path
+from gongkai.model import UNREADABLE, Failure, ReadError, Report
+from gongkai.extract import extract, sidecar_path
 from gongkai.files import atomic_write
 from gongkai.pipeline.fingerprint import extractor_fingerprint, schema_hash  # noqa: F401 (re-exported)
-from gongkai.pipeline.isolate import extract_isolated
+from gongkai.pipeline.isolate import extract_isolated, internal_error
 
 def _sha(data: bytes | None) -> str:
     return "none" if data is None else hashlib.sha256(data).hexdigest()
@@ -43,8 +42,16 @@ def cache_key(path: Path, fingerprint: str) -> str:
 class Outcome:
     name: str
     report: Report | None = None
-    reason: str | None = None
-    cacheable: bool = True  # a crash may be transient (memory, a timeout); only deliberate refusals are kept
+    failure: Failure | None = None
+
+    @property
+    def reason(self) -> str | None:
+        return None if self.failure is None else self.failure.message
+
+    @property
+    def cacheable(self) -> bool:
+        """A transient failure (memory, a timeout, a crash, a bug of ours) is tried again next build."""
+        return self.failure is None or not self.failure.transient
 
 
 def _quiet_pdfminer() -> None:
@@ -53,11 +60,6 @@ def _quiet_pdfminer() -> None:
 
 
 BATCH = int(os.environ.get("GONGKAI_BATCH", "16"))
-# Failures that say more about this run (a timeout, memory, a crash) than about the file: not cached.
-TRANSIENT = ("internal error", "extraction took longer", "the extractor crashed", "the extractor stopped",
-             "reading the file needed more than", "the result exceeded")
-
-
 _WARM = False
 
 
@@ -88,28 +90,24 @@ def extract_one(path: Path) -> Outcome:
     """One file in a child process (isolate.py): a hang, a crash or a memory blow-up costs that file only."""
     warm_up()
     result = extract_isolated(path)
-    if isinstance(result, dict):
-        return Outcome(path.name, reason=result["reason"], cacheable=not result["reason"].startswith(TRANSIENT))
+    if isinstance(result, Failure):
+        return Outcome(path.name, failure=result)
     return Outcome(path.name, report=result)
 
 
-def _batch_job(manifest: Path, today) -> list[tuple[str, Report | None, str | None, bool]]:
-    """In isolate.py's child: extract every file the manifest lists; (name, report, reason, cacheable)."""
-    from gongkai.model import ReadError
-    from gongkai.extract import extract
-
+def _batch_job(manifest: Path, today) -> list[Outcome]:
+    """In isolate.py's child: extract every file the manifest lists."""
     out = []
     for line in manifest.read_text(encoding="utf-8").splitlines():
         path = Path(line)
         try:
-            out.append((path.name, extract(path, today=today), None, True))
+            out.append(Outcome(path.name, report=extract(path, today=today)))
         except ReadError as exc:
-            out.append((path.name, None, exc.reason, True))
+            out.append(Outcome(path.name, failure=Failure(UNREADABLE, exc.reason)))
         except (MemoryError, RecursionError):
             raise  # the batch fails and its files are retried one by one, so the culprit is named
         except Exception as exc:  # a parser bug must not stop the other reports from publishing
-            out.append((path.name, None, f"internal error while extracting ({type(exc).__name__}: {exc}); "
-                                         "please report it", False))
+            out.append(Outcome(path.name, failure=internal_error(exc)))
     return out
 
 
@@ -127,9 +125,9 @@ def extract_batch(paths: list[Path]) -> list[Outcome]:
         result = extract_isolated(Path(manifest), job=_batch_job)
     finally:
         os.unlink(manifest)
-    if isinstance(result, dict):
+    if isinstance(result, Failure):
         return [extract_one(p) for p in paths]
-    return [Outcome(name, report=rep, reason=reason, cacheable=ok) for name, rep, reason, ok in result]
+    return result
 
 
 def extract_blob(name: str, data: bytes, sidecar: bytes | None) -> Outcome:

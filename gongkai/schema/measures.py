@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from gongkai.schema import registry as R
 
-KNOWN = ("reported", "inferred")
+KNOWN = R.VALUE_STATUSES
 COUNT, SHARE = "count", "share"
 SHARE_UNIT = ("比例", "share (0–1)")
 

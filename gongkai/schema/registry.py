@@ -28,6 +28,19 @@ STATUSES = {
     "unreadable": ("无法读取", "the table is present but its cells cannot be separated"),
     "missing": ("缺失", "the report ends or the row is absent before this cell"),
 }
+# The statuses whose cell carries a value: every other status publishes null (a blank is not zero).
+VALUE_STATUSES = ("reported", "inferred")
+
+
+def carries_value(status: str) -> bool:
+    return status in VALUE_STATUSES
+
+
+# Column types (Table Schema's names) and what each becomes in the other formats; the validator supports
+# exactly these.  Arrow's are pyarrow factory names (pyarrow is imported only where Parquet is written).
+COLUMN_TYPES = ("string", "integer", "number", "date")
+SQLITE_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "date": "TEXT"}
+ARROW_TYPES = {"string": "string", "integer": "int64", "number": "float64", "date": "date32"}
 
 # Report-level extraction statuses.
 REPORT_STATUSES = {

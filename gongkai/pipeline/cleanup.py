@@ -1,0 +1,41 @@
+"""Removing what a build no longer generates: packages and downloads of reports that are gone, their
+pages, and validation stamps no package uses."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from gongkai import paths as P
+
+def remove_stale(directory: Path, keep: set[str]) -> None:
+    if not directory.exists():
+        return
+    for slug_dir in directory.iterdir():
+        if not slug_dir.is_dir() or slug_dir.name == P.COMBINED:
+            continue
+        for year_dir in slug_dir.iterdir():
+            if f"{slug_dir.name}/{year_dir.name}" not in keep:
+                shutil.rmtree(year_dir)
+        if not any(slug_dir.iterdir()):
+            slug_dir.rmdir()
+
+
+def remove_stale_pages(docs: Path, keep: set[str]) -> None:
+    """Generated pages of reports and agencies that are gone; the rest are rewritten only if changed."""
+    for gen in P.GENERATED_DIRS:
+        base = docs / gen
+        if not base.exists():
+            continue
+        for page in sorted(base.rglob("*"), reverse=True):
+            rel = page.relative_to(docs).as_posix()
+            if page.is_file() and rel not in keep:
+                page.unlink()
+            elif page.is_dir() and not any(page.iterdir()):
+                page.rmdir()
+
+
+def prune_stamps(stamps: Path, used: set[str]) -> None:
+    if stamps.exists():
+        for stale in stamps.iterdir():
+            if stale.name not in used:
+                stale.unlink()

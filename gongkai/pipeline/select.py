@@ -1,0 +1,99 @@
+"""Which files publish: the files found in reports/, one report per agency and year, slugs told apart,
+and the last good package kept for a file that published before and fails now."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from gongkai import paths as P
+from gongkai.model import Report
+from gongkai.schema import registry as R
+from gongkai.pipeline.slim import reslug
+from gongkai.readers import SUPPORTED
+
+IGNORED_NAMES = {"README.md", ".gitkeep"}
+
+
+def discover(reports_dir: Path) -> tuple[list[Path], list[dict]]:
+    files, failures = [], []
+    for path in sorted(reports_dir.iterdir()):
+        if not path.is_file() or path.name in IGNORED_NAMES:
+            continue
+        if path.name.startswith("."):
+            # Hidden to `ls` and easy to miss: say so instead of skipping it silently.
+            failures.append({"file": path.name, "reason": "the file name starts with '.', so it is treated as a "
+                                                          "hidden file and not read; rename it"})
+            continue
+        if path.name.endswith(".yml"):
+            target = path.with_name(path.name[:-4])
+            if not target.exists():
+                failures.append({"file": path.name, "reason": f"sidecar without a report: {target.name} not found"})
+            continue
+        if path.suffix.lower() not in SUPPORTED:
+            failures.append({"file": path.name,
+                             "reason": f"unsupported file type '{path.suffix}'; expected {', '.join(SUPPORTED)}"})
+            continue
+        files.append(path)
+    return files, failures
+
+
+def resolve_collisions(reports: list[Report]) -> list[Report]:
+    """Two agencies whose names give one slug are told apart by a hash of the name."""
+    names: dict[str, set[str]] = {}
+    for rep in reports:
+        names.setdefault(rep.slug, set()).add(rep.meta.agency)
+    for rep in reports:
+        agencies = sorted(names[rep.slug])
+        if len(agencies) > 1 and rep.meta.agency != agencies[0]:
+            reslug(rep, f"{rep.slug}-{hashlib.sha1(rep.meta.agency.encode()).hexdigest()[:6]}")
+    return reports
+
+
+def _reported_cells(rep: Report) -> int:
+    return sum(1 for t in R.TABLES for r in rep.records[t] if r["status"] == "reported")
+
+
+def resolve_duplicates(reports: list[Report]) -> tuple[list[Report], list[dict]]:
+    """One report per agency and year: the one with most cells read wins, then the first file name."""
+    groups: dict[str, list[Report]] = {}
+    for rep in reports:
+        groups.setdefault(rep.report_id, []).append(rep)
+    kept, dropped = [], []
+    for rid in sorted(groups):
+        ranked = sorted(groups[rid], key=lambda r: (-_reported_cells(r), r.source.name))
+        kept.append(ranked[0])
+        for other in ranked[1:]:
+            won, lost = _reported_cells(ranked[0]), _reported_cells(other)
+            why = (f"it has more cells read ({won} vs {lost})" if won > lost
+                   else f"both have {won} cells read and its file name sorts first")
+            dropped.append({"file": other.source.name,
+                            "reason": f"duplicate of {ranked[0].source.name} ({rid}); that file was kept because "
+                                      f"{why}"})
+    return kept, dropped
+
+
+def previous_packages(out_dir: Path) -> dict[str, str]:
+    """file name -> report_id it published in the previous build (as published or as kept stale)."""
+    try:
+        previous = json.loads((out_dir / P.BUILD_REPORT).read_text(encoding="utf-8"))
+        return {e["file"]: e["report_id"] for e in previous.get("reports", []) + previous.get("stale", [])}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}  # no previous build, or a report from an older layout: nothing to keep
+
+
+def keep_last_good(failures: list[dict], published: set[str], previous: dict[str, str], out_dir: Path) -> list[dict]:
+    """Stale entries for files that failed now but published before: their last good package stays.
+
+    A package is kept only while no other file publishes that agency-year and the package is on disk;
+    the failure's reason says so, so the quality page and build_report.json both show it.
+    """
+    stale = []
+    for failure in failures:
+        rid = previous.get(failure["file"])
+        if not rid or rid in published or not (out_dir / rid / "datapackage.json").is_file():
+            continue
+        stale.append({"file": failure["file"], "report_id": rid, "stale": True, "reason": failure["reason"]})
+        failure["reason"] += (f" — the last good data package ({rid}) from an earlier build is kept and "
+                              "marked stale until the file extracts again")
+    return stale
