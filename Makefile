@@ -44,7 +44,7 @@ site: $(STAMP) $(ECHARTS)
 packages: $(STAMP)
 	$(PY) -m gongkai build
 
-# The build validates packages with the fast validator (gongkai/validate.py); this runs the reference,
+# The build validates packages with the fast validator (gongkai/package/validate.py); this runs the reference,
 # Frictionless, over every package in datapackages/ (slow: tens of ms a package).  Not part of the build.
 validate-frictionless: $(STAMP)
 	$(PY) -m gongkai.package.validate --frictionless datapackages

@@ -1,7 +1,7 @@
 """MkDocs hooks (mkdocs.yml `hooks:`) that keep the build of thousands of generated pages fast.
 
 1. Pre-rendered HTML blocks.  Report pages carry their tables, narrative and download list as one-line
-   raw HTML blocks (gongkai/render.py, gongkai/site.py); every piece of report text in them is already escaped.  Python-Markdown would
+   raw HTML blocks (gongkai/pages/markup.py, gongkai/pages/write.py); every piece of report text in them is already escaped.  Python-Markdown would
    parse each block twice with html.parser (md_in_html's block preprocessor and MkDocs' anchor
    collector), which was most of the Markdown time at 1,000 reports, only to pass it through unchanged.
    A preprocessor hands such blocks to Markdown's own raw-HTML stash instead, so they come out verbatim.
@@ -25,7 +25,7 @@ from gongkai.files import link_or_copy
 from gongkai.paths import DOWNLOADS
 
 
-# Only blocks written by gongkai/render.py: a whole line starting like this is generated HTML, because
+# Only blocks written by gongkai/pages/markup.py: a whole line starting like this is generated HTML, because
 # report text is escaped and can never open a tag.
 RAW_PREFIXES = ('<div class="gk-table-wrap">', '<div class="gk-text">', '<div class="gk-downloads">')
 

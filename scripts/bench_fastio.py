@@ -1,5 +1,5 @@
-"""Old against new, per report: the XLSX workbook (openpyxl then, gongkai/xlsx.py now) and the
-validation of one package (Frictionless then, gongkai/validate.py now).
+"""Old against new, per report: the XLSX workbook (openpyxl then, gongkai/package/xlsx.py now) and the
+validation of one package (Frictionless then, gongkai/package/validate.py now).
 
     .venv/bin/python scripts/bench_fastio.py [--root BUILT_ROOT] [--limit N] [--old-rev REV]
 
@@ -77,7 +77,7 @@ def main() -> None:
         _, t_mem, _, mem = paired(lambda d: [], lambda d: validate_files(files[d]), dirs)
         assert not any(slow) and not any(fast) and not any(mem), "a package is invalid"
     rows = [("XLSX workbook: openpyxl (before)", t_old, sum(map(len, old_books))),
-            ("XLSX workbook: gongkai/xlsx.py (now)", t_new, sum(map(len, new_books))),
+            ("XLSX workbook: gongkai/package/xlsx.py (now)", t_new, sum(map(len, new_books))),
             ("validation: Frictionless + registry rules (before)", t_fr, None),
             ("validation: fast validator, files read from disk (now)", t_fast, None),
             ("validation: fast validator, files in memory (`validate_files`)", t_mem, None)]

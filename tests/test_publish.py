@@ -1,7 +1,7 @@
 """The per-report phase in worker processes and the combined outputs streamed from disk.
 
-The streamed files are compared with what the in-memory functions (package.combined_package,
-package.zip_bytes) make from the same reports: one byte of difference fails.
+The streamed files are compared with what the in-memory functions (reference.combined_package,
+files.zip_bytes) make from the same reports: one byte of difference fails.
 """
 from __future__ import annotations
 

@@ -60,7 +60,7 @@ def combined_descriptor(sources: list[dict]) -> bytes:
 
 def write_combined(report_ids: list[str], sources: list[dict], out_dir: Path) -> tuple[dict[str, str], list[Path]]:
     """datapackages/all/: each CSV is the header plus every report's CSV body in report_id order (what
-    package.combined_package makes from the records), written one report at a time.
+    reference.combined_package makes from the records), written one report at a time.
 
     Returns ({file name: sha256 of its bytes}, paths whose bytes changed)."""
     target = out_dir / P.COMBINED

@@ -79,7 +79,7 @@ def xlsx_bytes(title: str, sources: list[dict], records: dict[str, list[dict]],
     """A README sheet, then one sheet per resource with its fields as a bold, frozen header.
 
     Text is stored as inline strings, never formulas; text a spreadsheet would run as a formula
-    when edited is shown verbatim with a quote prefix (see gongkai/xlsx.py)."""
+    when edited is shown verbatim with a quote prefix (see gongkai/package/xlsx.py)."""
     sheets = [Sheet("README", None, _readme_rows(title, sources, resources))]
     for name in resources:
         names = [c.name for c in R.columns_of(name)]

@@ -219,7 +219,7 @@ def render(chart: Chart, page_path: str) -> Rendered:
     return Rendered(snippet, {json_rel: data_json(chart), csv_rel: data_csv(chart)})
 
 
-# --- The site's charts, from published reports and the measures of gongkai/measures.py -------------
+# --- The site's charts, from published reports and the measures of gongkai/schema/measures.py -------------
 
 
 # Agency trend charts: (file id, title zh, title en, measure codes).  Counts and shares are never

@@ -219,7 +219,7 @@ def sqlite_dictionary() -> str:
 def dictionary_page() -> str:
     """Generated from the registry: the one definition of tables, columns and codes."""
     out = [front_matter("数据字典"), "# 数据字典\n\n",
-           "本页由代码中的唯一定义（`gongkai/registry.py`）生成；数据包的 Table Schema 和校验也来自同一定义。\n\n",
+           "本页由代码中的唯一定义（`gongkai/schema/registry.py`）生成；数据包的 Table Schema 和校验也来自同一定义。\n\n",
            "## 数据包中的资源\n\n"]
     for name in R.RESOURCE_ORDER:
         zh, en = R.title_of(name)

@@ -53,7 +53,7 @@ def extract_all(files: list[Path], log=print, cache_dir: Path | None = None, job
                 scheduler: str | None = None, slim_reports: bool = False) -> tuple[list[Report], list[dict], RunStats]:
     """Every file's Report or the reason it is not one; unchanged files come from the cache.
 
-    slim_reports: keep each report slim from its arrival on (publish.slim_stored); its full form stays
+    slim_reports: keep each report slim from its arrival on (slim.slim_stored); its full form stays
     in the extraction cache, where the per-report phase loads it again."""
     outcomes, stats = extract_many(files, cache_dir=cache_dir, jobs=jobs, scheduler=scheduler,
                                    shrink=slim_on_arrival if slim_reports else None)
@@ -79,7 +79,7 @@ def add_cross_year_checks(reports: list[Report]) -> None:
             continue
         added = cross_year_checks(application_cells(prev), application_cells(rep), prev.meta.year)
         if rep.is_slim:
-            rep.cross_year_checks = added  # replayed on the full report by publish.full_report
+            rep.cross_year_checks = added  # replayed on the full report by slim.full_report
         rep.checks.extend(added)
         rep.records["checks"].extend(check_record(rep.report_id, c) for c in added)
         rep.records["metadata"][0]["checks_failed"] = len(rep.failed_checks)
@@ -87,7 +87,7 @@ def add_cross_year_checks(reports: list[Report]) -> None:
 
 def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None = None,
           force: bool = False, keep_records: bool = True) -> BuildResult:
-    """keep_records=False slims each report once its own files are written (publish.slim), so memory
+    """keep_records=False slims each report once its own files are written (slim.slim), so memory
     does not hold every row of every report; the returned reports then carry only cell values."""
     result = BuildResult()
     state = UpToDate(root, f"{extractor_fingerprint()}\0{build_date(os.environ)}")
