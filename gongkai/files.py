@@ -7,6 +7,7 @@ build leaves behind and the next build removes) and is renamed over it.
 """
 from __future__ import annotations
 
+import errno
 import io
 import os
 import shutil
@@ -80,6 +81,11 @@ def commit_temp(tmp: str, target: Path) -> bool:
     return True
 
 
+# (source device, target device) pairs where a hard link was refused (another device, a file system
+# without links): files between them are copied without trying again.
+_NO_LINKS: set[tuple[int, int]] = set()
+
+
 def link_or_copy(src: Path, dst: Path) -> bool:
     """Make dst hold src's bytes, as a hard link where the file system allows; True if dst changed.
 
@@ -96,10 +102,15 @@ def link_or_copy(src: Path, dst: Path) -> bool:
         pass
     dst.parent.mkdir(parents=True, exist_ok=True)
     tmp = dst.parent / f".{dst.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp"
+    devices = (st.st_dev, dst.parent.stat().st_dev)
     try:
         try:
+            if devices in _NO_LINKS:
+                raise OSError(errno.EXDEV, "links refused before")
             os.link(src, tmp)
-        except OSError:
+        except OSError as exc:
+            if exc.errno in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+                _NO_LINKS.add(devices)  # don't ask again for every one of thousands of files
             shutil.copyfile(src, tmp)
             os.chmod(tmp, 0o644)
         os.replace(tmp, dst)

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import ROOT, copy_project
 from gongkai.schema import registry as R
-from gongkai.pipeline import runner
+from gongkai.pipeline import fingerprint, runner
 from gongkai.pipeline.build import build
 from gongkai.site import docs_fingerprint
 
@@ -130,7 +130,7 @@ def test_extractor_upgrade_and_sidecar_edit_invalidate_the_cache(tmp_path, corpu
     side = sorted((root / "reports").glob("*.yml"))[0]
     side.write_text(side.read_text(encoding="utf-8") + "retrieved: 2026-11-25\n", encoding="utf-8")
     assert build(root, **QUIET).extracted == [side.name[:-4]]
-    monkeypatch.setattr(runner, "EXTRACTOR_VERSION", "999.0.0")
+    monkeypatch.setattr(fingerprint, "EXTRACTOR_VERSION", "999.0.0")
     assert len(build(root, **QUIET).extracted) == 6
 
 
@@ -202,7 +202,7 @@ def test_cache_key_covers_file_sidecar_version_and_schema(tmp_path):
     assert k2 != k1
     f.write_text("y", encoding="utf-8")
     assert runner.cache_key(f, "v1") not in (k1, k2)
-    assert len(runner.schema_hash()) == 64
+    assert len(fingerprint.schema_hash()) == 64
     shutil.rmtree(tmp_path)
 
 
@@ -212,14 +212,15 @@ def test_a_file_that_kills_its_batch_fails_alone(corpus, monkeypatch):
 
     paths = sorted(p for p in corpus.iterdir() if not p.name.endswith(".yml"))[:3]
     bomb = paths[1]
-    real = ex.extract
+    real = runner.extract
 
     def fake(path, today=None):
         if Path(path).name == bomb.name:
             raise MemoryError
         return real(path, today=today)
 
-    monkeypatch.setattr(ex, "extract", fake)
+    monkeypatch.setattr(runner, "extract", fake)  # the batch's child
+    monkeypatch.setattr(ex, "extract", fake)  # each file's own child, when the batch is retried one by one
     outcomes = runner.extract_batch(paths)
     assert [o.name for o in outcomes] == [p.name for p in paths]
     assert outcomes[0].report is not None and outcomes[2].report is not None

@@ -101,6 +101,8 @@ def test_table_headers_are_not_clipped_on_a_phone(site):
         page.goto(base + rel)
         clipped = page.eval_on_selector_all(
             ".md-typeset table th",
-            "ths => ths.filter(t => t.scrollWidth > t.clientWidth + 1).map(t => t.innerText)")
+            # Headers inside a closed <details> (a chart's data table) are not shown; newer Chromium lays
+            # them out anyway (content-visibility), so only visible headers count.
+            "ths => ths.filter(t => t.checkVisibility() && t.scrollWidth > t.clientWidth + 1).map(t => t.innerText)")
         assert clipped == [], (rel, clipped)
     assert not errors

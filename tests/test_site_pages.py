@@ -6,7 +6,9 @@ import csv
 import io
 import re
 
+from gongkai import paths as P
 from gongkai.pages import overview as O
+from gongkai.pages import quality as Q
 
 
 def _rep(result, source_name):
@@ -52,7 +54,7 @@ def test_built_site_has_year_region_compare_and_english_pages(built):
     provinces = {r.meta.province for r in result.reports if r.meta.province}
     assert "江苏省" in provinces
     for p in provinces:
-        assert (root / "site" / "regions" / O.region_slug(p) / "index.html").exists()
+        assert (root / "site" / "regions" / P.region_slug(p) / "index.html").exists()
     # Year and region pages are reached from index pages, not from the global navigation.
     methodology = _html(root, "methodology/index.html")
     assert "../years/" in methodology and "years/2021/" not in methodology
@@ -80,7 +82,7 @@ def test_quality_csv_lists_failing_identities_and_cell_problems(built):
     text = (root / "site" / "quality.csv").read_text(encoding="utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows and set(rows[0]) == set(O.QUALITY_FIELDS)
+    assert rows and set(rows[0]) == set(Q.QUALITY_FIELDS)
     # reports/001 prints 行政复议 总计 0 beside 维持 10 and 纠正 1.
     hz23 = [r for r in rows if r["source_file"] == "001_huaian_hongzequ_2023.pdf" and r["issue"] == "check_failed"]
     review = next(r for r in hz23 if r["detail"] == "review_total.review")
@@ -93,9 +95,9 @@ def test_quality_csv_lists_failing_identities_and_cell_problems(built):
 
 
 def test_not_published_files_are_listed():
-    csv_text = O.quality_csv([], [{"file": "x.doc", "reason": "unsupported file type '.doc'"}])
+    csv_text = Q.quality_csv([], [{"file": "x.doc", "reason": "unsupported file type '.doc'"}])
     rows = list(csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff"))))
-    assert rows == [{**{k: "" for k in O.QUALITY_FIELDS}, "source_file": "x.doc", "issue": "not_published",
+    assert rows == [{**{k: "" for k in Q.QUALITY_FIELDS}, "source_file": "x.doc", "issue": "not_published",
                      "issue_zh": "未能发布", "detail": "unsupported file type '.doc'"}]
 
 
