@@ -253,7 +253,8 @@ def _metadata_record(report: Report, doc: Document) -> dict:
     m = report.meta
     url = report.sidecar.get("source_url", "")
     return {
-        "report_id": report.report_id, "agency": m.agency, "agency_slug": report.slug, "region": m.region,
+        "report_id": report.report_id, "agency": m.agency, "agency_official": m.agency_official,
+        "agency_slug": report.slug, "region": m.region,
         "province": m.province, "level": m.level, "year": m.year, "edition": report.edition,
         "status": report.status, "title": m.title, "publication_date": m.publication_date,
         "source_file": report.source.name, "source_format": doc.format,

@@ -77,7 +77,8 @@ class Tables:
 
 @dataclass
 class Metadata:
-    agency: str | None = None
+    agency: str | None = None  # as printed (or as the sidecar gives it)
+    agency_official: str | None = None  # with short forms written out (parse/agency_names.py)
     year: int | None = None
     title: str | None = None
     publication_date: str | None = None

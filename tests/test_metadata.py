@@ -32,3 +32,62 @@ def test_agency_and_year_from_the_document(lines, agency, year):
     meta = detect(lines, {})
     assert meta.agency == agency
     assert meta.year == year
+
+
+# Family 1 of issue 14: titles broken over two lines, agencies named by short forms, and openings
+# that name the agency only in a sentence.  Lines shaped on real reports (the first case is the
+# issue's own example; the others are copied from ../shared/corpus files 007, 008, 020, 032, 038).
+@pytest.mark.parametrize("lines,agency,official,year", [
+    (["2024 年上海市科委政府信息公开工作", "年度报告", "根据《中华人民共和国政府信息公开条例》……"],
+     "上海市科委", "上海市科学技术委员会", 2024),
+    (["2023年某某区卫健委政府信息公开", "工作年度报告"], "某某区卫健委", "某某区卫生健康委员会", 2023),
+    (["国家卫生健康委2024年政府信息公开工作年度报告"], "国家卫生健康委", "国家卫生健康委员会", 2024),
+    (["中村乡2020年政府信息公开工作年度报告"], "中村乡", "中村乡人民政府", 2020),
+    (["2022年上海市政府信息公开工作年度报告"], "上海市", "上海市人民政府", 2022),
+    (["平潭综合实验区2025年度政府信息公开工作年度报告"], "平潭综合实验区", "平潭综合实验区管理委员会", 2025),
+    # 007: the opening says who compiled the report
+    (["根据《条例》要求,由信访局结合有关统计数据编制。本年度报告中所列数据的统计期限自2021年1月1日起至2021年12月31日止。"],
+     "信访局", "信访局", 2021),
+    # 020: 统计时限 (not 期限) gives the year; 本报告由… names the agency
+    (["本报告由南平市人民政府信息公开工作领导小组办公室根据《条例》要求编制而成。本报告中所列数据的统计时限自2012年1月1日至2012年12月31日。"],
+     "南平市人民政府", "南平市人民政府", 2012),
+    # 032: the contact line; the office that answers questions is part of the agency
+    (["本报告中所列数据统计期限为2023年1月1日至2023年12月31日。如对本年度报告有疑问，请与阿巴嘎旗自然资源局办公室联系（电话：0479-2022416）。"],
+     "阿巴嘎旗自然资源局", "阿巴嘎旗自然资源局", 2023),
+    # 038: a sub-district named in the first sentence of 一、总体情况
+    (["一、总体情况", "2024年,东漖街道坚持以习近平新时代中国特色社会主义思想为指导"], "东漖街道", "东漖街道办事处", 2024),
+])
+def test_agency_as_printed_and_official(lines, agency, official, year):
+    meta = detect(lines, {})
+    assert (meta.agency, meta.agency_official, meta.year) == (agency, official, year)
+
+
+@pytest.mark.parametrize("printed,official", [
+    ("上海市科委", "上海市科学技术委员会"),
+    ("某市发改委", "某市发展和改革委员会"),
+    ("某县人社局", "某县人力资源和社会保障局"),
+    ("某区住建局", "某区住房和城乡建设局"),
+    ("某市市监局", "某市市场监督管理局"),
+    ("北街街道", "北街街道办事处"),
+    ("区政府办公室", "区人民政府办公室"),
+    ("平潭综合实验区管委会办公室", "平潭综合实验区管理委员会办公室"),
+    ("广东省人民政府(全省汇总)", "广东省人民政府"),
+    # already official, or a form whose long name differs between provinces: as printed
+    ("杭州市卫生健康委员会", "杭州市卫生健康委员会"),
+    ("某市文旅局", "某市文旅局"),
+    ("自然资源部", "自然资源部"),
+])
+def test_official_name_table(printed, official):
+    from gongkai.parse.agency_names import official_name
+    assert official_name(printed) == official
+
+
+def test_sidecar_agency_gets_its_official_name_too():
+    from gongkai.metadata import merge
+    out = merge(detect(["2024 年上海市科委政府信息公开工作", "年度报告"], {}), {"agency": "上海市发改委"})
+    assert (out.agency, out.agency_official) == ("上海市发改委", "上海市发展和改革委员会")
+
+
+def test_a_report_that_names_no_agency_anywhere_is_not_given_one():
+    lines = ["一、总体情况", "2022年,我局认真贯彻落实《条例》，如有疑问请与本局办公室联系。"]
+    assert detect(lines, {}).agency is None

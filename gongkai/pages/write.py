@@ -42,6 +42,7 @@ def report_page(rep, prev_rep, next_rep) -> str:
     province = province_or_unknown(rep.meta.province)
     info = [
         ["机关", md_text(m.agency)],
+        *([["机关全称", md_text(m.agency_official)]] if m.agency_official and m.agency_official != m.agency else []),
         ["地区", f"{md_text(m.region or '未知')}（{md_link(province, '../../' + P.region_page(province))}）"],
         ["层级", md_text(_level(m.level))], ["年度", md_link(f"{m.year}", f"../../{P.year_page(m.year)}")],
         ["格式版本", md_text(R.EDITION_LABELS.get(rep.edition or "", "未能判断"))],

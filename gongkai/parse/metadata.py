@@ -4,14 +4,16 @@ from __future__ import annotations
 import re
 
 from gongkai.model import Metadata
+from gongkai.parse.agency_names import official_name
 from gongkai.parse.labels import squash
 from gongkai.schema.places import LEVELS, MUNICIPALITIES, NATIONAL, province_of
 
 _TITLE = re.compile(r"(政府)?信息(公开)?(工作)?(年度)?(报告|年报)")
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
-_PERIOD = re.compile(r"统计期限[^0-9]{0,12}((?:19|20)\d{2})\s*年?")
+_PERIOD = re.compile(r"统计(?:期限|时限|期间)[^0-9]{0,12}((?:19|20)\d{2})\s*年?")
 _DATE = re.compile(r"(?:发布日期|发布时间|成文日期|生成日期)\s*[:：]?\s*((?:19|20)\d{2})[-年/.](\d{1,2})[-月/.](\d{1,2})")
 _TITLE_TAIL = re.compile(r"\s*((?:19|20)\d{2})\s*年度?\s*(?:政府)?信息(?:公开)?(?:工作)?(?:年度)?(?:报告|年报)\s*$")
+_TITLE_END = re.compile(r"(?:政府)?信息(?:公开)?(?:工作)?(?:年度)?(?:报告|年报)$")
 _LEADING_YEAR = re.compile(r"^\s*((?:19|20)\d{2})\s*年度?\s*")
 _TRAILING_YEAR_RANGE = re.compile(r"(?:19|20)\d{2}\s*年?度?\s*(?:至|到|-|—|–|~|、|和)?\s*$")
 # The first half of a title broken over two lines is an agency name: Han characters only, so
@@ -27,10 +29,15 @@ _OPENING = (
     re.compile(r"为认真做好(?P<agency>[\u4e00-\u9fff]{4,25}?)(?:政府)?信息公开工作"),
     re.compile(r"^(?P<year>(?:19|20)\d{2})年[,，](?P<agency>[\u4e00-\u9fff]{4,25}?)(?:坚持|认真|以习近平|深入|全面|紧紧|不断|"
                r"始终|严格|积极|按照|围绕)"),
+    # 007: …要求,由信访局结合有关统计数据编制。 020: 本报告由南平市人民政府信息公开工作领导小组办公室根据…
+    re.compile(r"本报告由(?P<agency>[\u4e00-\u9fff]{2,25}?(?:人民政府|局|委员会|厅|办公室|办事处))(?:政府)?信息公开"),
+    re.compile(r"由(?P<agency>[\u4e00-\u9fff]{2,25}?)(?:结合|根据|依据|汇总)[^。]{0,40}编制"),
+    # 008, 032: the contact line of the opening paragraph: 如有疑问请与阿巴嘎旗自然资源局办公室联系
+    re.compile(r"请与(?P<agency>[\u4e00-\u9fff]{4,25}?)(?<!政府)(?:办公室)?(?:联系|[(（])"),
 )
 # A name that starts like this is relative to a context the reader does not have (市政府办公室, 我局).
 _RELATIVE = re.compile(r"^(我|本|该|全|市|区|县|省|州|旗|乡|镇|街道|自治区|政府)")
-_AGENCY_END = re.compile(r"(局|委员会|委|厅|办公室|办公厅|人民政府|政府|办事处|部|署|院|中心|管委会|管理委员会|"
+_AGENCY_END = re.compile(r"(局|委员会|委|厅|办公室|办公厅|人民政府|政府|办事处|街道|部|署|院|中心|管委会|管理委员会|"
                          r"办|所|队|站|会)$")
 _LABEL_PREFIX = re.compile(r"^(?:名称|标题|题名)\s*[:：]\s*")
 
@@ -54,6 +61,11 @@ def find_title(lines: list[str], meta: dict) -> str | None:
                 and len(lines[i - 1].strip()) <= 40:
             # 宿州市人民政府2016年 / 政府信息公开工作年度报告
             return lines[i - 1].strip() + s
+        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        if not _TITLE.search(s) and _YEAR_IN_TITLE.search(s) and len(s) <= 40 and 0 < len(nxt) <= 12 \
+                and _TITLE_END.search(s + nxt):
+            # 2024 年上海市科委政府信息公开工作 / 年度报告: the title's last words on a line of their own.
+            return s + nxt
         if len(s) <= 60 and _TITLE.search(s) and _YEAR_IN_TITLE.search(s) and not s.endswith("。"):
             # A title broken over two lines: agency on the first, "2023 年…报告" on the second.
             if _LEADING_YEAR.match(s) and i > 0 and _NAME_LINE.fullmatch(squash(lines[i - 1])) \
@@ -167,6 +179,7 @@ def detect(lines: list[str], meta: dict) -> Metadata:
     province = province_of(agency) if agency else None
     return Metadata(
         agency=agency,
+        agency_official=official_name(agency),
         year=year,
         title=title,
         publication_date=publication_date_from(lines),
@@ -179,14 +192,15 @@ def detect(lines: list[str], meta: dict) -> Metadata:
 
 def merge(detected: Metadata, sidecar: dict) -> Metadata:
     """Sidecar values win; a disagreement with the document is recorded, never silent."""
-    out = Metadata(**{k: getattr(detected, k) for k in ("agency", "year", "title", "publication_date",
-                                                          "province", "region", "level")})
+    out = Metadata(**{k: getattr(detected, k) for k in ("agency", "agency_official", "year", "title",
+                                                          "publication_date", "province", "region", "level")})
     warnings = list(detected.warnings) if sidecar.get("year") is None else []
     side_agency = sidecar.get("agency")
     if side_agency:
         if detected.agency and detected.agency not in side_agency and side_agency not in detected.agency:
             warnings.append(f"sidecar agency '{side_agency}' differs from the document's '{detected.agency}'")
         out.agency = side_agency
+        out.agency_official = official_name(side_agency)
     if sidecar.get("year") is not None:
         if detected.year and detected.year != sidecar["year"]:
             warnings.append(f"sidecar year {sidecar['year']} differs from the document's {detected.year}")

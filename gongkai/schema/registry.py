@@ -358,7 +358,11 @@ TABLES = {
 
 METADATA_COLUMNS = (
     REPORT_ID,
-    Column("agency", "string", "机关", "Agency", "Name of the reporting body.", required=True),
+    Column("agency", "string", "机关", "Agency", "Name of the reporting body, as the report prints it (or as the "
+           "sidecar gives it).", required=True),
+    Column("agency_official", "string", "机关全称", "Official agency name",
+           "The agency name with common short forms written out (市科委 → 市科学技术委员会, 中村乡 → 中村乡人民政府); "
+           "the same as `agency` when nothing is known to expand."),
     Column("agency_slug", "string", "机关代码", "Agency slug", "URL-safe identifier of the agency.", required=True),
     Column("region", "string", "地区", "Region", "Region the agency belongs to, as precise as known."),
     Column("province", "string", "省级行政区", "Province", "Province-level division."),
