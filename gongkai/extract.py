@@ -18,7 +18,7 @@ from gongkai.checks.prose import prose_checks
 from gongkai.readers import read
 from gongkai.parse.sections import split_sections
 from gongkai.parse.slug import slugify
-from gongkai.parse.recover import recover
+from gongkai.parse.recover import other_layout_in_text, recover
 from gongkai.parse.tables import cells_run_together, parse_tables
 
 SIDECAR_SUFFIX = ".yml"
@@ -106,6 +106,7 @@ def build_report(path: Path, doc: Document, meta: Metadata, sidecar: dict, warni
     tables = parse_tables(doc.rows, doc.lines)
     run_together = not any(tables.found(t) for t in R.TABLES) and cells_run_together(doc.lines)
     if run_together:
+        tables.other_layout = other_layout_in_text(doc.text, tables.other_layout)
         tables.cells = recover(doc.text, tables.edition, tables.other_layout)
     edition = tables.edition
     any_table = any(tables.found(t) for t in R.TABLES) or run_together

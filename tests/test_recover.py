@@ -63,3 +63,79 @@ def test_pingtan_2020_spaced_totals_and_agency_inconsistency():
     app = _cells(rep, "applications")
     assert [int(app[f"total.{c}"]["value"]) for c in ("natural_person", "other_organisation", "total")] == [20, 1, 21]
     assert "outcomes.natural_person" in {c.check_id for c in rep.failed_checks}
+
+
+# --- Issue 14, families 3 and 6: variants of 027's run-together text, each compared with what the
+# unchanged text gives (test_pingtan_2025_recovered_as_read_by_hand checks that against the document).
+SOURCE_027 = ROOT / "reports" / "027_fujian_pingtan_syq_2025.txt"
+
+
+def _variant(tmp_path, old: str, new: str):
+    text = SOURCE_027.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path = tmp_path / SOURCE_027.name
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return extract(path)
+
+
+def _values(report, table="applications"):
+    return {r["code"]: (r["value"], r["status"]) for r in report.records[table]}
+
+
+def test_next_rows_ordinal_glued_to_the_digits_and_a_label_worded_otherwise(tmp_path):
+    """'…属于国家秘密00000002.其他法律和行政法规禁止公开00000003.危及…': the 2. and 3. are the next rows'
+    numbers, and 其他法律和行政法规 is a wording of 其他法律行政法规 seen in crawled reports."""
+    original = _values(extract(SOURCE_027))
+    variant = _values(_variant(tmp_path, "2.其他法律行政法规禁止公开", "2.其他法律和行政法规禁止公开"))
+    assert variant == original
+    for col in ("natural_person", "total"):
+        assert variant[f"refused_state_secret.{col}"] == (Decimal(0), "inferred")
+        assert variant[f"refused_law_prohibited.{col}"] == (Decimal(0), "inferred")
+
+
+def test_an_unknown_wording_loses_only_its_own_row(tmp_path):
+    """A label no registry wording matches: its row is not published, and its number glued to the row
+    before ('00000002.') is still not read as a digit of that row."""
+    original = _values(extract(SOURCE_027))
+    variant = _values(_variant(tmp_path, "2.其他法律行政法规禁止公开", "2.某某法规不准公开的"))
+    assert variant["refused_state_secret.total"] == original["refused_state_secret.total"] == (Decimal(0), "inferred")
+    assert {variant[f"refused_law_prohibited.{c}"][1] for c in ("natural_person", "total")} == {"unreadable"}
+    assert all(v is None for k, (v, _s) in variant.items() if k.startswith("refused_law_prohibited."))
+
+
+def test_a_row_printed_without_digits_is_blank_not_zero(tmp_path):
+    """124/125 print （六）2. with no digits at all ('…政府信息公开申请3.其他'): blank cells, never 0."""
+    report = _variant(tmp_path, "政府信息公开申请 20000023.其他", "政府信息公开申请3.其他")
+    cells = _values(report)
+    assert {cells[f"other_unpaid_fee.{c}"] for c in ("natural_person", "commercial", "total")} == {(None, "blank")}
+    assert cells["other_other.total"] == (Decimal(1), "inferred")
+    assert cells["total.total"] == (Decimal(148), "inferred")
+
+
+def test_a_row_with_one_cell_lost_is_recovered_only_where_the_identities_force_it(tmp_path):
+    """'四、结转下年度继续办理420006': six digits for seven cells.  一 + 二 = （七） + 四 per column gives
+    4|2|0|0|0|0|6, whose digits less one cell are the printed ones: recovered.  Printed digits that are
+    not that (42016) leave the row unpublished."""
+    cells = _values(_variant(tmp_path, "继续办理4200006", "继续办理420006"))
+    assert [cells[f"carried_forward.{c}"] for c in ("natural_person", "commercial", "research", "total")] == \
+        [(Decimal(4), "inferred"), (Decimal(2), "inferred"), (Decimal(0), "inferred"), (Decimal(6), "inferred")]
+    cells = _values(_variant(tmp_path, "继续办理4200006", "继续办理42016"))
+    assert {cells[f"carried_forward.{c}"] for c in ("natural_person", "total")} == {(None, "ambiguous")}
+
+
+def test_a_cell_every_reading_agrees_on_is_published_and_the_others_are_not():
+    from gongkai.recover import _agreed
+    # 119's 行政许可4500 (上一年项目数量, 本年增/减, 处理决定数量): 45|0|0 or 4|50|0
+    assert _agreed(split_run("4500", 3)) == (None, None, Decimal(0))
+    assert _agreed(split_run("000", 3)) == D(0, 0, 0)
+    assert _agreed([]) is None
+
+
+def test_other_handling_as_printed_in_run_together_text():
+    from gongkai.recover import other_layout_in_text
+    # 129: a 2021 table 二 with the 2019 single （六）其他处理 row
+    assert other_layout_in_text("一、本年新收…（六）其他处理0000000（七）总计0000000", "split") == "single"
+    # 135: the three sub-rows; the 1. after 其他处理 is a list number, not a digit
+    assert other_layout_in_text("一、本年新收…（六）其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
+                                "00000002.申请人逾期未按收费通知…", "single") == "split"
+    assert other_layout_in_text("no table here", "split") == "split"

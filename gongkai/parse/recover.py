@@ -90,36 +90,75 @@ def _strip_numbering(label: str) -> tuple[str, str]:
     return (m.group(1) or ""), m.group(2)
 
 
-def find_runs(text: str, labels: list[tuple[str, str]], start: int = 0) -> tuple[dict[str, str], int]:
-    """{code: the run of digits after its label}, searching labels in form order from `start`."""
+def _label_match(flat: str, body: str, pos: int):
+    """(start, end) of a label's first occurrence from pos; a parenthetical note ending the label is optional."""
+    m = _pattern(body).search(flat, pos)
+    if m:
+        return m.start(), m.end()
+    short = re.sub(r"[（(][^）)]*[）)]$", "", body)
+    m = _pattern(short).search(flat, pos) if short != body else None
+    if not m:
+        return None
+    # A parenthetical note after the label belongs to the label, not the run.
+    note = re.match(r"\s?[（(][^）)]*[）)]", flat[m.end():])
+    return m.start(), m.end() + (note.end() if note else 0)
+
+
+def find_runs(text: str, labels, start: int = 0) -> tuple[dict[str, str], int, set[str]]:
+    """{code: the run of digits after its label}, searching labels in form order from `start`.
+
+    `labels` is [(code, label or several printed wordings)]; the wording found first wins.  Also
+    returns where the search ended and the codes whose label is followed straight by the next
+    label: a row printed with no digits at all, i.e. blank cells.
+    """
     flat = _flat(text)
-    numbering = {code: _strip_numbering(label)[0] for code, label in labels}
-    found: list[tuple[str, int]] = []  # (code, where its label ends)
+    variants = {code: (label,) if isinstance(label, str) else tuple(label) for code, label in labels}
+    order = [code for code, _ in labels]
+    numbering = {code: _strip_numbering(variants[code][0])[0] for code in order}
+    found: list[tuple[str, int, int]] = []  # (code, where its label starts, where it ends)
     pos = start
-    for code, label in labels:
-        _num, body = _strip_numbering(label)
-        m = _pattern(body).search(flat, pos)
-        if m:
-            end = m.end()
-        else:
-            short = re.sub(r"[（(][^）)]*[）)]$", "", body)
-            m = _pattern(short).search(flat, pos) if short != body else None
-            if not m:
-                continue
-            # A parenthetical note after the label belongs to the label, not the run.
-            note = re.match(r"\s?[（(][^）)]*[）)]", flat[m.end():])
-            end = m.end() + (note.end() if note else 0)
-        found.append((code, end))
+    for code in order:
+        hits = [h for h in (_label_match(flat, _strip_numbering(v)[1], pos) for v in variants[code]) if h]
+        if not hits:
+            continue
+        begin, end = min(hits, key=lambda h: (h[0], -h[1]))
+        found.append((code, begin, end))
         pos = end
-    runs = {}
-    for i, (code, end) in enumerate(found):
+    runs, glued = {}, set()
+    for i, (code, _begin, end) in enumerate(found):
         run = _RUN.match(flat, end).group(0)
+        # The next row's list number glued to this row's digits (…属于国家秘密00000002.其他法律…): it is
+        # the number of the row that follows in the form, whether or not that row's wording was found.
+        k = order.index(code)
+        following = [numbering[c] for c in order[k + 1:k + 2]]
         if i + 1 < len(found):
-            number = numbering[found[i + 1][0]]
+            following.append(numbering[found[i + 1][0]])
+        for number in following:
             if number.endswith(".") and run.rstrip().endswith(number):
                 run = run.rstrip()[: -len(number)]
+                break
         runs[code] = run.strip()
-    return runs, pos
+        if not runs[code] and i + 1 < len(found):
+            gap = flat[end:found[i + 1][1]].strip()
+            number = numbering[found[i + 1][0]]
+            if number and gap.endswith(number):
+                gap = gap[: -len(number)]
+            if not gap.strip():
+                glued.add(code)
+    return runs, pos, glued
+
+
+def other_layout_in_text(text: str, default: str) -> str:
+    """How run-together text prints （六）其他处理: one row with digits after it ("single") or its
+    three sub-rows ("split").  Reports mix editions (a 2021 table 二 with the 2019 single row)."""
+    flat = _flat(text)
+    at = flat.find("本年新收")
+    body = flat[at:] if at >= 0 else flat
+    if re.search(r"逾期\s?不\s?补\s?正", body):
+        return "split"
+    if re.search(r"其他处理\s?-?\d", body):
+        return "single"
+    return default
 
 
 # ---------------------------------------------------------------------------
@@ -146,8 +185,25 @@ def _columns_ok(assign: dict[str, tuple], leaves: tuple[str, ...]) -> bool:
     return True
 
 
-def choose_applications(candidates: dict[str, list[tuple] | None], leaves: tuple[str, ...]):
-    """Per row: the one split every solution agrees on, or None (ambiguous)."""
+def _agreed(readings) -> tuple | None:
+    """Per cell, the value every reading agrees on (None where they differ); None when there is no reading."""
+    readings = list(readings)
+    if not readings:
+        return None
+    return tuple(vals.pop() if len(vals) == 1 else None for vals in (set(col) for col in zip(*readings)))
+
+
+def choose_cells(candidates: dict[str, list[tuple] | None], leaves: tuple[str, ...],
+                 runs: dict[str, str] | None = None) -> dict[str, tuple | None]:
+    """Per row, per cell: the value every reading that fits the identities agrees on, else None.
+
+    A cell is published only when it is forced: every split of its row that keeps the row total and,
+    where the rows are few enough to try together, the column identities, gives it the same value
+    (4500 read as 行政许可's three cells is 45|0|0 or 4|50|0: the last cell is 0 either way).  A row
+    whose digits are too few for its cells (one cell lost in the crawl: '0 00000') is solved from
+    the column identity it alone leaves open, and kept only when its printed digits are that
+    solution's digits less one cell.
+    """
     fitting = {code: [c for c in cands if _row_ok_applications(c)] if cands is not None else None
                for code, cands in candidates.items()}
     fixed = {code: c[0] for code, c in fitting.items() if c is not None and len(c) == 1}
@@ -156,19 +212,53 @@ def choose_applications(candidates: dict[str, list[tuple] | None], leaves: tuple
     for code in open_rows:
         sizes *= len(fitting[code])
     chosen: dict[str, tuple | None] = {code: fixed.get(code) for code in candidates}
-    if not open_rows or sizes > MAX_COMBINATIONS:
-        return chosen
-    solutions = []
-    for combo in itertools.product(*(fitting[c] for c in open_rows)):
-        assign = dict(fixed, **dict(zip(open_rows, combo)))
-        if _columns_ok(assign, leaves):
-            solutions.append(combo)
-    if not solutions:
-        return chosen
+    solutions = None
+    if open_rows and sizes <= MAX_COMBINATIONS:
+        solutions = [combo for combo in itertools.product(*(fitting[c] for c in open_rows))
+                     if _columns_ok(dict(fixed, **dict(zip(open_rows, combo))), leaves)]
     for i, code in enumerate(open_rows):
-        values = {s[i] for s in solutions}
-        chosen[code] = values.pop() if len(values) == 1 else None
+        if solutions:
+            chosen[code] = _agreed(s[i] for s in solutions)
+        elif solutions is None:
+            chosen[code] = _agreed(fitting[code])
+        # solutions == []: the report's own columns do not add up; nothing beyond the fixed rows is forced
+    if runs is not None and solutions != []:
+        for code, cands in candidates.items():
+            if cands == [] and chosen.get(code) is None:
+                chosen[code] = _solve_short_row(code, chosen, leaves, runs.get(code, ""))
     return chosen
+
+
+def _solve_short_row(code: str, chosen: dict[str, tuple | None], leaves: tuple[str, ...], run: str):
+    def full(c):
+        row = chosen.get(c)
+        return row if row is not None and None not in row else None
+
+    flow = ("new_received", "carried_over", "total", "carried_forward")
+    sign = {"new_received": 1, "carried_over": 1, "total": -1, "carried_forward": -1}
+    solved = None
+    if code in flow:
+        others = [c for c in flow if c != code]
+        if all(full(c) for c in others):
+            # new + carried = total + forward, per column
+            solved = tuple(-sign[code] * sum(sign[c] * full(c)[k] for c in others) for k in range(7))
+    elif code in leaves or code == "total":
+        parts = [c for c in leaves if c != code]
+        if code != "total" and full("total") and all(full(c) for c in parts):
+            solved = tuple(full("total")[k] - sum(full(c)[k] for c in parts) for k in range(7))
+    if solved is None or any(v < 0 for v in solved) or not _row_ok_applications(solved):
+        return None
+    digits = re.sub(r"\D", "", run)
+    texts = [str(int(v)) for v in solved]
+    if any("".join(texts[:k] + texts[k + 1:]) == digits for k in range(7)):
+        return solved
+    return None
+
+
+def choose_applications(candidates: dict[str, list[tuple] | None], leaves: tuple[str, ...]):
+    """Per row: the one split every solution agrees on, or None (ambiguous)."""
+    cells = choose_cells(candidates, leaves)
+    return {code: row if row is not None and None not in row else None for code, row in cells.items()}
 
 
 def recover(text: str, edition: str | None, other_layout: str):
@@ -180,30 +270,37 @@ def recover(text: str, edition: str | None, other_layout: str):
     if edition in R.EDITIONS:
         items = R.by_code(R.AD_ITEMS)
         layout = R.AD_LAYOUT[edition]
-        labels = [(code, items[code].label(edition)) for code in layout]
-        runs, _ = find_runs(flat, labels, start)
+        labels = [(code, _wordings(items[code], edition)) for code in layout]
+        runs, _, glued = find_runs(flat, labels, start)
         for code, run in runs.items():
             measures = layout[code]
+            if code in glued:
+                _put_blank(out["active_disclosure"], code, measures)
+                continue
             cands = split_run(run, len(measures))
-            _put(out["active_disclosure"], code, measures, cands, run)
+            _put_chosen(out["active_disclosure"], code, measures,
+                        _agreed(cands) if cands is not None else None, run)
     app_start = flat.find("本年新收")
     skip = R.OTHER_SPLIT if other_layout == "single" else ("other_total",)
-    app_labels = [(d.code, d.zh) for d in R.APP_ROWS if d.code not in skip]
+    app_labels = [(d.code, _wordings(d, edition)) for d in R.APP_ROWS if d.code not in skip]
     if app_start >= 0:
-        runs, end = find_runs(flat, app_labels, max(app_start - 8, 0))
-        cands = {code: split_run(run, 7) for code, run in runs.items()}
+        runs, end, glued = find_runs(flat, app_labels, max(app_start - 8, 0))
+        cands = {code: split_run(run, 7) for code, run in runs.items() if code not in glued}
         leaves = R.OUTCOME_LEAVES + (("other_total",) if other_layout == "single" else R.OTHER_SPLIT)
-        chosen = choose_applications(cands, leaves)
+        chosen = choose_cells(cands, leaves, runs)
         cols = [a.code for a in R.APPLICANTS]
-        for code, values in chosen.items():
-            _put_chosen(out["applications"], code, cols, values, runs[code])
+        for code in runs:
+            if code in glued:
+                _put_blank(out["applications"], code, cols)
+            else:
+                _put_chosen(out["applications"], code, cols, chosen[code], runs[code])
     rl_start = flat.find("复议后起诉")
     if rl_start >= 0:
         run = re.search(r"-?\d[\d\s\-]*", flat[rl_start:])
         if run:
             cands = split_run(run.group(0), 15)
             fitting = [c for c in cands if _rl_ok(c)] if cands is not None else []
-            values = fitting[0] if len(fitting) == 1 else None
+            values = _agreed(fitting)
             for i, cat in enumerate(R.RL_CATEGORIES):
                 cols = [r.code for r in R.RL_RESULTS]
                 part = values[i * 5:(i + 1) * 5] if values else None
@@ -211,14 +308,20 @@ def recover(text: str, edition: str | None, other_layout: str):
     return out
 
 
-def _put(target, row, cols, cands, run):
-    values = cands[0] if cands is not None and len(cands) == 1 else None
-    _put_chosen(target, row, cols, values, run)
+def _wordings(dim, edition: str | None) -> tuple[str, ...]:
+    """The printed wordings of a row: the edition's label first, then the registry's aliases."""
+    first = dim.label(edition) if edition else dim.zh
+    return tuple(dict.fromkeys((first, dim.zh, *dim.aliases)))
+
+
+def _put_blank(target, row, cols):
+    for col in cols:
+        target[(row, col)] = CellValue(None, "blank", "")
 
 
 def _put_chosen(target, row, cols, values, run):
     for i, col in enumerate(cols):
-        if values is None:
+        if values is None or values[i] is None:
             target[(row, col)] = CellValue(None, "ambiguous", run)
         else:
             target[(row, col)] = CellValue(values[i], "inferred", run)

@@ -151,7 +151,7 @@ APP_ROWS = (
         aliases=("部分公开",), group=G_RESULTS, group_code="results"),
     Dim("refused_state_secret", "1.属于国家秘密", "Refused: state secret", group=G_REFUSED, group_code="refused"),
     Dim("refused_law_prohibited", "2.其他法律行政法规禁止公开", "Refused: prohibited by other laws",
-        aliases=("其他法律行政止公开",), group=G_REFUSED, group_code="refused"),
+        aliases=("其他法律行政止公开", "其他法律和行政法规禁止公开", "其他法律、行政法规禁止公开"), group=G_REFUSED, group_code="refused"),
     Dim("refused_three_security", "3.危及“三安全一稳定”", "Refused: endangers the 'three securities and one stability'",
         aliases=('危及"三安全一稳定"', "危及三安全一稳定"), group=G_REFUSED, group_code="refused"),
     Dim("refused_third_party", "4.保护第三方合法权益", "Refused: protects third-party rights", group=G_REFUSED,
