@@ -19,7 +19,10 @@ def test_split_run_lists_every_reading():
     assert split_run("2648-18538", 2) == [D(2648, -18538)]  # '-' starts a negative number
     assert split_run("500000 5", 7) == [D(5, 0, 0, 0, 0, 0, 5)]  # a space is a boundary
     assert split_run("4166.241619", 1) == [D("4166.241619")]
-    assert split_run("13575394432.52", 2) is None       # a decimal inside a multi-cell run: unreadable
+    # a fraction ends the run's last cell: 1|3575394432.52, 13|575394432.52, … all fit, so none is chosen
+    assert len(split_run("13575394432.52", 2)) == 10
+    assert split_run("135 75394432.52", 2) == [D(135, "75394432.52")]
+    assert split_run("1.5 3", 2) is None                 # a fraction before the last cell: unreadable
 
 
 def _cells(report, table):
@@ -139,3 +142,26 @@ def test_other_handling_as_printed_in_run_together_text():
     assert other_layout_in_text("一、本年新收…（六）其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
                                 "00000002.申请人逾期未按收费通知…", "single") == "split"
     assert other_layout_in_text("no table here", "split") == "split"
+
+
+# --- Issue 14, family 5: the 2019 edition's 政府集中采购 row in crawled text (count, then the amount
+# with its unit).  Variants of 028, whose own row '政府集中采购13575394432.52元' fits ten readings.
+SOURCE_028 = ROOT / "reports" / "028_fujian_pingtan_syq_2019.txt"
+
+
+def test_procurement_count_and_amount_with_unit(tmp_path):
+    original = _cells(extract(SOURCE_028), "active_disclosure")
+    assert {original[f"procurement.{m}"]["status"] for m in ("procurement_items", "procurement_amount")} == \
+        {"ambiguous"}
+    assert original["procurement.procurement_amount"]["value"] is None
+    text = SOURCE_028.read_text(encoding="utf-8")
+    for printed, items, amount, unit_raw in (("135 75394432.52元", 135, "75394432.52", "元"),
+                                             ("5 47.9659万元", 5, "47.9659", "万元"),
+                                             ("00元", 0, "0", "元")):
+        path = tmp_path / SOURCE_028.name
+        path.write_text(text.replace("政府集中采购13575394432.52元", "政府集中采购" + printed), encoding="utf-8")
+        ad = _cells(extract(path), "active_disclosure")
+        got = (ad["procurement.procurement_items"]["value"], ad["procurement.procurement_amount"]["value"])
+        assert got == (Decimal(items), Decimal(amount)), printed
+        assert ad["procurement.procurement_amount"]["status"] == "inferred"
+        assert ad["procurement.procurement_amount"]["raw"].endswith(unit_raw)  # the printed unit is kept

@@ -16,7 +16,8 @@ from gongkai.model import CellValue
 
 MAX_SPLITS = 5000
 MAX_COMBINATIONS = 200_000
-_RUN = re.compile(r"[\s\d.\-]*")
+# The digits after a label, with the unit an amount may carry (政府集中采购547.9659万元).
+_RUN = re.compile(r"[\s\d.\-]*(?:万元|元)?")
 _TOKEN = re.compile(r"-?[\d.]+")
 
 
@@ -38,7 +39,7 @@ def _parts(digits: str, k: int, negative_first: bool):
 def split_run(run: str, n: int) -> list[tuple[Decimal, ...]] | None:
     """Every way to read `run` as n numbers; white space and '-' are boundaries that must be kept.
 
-    None when the run cannot be read at all (a decimal point inside a multi-cell run, too many splits).
+    None when the run cannot be read at all (a decimal point before the last cell, too many splits).
     """
     tokens = _TOKEN.findall(run)
     if not tokens or len(tokens) > n:
@@ -48,12 +49,19 @@ def split_run(run: str, n: int) -> list[tuple[Decimal, ...]] | None:
             return [(Decimal(tokens[0]),)] if len(tokens) == 1 else []
         except InvalidOperation:
             return None
-    if any("." in t for t in tokens):
+    # A decimal point can only be in the run's last cell (the amount that ends a 2019 procurement or fee
+    # row): a fraction is the end of a number, so what follows it cannot be another cell of the run.
+    if any("." in t for t in tokens[:-1]) or tokens[-1].count(".") > 1 or tokens[-1].endswith(".") \
+            or tokens[-1].lstrip("-").startswith("."):
         return None
+    head, _, frac = tokens[-1].partition(".")
+    tokens = tokens[:-1] + [head]
     out = []
     lengths = [len(t.lstrip("-")) for t in tokens]
     for counts in _compositions(n, len(tokens), lengths):
         per_token = [list(_parts(t.lstrip("-"), c, t.startswith("-"))) for t, c in zip(tokens, counts)]
+        if frac:
+            per_token[-1] = [p[:-1] + (p[-1] + "." + frac,) for p in per_token[-1]]
         for combo in itertools.product(*per_token):
             out.append(tuple(Decimal(x) for part in combo for x in part))
             if len(out) > MAX_SPLITS:
