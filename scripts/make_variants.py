@@ -1,8 +1,10 @@
 """Derive test variants of real reports: same report, other layout family, same golden values.
 
     python scripts/make_variants.py            # writes tests/fixtures/derived/
+    python scripts/make_variants.py --text     # only the pdftotext and markdown variants
 
-Needs Debian's chromium and libreoffice-writer (and opencc, a project dependency).  The outputs
+
+Needs Debian's chromium, libreoffice-writer and poppler-utils (and opencc, a project dependency).  The outputs
 are committed, so the test suite does not need these programs; rerun this script when a source
 report changes.  Each variant gets a sidecar copied from its source's, saying how it was made.
 """
@@ -118,7 +120,72 @@ GOV_PAGE = """<!DOCTYPE html>
 """
 
 
+# PDFs whose text, converted by machine, makes the pdftotext and markdown variants (issue 14, family 2).
+CONVERTED_PDFS = (
+    (REPORTS / "001_huaian_hongzequ_2023.pdf", "001_huaian_hongzequ_2023.pdf"),
+    (REPORTS / "002_huaian_hongzequ_2024.pdf", "002_huaian_hongzequ_2024.pdf"),
+    (OUT / "041_shanghai_shizhengfu_bgt_2019_chromium.pdf", HTML_SOURCE),
+    (OUT / "041_shanghai_shizhengfu_bgt_2019_libreoffice.pdf", HTML_SOURCE),
+)
+
+
+def pdftotext(src: Path, dest: Path, mode: str) -> None:
+    subprocess.run(["pdftotext", f"-{mode}", "-enc", "UTF-8", str(src), str(dest)], check=True, timeout=120)
+
+
+def _md_cell(text: str | None) -> str:
+    return " ".join((text or "").split()).replace("|", "｜")
+
+
+def markdown_from_pdf(src: Path) -> str:
+    """The PDF as a text-and-pipe-table converter writes it: per page, text lines and each ruled table
+    as a markdown table (merged cells empty, a cell's lines joined), in reading order."""
+    import pdfplumber
+
+    out = []
+    with pdfplumber.open(src) as pdf:
+        for page in pdf.pages:
+            tables = page.find_tables()
+            boxes = [t.bbox for t in tables]
+
+            def outside(obj, boxes=boxes):
+                return not any(x0 <= obj["x0"] and obj["x1"] <= x1 and top <= obj["top"] and obj["bottom"] <= bottom
+                               for x0, top, x1, bottom in boxes)
+
+            blocks = [(line["top"], line["text"]) for line in page.filter(outside).extract_text_lines()]
+            for table in tables:
+                rows = table.extract()
+                if not rows:
+                    continue
+                md = ["| " + " | ".join(_md_cell(c) for c in rows[0]) + " |",
+                      "|" + "---|" * len(rows[0])]
+                md += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows[1:]]
+                blocks.append((table.bbox[1], "\n" + "\n".join(md) + "\n"))
+            out += [text for _top, text in sorted(blocks, key=lambda b: b[0])]
+    return "\n".join(out) + "\n"
+
+
+def text_variants() -> None:
+    """pdftotext -layout / -raw and a markdown conversion of each PDF in CONVERTED_PDFS."""
+    if shutil.which("pdftotext") is None:
+        raise SystemExit("pdftotext is not installed (apt-get install poppler-utils)")
+    for pdf, source in CONVERTED_PDFS:
+        stem = pdf.name.rsplit(".", 1)[0]
+        for mode in ("layout", "raw"):
+            dest = OUT / f"{stem}_pdftotext_{mode}.txt"
+            pdftotext(pdf, dest, mode)
+            _sidecar(source, dest, f"{pdf.name} converted to text by poppler's `pdftotext -{mode}`",
+                     keep_identity=source != TEXT_SOURCE)
+        dest = OUT / f"{stem}_markdown.md"
+        dest.write_text(markdown_from_pdf(pdf), encoding="utf-8")
+        _sidecar(source, dest, f"{pdf.name} converted to markdown (text lines, pipe tables) with pdfplumber",
+                 keep_identity=source != TEXT_SOURCE)
+
+
 def main() -> int:
+    if sys.argv[1:] == ["--text"]:
+        text_variants()
+        return 0
     for tool in ("chromium", "soffice"):
         if shutil.which(tool) is None:
             print(f"{tool} is not installed (apt-get install chromium libreoffice-writer)", file=sys.stderr)
@@ -168,6 +235,7 @@ def main() -> int:
     trad = OUT / f"{tstem}_traditional.txt"
     trad.write_text(opencc.OpenCC("s2t").convert(text), encoding="utf-8")
     _sidecar(TEXT_SOURCE, trad, "converted to traditional characters with OpenCC s2t")
+    text_variants()
     for p in sorted(OUT.iterdir()):
         print(p.relative_to(ROOT), p.stat().st_size)
     return 0

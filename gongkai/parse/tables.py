@@ -57,23 +57,40 @@ def _is_header(cells) -> bool:
     return any(label_key(c) in _HEADER_KEYS or "勾稽关系" in squash(c) for c in cells if c)
 
 
-def fit_span(cells: list[str], expected: int) -> tuple[int, list[str], str | None]:
+AMBIGUOUS_PLACEMENT = "empty cells on both sides of the values, so which columns they are in is unknown"
+
+
+def placements(cells: list[str], expected: int) -> list[int]:
+    """Where `expected` cells can start in `cells` so that every cell left out is empty (layout only)."""
+    if len(cells) <= expected:
+        return [0]
+    return [s for s in range(len(cells) - expected + 1)
+            if not any(c.strip() for c in cells[:s]) and not any(c.strip() for c in cells[s + expected:])]
+
+
+def fit_span(cells: list[str], expected: int, hint: int | None = None, check=None) -> tuple[int, list[str], str | None]:
     """Trim layout-only empty cells around a row's values until the count matches.
 
     Returns where the kept values start in `cells`, the values (possibly fewer than
-    expected) and a problem, if any.
+    expected) and a problem, if any.  When the empty cells could be trimmed from either end
+    and that moves values between columns, the placement is decided only by `check` (a
+    reading the row's own total refutes is dropped) or by `hint` (where rows of the same shape
+    in the same table have their values); otherwise the problem is AMBIGUOUS_PLACEMENT.
     """
-    start, end = 0, len(cells)
-    while end - start > expected and cells[end - 1].strip() == "":
-        end -= 1
-    while end - start > expected and cells[start].strip() == "":
-        start += 1
-    vals = list(cells[start:end])
-    if len(vals) > expected:
-        return start, [], f"{len(vals)} cells where the form has {expected}"
-    if len(vals) < expected:
-        return start, vals, f"{len(vals)} of {expected} cells"
-    return start, vals, None
+    if len(cells) < expected:
+        return 0, list(cells), f"{len(cells)} of {expected} cells"
+    starts = placements(cells, expected)
+    if not starts:
+        return 0, [], f"{len(cells)} cells where the form has {expected}"
+    readings = {s: tuple(cells[s:s + expected]) for s in starts}
+    if len(set(readings.values())) > 1 and check is not None:
+        kept = [s for s in starts if check(readings[s])]
+        starts = kept or starts
+    if len({readings[s] for s in starts}) > 1:
+        if hint not in starts:
+            return starts[0], list(cells[starts[0]:]), AMBIGUOUS_PLACEMENT
+        starts = [hint]
+    return starts[0], list(readings[starts[0]]), None
 
 
 def fit_values(cells: list[str], expected: int) -> tuple[list[str], str | None]:
@@ -96,7 +113,7 @@ def _label_positions(cells) -> list[int]:
 
 
 def _store(out: Tables, table: str, row_code: str, col_codes, values, row: Row, first: int, problem,
-           last=False):
+           last=False, indices=None):
     where = _where(row)
     found = out.rows_found.setdefault(table, [])
     if row_code in found:
@@ -106,7 +123,7 @@ def _store(out: Tables, table: str, row_code: str, col_codes, values, row: Row, 
     if problem:
         out.warnings.append(f"{table}: row '{row_code}' has {problem} ({where})")
     target = out.cells.setdefault(table, {})
-    if 0 < len(values) < len(col_codes) and not last:
+    if problem == AMBIGUOUS_PLACEMENT or (0 < len(values) < len(col_codes) and not last):
         # Cells were dropped inside the document (blank cells lost in the text), so which
         # columns the values belong to is unknown: publish none of them.
         raw = " | ".join(values)
@@ -114,7 +131,7 @@ def _store(out: Tables, table: str, row_code: str, col_codes, values, row: Row, 
             target[(row_code, col)] = CellValue(None, "ambiguous", raw, **_source(row, None))
         return
     for i, (col, raw) in enumerate(zip(col_codes, values)):
-        target[(row_code, col)] = _cell(raw, row, first + i)
+        target[(row_code, col)] = _cell(raw, row, indices[i] if indices else first + i)
 
 
 def _where(row: Row) -> str:
@@ -131,12 +148,15 @@ def parse_tables(rows: list[Row], texts: list[str]) -> Tables:
     group = None
     after_rl_header = False
     last_index = len(rows) - 1
+    hints = placement_hints(rows)
+    header = None
     for i, row in enumerate(rows):
         last = i == last_index
         cells = list(row.cells)
         if not any(c.strip() for c in cells):
             continue
         if _is_header(cells):
+            header = cells
             if any(label_key(c) in _RL_HEADER_KEYS for c in cells):
                 after_rl_header = True
             continue
@@ -149,9 +169,9 @@ def parse_tables(rows: list[Row], texts: list[str]) -> Tables:
                     _store_rl(out, codes, vals, row, start, problem)
                     after_rl_header = False
             continue
-        if _parse_ad_row(out, cells, labels, row, edition, last):
+        if _parse_ad_row(out, cells, labels, row, edition, last, header):
             continue
-        group = _parse_app_row(out, cells, labels, row, group, last)
+        group = _parse_app_row(out, cells, labels, row, group, last, hints)
     if out.found("applications") and "other_total" in out.rows_found["applications"]:
         out.other_layout = "single"
     elif any(c in out.rows_found.get("applications", []) for c in R.OTHER_SPLIT):
@@ -171,7 +191,7 @@ def _store_rl(out: Tables, codes, vals, row: Row, first: int, problem):
         target[code] = _cell(raw, row, first + i)
 
 
-def _parse_ad_row(out: Tables, cells, labels, row: Row, edition, last=False) -> bool:
+def _parse_ad_row(out: Tables, cells, labels, row: Row, edition, last=False, header=None) -> bool:
     for pos in labels:
         item = _AD_ITEMS.match(cells[pos])
         if item is None:
@@ -186,12 +206,40 @@ def _parse_ad_row(out: Tables, cells, labels, row: Row, edition, last=False) -> 
         if not cells[pos + 1:]:
             return True  # a label with no cells after it: a heading, not a data row
         start, vals, problem = fit_span(cells[pos + 1:], len(layout))
+        spans = _under_header(header, cells, pos, len(layout)) if problem else None
+        if spans is not None:
+            vals, indices = spans
+            _store(out, "active_disclosure", item.code, layout, vals, row, 0, None, last, indices)
+            return True
         _store(out, "active_disclosure", item.code, layout, vals, row, pos + 1 + start, problem, last)
         return True
     return False
 
 
-def _parse_app_row(out: Tables, cells, labels, row: Row, group, last=False):
+def _under_header(header, cells, pos: int, expected: int):
+    """A row with more cells than the form has, read under its header row of the same shape: each
+    heading spans the empty heading cells after it (a merged cell split by the converter), and holds
+    the one value printed under it (values, cell indices); None when that does not fit."""
+    if not header or len(header) != len(cells) or not header[pos + 1:] or not header[pos + 1].strip():
+        return None
+    spans: list[list[int]] = []
+    for i in range(pos + 1, len(cells)):
+        if header[i].strip():
+            spans.append([])
+        spans[-1].append(i)
+    if len(spans) != expected:
+        return None
+    vals, indices = [], []
+    for span in spans:
+        filled = [i for i in span if cells[i].strip()]
+        if len(filled) > 1:
+            return None
+        vals.append(cells[filled[0]] if filled else "")
+        indices.append(filled[0] if filled else span[0])
+    return vals, indices
+
+
+def _parse_app_row(out: Tables, cells, labels, row: Row, group, last=False, hints=None):
     """Match a table-三 row; returns the group (（三）不予公开 …) in force after this row."""
     matched = None
     matched_pos = None
@@ -222,9 +270,40 @@ def _parse_app_row(out: Tables, cells, labels, row: Row, group, last=False):
         # （六）其他处理 printed as a group heading over its three sub-rows.
         return group
     cols = [c.code for c in R.APPLICANTS]
-    start, vals, problem = fit_span(values, len(cols))
+    forced = hints.get((len(cells), matched_pos), set()) if hints else set()
+    hint = next(iter(forced)) - matched_pos - 1 if len(forced) == 1 else None
+    start, vals, problem = fit_span(values, len(cols), hint, _row_total_holds)
     _store(out, "applications", matched.code, cols, vals, row, matched_pos + 1 + start, problem, last)
     return group
+
+
+def _row_total_holds(vals) -> bool:
+    """False only when the six applicant cells and the total are all numbers that do not add up."""
+    parsed = [parse_cell(v) for v in vals]
+    if any(p.kind != "number" for p in parsed):
+        return True
+    return sum(p.value for p in parsed[:6]) == parsed[6].value
+
+
+def placement_hints(rows: list[Row]) -> dict[tuple[int, int], set[int]]:
+    """{(cells in the row, position of its last label): where its values start} for the table-三 rows
+    whose placement is forced (a value at one end of the row).  Rows of one table share a shape, so a
+    row whose empty cells could be on either side takes its columns from them."""
+    out: dict[tuple[int, int], set[int]] = {}
+    width = len(R.APPLICANTS)
+    for row in rows:
+        cells = list(row.cells)
+        labels = _label_positions(cells)
+        if not labels:
+            continue
+        pos = labels[-1]
+        values = cells[pos + 1:]
+        if len(values) <= width:
+            continue
+        starts = placements(values, width)
+        if len(starts) == 1:
+            out.setdefault((len(cells), pos), set()).add(pos + 1 + starts[0])
+    return out
 
 
 # Text whose table labels are immediately followed by digits: crawler output with no separators.

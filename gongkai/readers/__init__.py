@@ -8,7 +8,7 @@ from gongkai.readers import docx, html, pdf, txt
 from gongkai.readers.glyphs import normalize_glyphs
 from gongkai.readers.script import to_simplified
 
-READERS = {".txt": txt.read, ".html": html.read, ".htm": html.read, ".pdf": pdf.read, ".docx": docx.read}
+READERS = {".txt": txt.read, ".md": txt.read, ".html": html.read, ".htm": html.read, ".pdf": pdf.read, ".docx": docx.read}
 SUPPORTED = tuple(READERS)
 
 

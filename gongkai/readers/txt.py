@@ -8,11 +8,13 @@ from gongkai.schema import registry as R
 from gongkai.model import Document, Row
 from gongkai.parse.labels import LabelIndex, is_value, label_key
 from gongkai.readers.textcodec import decode
+from gongkai.readers.textlines import is_furniture, looks_like_text_lines, to_rows
 
 MIN_MULTI_CELL_LINES = 3
 MAX_CELL_CHARS = 60
 _TABLE_START = re.compile(r"主动公开政府信息情况|第二十条")
 _TABLE_END = re.compile(r"^\s*五、")
+_MD_RULE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$")
 _KNOWN = LabelIndex(R.AD_ITEMS + R.APP_ROWS)
 _GROUP_KEYS = {label_key(g) for g in (R.G_RESULTS, R.G_REFUSED, R.G_UNABLE, R.G_NOT_PROCESSED, R.G_OTHER)}
 _COLUMN_WORDS = {label_key(w) for w in R.HEADER_WORDS + ("总计", "行政复议", "行政诉讼")} | {
@@ -23,7 +25,13 @@ def split_line(line: str) -> tuple[str, ...] | None:
     """Cells of a table line, or None for a prose line."""
     if "\t" in line:
         return tuple(c.strip() for c in line.split("\t"))
+    if _MD_RULE.match(line):
+        return ()  # the |---|---| line under a markdown table's first row
     if "|" in line:
+        stripped = line.strip()
+        if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
+            # A markdown table row: the outer pipes open and close it, they are not empty cells.
+            return tuple(c.strip() for c in stripped[1:-1].split("|"))
         cells = [c.strip() for c in line.split("|")]
         # A trailing '|' closes the last cell; it does not open an empty one.
         if cells and cells[-1] == "":
@@ -64,7 +72,27 @@ def text_to_document(text: str) -> Document:
     multi = sum(1 for cells in split if cells and sum(1 for c in cells if c) >= 2)
     if multi >= MIN_MULTI_CELL_LINES:
         return _rows_per_line(raw_lines, split)
+    if looks_like_text_lines(raw_lines):
+        return _text_lines(raw_lines)
     return _cells_per_line(raw_lines, split)
+
+
+def _text_lines(raw_lines) -> Document:
+    """Text converted from a PDF: rows are lines of a label and space-separated values (textlines.py)."""
+    lines, table_lines = [], []
+    in_tables = False
+    for number, line in enumerate(raw_lines, 1):
+        stripped = line.strip()
+        if not stripped or is_furniture(line):
+            continue
+        if _TABLE_END.match(stripped):
+            in_tables = False
+        elif not in_tables and _TABLE_START.search(stripped) and len(stripped) <= MAX_CELL_CHARS:
+            in_tables = True
+        if in_tables:
+            table_lines.append((line, number))
+        lines.append(stripped)
+    return Document(lines=lines, rows=to_rows(table_lines), format="txt")
 
 
 def _rows_per_line(raw_lines, split) -> Document:
