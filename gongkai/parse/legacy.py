@@ -12,6 +12,7 @@ otherwise the row is published with status `ambiguous` and no values.
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal
 
 from gongkai.model import Row
@@ -71,30 +72,65 @@ def from_rows(rows: list[Row]) -> list[dict]:
     return out
 
 
+def _spaced(text: str) -> str:
+    """NFKC text with every run of white space as one space: a space between digits is a cell boundary."""
+    return re.sub(r"[\s\u00a0\u3000]+", " ", unicodedata.normalize("NFKC", text))
+
+
+def _loose(words: str) -> str:
+    """A pattern for words that may be letter-spaced (指 标 名 称)."""
+    return r"\s?".join(re.escape(c) for c in words)
+
+
+_TEXT_HEADER = re.compile(_loose("指标名称") + r"\s?" + _loose("计量单位") + r"\s?(?:\d{4}\s?年\s?度?|本\s?年\s?度?)\s?"
+                          + _loose("历年累计"))
+_SPACED_ROW = re.compile(r"(?P<label>(?:[^\d\s]|\d+[、.．]|\s)+?)\s?(?P<unit>" + _UNIT_ALT + r")\s?"
+                         r"(?P<digits>\d+(?: \d+)?)")
+
+
+def _stated(opening: str, value: Decimal, unit: str) -> bool:
+    return re.search(rf"(?<![\d.]){value}\s?{re.escape(unit)}", opening) is not None
+
+
 def from_text(text: str) -> list[dict]:
-    """Run-together crawler text after the header "指标名称计量单位…年度历年累计"."""
-    flat = squash(text)
-    m = re.search(r"指标名称计量单位(?:\d{4}年度?|本年度?)历年累计", flat)
+    """Run-together crawler text after the header "指标名称计量单位…年度历年累计".
+
+    Where a space separates the two values (条 225 1892) they are read as printed; where the digits
+    run together, a split is accepted when it is the only one possible, or the only one whose two
+    figures the report's text before the table also states with the row's unit (…主动公开政府信息
+    290条。历年累计主动公开政府信息872条 pins 290872 as 290 | 872).
+    """
+    flat = _spaced(text)
+    m = _TEXT_HEADER.search(flat)
     if not m:
         return []
+    opening = flat[: m.start()].replace(" ", "")
     body = flat[m.end():]
     end = _END.search(body)
     if end:
         body = body[: end.start()]
     out = []
     pos = 0
-    while (row := _RUN_ROW.match(body, pos)) is not None:
+    while (row := _SPACED_ROW.match(body, pos)) is not None:
         label, unit, digits = row.group("label"), row.group("unit"), row.group("digits")
         end = row.end()
-        if end < len(body) and body[end] in _ENUM_MARKS and len(digits) > 1:
+        if end < len(body) and body[end] in _ENUM_MARKS and len(digits) > 1 and " " not in digits:
             # "…条00" + "2、网上申请数": the last digit numbers the next row's label.
             digits, end = digits[:-1], end - 1
         pos = end
-        label = label.strip("：:，, ")
+        label = squash(label).strip("：:，, ")
         raw = label + unit + digits
-        options = splits(digits)
+        printed = " " in digits
+        if printed:
+            first, second = digits.split(" ")
+            options = [(Decimal(first), Decimal(second))]
+        else:
+            options = splits(digits)
+            if len(options) > 1:
+                pinned = [o for o in options if _stated(opening, o[0], unit) and _stated(opening, o[1], unit)]
+                options = pinned if len(pinned) == 1 else options
         if len(options) == 1:
-            (a, b), status = options[0], "inferred"
+            (a, b), status = options[0], "reported" if printed else "inferred"
         else:
             a = b = None
             status = "ambiguous"

@@ -277,6 +277,7 @@ def recover(text: str, edition: str | None, other_layout: str):
     start = max(flat.find("第二十条"), 0)
     if edition in R.EDITIONS:
         items = R.by_code(R.AD_ITEMS)
+        by_measure = R.by_code(R.AD_MEASURES)
         layout = R.AD_LAYOUT[edition]
         labels = [(code, _wordings(items[code], edition)) for code in layout]
         runs, _, glued = find_runs(flat, labels, start)
@@ -286,6 +287,11 @@ def recover(text: str, edition: str | None, other_layout: str):
                 _put_blank(out["active_disclosure"], code, measures)
                 continue
             cands = split_run(run, len(measures))
+            if cands is not None:
+                # Only 本年增/减 may be negative: a '-' starts that cell, never a count's.
+                cands = [c for c in cands if all(m.minimum is None or v >= m.minimum
+                                                 for v, m in zip(c, (by_measure[x] for x in measures)))]
+                cands = pinned_by_prose(cands, measures, prose_figures(flat, code))
             _put_chosen(out["active_disclosure"], code, measures,
                         _agreed(cands) if cands is not None else None, run)
     app_start = flat.find("本年新收")
@@ -314,6 +320,43 @@ def recover(text: str, edition: str | None, other_layout: str):
                 part = values[i * 5:(i + 1) * 5] if values else None
                 _put_chosen(out["reviews_litigation"], cat.code, cols, part, run.group(0).strip())
     return out
+
+
+# Section 一 often repeats the year's figures for normative documents (…本年度制发规范性文件34件，现行有效
+# 件数424件; …制发行政规范性文件9件，按程序确认失效或废止文件7件).  Only these unambiguous phrasings are read.
+_DOC = r"(?:行政)?规范性文件"
+_PROSE_FIGURES = {
+    "normative_documents": (
+        ("issued", re.compile(r"(?:制发|发布|印发|出台)(?:了)?" + _DOC + r"(?:共)?(\d+)\s?[件份]")),
+        ("repealed", re.compile(r"(?:废止|失效或废止)(?:了)?(?:" + _DOC + r"|文件)(?:共)?(\d+)\s?[件份]")),
+        ("in_force", re.compile(r"现行有效(?:件数|" + _DOC + r")(?:共)?(\d+)\s?[件份]")),
+    ),
+}
+
+
+def prose_figures(flat: str, item: str) -> dict[str, Decimal]:
+    """{measure: figure} that section 一 states once (a measure stated with two figures is left out)."""
+    end = flat.find("第二十条")  # where table 二 starts
+    opening = flat[:end] if end > 0 else ""
+    out = {}
+    for measure, pattern in _PROSE_FIGURES.get(item, ()):
+        found = {Decimal(m.group(1)) for m in pattern.finditer(opening.replace(" ", ""))}
+        if len(found) == 1:
+            out[measure] = found.pop()
+    return out
+
+
+def pinned_by_prose(cands: list[tuple], measures, figures: dict[str, Decimal]) -> list[tuple]:
+    """The readings that agree with each figure section 一 states; a figure no reading agrees with
+    (the prose and the table disagree, as 106's 现行有效件数424件 does) decides nothing."""
+    for measure, figure in figures.items():
+        if measure not in measures:
+            continue
+        k = list(measures).index(measure)
+        agreeing = [c for c in cands if c[k] == figure]
+        if agreeing:
+            cands = agreeing
+    return cands
 
 
 def _wordings(dim, edition: str | None) -> tuple[str, ...]:
