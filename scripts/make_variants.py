@@ -2,6 +2,7 @@
 
     python scripts/make_variants.py            # writes tests/fixtures/derived/
     python scripts/make_variants.py --text     # only the pdftotext and markdown variants
+    python scripts/make_variants.py --rowspan  # only the Chromium print of merged group cells
 
 
 Needs Debian's chromium, libreoffice-writer and poppler-utils (and opencc, a project dependency).  The outputs
@@ -165,6 +166,65 @@ def markdown_from_pdf(src: Path) -> str:
     return "\n".join(out) + "\n"
 
 
+def _merged_rows(rows: list[list[str]]) -> str:
+    """<tr>s of a table whose label cells left empty under a label are merged into it (rowspan), as the
+    report's own HTML prints its group cells (（五）不予处理 over its five rows)."""
+    from html import escape
+    from gongkai.labels import is_value
+
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    labels = [next((i for i, c in enumerate(r) if c.strip() and is_value(c)), width) for r in rows]
+    span = [[1] * width for _ in rows]
+    hidden = [[False] * width for _ in rows]
+    for col in range(width):
+        top = None
+        for i, r in enumerate(rows):
+            if col < labels[i] and not r[col].strip() and top is not None and col < labels[top] \
+                    and any(c.strip() for c in r[col + 1:labels[i]]):
+                span[top][col] += 1
+                hidden[i][col] = True
+            else:
+                top = i if r[col].strip() else None
+    out = []
+    for i, r in enumerate(rows):
+        cells = "".join(f'<td{f" rowspan={span[i][c]}" if span[i][c] > 1 else ""}>{escape(r[c])}</td>'
+                        for c in range(width) if not hidden[i][c])
+        out.append(f"<tr>{cells}</tr>")
+    return "\n".join(out)
+
+
+def rowspan_html(src: Path) -> str:
+    """A tab-separated text report as an HTML page: prose as paragraphs, tables with their group cells
+    merged over the rows they head and vertically centred (the browser default for a <td>)."""
+    from html import escape
+
+    parts, table = [], []
+    for line in src.read_text(encoding="utf-8").splitlines() + [""]:
+        if "\t" in line:
+            table.append(line.split("\t"))
+            continue
+        if table:
+            parts.append('<table border="1" cellspacing="0">' + _merged_rows(table) + "</table>")
+            table = []
+        if line.strip():
+            parts.append(f"<p>{escape(line.strip())}</p>")
+    return ("<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><style>td{vertical-align:middle;"
+            "padding:2px 4px}</style></head><body>" + "\n".join(parts) + "</body></html>")
+
+
+def chromium_rowspan_pdf() -> None:
+    """Family 4 of issue 14: an HTML table with merged, vertically centred group cells printed by Chromium."""
+    stem = TEXT_SOURCE.rsplit(".", 1)[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        page = Path(tmp) / f"{stem}.html"
+        page.write_text(rowspan_html(REPORTS / TEXT_SOURCE), encoding="utf-8")
+        dest = OUT / f"{stem}_rowspan_chromium.pdf"
+        chromium_pdf(page, dest, chrome=False)
+    _sidecar(TEXT_SOURCE, dest, "its tables written as HTML with the group cells merged over their rows "
+             "(rowspan, vertically centred) and printed to PDF by headless Chromium")
+
+
 def text_variants() -> None:
     """pdftotext -layout / -raw and a markdown conversion of each PDF in CONVERTED_PDFS."""
     if shutil.which("pdftotext") is None:
@@ -185,6 +245,9 @@ def text_variants() -> None:
 def main() -> int:
     if sys.argv[1:] == ["--text"]:
         text_variants()
+        return 0
+    if sys.argv[1:] == ["--rowspan"]:
+        chromium_rowspan_pdf()
         return 0
     for tool in ("chromium", "soffice"):
         if shutil.which(tool) is None:
@@ -235,6 +298,7 @@ def main() -> int:
     trad = OUT / f"{tstem}_traditional.txt"
     trad.write_text(opencc.OpenCC("s2t").convert(text), encoding="utf-8")
     _sidecar(TEXT_SOURCE, trad, "converted to traditional characters with OpenCC s2t")
+    chromium_rowspan_pdf()
     text_variants()
     for p in sorted(OUT.iterdir()):
         print(p.relative_to(ROOT), p.stat().st_size)

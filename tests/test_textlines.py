@@ -115,3 +115,30 @@ def test_empty_cells_on_both_sides_with_nothing_to_decide_are_flagged():
     doc = text_to_document("\n".join(lines))
     t = parse_tables(doc.rows, doc.lines)
     assert {s for _v, s in _row(t, "granted")} == {"ambiguous"}
+
+
+# --- Issue 14, family 4: an HTML table with merged, vertically centred group cells printed by Chromium
+# (tests/fixtures/derived/000_8719cb9f3c2be4e4_rowspan_chromium.pdf, made by scripts/make_variants.py).
+def test_a_row_the_table_finder_loses_is_read_from_the_page_text():
+    from conftest import ROOT
+    from gongkai.extract import extract
+
+    pdf = ROOT / "tests" / "fixtures" / "derived" / "000_8719cb9f3c2be4e4_rowspan_chromium.pdf"
+    report = extract(pdf)
+    cells = {r["code"]: (r["value"], r["status"]) for r in report.records["applications"]}
+    # 000 prints （二）部分公开 as 0 in every column; the row sits under 三、本年度办理结果, a cell merged over
+    # twenty rows whose page break cuts the row's label ('(二)部分公开(区 0 0 0 0 0 0 0' / '分处理的,只计')
+    assert [cells[f"partial.{c}"] for c in ("natural_person", "total")] == [(Decimal(0), "reported")] * 2
+    assert report.status == "complete"
+
+
+def test_missing_rows_only_adds_rows_no_table_has():
+    from gongkai.readers.textlines import missing_rows
+
+    lines = ["三、本年度办理结果 (一)予以公开 9 0 0 0 0 0 9", "(二)部分公开(区 0 0 0 0 0 0 0", "分处理的,只计",
+             "(七)总计 15 0 0 0 0 0 15"]
+    rows = missing_rows(lines, {"予以公开"}, page=2)
+    assert [r.cells[0] for r in rows] == ["（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "（七）总计"]
+    assert rows[0].cells[1:] == ("0",) * 7 and rows[0].page == 2
+    # a cut label that could begin two rows is not completed
+    assert missing_rows(["1.属于 0 0 0 0 0 0 0"], set(), page=1) == []

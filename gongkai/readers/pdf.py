@@ -52,6 +52,7 @@ def read(path: Path) -> Document:
         table_no = 0
         chars = images = 0
         image_pages: list[int] = []
+        page_texts: list[tuple[int, list[str], int]] = []  # (page, text lines, rows before the next page)
         for page_no, raw_page in enumerate(pdf.pages, 1):
             images += len(raw_page.images)
             page = dedupe_chars(raw_page)
@@ -66,8 +67,11 @@ def read(path: Path) -> Document:
                     if any(printed):
                         rows.append(Row(printed, page=page_no, table=table_no, index=i))
                 table_no += 1
+            if tables:
+                page_texts.append((page_no, text.splitlines(), len(rows)))
             if not tables and raw_page.images and len(text.strip()) < IMAGE_PAGE_CHARS:
                 image_pages.append(page_no)
+        rows = _with_rows_tables_lost(rows, page_texts)
         meta = {"pages": len(pdf.pages), "images": images}
         if chars == 0:
             # Published as "no text layer" when the sidecar names the agency and year (extract.py).
@@ -77,6 +81,21 @@ def read(path: Path) -> Document:
         warnings.append(f"page(s) {', '.join(map(str, image_pages))} are images without text: tables printed "
                         "there are pictures and need OCR or a text version of the report")
     return Document(lines=lines, rows=rows, format="pdf", meta=meta, warnings=warnings)
+
+
+def _with_rows_tables_lost(rows: list[Row], page_texts) -> list[Row]:
+    """The table rows, plus each form row that a page's text prints with values but no table row has
+    (pdfplumber loses a row at a page break or beside a merged cell), after that page's table rows."""
+    from gongkai.readers.textlines import missing_rows, row_key
+
+    found = {key for row in rows if (key := row_key(row.cells))}
+    out, done = [], 0
+    for page_no, text_lines, end in page_texts:
+        out.extend(rows[done:end])
+        done = end
+        out.extend(missing_rows(text_lines, found, page_no))
+    out.extend(rows[done:])
+    return out
 
 
 class _IndexedChars(list):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from gongkai.model import Row
-from gongkai.parse.labels import LabelIndex, label_key, parse_cell
+from gongkai.parse.labels import LabelIndex, label_key, parse_cell, squash
 from gongkai.schema import registry as R
 
 _KNOWN = LabelIndex(R.AD_ITEMS + R.APP_ROWS)
@@ -72,6 +72,26 @@ def _known(text: str) -> bool:
 
 def _exact(text: str) -> bool:
     return label_key(text) in _KNOWN.by_key
+
+
+def _bare(text: str) -> str:
+    return _NUMBERED.sub("", squash(text))
+
+
+# Full printed labels (numbering off, parenthetical notes kept) -> the key of their row.
+_FULL_LABELS = {_bare(w): label_key(d.zh) for d in R.AD_ITEMS + R.APP_ROWS for w in (d.zh, *d.aliases)}
+_KEY_LABEL = {label_key(d.zh): d.zh for d in R.AD_ITEMS + R.APP_ROWS}
+PREFIX_MIN = 6
+
+
+def completes(text: str) -> str | None:
+    """The row label `text` begins, when it is the start of exactly one label of the form (a label cut
+    by a page break: （二）部分公开（区分处理的，只计 …)."""
+    bare = _bare(text)
+    if len(bare) < PREFIX_MIN:
+        return None
+    keys = {key for full, key in _FULL_LABELS.items() if full.startswith(bare)}
+    return keys.pop() if len(keys) == 1 else None
 
 
 def attach(pending: list[str], label: str) -> tuple[list[str], str]:
@@ -169,13 +189,18 @@ def text_line_rows(lines: list[tuple[str, int]]) -> list[tuple[list[str], list[s
         else:
             prefix, full = attach(names, last)
             nxt = items[i] if i < len(items) else None
-            if full and not _known(full) and nxt and not nxt[1] and nxt[0]:
-                # the label's last words on the line after its values: …（区分处理的，只计这 3 / 一情形…）
-                longer = full + nxt[0][0]
+            if full and not _known(full):
+                # the label's last words on the line(s) after its values: …（区分处理的，只计这 3 / 一情形…）
+                longer, k = full, i
+                while k < len(items) and k - i < MAX_JOINED and not items[k][1] and items[k][0]:
+                    longer += items[k][0][0]
+                    k += 1
+                    if _exact(longer):
+                        break
                 if _exact(longer):
                     full = longer
-                    pending_next = [(p, nxt[2]) for p in nxt[0][1:]]
-                    i += 1
+                    pending_next = [(p, items[k - 1][2]) for p in items[k - 1][0][1:]]
+                    i = k
                     kept = pieces[: len(prefix)]
                     flush(kept)
                     rows.append(([full], values, (pieces[len(prefix)][1] if len(pieces) > len(prefix) else number)))
@@ -199,3 +224,26 @@ def text_line_rows(lines: list[tuple[str, int]]) -> list[tuple[list[str], list[s
 def to_rows(lines: list[tuple[str, int]]) -> list[Row]:
     return [Row(tuple(cells) + tuple(values), index=abs(number))
             for cells, values, number in text_line_rows(lines)]
+
+
+def row_key(cells) -> str | None:
+    """The key of the form row a row's label names exactly (its last text cell), or None."""
+    texts = [c for c in cells if c.strip() and parse_cell(c).kind == "text"]
+    if not texts:
+        return None
+    if _exact(texts[-1]):
+        return label_key(texts[-1])
+    return completes(texts[-1])
+
+
+def missing_rows(text_lines: list[str], found: set[str], page: int) -> list[Row]:
+    """Rows the page's text prints with values whose label no table row of the document has: a row a
+    table finder lost (at a page break, or beside a merged group cell printed off its line)."""
+    out = []
+    for cells, values, _number in text_line_rows([(line, n) for n, line in enumerate(text_lines, 1)]):
+        key = row_key(cells)
+        if key and key not in found and any(v.strip() for v in values) and len(values) <= len(R.APPLICANTS):
+            label = cells[-1] if _exact(cells[-1]) else _KEY_LABEL[key]  # a label cut short, completed
+            out.append(Row((label,) + tuple(values), page=page))
+            found.add(key)
+    return out
