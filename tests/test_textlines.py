@@ -138,7 +138,7 @@ def test_missing_rows_only_adds_rows_no_table_has():
     lines = ["三、本年度办理结果 (一)予以公开 9 0 0 0 0 0 9", "(二)部分公开(区 0 0 0 0 0 0 0", "分处理的,只计",
              "(七)总计 15 0 0 0 0 0 15"]
     rows = missing_rows(lines, {"予以公开"}, page=2)
-    assert [r.cells[0] for r in rows] == ["（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "（七）总计"]
+    assert [r.cells[0] for r in rows] == ["（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "(七)总计"]
     assert rows[0].cells[1:] == ("0",) * 7 and rows[0].page == 2
     # a cut label that could begin two rows is not completed
     assert missing_rows(["1.属于 0 0 0 0 0 0 0"], set(), page=1) == []
