@@ -170,7 +170,7 @@ def _merged_rows(rows: list[list[str]]) -> str:
     """<tr>s of a table whose label cells left empty under a label are merged into it (rowspan), as the
     report's own HTML prints its group cells (（五）不予处理 over its five rows)."""
     from html import escape
-    from gongkai.labels import is_value
+    from gongkai.parse.labels import is_value
 
     width = max(len(r) for r in rows)
     rows = [r + [""] * (width - len(r)) for r in rows]

@@ -83,7 +83,7 @@ def test_official_name_table(printed, official):
 
 
 def test_sidecar_agency_gets_its_official_name_too():
-    from gongkai.metadata import merge
+    from gongkai.parse.metadata import merge
     out = merge(detect(["2024 年上海市科委政府信息公开工作", "年度报告"], {}), {"agency": "上海市发改委"})
     assert (out.agency, out.agency_official) == ("上海市发改委", "上海市发展和改革委员会")
 

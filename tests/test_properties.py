@@ -203,7 +203,7 @@ def test_any_agency_name_gives_a_slug_that_cannot_leave_its_folder(name):
 @given(small_tables(), st.sampled_from(ROWS), st.integers(0, 6))
 def test_cell_by_cell_recovery_never_publishes_a_wrong_cell(truth, lost_row, lost_cell):
     """Every cell choose_cells publishes is the true one, also when one row lost a cell in the text."""
-    from gongkai.recover import choose_cells
+    from gongkai.parse.recover import choose_cells
 
     runs = {code: "".join(str(int(v)) for v in vals) for code, vals in truth.items()}
     texts = [str(int(v)) for v in truth[lost_row]]

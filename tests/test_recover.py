@@ -127,7 +127,7 @@ def test_a_row_with_one_cell_lost_is_recovered_only_where_the_identities_force_i
 
 
 def test_a_cell_every_reading_agrees_on_is_published_and_the_others_are_not():
-    from gongkai.recover import _agreed
+    from gongkai.parse.recover import _agreed
     # 119's 行政许可4500 (上一年项目数量, 本年增/减, 处理决定数量): 45|0|0 or 4|50|0
     assert _agreed(split_run("4500", 3)) == (None, None, Decimal(0))
     assert _agreed(split_run("000", 3)) == D(0, 0, 0)
@@ -135,7 +135,7 @@ def test_a_cell_every_reading_agrees_on_is_published_and_the_others_are_not():
 
 
 def test_other_handling_as_printed_in_run_together_text():
-    from gongkai.recover import other_layout_in_text
+    from gongkai.parse.recover import other_layout_in_text
     # 129: a 2021 table 二 with the 2019 single （六）其他处理 row
     assert other_layout_in_text("一、本年新收…（六）其他处理0000000（七）总计0000000", "split") == "single"
     # 135: the three sub-rows; the 1. after 其他处理 is a list number, not a digit

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from gongkai.readers.txt import text_to_document
-from gongkai.tables import parse_tables
+from gongkai.parse.tables import parse_tables
 
 HEAD = ["二、主动公开政府信息情况", "第二十条第（一）项", "信息内容 本年制发件数 本年废止件数 现行有效件数",
         "规章 0 0 0", "行政规范性文件 0 5 5", "第二十条第（五）项", "信息内容 本年处理决定数量", "行政许可 550",

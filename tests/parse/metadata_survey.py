@@ -1,6 +1,6 @@
 """Metadata detection over the whole corpus with every sidecar ignored.
 
-    .venv/bin/python tests/metadata_survey.py     # prints the table (year x/N, agency x/N, official x/N)
+    .venv/bin/python tests/parse/metadata_survey.py     # prints the table (year x/N, agency x/N, official x/N)
 
 The expected agency and year of each file are what people read in the document: the sidecars of
 reports/ and ../shared/corpus/MANIFEST.tsv (when that directory is there).  Detection reads only
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "corpus"
 if not SHARED.is_dir():  # a worktree sits one level deeper than the main checkout
     SHARED = ROOT.parent.parent / "shared" / "corpus"
@@ -90,7 +90,7 @@ def expected() -> dict[str, tuple[Path, str, int | None]]:
 
 
 def survey() -> list[Row]:
-    from gongkai.metadata import detect
+    from gongkai.parse.metadata import detect
     from gongkai.readers import read
 
     rows = []
