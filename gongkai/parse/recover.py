@@ -210,7 +210,8 @@ def choose_cells(candidates: dict[str, list[tuple] | None], leaves: tuple[str, .
     (4500 read as 行政许可's three cells is 45|0|0 or 4|50|0: the last cell is 0 either way).  A row
     whose digits are too few for its cells (one cell lost in the crawl: '0 00000') is solved from
     the column identity it alone leaves open, and kept only when its printed digits are that
-    solution's digits less one cell.
+    solution's digits less one cell.  A row printed inconsistently (its total is not the sum of its
+    cells) is read only where the column identities pin its six applicant cells to one split.
     """
     fitting = {code: [c for c in cands if _row_ok_applications(c)] if cands is not None else None
                for code, cands in candidates.items()}
@@ -234,26 +235,44 @@ def choose_cells(candidates: dict[str, list[tuple] | None], leaves: tuple[str, .
         for code, cands in candidates.items():
             if cands == [] and chosen.get(code) is None:
                 chosen[code] = _solve_short_row(code, chosen, leaves, runs.get(code, ""))
+            elif cands and fitting.get(code) == [] and chosen.get(code) is None:
+                chosen[code] = _solve_inconsistent_row(code, chosen, leaves, cands)
     return chosen
 
 
-def _solve_short_row(code: str, chosen: dict[str, tuple | None], leaves: tuple[str, ...], run: str):
+def _from_columns(code: str, chosen: dict[str, tuple | None], leaves: tuple[str, ...]) -> tuple | None:
+    """The row the column identities give when it is the one row they leave open, or None."""
     def full(c):
         row = chosen.get(c)
         return row if row is not None and None not in row else None
 
     flow = ("new_received", "carried_over", "total", "carried_forward")
     sign = {"new_received": 1, "carried_over": 1, "total": -1, "carried_forward": -1}
-    solved = None
     if code in flow:
         others = [c for c in flow if c != code]
         if all(full(c) for c in others):
             # new + carried = total + forward, per column
-            solved = tuple(-sign[code] * sum(sign[c] * full(c)[k] for c in others) for k in range(7))
-    elif code in leaves or code == "total":
+            return tuple(-sign[code] * sum(sign[c] * full(c)[k] for c in others) for k in range(7))
+    if code in leaves:
         parts = [c for c in leaves if c != code]
-        if code != "total" and full("total") and all(full(c) for c in parts):
-            solved = tuple(full("total")[k] - sum(full(c)[k] for c in parts) for k in range(7))
+        if full("total") and all(full(c) for c in parts):
+            return tuple(full("total")[k] - sum(full(c)[k] for c in parts) for k in range(7))
+    return None
+
+
+def _solve_inconsistent_row(code: str, chosen, leaves, cands: list[tuple]) -> tuple | None:
+    """A row no split of which adds up to its own total (the agency's arithmetic, e.g. 33|0|…|0|34): the
+    reading whose six applicant cells are the ones the column identities give, when exactly one is.
+    Its total stays as printed; the failed row check publishes the inconsistency."""
+    solved = _from_columns(code, chosen, leaves)
+    if solved is None or any(v < 0 for v in solved):
+        return None
+    matching = [c for c in cands if c[:6] == solved[:6]]
+    return matching[0] if len(matching) == 1 else None
+
+
+def _solve_short_row(code: str, chosen: dict[str, tuple | None], leaves: tuple[str, ...], run: str):
+    solved = _from_columns(code, chosen, leaves)
     if solved is None or any(v < 0 for v in solved) or not _row_ok_applications(solved):
         return None
     digits = re.sub(r"\D", "", run)
