@@ -80,6 +80,8 @@ def _bare(text: str) -> str:
 
 # Full printed labels (numbering off, parenthetical notes kept) -> the key of their row.
 _FULL_LABELS = {_bare(w): label_key(d.zh) for d in R.AD_ITEMS + R.APP_ROWS for w in (d.zh, *d.aliases)}
+_OTHER_KEY = label_key(R.G_OTHER)
+_OTHER_SUB_KEYS = {label_key(d.zh) for d in R.APP_ROWS if d.code in R.OTHER_SPLIT}
 _KEY_LABEL = {label_key(d.zh): d.zh for d in R.AD_ITEMS + R.APP_ROWS}
 PREFIX_MIN = 6
 
@@ -159,13 +161,20 @@ def text_line_rows(lines: list[tuple[str, int]]) -> list[tuple[list[str], list[s
     rows: list[tuple[list[str], list[str], int]] = []
     pending: list[tuple[str, int]] = []  # label-only pieces not yet given to a row
 
-    def flush(pieces):
+    def blank_row(joined: str, key: str, following: str | None) -> bool:
+        if key == _OTHER_KEY:
+            # （六）其他处理 alone is the 2019 edition's row, unless its three sub-rows follow it
+            return following is not None and label_key(following) not in _OTHER_SUB_KEYS
+        return key not in _GROUP_KEYS and (key not in _HEADINGS or bool(_NUMBERED.match(joined)))
+
+    def flush(pieces, following=None):
         i = 0
         while i < len(pieces):
             for k in range(min(MAX_JOINED, len(pieces) - i), 0, -1):
                 joined = "".join(p for p, _n in pieces[i:i + k])
                 key = label_key(joined)
-                if all(n > 0 for _p, n in pieces[i:i + k]) and _exact(joined) and key not in _GROUP_KEYS and (key not in _HEADINGS or _NUMBERED.match(joined)):
+                after = pieces[i + k][0] if i + k < len(pieces) else following
+                if all(n > 0 for _p, n in pieces[i:i + k]) and _exact(joined) and blank_row(joined, key, after):
                     rows.append(([joined], [""] * len(R.APPLICANTS), pieces[i][1]))
                     i += k
                     break
@@ -202,7 +211,7 @@ def text_line_rows(lines: list[tuple[str, int]]) -> list[tuple[list[str], list[s
                     pending_next = [(p, items[k - 1][2]) for p in items[k - 1][0][1:]]
                     i = k
                     kept = pieces[: len(prefix)]
-                    flush(kept)
+                    flush(kept, full)
                     rows.append(([full], values, (pieces[len(prefix)][1] if len(pieces) > len(prefix) else number)))
                     pending = pending_next
                     continue
@@ -213,7 +222,7 @@ def text_line_rows(lines: list[tuple[str, int]]) -> list[tuple[list[str], list[s
                 i += 1
                 continue
         kept = pieces[: len(prefix)]
-        flush(kept)
+        flush(kept, full or None)
         first = pieces[len(prefix)][1] if len(pieces) > len(prefix) else number
         rows.append(([full] if full else [], values, first))
         pending = []

@@ -132,3 +132,12 @@ def test_missing_rows_only_adds_rows_no_table_has():
     assert rows[0].cells[1:] == ("0",) * 7 and rows[0].page == 2
     # a cut label that could begin two rows is not completed
     assert missing_rows(["1.属于 0 0 0 0 0 0 0"], set(), page=1) == []
+
+
+def test_other_handling_alone_is_a_blank_row_but_a_heading_over_its_sub_rows():
+    # 041 (2019 edition) prints （六）其他处理 with no values; a 2021 report prints it over three sub-rows
+    t = _tables(HEAD + ["（六）其他处理", "（七）总计 21 0 0 0 0 0 21"])
+    assert _row(t, "other_total") == _reported(None, None, None, None, None, None, None)
+    t = _tables(HEAD + ["（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 0 0 0 0 0 0 0"])
+    assert ("other_total", "total") not in t.cells["applications"]
+    assert _row(t, "other_no_correction") == _reported(0, 0, 0, 0, 0, 0, 0)
