@@ -1,4 +1,4 @@
-"""Command line: `python -m gongkai extract FILE --out DIR` and `python -m gongkai build`."""
+"""Command line: `python -m gongkai extract FILE --out DIR`, `build`, `site`, `harvest LIST`, `check-sources`."""
 from __future__ import annotations
 
 import argparse
@@ -25,7 +25,20 @@ def main(argv=None) -> int:
     st = sub.add_parser("site", help="build, then run MkDocs into site/ unless no docs input changed")
     st.add_argument("--root", type=Path, default=Path("."), help="project root (default: current directory)")
     st.add_argument("--force", action="store_true", help="run MkDocs even if its inputs look unchanged")
+    hv = sub.add_parser("harvest", help="download the reports a CSV/TSV list of URLs names into reports/, with sidecars")
+    hv.add_argument("list", type=Path, help="CSV or TSV: a url column, optionally agency, region, level, year, mirror_url")
+    hv.add_argument("--per-host", type=int, default=1,
+                    help="requests in flight per host (default 1; more only for your own servers)")
+    _fetch_options(hv)
+    cs = sub.add_parser("check-sources", help="request every report's source again: online, changed or gone")
+    _fetch_options(cs)
     args = parser.parse_args(argv)
+    if args.command == "harvest":
+        from gongkai.harvest.run import main as harvest_main
+        return harvest_main(args.list, args.reports, _fetch_settings(args), args.workers, args.per_host)
+    if args.command == "check-sources":
+        from gongkai.harvest.sources import main as check_main
+        return check_main(args.reports, _fetch_settings(args), args.workers)
 
     if args.command == "extract":
         try:
@@ -47,6 +60,25 @@ def main(argv=None) -> int:
     status = build_site(args.root, force=args.force) or 0
     print(peak_memory())
     return status
+
+
+def _fetch_options(p) -> None:
+    p.add_argument("--reports", type=Path, default=Path("reports"), help="the reports folder (default: reports)")
+    p.add_argument("--workers", type=int, default=8, help="hosts worked on at once (default 8)")
+    p.add_argument("--interval", type=float, default=1.0,
+                   help="seconds between two requests to one host (default 1; robots.txt Crawl-delay can raise it)")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for a connection or for data (default 30)")
+    p.add_argument("--max-mb", type=float, default=100.0, help="largest file taken, in MB (default 100)")
+    p.add_argument("--retries", type=int, default=3, help="retries on timeouts, 5xx and 429 (default 3)")
+
+
+def _fetch_settings(args):
+    import os
+
+    from gongkai.harvest.fetch import ALLOW_LOOPBACK_ENV, Settings
+
+    return Settings(interval=max(0.0, args.interval), timeout=args.timeout, retries=max(0, args.retries),
+                    max_bytes=int(args.max_mb * 1024 * 1024), allow_loopback=os.environ.get(ALLOW_LOOPBACK_ENV) == "1")
 
 
 def peak_memory() -> str:

@@ -23,7 +23,12 @@ from gongkai.parse.tables import cells_run_together, parse_tables
 
 SIDECAR_SUFFIX = ".yml"
 SIDECAR_FIELDS = {"source_url", "source", "retrieved", "agency", "region", "level", "year", "title", "publication_date",
-                  "slug", "notes", "derived_from"}
+                  "slug", "notes", "derived_from",
+                  # written by `gongkai harvest` (gongkai/harvest/store.py): provenance of the download
+                  "final_url", "mirror_url", "http_status", "content_type", "etag", "last_modified", "sha256",
+                  "size", "attachments", "images", "also_at"}
+# Attachment types the build can read in place of a page that has no tables of its own.
+ATTACHMENT_SUFFIXES = (".pdf", ".docx")
 
 
 def sidecar_path(report: Path) -> Path:
@@ -53,10 +58,13 @@ def load_sidecar(report: Path) -> tuple[dict, list[str]]:
         if key in clean:
             value = clean[key]
             if isinstance(value, dt.date):
-                clean[key] = value.isoformat()
+                clean[key] = value.isoformat()[:10]
             else:
                 try:
-                    clean[key] = dt.date.fromisoformat(str(value)).isoformat()
+                    # A harvest records the moment (2026-12-01T04:30:00+00:00); the packages publish the day.
+                    text = str(value).strip()
+                    clean[key] = (dt.datetime.fromisoformat(text).date() if "T" in text
+                                  else dt.date.fromisoformat(text)).isoformat()
                 except ValueError:
                     problems.append(f"sidecar {key} '{value}' is not a date (YYYY-MM-DD); ignored")
                     del clean[key]
@@ -80,11 +88,59 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def attachment_files(path: Path, sidecar: dict) -> tuple[list[Path], list[str]]:
+    """The readable attachments a harvested page's sidecar lists (files inside reports/), and problems."""
+    found, problems = [], []
+    base = path.parent.resolve()
+    for att in sidecar.get("attachments") or []:
+        rel = str(att.get("file", "")) if isinstance(att, dict) else ""
+        target = (path.parent / rel).resolve()
+        if not rel or base not in target.parents:
+            problems.append(f"sidecar attachment '{rel}' is not a file inside the reports folder; ignored")
+        elif not target.is_file():
+            problems.append(f"sidecar attachment {rel} is missing; only the page itself was read")
+        elif target.suffix.lower() in ATTACHMENT_SUFFIXES:
+            found.append(target)
+    return found, problems
+
+
+def _reported(report: Report) -> int:
+    return sum(1 for t in R.TABLES for r in report.records[t] if r["status"] == "reported")
+
+
 def extract(path: Path, today: dt.date | None = None) -> Report:
-    """Read, parse and check one report.  Raises ReadError for files that are not usable reports."""
+    """Read, parse and check one report.  Raises ReadError for files that are not usable reports.
+
+    A harvested page whose sidecar lists attachments (the page only links its report as a PDF or DOCX)
+    is published from whichever reads more cells: the page, or an attachment read in its place."""
     path = Path(path)
-    doc = read(path)
     sidecar, problems = load_sidecar(path)
+    attachments, att_problems = attachment_files(path, sidecar)
+    if not attachments:
+        return _extract(path, read(path), sidecar, problems + att_problems, today)
+    best, error = None, None
+    try:
+        best = _extract(path, read(path), sidecar, problems + att_problems, today)
+    except ReadError as exc:
+        error = exc
+    if best is not None and best.status not in ("no standard tables", "tables as images", "no text layer"):
+        return best
+    for att in attachments:
+        note = (f"tables read from the attachment {att.relative_to(path.parent.resolve()).as_posix()} "
+                "(the page itself has none)")
+        try:
+            candidate = _extract(path, read(att), sidecar, problems + att_problems + [note], today)
+        except ReadError as exc:
+            error = error or exc
+            continue
+        if best is None or _reported(candidate) > _reported(best):
+            best = candidate
+    if best is None:
+        raise error
+    return best
+
+
+def _extract(path: Path, doc: Document, sidecar: dict, problems: list[str], today: dt.date | None) -> Report:
     meta = merge(detect(doc.lines, doc.meta), sidecar)
     if doc.meta.get("no_text_layer") and not (meta.agency and meta.year):
         raise ReadError(path, "the PDF has no text layer (a scan or images only), so nothing can be read from it; "

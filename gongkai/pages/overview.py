@@ -304,22 +304,22 @@ def en_page() -> str:
     return "".join(out)
 
 
-def overview_pages(reports, failures) -> dict[str, str]:
+def overview_pages(reports, failures, quality_extra: str = "") -> dict[str, str]:
     """Relative path under docs/ -> page text (and the quality CSV)."""
     _CELLS.clear()
     _CELLS.update({id(r.records): (r.records, M.cell_values(r.records)) for r in reports})
     try:
-        return _pages(reports, failures)
+        return _pages(reports, failures, quality_extra)
     finally:
         _CELLS.clear()
 
 
-def _pages(reports, failures) -> dict[str, str]:
+def _pages(reports, failures, quality_extra: str = "") -> dict[str, str]:
     pages = {
         "index.md": home_page(reports, failures),
         "years.md": years_index(reports),
         "regions.md": regions_index(reports),
-        "quality.md": quality_page(reports, failures),
+        "quality.md": quality_page(reports, failures) + quality_extra,
         "quality.csv": quality_csv(reports, failures),
         "compare.md": compare_page(),
         "en.md": en_page(),

@@ -10,6 +10,7 @@ from gongkai.schema import measures as M
 from gongkai.schema import registry as R
 from gongkai import paths as P
 from gongkai.pages.overview import TABLE_MEASURES, overview_pages
+from gongkai.pages.provenance import report_source_notice, report_source_row
 from gongkai.schema.places import LEVELS, province_or_unknown
 from gongkai.pages.markup import (_clean, checks_table, esc, front_matter, h1, md_link, md_text, legacy_table, link, safe_href, source_note, table_active,
                      table_applications, table_reviews, text_block)
@@ -21,7 +22,7 @@ def _level(level: str | None) -> str:
     return LEVELS.get(level or "", "未知层级")
 
 
-def report_page(rep, prev_rep, next_rep) -> str:
+def report_page(rep, prev_rep, next_rep, source_check: dict | None = None) -> str:
     m = rep.meta
     title = f"{m.agency} {m.year} 年政府信息公开工作年度报告"
     out = [front_matter(title, {"description": _clean(f"{m.agency}{m.year}年政府信息公开工作年度报告数据")}), h1(title)]
@@ -35,6 +36,7 @@ def report_page(rep, prev_rep, next_rep) -> str:
     if rep.status != "complete":
         out.append(f'!!! warning "提取状态：{zh_status}"\n    {md_text(en_status)}。'
                    "表中未能读取的单元格不填数字，以符号标明。\n\n")
+    out.append(report_source_notice(source_check))
     failed = rep.failed_checks
     if failed:
         out.append(f'!!! danger "{len(failed)} 项勾稽关系未通过"\n    报告原样发布；不一致之处列在下方“勾稽关系核验”。\n\n')
@@ -53,6 +55,8 @@ def report_page(rep, prev_rep, next_rep) -> str:
         ["获取日期", md_text(rep.sidecar.get("retrieved") or "未记录")],
         ["SHA-256", f"`{rep.sha256}`"],
     ]
+    if source_check:  # check-sources: is the source still online, changed, gone?
+        info.insert(len(info) - 1, report_source_row(source_check))
     out.append("| 项目 | 内容 |\n|---|---|\n" + "".join(f"| {k} | {v} |\n" for k, v in info) + "\n")
     out.append(report_downloads(rep))
     ad, app, rl = (rep.records[t] for t in ("active_disclosure", "applications", "reviews_litigation"))
@@ -316,7 +320,7 @@ def neighbours(reports) -> dict[str, tuple]:
 
 
 def write_pages(docs: Path, reports, failures, download_sizes, write, built_on: str = "",
-                report_pages: bool = True) -> list[str]:
+                report_pages: bool = True, quality_extra: str = "") -> list[str]:
     """Render every generated page; `write(path, text)` does the I/O.  Returns the paths written.
 
     report_pages=False leaves out the report pages (the per-report phase writes them, from full records)."""
@@ -324,7 +328,7 @@ def write_pages(docs: Path, reports, failures, download_sizes, write, built_on: 
     for rep in sorted(reports, key=lambda r: (r.slug, r.meta.year)):
         by_agency[rep.slug].append(rep)
     pages = {
-        **overview_pages(reports, failures),
+        **overview_pages(reports, failures, quality_extra),
         "agencies.md": agencies_index(by_agency),
         "dictionary.md": dictionary_page(),
         "downloads.md": downloads_page(download_sizes, built_on),

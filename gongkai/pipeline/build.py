@@ -25,6 +25,8 @@ from gongkai.pipeline.select import discover, keep_last_good, previous_packages,
 from gongkai.pipeline.slim import application_cells, slim, slim_on_arrival
 from gongkai.pipeline.runner import RunStats, default_jobs, extract_many, extractor_fingerprint
 from gongkai.pages.write import write_pages
+from gongkai.pages.provenance import quality_section
+from gongkai.harvest.state import load_harvest, load_sources
 from gongkai.package.validate import descriptor_errors
 
 # Directories under docs/ whose every file is generated (a file no longer generated is removed).
@@ -121,8 +123,9 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     remove_stale(dl_dir, keep)
     derived = Derived(cache / "derived")
     valid_stamps = cache / "valid"
+    source_checks = load_sources(root / P.REPORTS_DIR)
     ctx = Context(root=root, out_dir=out_dir, dl_dir=dl_dir, docs=root / P.DOCS_DIR, derived=derived,
-                  valid_stamps=valid_stamps, extract_cache=cache / "extract")
+                  valid_stamps=valid_stamps, extract_cache=cache / "extract", source_checks=source_checks)
     published = publish_all(result.reports, ctx, jobs or default_jobs())
     for pub in published:
         result.written += pub.written
@@ -185,7 +188,9 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     sizes = {f"{P.COMBINED}/{p.name}": p.stat().st_size for p in sorted((dl_dir / P.COMBINED).iterdir())}
     pages = write_pages(root / P.DOCS_DIR, result.reports, result.failures, sizes,
                         lambda path, text: write(path, text.encode("utf-8")), built_on=build_date(os.environ),
-                        report_pages=False)
+                        report_pages=False,
+                        quality_extra=quality_section(result.reports, source_checks,
+                                                      load_harvest(root / P.REPORTS_DIR)))
     api = api_files(result.reports, per_report=False)
     for rel, data in api.items():
         write(root / P.DOCS_DIR / P.API_DIR / rel, data)

@@ -37,6 +37,7 @@ class Context:
     derived: Derived
     valid_stamps: Path
     extract_cache: Path | None = None  # where reports slimmed on arrival (slim_stored) are loaded from again
+    source_checks: dict | None = None  # report file -> its source's state (check-sources), for the report page
 
 
 @dataclass
@@ -72,9 +73,9 @@ def id_errors(rep) -> list[str]:
     return errors
 
 
-def _report_docs(rep, prev_rep, next_rep) -> dict[str, bytes]:
+def _report_docs(rep, prev_rep, next_rep, source_check: dict | None = None) -> dict[str, bytes]:
     """The report's page and its API file: the files under docs/ that read every record."""
-    pages = {P.report_page_of(rep): report_page(rep, prev_rep, next_rep)}
+    pages = {P.report_page_of(rep): report_page(rep, prev_rep, next_rep, source_check)}
     place_all(pages, {})  # as write_pages does for every page (a report page has no charts)
     docs = {rel: text.encode("utf-8") for rel, text in pages.items()}
     docs[f"{P.API_DIR}/{report_api_path(rep)}"] = dumps(report_json(rep, M.compute(rep.records)))
@@ -84,7 +85,8 @@ def _report_docs(rep, prev_rep, next_rep) -> dict[str, bytes]:
 def publish_one(rep, ctx: Context, prev_rep=None, next_rep=None) -> Published:
     files = report_package(rep)
     out = Published(rep.report_id, digest(files))
-    for rel, data in sorted(_report_docs(rep, prev_rep, next_rep).items()):
+    check = (ctx.source_checks or {}).get(rep.source.name)
+    for rel, data in sorted(_report_docs(rep, prev_rep, next_rep, check).items()):
         out.pages.append(rel)
         if write_if_changed(ctx.docs / rel, data):
             out.written.append(_rel(ctx, ctx.docs / rel))
