@@ -71,3 +71,17 @@ def test_home_redirect():
     assert home_redirect("https://x.gov.cn/zwgk/2023/report.html", "https://x.gov.cn/index.shtml")
     assert not home_redirect("https://x.gov.cn/zwgk/a.html", "https://x.gov.cn/zwgk/b.html")
     assert not home_redirect("https://x.gov.cn/", "https://x.gov.cn/index.html")
+
+
+def test_the_command_line_prints_each_source_that_is_not_online(server, settings, tmp_path, monkeypatch, capsys):
+    from gongkai.cli import main
+    from gongkai.harvest.fetch import ALLOW_LOOPBACK_ENV
+
+    server.routes["/x.txt"] = Answer(200, b"report")
+    reports = tmp_path / "reports"
+    (out,) = harvest(reports, settings, [server.url("/x.txt")])["urls"]
+    server.routes["/x.txt"] = Answer(410, b"")
+    monkeypatch.setenv(ALLOW_LOOPBACK_ENV, "1")
+    assert main(["check-sources", "--reports", str(reports), "--interval", "0", "--retries", "0"]) == 0
+    printed = capsys.readouterr().out
+    assert "1 gone" in printed and f"gone: {out['file']}" in printed and "410" in printed
