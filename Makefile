@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: site test test-browser serve packages extract clean vendor bench fuzz validate-frictionless
+.PHONY: site test test-browser serve packages extract clean vendor bench fuzz validate-frictionless datasette release
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,18 @@ PORT ?= 8000
 serve: site
 	$(PY) -m http.server --bind 127.0.0.1 --directory site $(PORT)
 
+# A versioned data release: builds with a date-based version (YYYY.MM.DD; RELEASE=YYYY.MM.DD to choose), keeps the
+# whole-corpus downloads with a sha256 manifest and change notes against the previous release in
+# releases/<version>/, and rebuilds the site with its 更新记录 page.
+release: $(STAMP) $(ECHARTS)
+	JOBS=$(JOBS) $(PY) -m gongkai release $(if $(RELEASE),--version $(RELEASE))
+
+# The published SQLite database (docs/downloads/all/gongkai-all.sqlite) in Datasette on 127.0.0.1, with
+# table and column descriptions generated from the registry and full-text search over sections and agencies.
+DATASETTE_PORT ?= 8001
+datasette: packages
+	$(PY) -m gongkai datasette --port $(DATASETTE_PORT)
+
 # make extract FILE=reports/x.pdf OUT=/tmp/x
 extract: $(STAMP)
 	$(PY) -m gongkai extract $(FILE) --out $(OUT)
@@ -78,7 +90,7 @@ clean:
 	  docs/assets/vendor \
 	  docs/index.md docs/agencies.md \
 	  docs/quality.md docs/quality.csv docs/dictionary.md docs/downloads.md \
-	  docs/years.md docs/regions.md docs/compare.md docs/en.md
+	  docs/years.md docs/regions.md docs/compare.md docs/en.md docs/changelog.md
 	find datapackages -mindepth 1 ! -name README.md -delete
 
 # Coverage-guided fuzzing of the text and HTML readers (atheris); not part of `make test`.

@@ -1,4 +1,5 @@
-"""Command line: `python -m gongkai extract FILE --out DIR`, `build`, `site`, `harvest LIST`, `check-sources`."""
+"""Command line: `python -m gongkai extract FILE --out DIR`, `build`, `site`, `harvest LIST`, `check-sources`,
+`release` and `datasette`."""
 from __future__ import annotations
 
 import argparse
@@ -10,7 +11,9 @@ from gongkai.model import ReadError
 from gongkai.extract import extract, summary
 from gongkai.files import write_files
 from gongkai.package.datapackage import report_package
+from gongkai.package.datasette_meta import serve
 from gongkai.package.validate import validate_package
+from gongkai.pipeline.release import make_release
 
 
 def main(argv=None) -> int:
@@ -32,6 +35,13 @@ def main(argv=None) -> int:
     _fetch_options(hv)
     cs = sub.add_parser("check-sources", help="request every report's source again: online, changed or gone")
     _fetch_options(cs)
+    ds = sub.add_parser("datasette", help="serve the published SQLite database in Datasette on 127.0.0.1")
+    ds.add_argument("--root", type=Path, default=Path("."), help="project root (default: current directory)")
+    ds.add_argument("--port", type=int, default=8001, help="port on 127.0.0.1 (default 8001)")
+    rl = sub.add_parser("release", help="build a versioned data release into releases/<version>/ with change notes")
+    rl.add_argument("--root", type=Path, default=Path("."), help="project root (default: current directory)")
+    rl.add_argument("--version", help="release version (default: the build date as YYYY.MM.DD, .N when taken)")
+    rl.add_argument("--no-site", action="store_true", help="do not run MkDocs afterwards")
     args = parser.parse_args(argv)
     if args.command == "harvest":
         from gongkai.harvest.run import main as harvest_main
@@ -39,6 +49,12 @@ def main(argv=None) -> int:
     if args.command == "check-sources":
         from gongkai.harvest.sources import main as check_main
         return check_main(args.reports, _fetch_settings(args), args.workers)
+
+    if args.command == "release":
+        return make_release(args.root, args.version, site=not args.no_site)
+
+    if args.command == "datasette":
+        return serve(args.root, port=args.port)
 
     if args.command == "extract":
         try:

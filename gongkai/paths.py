@@ -27,6 +27,14 @@ EVERYTHING_ZIP = "gongkai-all.zip"
 CORPUS_SQLITE = "gongkai-all.sqlite"
 DESCRIPTOR = "datapackage.json"
 QUALITY_CSV = "quality.csv"
+# Data releases (pipeline/release.py): releases/<version>/ in the project root, and what each holds.
+RELEASES_DIR = "releases"
+RELEASE_JSON = "release.json"
+MANIFEST = "MANIFEST.sha256"
+# The change notes of every release: in each release, and in docs/downloads/all/.  Plain text (Markdown-style)
+# named .txt: MkDocs rewrites every link to a .md file into a page URL, and the downloads are files, not pages.
+CHANGELOG = "CHANGELOG.txt"
+CHANGELOG_PAGE = "changelog.md"  # the site's 更新记录 page, under docs/
 
 # Directories under docs/ whose every file is generated (a file no longer generated is removed).
 GENERATED_DIRS = ("reports", "agencies", "years", "regions", API_DIR, CHART_DIR)

@@ -22,6 +22,7 @@ from gongkai.pipeline.build import build
 from gongkai.files import zip_bytes
 from gongkai.package.datapackage import report_package, source_entry
 from gongkai.package.reference import combined_package
+from gongkai.package.fulltext import section_words
 
 
 def best(fn, repeat: int):
@@ -64,7 +65,9 @@ def main() -> None:
                                       for r in reports}),
         ("SQLite, corpus", lambda: E.sqlite_bytes(records)),
         ("Parquet, corpus (all tables)", lambda: {n: E.parquet_bytes(n, E.corpus_tables(records)[n])
-                                                  for n in R.RESOURCE_ORDER}),
+                                                  for n in E.PARQUET_TABLES}),
+        ("full-text words of the sections (jieba), per report", lambda: {
+            r.report_id: json.dumps(section_words(r.records["sections"])).encode() for r in reports}),
         ("zip of the combined package only (before)", lambda: zip_bytes(combined, "gongkai-all")),
         ("zip of everything (now)", lambda: zip_bytes(everything, "gongkai-all")),
     ]

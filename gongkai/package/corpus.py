@@ -15,7 +15,9 @@ import tempfile
 from pathlib import Path
 
 from gongkai.package import exports as E
+from gongkai.package.fulltext import add_fulltext, cached_words, prune
 from gongkai import paths as P
+from gongkai.schema import measures as M
 from gongkai.schema import registry as R
 
 # exports.parquet_bytes cuts its table every this many rows, so writing row groups of this size one by
@@ -29,10 +31,21 @@ SQLITE_HISTORY_FIELDS = ((24, 4), (92, 8))
 
 def report_rows(out_dir: Path, report_ids: list[str], resource: str):
     """Each report's rows of `resource`, in report_id order, sorted by the resource's key."""
+    if resource == M.TABLE:
+        yield from measure_rows(out_dir, report_ids)
+        return
     key = R.key_of(resource)
     for rid in sorted(report_ids):
         rows = json.loads((out_dir / rid / f"{resource}.json").read_bytes())
         yield sorted(rows, key=lambda rec: E._sort_key(rec, key))
+
+
+def measure_rows(out_dir: Path, report_ids: list[str]):
+    """Each report's row of the measures table (as a one-row list), from its cells on disk."""
+    for rid in sorted(report_ids):
+        records = {t: json.loads((out_dir / rid / f"{t}.json").read_bytes())
+                   for t in ("applications", "reviews_litigation")}
+        yield [M.table_row(rid, records)]
 
 
 def _open_sqlite(path: Path) -> sqlite3.Connection:
@@ -41,28 +54,27 @@ def _open_sqlite(path: Path) -> sqlite3.Connection:
     con.execute("PRAGMA journal_mode = OFF")
     con.execute("PRAGMA synchronous = OFF")
     con.execute("PRAGMA foreign_keys = ON")
-    for name in ("agencies",) + R.RESOURCE_ORDER:
+    for name in E.CORPUS_TABLES:
         con.execute(E.create_table_sql(name))
     con.execute(E.FIELDS_SQL)
     return con
 
 
 def _insert(con: sqlite3.Connection, name: str, rows: list[dict]) -> None:
-    cols = R.columns_of(name)
+    cols = E.columns(name)
     marks = ", ".join("?" for _ in cols)
     con.executemany(f'INSERT INTO "{E._sql_name(name)}" VALUES ({marks})',
                     ([E._sql_value(c, rec.get(c.name)) for c in cols] for rec in rows))
 
 
-def _finish_sqlite(con: sqlite3.Connection, path: Path) -> None:
-    """The field table, then VACUUM (a compact file in key order), then the history fields zeroed."""
-    order = ("agencies",) + R.RESOURCE_ORDER
+def _finish_sqlite(con: sqlite3.Connection, path: Path, words_of) -> None:
+    """The field table, then VACUUM (a compact file in key order), the full-text index, then the history
+    fields zeroed."""
     try:
-        con.executemany('INSERT INTO "fields" VALUES (?, ?, ?, ?, ?, ?, ?)',
-                        [(E._sql_name(name), c.name, i, c.type, c.zh, c.en, c.description)
-                         for name in order for i, c in enumerate(R.columns_of(name), start=1)])
+        con.executemany('INSERT INTO "fields" VALUES (?, ?, ?, ?, ?, ?, ?)', E.field_rows())
         con.commit()
         con.execute("VACUUM")
+        add_fulltext(con, words_of)
     finally:
         con.close()
     with open(path, "r+b") as fh:
@@ -77,7 +89,7 @@ class ParquetStream:
     def __init__(self, resource: str, path: Path, row_group: int = PARQUET_ROW_GROUP):
         import pyarrow.parquet as pq
 
-        self.cols = R.columns_of(resource)
+        self.cols = E.columns(resource)
         self.schema = E.parquet_schema(resource)
         self.row_group = row_group
         self.writer = pq.ParquetWriter(path, self.schema, compression="zstd")
@@ -125,12 +137,16 @@ def _temp(target_dir: Path, name: str) -> Path:
     return Path(tmp)
 
 
-def write_corpus_exports(out_dir: Path, report_ids: list[str], target_dir: Path, commit) -> list[str]:
+def write_corpus_exports(out_dir: Path, report_ids: list[str], target_dir: Path, commit,
+                         words_cache: Path | None = None) -> list[str]:
     """The database and every Parquet file, in one pass over each table's per-report files: a report's
     rows go to SQLite and to that table's Parquet file together.  Each file is written to a temporary
-    name; `commit(tmp, target)` puts it in place.  Returns the names of the files."""
+    name; `commit(tmp, target)` puts it in place.  Returns the names of the files.
+
+    words_cache: where the per-report workers left the sections' words for the full-text index
+    (fulltext.prepare); entries no longer used are dropped."""
     target_dir.mkdir(parents=True, exist_ok=True)
-    names = [P.CORPUS_SQLITE] + [P.parquet(name) for name in R.RESOURCE_ORDER]
+    names = [P.CORPUS_SQLITE] + [P.parquet(name) for name in E.PARQUET_TABLES]
     temps = {name: _temp(target_dir, name) for name in names}
     try:
         con = _open_sqlite(temps[P.CORPUS_SQLITE])
@@ -138,7 +154,7 @@ def write_corpus_exports(out_dir: Path, report_ids: list[str], target_dir: Path,
             metadata = list(report_rows(out_dir, report_ids, "metadata"))
             # Parents before children for the foreign keys: agencies, then reports, then the rest.
             _insert(con, "agencies", E.agency_records([rec for rows in metadata for rec in rows]))
-            for name in R.RESOURCE_ORDER:
+            for name in E.PARQUET_TABLES:
                 stream = ParquetStream(name, temps[P.parquet(name)])
                 for rows in metadata if name == "metadata" else report_rows(out_dir, report_ids, name):
                     _insert(con, name, rows)
@@ -147,7 +163,10 @@ def write_corpus_exports(out_dir: Path, report_ids: list[str], target_dir: Path,
         except BaseException:
             con.close()
             raise
-        _finish_sqlite(con, temps[P.CORPUS_SQLITE])
+        used: set[str] = set()
+        _finish_sqlite(con, temps[P.CORPUS_SQLITE],
+                       lambda rid: cached_words(words_cache, (out_dir / rid / "sections.json").read_bytes(), used))
+        prune(words_cache, used)
         for name in names:
             commit(str(temps[name]), target_dir / name)
     finally:

@@ -5,6 +5,8 @@ import csv
 import io
 import json
 import math
+import os
+import re
 from decimal import Decimal
 from functools import lru_cache
 from json.encoder import encode_basestring
@@ -12,6 +14,22 @@ from json.encoder import encode_basestring
 from gongkai import EXTRACTOR_VERSION
 from gongkai.schema import registry as R
 from gongkai.parse.labels import format_decimal
+
+# The version every package, workbook and citation carries: the data release being built (`gongkai release`
+# sets GONGKAI_RELEASE to its date-based version, pipeline/release.py), else the extractor's version for an
+# unreleased build.  An input like SOURCE_DATE_EPOCH: the same inputs and version give the same bytes.
+RELEASE_ENV = "GONGKAI_RELEASE"
+RELEASE_VERSION = re.compile(r"\d{4}\.\d{2}\.\d{2}(\.\d+)?")
+
+
+def data_version(environ=None) -> str:
+    version = (os.environ if environ is None else environ).get(RELEASE_ENV, "")
+    if not version:
+        return EXTRACTOR_VERSION
+    if not RELEASE_VERSION.fullmatch(version):
+        raise ValueError(f"{RELEASE_ENV}={version!r} is not a release version (YYYY.MM.DD or YYYY.MM.DD.N)")
+    return version
+
 
 LICENSE = {"name": "ODC-PDDL-1.0", "path": "https://opendatacommons.org/licenses/pddl/1-0/",
            "title": "Open Data Commons Public Domain Dedication and License v1.0"}
@@ -142,7 +160,7 @@ def descriptor(name: str, title: str, description: str, sources: list[dict], res
         "name": name,
         "title": title,
         "description": description,
-        "version": EXTRACTOR_VERSION,
+        "version": data_version(),
         "licenses": [LICENSE],
         "sources": sources,
         "resources": res,

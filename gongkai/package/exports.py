@@ -12,10 +12,11 @@ import io
 import re
 import sqlite3
 
-from gongkai import EXTRACTOR_VERSION
 from gongkai import paths as P
+from gongkai.schema import measures as M
 from gongkai.schema import registry as R
-from gongkai.package.datapackage import LICENSE, _cell_text
+from gongkai.package.datapackage import LICENSE, _cell_text, data_version
+from gongkai.package.fulltext import add_fulltext, section_words
 from gongkai.package.xlsx import CELL_MAX as XLSX_CELL_MAX, Sheet, workbook_bytes  # noqa: F401 (tests read the limit here)
 
 # A spreadsheet treats a cell starting with one of these as a formula (or, for tab/CR, strips
@@ -24,6 +25,24 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 # The package resource `metadata` is one row per report: in SQLite it is the `reports` table.
 SQL_NAMES = {"metadata": "reports"}
+# The tables of the whole-corpus SQLite database and Parquet files, parents before children (foreign keys):
+# the derived `agencies`, every package resource, and the per-report headline measures (schema/measures.py).
+CORPUS_TABLES = ("agencies",) + R.RESOURCE_ORDER + (M.TABLE,)
+# Tables with one Parquet file each (agencies lives in the database only).
+PARQUET_TABLES = R.RESOURCE_ORDER + (M.TABLE,)
+
+
+def columns(table: str) -> tuple[R.Column, ...]:
+    """The columns of a corpus table: the registry's, or the measures table's (one column per measure)."""
+    return M.COLUMNS if table == M.TABLE else R.columns_of(table)
+
+
+def key(table: str) -> tuple[str, ...]:
+    return M.KEY if table == M.TABLE else R.key_of(table)
+
+
+def title(table: str) -> tuple[str, str]:
+    return M.TITLE if table == M.TABLE else R.title_of(table)
 
 
 def needs_neutralising(text: str) -> bool:
@@ -58,7 +77,7 @@ def excel_csv(resource: str, records: list[dict]) -> bytes:
 # XLSX: a README sheet, then one sheet per resource
 # ---------------------------------------------------------------------------
 def _readme_rows(title: str, sources: list[dict], resources: tuple[str, ...]) -> list[list]:
-    rows: list[list] = [["公开 Gongkai", title], ["版本 Version", EXTRACTOR_VERSION],
+    rows: list[list] = [["公开 Gongkai", title], ["版本 Version", data_version()],
                         ["许可 License", f"{LICENSE['title']} ({LICENSE['path']})"], []]
     for src in sources:
         rows += [["源文件 Source file", src.get("title", "")], ["来源网址 Source URL", src.get("url", "")],
@@ -110,12 +129,22 @@ def _sort_key(rec: dict, key: tuple[str, ...]) -> tuple:
     return tuple((rec.get(k) is None, rec.get(k) if rec.get(k) is not None else "") for k in key)
 
 
+def measure_records(records: dict[str, list[dict]]) -> list[dict]:
+    """One row of measures per report in `records["metadata"]`, computed from its cells."""
+    by_report: dict[str, dict[str, list[dict]]] = {}
+    for table in ("applications", "reviews_litigation"):
+        for rec in records.get(table, ()):
+            by_report.setdefault(rec["report_id"], {}).setdefault(table, []).append(rec)
+    return [M.table_row(rec["report_id"], by_report.get(rec["report_id"], {})) for rec in records.get("metadata", ())]
+
+
 def corpus_tables(records: dict[str, list[dict]]) -> dict[str, list[dict]]:
-    """Every table of the corpus, rows sorted by primary key, agencies derived from the metadata."""
-    tables = {"agencies": agency_records(records.get("metadata", []))}
-    for name in R.RESOURCE_ORDER:
-        key = R.key_of(name)
-        tables[name] = sorted(records.get(name, []), key=lambda rec: _sort_key(rec, key))
+    """Every table of the corpus, rows sorted by primary key; agencies and measures derived from the rest."""
+    derived = {"agencies": agency_records(records.get("metadata", [])), M.TABLE: measure_records(records)}
+    tables = {}
+    for name in CORPUS_TABLES:
+        rows = derived[name] if name in derived else records.get(name, [])
+        tables[name] = sorted(rows, key=lambda rec, k=key(name): _sort_key(rec, k))
     return tables
 
 
@@ -136,20 +165,26 @@ def _sql_value(col: R.Column, value):
 def create_table_sql(resource: str) -> str:
     """CREATE TABLE from the registry: types, NOT NULL, primary key and the foreign keys between tables."""
     lines = []
-    for col in R.columns_of(resource):
+    for col in columns(resource):
         null = " NOT NULL" if col.required else ""
         # The comment survives in sqlite_master, so `.schema` shows each column's labels.
         lines.append(f'  "{col.name}" {R.SQLITE_TYPES[col.type]}{null}, -- {col.zh} / {col.en}')
-    lines.append("  PRIMARY KEY (" + ", ".join(f'"{k}"' for k in R.key_of(resource)) + ")")
-    names = {c.name for c in R.columns_of(resource)}
+    lines.append("  PRIMARY KEY (" + ", ".join(f'"{k}"' for k in key(resource)) + ")")
+    names = {c.name for c in columns(resource)}
     if resource == "metadata":
         lines[-1] += ","
         lines.append('  FOREIGN KEY ("agency_slug") REFERENCES agencies ("agency_slug")')
     elif "report_id" in names:
         lines[-1] += ","
         lines.append('  FOREIGN KEY ("report_id") REFERENCES reports ("report_id")')
-    zh, en = R.title_of(resource)
+    zh, en = title(resource)
     return f'CREATE TABLE "{_sql_name(resource)}" ( -- {zh} / {en}\n' + "\n".join(lines) + "\n)"
+
+
+def field_rows() -> list[tuple]:
+    """The rows of the `fields` table: every column of every corpus table, with its labels."""
+    return [(_sql_name(name), c.name, i, c.type, c.zh, c.en, c.description)
+            for name in CORPUS_TABLES for i, c in enumerate(columns(name), start=1)]
 
 
 FIELDS_SQL = ('CREATE TABLE "fields" ( -- 字段说明 / Field definitions\n'
@@ -161,23 +196,24 @@ FIELDS_SQL = ('CREATE TABLE "fields" ( -- 字段说明 / Field definitions\n'
 def sqlite_bytes(records: dict[str, list[dict]]) -> bytes:
     """One database with every table; inserts in key order then VACUUM, so the file is reproducible."""
     tables = corpus_tables(records)
-    order = ("agencies",) + R.RESOURCE_ORDER  # parents before children for the foreign keys
     con = sqlite3.connect(":memory:")
     try:
         con.execute("PRAGMA foreign_keys = ON")
-        for name in order:
+        for name in CORPUS_TABLES:
             con.execute(create_table_sql(name))
         con.execute(FIELDS_SQL)
-        for name in order:
-            cols = R.columns_of(name)
+        for name in CORPUS_TABLES:
+            cols = columns(name)
             marks = ", ".join("?" for _ in cols)
             con.executemany(f'INSERT INTO "{_sql_name(name)}" VALUES ({marks})',
                             ([_sql_value(c, rec.get(c.name)) for c in cols] for rec in tables[name]))
-        con.executemany('INSERT INTO "fields" VALUES (?, ?, ?, ?, ?, ?, ?)',
-                        [(_sql_name(name), c.name, i, c.type, c.zh, c.en, c.description)
-                         for name in order for i, c in enumerate(R.columns_of(name), start=1)])
+        con.executemany('INSERT INTO "fields" VALUES (?, ?, ?, ?, ?, ?, ?)', field_rows())
         con.commit()
         con.execute("VACUUM")
+        by_report: dict[str, list[dict]] = {}
+        for rec in tables["sections"]:
+            by_report.setdefault(rec["report_id"], []).append(rec)
+        add_fulltext(con, lambda rid: section_words(by_report.get(rid, [])))
         return con.serialize()
     finally:
         con.close()
@@ -203,9 +239,9 @@ def parquet_schema(resource: str):
 
     fields = [pa.field(c.name, _arrow_type(c), nullable=not c.required,
                        metadata={"title_zh": c.zh, "title_en": c.en, "description": c.description})
-              for c in R.columns_of(resource)]
-    zh, en = R.title_of(resource)
-    return pa.schema(fields, metadata={"title_zh": zh, "title_en": en, "primary_key": ",".join(R.key_of(resource))})
+              for c in columns(resource)]
+    zh, en = title(resource)
+    return pa.schema(fields, metadata={"title_zh": zh, "title_en": en, "primary_key": ",".join(key(resource))})
 
 
 # Rows per Parquet row group, for the in-memory writer and corpus.ParquetStream alike (so both give the
@@ -219,7 +255,7 @@ def parquet_bytes(resource: str, records: list[dict]) -> bytes:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    cols = R.columns_of(resource)
+    cols = columns(resource)
     schema = parquet_schema(resource)
     arrays = [pa.array([_arrow_value(c, rec.get(c.name)) for rec in records], type=_arrow_type(c)) for c in cols]
     buf = io.BytesIO()
@@ -243,7 +279,7 @@ def corpus_exports(records: dict[str, list[dict]]) -> dict[str, bytes]:
     """The whole-corpus files beside the combined package: one SQLite database, Parquet per table."""
     tables = corpus_tables(records)
     files = {P.CORPUS_SQLITE: sqlite_bytes(records)}
-    for name in R.RESOURCE_ORDER:
+    for name in PARQUET_TABLES:
         files[P.parquet(name)] = parquet_bytes(name, tables[name])
     return files
 

@@ -11,6 +11,10 @@ from gongkai.schema import registry as R
 from gongkai import paths as P
 from gongkai.pages.overview import TABLE_MEASURES, overview_pages
 from gongkai.pages.provenance import report_source_notice, report_source_row
+from gongkai.package import changes as C
+from gongkai.package.datapackage import RELEASE_VERSION, data_version
+from gongkai.package.exports import CORPUS_TABLES, PARQUET_TABLES
+from gongkai.package.exports import columns as table_columns, key as table_key, title as table_title
 from gongkai.schema.places import LEVELS, province_or_unknown
 from gongkai.pages.markup import (_clean, checks_table, esc, front_matter, h1, md_link, md_text, legacy_table, link, safe_href, source_note, table_active,
                      table_applications, table_reviews, text_block)
@@ -160,15 +164,47 @@ def _corpus_item(name: str) -> tuple[str, str] | None:
     if name == P.EVERYTHING_ZIP:
         return "zip", "全部数据：合并数据包，以及 `reports/` 下每份报告自己的数据包（CSV、JSON、datapackage.json）"
     if name == P.CORPUS_SQLITE:
-        return "SQLite", ("一个数据库：三张统计表、`reports`（每份报告一行）、`agencies`（每个机关一行）、`checks`、"
-                          "`sections`，以及字段说明表 `fields`；主键和外键与数据字典一致")
+        return "SQLite", ("一个数据库：三张统计表、`reports`（每份报告一行）、`agencies`（每个机关一行）、"
+                          "`measures`（每份报告的指标）、`checks`、`sections`，以及字段说明表 `fields`；"
+                          "主键和外键与数据字典一致；报告正文和机关名称可全文检索（`sections_fts`、`agencies_fts`，"
+                          "词之间用空格）")
+    if name == P.CHANGELOG:
+        return "文本", "数据更新记录：每个发布版本与上一版本相比的变化（也见[更新记录](changelog.md)页）"
     if name == "datapackage.json":
         return "JSON", "合并数据包的描述（Frictionless Data Package，含各表的 Table Schema）"
     stem, _, ext = name.partition(".")
-    if stem in R.RESOURCE_ORDER and ext in ("csv", "parquet"):
-        zh, en = R.title_of(stem)
+    if (stem in R.RESOURCE_ORDER and ext == "csv") or (stem in PARQUET_TABLES and ext == "parquet"):
+        zh, en = table_title(stem)
         return ("CSV（UTF-8）" if ext == "csv" else "Parquet"), f"{zh}（{en}），全部报告"
     return None
+
+
+# Three lines of pandas, shown on the downloads page and the data dictionary (the README has the same).
+# An indented code block: the site's Markdown has no fenced-code extension.
+PANDAS_EXAMPLE = (
+    "    from gongkai import data\n"
+    "    apps = data.load(\"applications\", base=\"https://本站地址/\")  # 或本地的 datapackages/ 目录\n"
+    "    m = data.measures(base=\"https://本站地址/\")  # 每份报告一行：机关、年度和全部指标\n\n")
+
+
+def pandas_section() -> str:
+    return ("## 用 pandas 读取\n\n"
+            "在本项目的代码目录里（`make` 装好 `.venv` 之后），`gongkai.data` 把发布的数据读成 pandas 表格，"
+            "类型来自数据字典：计数为可空整数 `Int64`，**空白单元格是 `<NA>`，不是 0**；代码列（状态、行代码、"
+            "申请人代码、版本、层级等）为分类类型；日期为日期类型。`base` 可以是本站网址（读取 `downloads/` 下的文件），"
+            "也可以是本地的 `datapackages/` 目录。\n\n" + PANDAS_EXAMPLE +
+            "`data.load_report(\"<机关代码>\", <年度>)` 读取一份报告的全部表。不用本项目代码时，`pandas.read_parquet` "
+            "也能直接读取 Parquet 文件（含 `measures.parquet`）。\n\n")
+
+
+def version_section(version: str) -> str:
+    """Which data version the downloads are, and how to cite it (every package's `version` is the same)."""
+    if not RELEASE_VERSION.fullmatch(version):
+        return (f"**版本。** 这些文件来自未发布的构建（提取程序版本 {md_text(version)}）；发布的数据版本及其变化见"
+                "[更新记录](changelog.md)。\n\n")
+    day = C.version_date(version)
+    return (f"**版本 {md_text(version)}**（{md_text(day)} 发布；每个数据包的 `version` 字段相同）。"
+            f"变化见[更新记录](changelog.md)。引用本数据：{md_text(C.citation(version, day))}\n\n")
 
 
 def downloads_page(sizes: dict[str, int], built_on: str = "") -> str:
@@ -178,6 +214,7 @@ def downloads_page(sizes: dict[str, int], built_on: str = "") -> str:
     out = [front_matter("下载", {"search": {"exclude": True}}), "# 下载\n\n",
            "全部数据可以整体下载，也可以按报告下载。表格都是“长表”：每个印刷单元格一行，带稳定代码、数值、"
            "状态和原文，含义见[数据字典](dictionary.md)。**空白单元格为空值（状态 `blank`），不是 0。**\n\n",
+           version_section(data_version()),
            "## 全部报告\n\n", "| 文件 | 格式 | 内容 | 大小 | 构建日期 |\n|---|---|---|---:|---|\n"]
     rank = {"zip": 0, "SQLite": 1, "JSON": 2}
     rows = []
@@ -204,19 +241,26 @@ def downloads_page(sizes: dict[str, int], built_on: str = "") -> str:
                "规范 CSV、JSON 和数据包中的文字保持原样。\n\n")
     out.append("各报告的数据包也在仓库的 `datapackages/<机关代码>/<年度>/datapackage.json`，结构见[数据字典](dictionary.md)。"
                "数据包本身不含构建时间：相同的输入总是得到逐字节相同的文件。\n")
+    out.append("\n" + pandas_section())
     return "".join(out)
+
+
+# The database's tables that are not package resources: derived from them by the build.
+DERIVED = tuple(n for n in CORPUS_TABLES if n not in R.RESOURCE_ORDER)
 
 
 def sqlite_dictionary() -> str:
     """The database's extra table and names, from the same registry definitions."""
     out = [f"## SQLite 数据库\n\n[下载](downloads.md)页的 `{P.CORPUS_SQLITE}` 含上列各资源，每个一张表，列、类型和主键相同"
-           "（资源 `metadata` 的表名为 `reports`），并以外键相连；字段说明也在表 `fields` 中。另有一张汇总表：\n\n"]
-    for name in R.DERIVED_TABLES:
-        zh, en = R.title_of(name)
-        out.append(f"### `{name}`：{md_text(zh)}（{md_text(en)}）\n\n主键：{'、'.join(R.key_of(name))}\n\n"
+           "（资源 `metadata` 的表名为 `reports`），并以外键相连；字段说明也在表 `fields` 中。另有两张汇总表："
+           "`agencies`（每个机关一行）和 `measures`（每份报告一行，每个[指标](#measures)一列，"
+           "也有 Parquet 文件 `measures.parquet`）：\n\n"]
+    for name in DERIVED:
+        zh, en = table_title(name)
+        out.append(f"### `{name}`：{md_text(zh)}（{md_text(en)}）\n\n主键：{'、'.join(table_key(name))}\n\n"
                    "| 字段 | 类型 | 中文 | English | 说明 |\n|---|---|---|---|---|\n")
         out += [f"| `{c.name}` | {c.type} | {md_text(c.zh)} | {md_text(c.en)} | {md_text(c.description)} |\n"
-                for c in R.columns_of(name)]
+                for c in table_columns(name)]
         out.append("\n")
     return "".join(out)
 
@@ -288,6 +332,7 @@ def dictionary_page() -> str:
                "- `cross_year.<申请人>`：本年“二、上年结转”= 同一机关上一年度报告的“四、结转下年度”（两年都已发布时）。\n\n"
                "空白单元格按 0 计入并在说明中注明；一边全部空白、或有单元格缺失/无法读取时，不作核验（not checked）。\n")
     out.append(measures_section())
+    out.append("\n" + pandas_section())
     return "".join(out)
 
 
@@ -305,6 +350,47 @@ def measures_section() -> str:
         out.append(f"| `{m.code}` | {md_text(m.zh)} | {md_text(m.en)} | {md_text(unit_zh)}（{md_text(unit_en)}） | "
                    f"{md_text(m.formula_zh())} |\n")
     return "".join(out)
+
+
+def changelog_page(releases: list[dict]) -> str:
+    """The site's 更新记录 page: each release's summary and changes (cells up to C.PAGE_CELLS)."""
+    out = [front_matter("更新记录"), "# 更新记录\n\n",
+           "每个数据版本与上一版本相比的变化：新增、删除和替换的报告，数值或状态变化的每个单元格（变化前 → 变化后，"
+           "以及原因），以及新未通过或新通过的勾稽核验。完整记录（含全部单元格）见下载中的 "
+           f"[{C.CHANGELOG}](downloads/all/{C.CHANGELOG})；每个版本的文件和 SHA-256 清单在 `releases/<版本>/`。\n\n"]
+    if not releases:
+        out.append("尚无发布版本：本站数据由未发布的构建生成。\n")
+    for info in reversed(releases):
+        n = info["notes"]
+        prev = md_text(n["previous"]) if n["previous"] else "首个版本"
+        out.append(f"## 版本 {md_text(n['version'])}（{md_text(n['date'])}）\n\n"
+                   f"上一版本：{prev}；提取程序版本：{md_text(n['previous_extractor_version'] or '—')} → "
+                   f"{md_text(n['extractor_version'])}。{md_text(C.summary_line(n))}\n\n")
+        r = n["reports"]
+        for label, rids in (("新增报告", r["added"]), ("删除报告", r["removed"])):
+            if rids:
+                out.append(f"**{label}**：" + "、".join(f"`{md_text(rid)}`" for rid in rids) + "\n\n")
+        if r["replaced"]:
+            out.append("**替换的报告**（新的源文件）：\n\n| 报告 | 原文件 | 新文件 |\n|---|---|---|\n")
+            out += [f"| `{md_text(e['report_id'])}` | {md_text(e['before'])} | {md_text(e['after'])} |\n"
+                    for e in r["replaced"]]
+            out.append("\n")
+        if n["cells"]:
+            out.append("**变化的单元格**\n\n| 报告 | 表 | 单元格 | 变化前 | 变化后 | 原因 |\n|---|---|---|---|---|---|\n")
+            out += [f"| `{md_text(c['report_id'])}` | {md_text(c['table'])} | `{md_text(c['code'])}` | "
+                    f"{md_text(C.cell_text(c['before']))} | {md_text(C.cell_text(c['after']))} | "
+                    f"{md_text('；'.join(C.WHY[w][0] for w in c['why']))} |\n" for c in n["cells"][:C.PAGE_CELLS]]
+            if len(n["cells"]) > C.PAGE_CELLS:
+                out.append(f"\n另有 {len(n['cells']) - C.PAGE_CELLS} 个单元格的变化，见 [{C.CHANGELOG}](downloads/all/{C.CHANGELOG})。\n")
+            out.append("\n")
+        for key, label in (("newly_failing", "新未通过的核验"), ("newly_passing", "新通过的核验")):
+            if n["checks"][key]:
+                out.append(f"**{label}**\n\n| 报告 | 核验 | 变化前 | 变化后 |\n|---|---|---|---|\n")
+                out += [f"| `{md_text(e['report_id'])}` | `{md_text(e['check_id'])}` | {md_text(e['before'] or '—')} | "
+                        f"{md_text(e['after'])} |\n" for e in n["checks"][key]]
+                out.append("\n")
+    return "".join(out)
+
 
 
 def neighbours(reports) -> dict[str, tuple]:

@@ -16,7 +16,9 @@ from gongkai.pipeline.incremental import Derived, UpToDate
 from gongkai.model import Report
 from gongkai.extract import check_record, sidecar_path, summary
 from gongkai.files import commit_temp, link_or_copy, remove_temp_files, write_if_changed
-from gongkai.package.datapackage import source_entry
+from gongkai.package.changes import changelog_text, list_releases, releases_state
+from gongkai.package.datapackage import data_version, source_entry
+from gongkai.pages.changelog import changelog_page
 from gongkai.checks.cross_year import cross_year_checks
 from gongkai.package.combined import combined_errors, digest_of_hashes, write_combined, write_everything_zip
 from gongkai.pipeline.cleanup import prune_stamps, remove_stale, remove_stale_pages
@@ -92,7 +94,9 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     """keep_records=False slims each report once its own files are written (slim.slim), so memory
     does not hold every row of every report; the returned reports then carry only cell values."""
     result = BuildResult()
-    state = UpToDate(root, f"{extractor_fingerprint()}\0{build_date(os.environ)}")
+    # The data version and the release notes are inputs too: packages carry the version, pages the notes.
+    state = UpToDate(root, f"{extractor_fingerprint()}\0{build_date(os.environ)}\0{data_version()}\0"
+                           f"{releases_state(root / P.RELEASES_DIR)}")
     if not force and state.current():
         result.up_to_date = True
         return result
@@ -125,7 +129,8 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     valid_stamps = cache / "valid"
     source_checks = load_sources(root / P.REPORTS_DIR)
     ctx = Context(root=root, out_dir=out_dir, dl_dir=dl_dir, docs=root / P.DOCS_DIR, derived=derived,
-                  valid_stamps=valid_stamps, extract_cache=cache / "extract", source_checks=source_checks)
+                  valid_stamps=valid_stamps, extract_cache=cache / "extract", source_checks=source_checks,
+                  words_cache=cache / "words")
     published = publish_all(result.reports, ctx, jobs or default_jobs())
     for pub in published:
         result.written += pub.written
@@ -180,11 +185,14 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
             if commit_temp(tmp, target):
                 result.written.append(target.relative_to(root).as_posix())
 
-        derived.remember(key, write_corpus_exports(out_dir, ids, dl_dir / P.COMBINED, commit))
+        derived.remember(key, write_corpus_exports(out_dir, ids, dl_dir / P.COMBINED, commit, ctx.words_cache))
     derived.prune()
     result.timings["exports"] = time.perf_counter() - te
 
     t3 = time.perf_counter()
+    releases = list_releases(root / P.RELEASES_DIR)
+    write(root / P.DOCS_DIR / P.CHANGELOG_PAGE, changelog_page(releases).encode("utf-8"))
+    write(dl_dir / P.COMBINED / P.CHANGELOG, changelog_text(releases).encode("utf-8"))
     sizes = {f"{P.COMBINED}/{p.name}": p.stat().st_size for p in sorted((dl_dir / P.COMBINED).iterdir())}
     pages = write_pages(root / P.DOCS_DIR, result.reports, result.failures, sizes,
                         lambda path, text: write(path, text.encode("utf-8")), built_on=build_date(os.environ),

@@ -19,6 +19,7 @@ from gongkai.schema import registry as R
 from gongkai.pages.api import dumps, report_api_path, report_json
 from gongkai.pages.charts import place_all
 from gongkai.package.exports import report_exports
+from gongkai.package.fulltext import prepare
 from gongkai.pipeline.incremental import Derived, digest
 from gongkai.files import link_or_copy, write_if_changed, zip_bytes
 from gongkai.package.datapackage import report_package, source_entry
@@ -38,6 +39,7 @@ class Context:
     valid_stamps: Path
     extract_cache: Path | None = None  # where reports slimmed on arrival (slim_stored) are loaded from again
     source_checks: dict | None = None  # report file -> its source's state (check-sources), for the report page
+    words_cache: Path | None = None  # the sections' words for the corpus full-text index (fulltext.prepare)
 
 
 @dataclass
@@ -107,6 +109,9 @@ def publish_one(rep, ctx: Context, prev_rep=None, next_rep=None) -> Published:
                 out.written.append(_rel(ctx, dl_dir / rel))
         ctx.derived.remember(out.derived_key, extra)
         out.export_s = time.perf_counter() - t
+    # Segmenting the text for the full-text index is the slow part of the corpus database: done here, on
+    # every core, and only for sections not segmented before.
+    prepare(ctx.words_cache, files["sections.json"])
     # A stamp named by the package's digest is left only when those exact bytes validated.
     out.valid_key = out.digest
     t = time.perf_counter()

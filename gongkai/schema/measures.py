@@ -138,6 +138,32 @@ HEADLINE = ("received", "handled", "share_disclosed", "share_refused", "reviews"
             "review_correction_rate", "lawsuit_correction_rate")
 
 
+# ---------------------------------------------------------------------------
+# The per-report measures as a table of the whole-corpus SQLite and Parquet downloads: one row per
+# report, one column per measure, typed and described from the definitions above.
+# ---------------------------------------------------------------------------
+TABLE = "measures"
+TITLE = ("指标", "Headline measures")
+KEY = ("report_id",)
+
+
+def _column(m: Measure) -> R.Column:
+    unit_zh, unit_en = m.unit
+    unknown = "Null (unknown, not 0) when an input cell is blank, missing, ambiguous or unreadable"
+    if m.kind == SHARE:
+        unknown += ", or when the denominator is 0"
+    return R.Column(m.code, "integer" if m.kind == COUNT else "number", m.zh, m.en,
+                    f"{m.en} ({unit_zh}, {unit_en}) = {m.formula_zh()}. {unknown}.", minimum=0)
+
+
+COLUMNS = (R.REPORT_ID,) + tuple(_column(m) for m in MEASURES)
+
+
+def table_row(report_id: str, records: dict[str, list[dict]]) -> dict:
+    """One report's row of the measures table."""
+    return {"report_id": report_id, **compute(records)}
+
+
 def cell_values(records: dict[str, list[dict]]) -> dict[tuple[str, str], Decimal | None]:
     """(table, code) -> value for every cell the measures read; None unless reported/inferred."""
     out = {}
