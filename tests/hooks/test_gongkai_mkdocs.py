@@ -11,11 +11,11 @@ from pathlib import Path
 import markdown
 import pytest
 
+from conftest import ROOT
 from gongkai import files
 from gongkai.schema import registry as R
 from gongkai.pages.markup import checks_table, text_block
 
-ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("gongkai_mkdocs", ROOT / "hooks" / "gongkai_mkdocs.py")
 H = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(H)

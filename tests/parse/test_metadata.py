@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from gongkai.parse.metadata import detect
+from gongkai.parse.metadata import agency_from_title, detect, find_title, level_from, merge
 
 
 @pytest.mark.parametrize("lines,agency,year", [
@@ -91,3 +91,33 @@ def test_sidecar_agency_gets_its_official_name_too():
 def test_a_report_that_names_no_agency_anywhere_is_not_given_one():
     lines = ["一、总体情况", "2022年,我局认真贯彻落实《条例》，如有疑问请与本局办公室联系。"]
     assert detect(lines, {}).agency is None
+
+
+def test_title_split_over_two_lines_in_pdf():
+    lines = ["洪泽区人民政府", "2023 年政府信息公开工作年度报告", "本报告由淮安市洪泽区人民政府办公室…"]
+    title = find_title(lines, {})
+    assert title == "洪泽区人民政府2023 年政府信息公开工作年度报告"
+    assert agency_from_title(title) == "洪泽区人民政府"
+    assert detect(lines, {}).year == 2023
+
+
+def test_year_is_the_report_year_not_the_publication_year():
+    meta = detect(["2019年上海市人民政府办公厅政府信息公开工作年度报告", "发布日期：2020-01-31"], {})
+    assert (meta.agency, meta.year, meta.publication_date) == ("上海市人民政府办公厅", 2019, "2020-01-31")
+
+
+def test_sidecar_conflicts_are_reported():
+    detected = detect(["泰州市人民政府2017年政府信息公开工作年度报告"], {})
+    merged = merge(detected, {"agency": "扬州市人民政府", "year": 2018})
+    assert merged.agency == "扬州市人民政府" and merged.year == 2018
+    assert len(merged.warnings) == 2
+    agrees = merge(detect(["自治区司法厅 2021 年政府信息公开工作年度报告"], {}), {"agency": "宁夏回族自治区司法厅"})
+    assert agrees.warnings == []
+
+
+@pytest.mark.parametrize("agency,level", [
+    ("淮安市洪泽区人民政府", "county"), ("上海市人民政府办公厅", "province"), ("江苏省公安厅", "province-dept"),
+    ("故城县教育局", "county-dept"), ("重庆市九龙坡区二郎街道办事处", "township"), ("自然资源部", "national-ministry"),
+])
+def test_level_from_name(agency, level):
+    assert level_from(agency) == level

@@ -1,0 +1,48 @@
+"""gongkai/parse/tables.py: editions from labels, row fitting and cells, each on inputs seen in the real corpus."""
+from __future__ import annotations
+
+from gongkai.schema import registry as R
+from gongkai.parse.labels import LabelIndex
+from gongkai.readers.html import html_to_document
+from gongkai.readers.txt import text_to_document
+from gongkai.parse.tables import detect_edition, fit_values, parse_tables
+
+
+def test_fit_values_trims_layout_only_empty_cells():
+    # seed: '一、本年新收…\t\t14\t0\t0\t0\t0\t0\t14\t'
+    vals, problem = fit_values(["", "14", "0", "0", "0", "0", "0", "14", ""], 7)
+    assert vals == ["14", "0", "0", "0", "0", "0", "14"] and problem is None
+    vals, problem = fit_values(["1571", "", ""], 1)
+    assert vals == ["1571"] and problem is None
+    vals, problem = fit_values(["0", "0", "0", "0"], 7)  # a truncated row
+    assert len(vals) == 4 and problem == "4 of 7 cells"
+
+
+def test_edition_from_labels_not_year():
+    assert detect_edition(["信息内容 本年制发件数 本年废止件数 现行有效件数"]) == R.EDITION_2021
+    assert detect_edition(["信息内容 本年新 制作数量 本年新 公开数量 对外公开总数量"]) == R.EDITION_2019
+    assert detect_edition(["一、概述"]) is None
+
+
+def test_html_blank_cells_are_cells():
+    doc = html_to_document("<table><tr><td>（六）其他处理</td>" + "<td>&nbsp;</td>" * 7 + "</tr></table>")
+    tables = parse_tables(doc.rows, ["规范性文件 本年新制作数量"])
+    cells = tables.cells["applications"]
+    assert len(cells) == 7 and all(c.status == "blank" for c in cells.values())
+
+
+def test_truncated_text_keeps_what_it_has():
+    doc = text_to_document("信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n规章 | 0 | 0 | 0 |\n行政规范性文件 | 0 | 0")
+    tables = parse_tables(doc.rows, doc.lines)
+    found = tables.cells["active_disclosure"]
+    assert found[("rules", "in_force")].value == 0
+    assert ("normative_documents", "in_force") not in found
+    assert any("2 of 3 cells" in w for w in tables.warnings)
+
+
+def test_renamed_labels_still_give_the_edition_and_columns():
+    # Variants seen in real 2021-edition reports: half-width brackets, a renamed in-force column.
+    texts = ["第二十条(一)项", "信息内容 本年制发件数 本年废止件数 现行有效件数 (历史累计)"]
+    assert detect_edition(texts) == "2021"
+    assert LabelIndex(R.AD_MEASURES).match("现行有效件数 (历史累计)").code == "in_force"
+    assert detect_edition(["本年新制作数量 本年新公开数量 对外公开总数量"]) == "2019"
