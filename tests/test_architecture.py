@@ -1,4 +1,5 @@
-"""The package's shape: no import cycles (imports inside functions count too), no sys.path edits."""
+"""The package's shape: no import cycles (imports inside functions count too), no sys.path edits, and a
+test suite that mirrors it (gongkai/<stage>/<module>.py is tested by tests/<stage>/test_<module>.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -57,3 +58,58 @@ def test_nothing_edits_sys_path():
             if any(s in text for s in ("sys.path.insert", "sys.path[:0]", "sys.path.append")):
                 offenders.append(path.relative_to(ROOT).as_posix())
     assert offenders == []
+
+
+# Test files that test no single module of gongkai/: the golden accuracy table and the published findings
+# (both score the whole extraction), the package's shape (this file), every kind of bad input through the
+# whole build (pipeline/test_bad_input.py), and the browser tests (the site's pages and script in
+# Chromium).  tests/fuzz/test_target.py tests tests/fuzz/target.py.
+WHOLE_PACKAGE_TESTS = {"test_architecture.py", "test_golden.py", "test_findings.py", "pipeline/test_bad_input.py"}
+OWN_FOLDERS = {"browser", "fuzz", "badinput"}
+HOOKS = ROOT / "hooks"
+
+
+def expected_test_files(package: Path, hooks: Path) -> dict[str, str]:
+    """tests/<path>/test_<name>.py -> the module it must test, for every module of the package and every hook."""
+    out = {}
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package)
+        if path.name in ("__init__.py", "__main__.py"):
+            continue
+        out[(rel.parent / f"test_{path.name}").as_posix()] = f"{package.name}/{rel.as_posix()}"
+    for path in sorted(hooks.glob("*.py")):
+        out[f"hooks/test_{path.name}"] = f"hooks/{path.name}"
+    return out
+
+
+def test_every_module_has_its_own_test_file():
+    missing = [f"tests/{test} for {module}" for test, module in expected_test_files(ROOT / "gongkai", HOOKS).items()
+               if not (ROOT / "tests" / test).is_file()]
+    assert missing == [], "modules without a test file: " + ", ".join(missing)
+
+
+def test_every_test_file_is_named_after_the_module_it_tests():
+    """tests/<stage>/test_<module>.py, or test_<module>_<aspect>.py for a second file of one module."""
+    expected = {t[: -len(".py")] for t in expected_test_files(ROOT / "gongkai", HOOKS)}
+    strays = []
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        rel = path.relative_to(ROOT / "tests")
+        if rel.parts[0] in OWN_FOLDERS or rel.as_posix() in WHOLE_PACKAGE_TESTS:
+            continue
+        stem = rel.with_suffix("").as_posix()
+        if not any(stem == e or stem.startswith(e + "_") for e in expected):
+            strays.append(rel.as_posix())
+    assert strays == [], "test files named after no module (move them beside the module they test): " + \
+        ", ".join(strays)
+
+
+def test_the_mirror_check_sees_a_module_without_tests(tmp_path):
+    pkg = tmp_path / "gongkai"
+    (pkg / "parse").mkdir(parents=True)
+    for rel in ("__init__.py", "__main__.py", "paths.py", "parse/__init__.py", "parse/tables.py"):
+        (pkg / rel).write_text("")
+    (tmp_path / "hooks").mkdir()
+    (tmp_path / "hooks" / "h.py").write_text("")
+    assert expected_test_files(pkg, tmp_path / "hooks") == {
+        "test_paths.py": "gongkai/paths.py", "parse/test_tables.py": "gongkai/parse/tables.py",
+        "hooks/test_h.py": "hooks/h.py"}

@@ -1,4 +1,5 @@
-"""The built site's Pagefind index (no browser): present, covering the pages' own content, small to fetch.
+"""gongkai/site.py: docs/ -> site/ swapped in whole (a killed build is undone), and the built site's Pagefind
+index (no browser): present, covering the pages' own content, small to fetch.
 
 tests/browser/test_search.py searches it as a visitor does; this file checks the files themselves.
 """
@@ -6,9 +7,10 @@ from __future__ import annotations
 
 import json
 
-from conftest import ROOT
+import search_probe
 
-import search_probe  # noqa: E402
+from conftest import ROOT
+from gongkai import site as sitebuild
 
 LIMIT = 1_000_000  # issue 6: a first search costs at most 1 MB of downloads
 
@@ -75,8 +77,6 @@ def _tiny_project(root):
 def test_pagefind_runs_before_the_swap_and_a_failure_keeps_the_last_good_site(tmp_path, monkeypatch):
     import subprocess
 
-    from gongkai import site as sitebuild
-
     root = _tiny_project(tmp_path / "p")
     assert sitebuild.build_site(root, log=lambda *_: None) == 0
     page = (root / "site" / "index.html").read_bytes()
@@ -107,8 +107,6 @@ def test_tables_are_left_out_of_the_index(tmp_path):
     not available here, so the check reads the index: the word's chunk appears only when it is in text.)"""
     import gzip
 
-    from gongkai import site as sitebuild
-
     def index_bytes(body: str) -> bytes:
         site = tmp_path / str(len(list(tmp_path.iterdir())))
         site.mkdir()
@@ -120,3 +118,30 @@ def test_tables_are_left_out_of_the_index(tmp_path):
     word = "潜水".encode()  # Pagefind segments 潜水艇 into 潜水 + 艇
     assert word in index_bytes("<p>潜水艇</p>")
     assert word not in index_bytes("<table><tr><td>潜水艇</td></tr></table><p>别的</p>")
+
+
+def test_swap_in_replaces_the_site_whole_and_recover_undoes_a_killed_swap(tmp_path):
+    old, new = tmp_path / "site", tmp_path / ".site-new-1"
+    old.mkdir()
+    (old / "index.html").write_text("old")
+    new.mkdir()
+    (new / "index.html").write_text("new")
+    sitebuild.swap_in(tmp_path, new)
+    assert (tmp_path / "site" / "index.html").read_text() == "new" and not new.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    # Killed between the two renames: site/ is aside as .site-old-*, a half-built .site-new-* beside it.
+    (tmp_path / "site").rename(tmp_path / ".site-old-7")
+    (tmp_path / ".site-new-8").mkdir()
+    sitebuild.recover_site(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert (tmp_path / "site" / "index.html").read_text() == "new"
+
+
+def test_the_site_is_current_only_with_its_stamp_and_an_index(tmp_path):
+    assert not sitebuild.site_is_current(tmp_path, "f")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("x")
+    stamp = tmp_path / sitebuild.STAMP
+    stamp.parent.mkdir(parents=True)
+    stamp.write_text("f\n")
+    assert sitebuild.site_is_current(tmp_path, "f") and not sitebuild.site_is_current(tmp_path, "g")

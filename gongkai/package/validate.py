@@ -5,7 +5,7 @@ packages that was the largest phase of a build.  Our schemas use a small subset 
 (types string/integer/number/date, constraints required/enum/minimum, a primary key, missing
 value ""), so `validate_files` checks exactly that subset, with Frictionless's casting rules, in
 a few milliseconds.  A schema using anything outside the subset is reported as an error rather
-than passed silently.  Frictionless itself stays: tests/test_validate.py checks both validators
+than passed silently.  Frictionless itself stays: tests/package/test_validate.py checks both validators
 flag the same rows, and `make validate-frictionless` runs it over datapackages/.
 """
 from __future__ import annotations

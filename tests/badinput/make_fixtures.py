@@ -7,7 +7,7 @@ encrypted, rasterised; a real text re-encoded; a real HTML page with hostile mar
 they fail, or survive, the way a real broken download would.  Published variants get their own
 agency in the sidecar so they never take the place of the report they were made from.
 
-`KINDS` maps each kind to its file name; tests/test_badinput.py holds what each one must produce.
+`KINDS` maps each kind to its file name; tests/pipeline/test_bad_input.py holds what each one must produce.
 """
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ def test_home_shows_report_and_agency_counts(site, open_page):
     article = page.locator("article")
     assert article.is_visible()
     text = article.inner_text()
-    # Every file in reports/ with a sidecar is published (tests/test_pipeline.py checks that), so the
+    # Every file in reports/ with a sidecar is published (tests/pipeline/test_build.py checks that), so the
     # corpus itself says how many reports the home page must count.
     n_reports = len(list((ROOT / "reports").glob("*.yml")))
     assert _has_number(text, n_reports), f"{n_reports} reports not shown on the home page:\n{text[:1500]}"

@@ -1,62 +1,23 @@
-"""The site's own script in a real Chromium: sortable tables, the compare page, headers on a phone."""
+"""The site's own script (docs/assets) in a real Chromium: sortable tables, the compare page, headers on a phone.
+
+Pages open through the browser fixtures (conftest.py): offline, and a JS error fails the test."""
 from __future__ import annotations
-
-import functools
-import os
-import re
-import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-import pytest
 
 SEED_SLUG = "ningxiahuizuzizhiqu-sifating"
 HONGZE_SLUG = "huaianshi-hongze-qu-renminzhengfu"
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def site(built):
-    root, _result, proc = built
-    assert proc.returncode == 0, proc.stderr
-    chromium = shutil.which("chromium")
-    if not chromium:
-        if os.environ.get("GONGKAI_REQUIRE_BROWSER") == "1":
-            pytest.fail("GONGKAI_REQUIRE_BROWSER=1 but Debian's chromium is not on PATH")
-        pytest.skip("chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root / "site")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield browser, base
-        browser.close()
-    server.shutdown()
-
-
-def _page(site, width=1280, height=900):
-    browser, base = site
-    page = browser.new_page(viewport={"width": width, "height": height})
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    # Offline: anything but our own server is refused.
-    page.route(re.compile(r"^(?!" + re.escape(base) + ").*"), lambda route: route.abort())
-    return page, base, errors
+def _page(open_page, site, width=1280, height=900):
+    """A page from the browser fixtures: offline, and failing the test on a JS error (conftest.Guard)."""
+    return open_page(site, width, height), site.base
 
 
 def _column(page, table, col):
     return page.eval_on_selector(table, f"t => Array.from(t.tBodies[0].rows).map(r => r.cells[{col}].innerText.trim())")
 
 
-def test_ranking_table_sorts_by_a_measure_with_unknowns_last(site):
-    page, base, errors = _page(site)
+def test_ranking_table_sorts_by_a_measure_with_unknowns_last(site, open_page):
+    page, base = _page(open_page, site)
     page.goto(base + "years/2022/")
     table = ".gk-sortable table"
     headers = page.eval_on_selector_all(".gk-sortable th", "ths => ths.map(t => t.innerText.trim())")
@@ -72,11 +33,10 @@ def test_ranking_table_sorts_by_a_measure_with_unknowns_last(site):
     for values in (up, down):
         assert values[len(known(values)):] == ["—"] * (len(values) - len(known(values)))
     assert page.get_attribute(f"{table} th:nth-child({col + 1})", "aria-sort") == "descending"
-    assert not errors
 
 
-def test_compare_page_shows_chosen_agencies_side_by_side(site):
-    page, base, errors = _page(site)
+def test_compare_page_shows_chosen_agencies_side_by_side(site, open_page):
+    page, base = _page(open_page, site)
     page.goto(base + f"compare/#a={HONGZE_SLUG},{SEED_SLUG}")
     page.wait_for_selector(".gk-compare-table")
     heads = page.eval_on_selector_all(".gk-compare-table thead th", "ths => ths.map(t => t.innerText.trim())")
@@ -92,11 +52,10 @@ def test_compare_page_shows_chosen_agencies_side_by_side(site):
     assert page.eval_on_selector_all("#gk-compare-options input:checked", "b => b.length") == 4
     assert page.eval_on_selector_all("#gk-compare-options input:disabled", "b => b.length") >= 1
     assert "#a=" in page.url
-    assert not errors
 
 
-def test_table_headers_are_not_clipped_on_a_phone(site):
-    page, base, errors = _page(site, 390, 844)
+def test_table_headers_are_not_clipped_on_a_phone(site, open_page):
+    page, base = _page(open_page, site, 390, 844)
     for rel in ("", "years/2021/", "agencies/" + HONGZE_SLUG + "/"):
         page.goto(base + rel)
         clipped = page.eval_on_selector_all(
@@ -105,4 +64,3 @@ def test_table_headers_are_not_clipped_on_a_phone(site):
             # them out anyway (content-visibility), so only visible headers count.
             "ths => ths.filter(t => t.checkVisibility() && t.scrollWidth > t.clientWidth + 1).map(t => t.innerText)")
         assert clipped == [], (rel, clipped)
-    assert not errors

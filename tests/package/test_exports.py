@@ -267,13 +267,3 @@ def test_sql_values_follow_the_registry_types():
     assert E._sql_value(col["value"], Decimal("1.50")) == 1.5
     assert E._sql_value(col["source_page"], 3) == 3
     assert E._sql_value(col["value"], None) is None
-
-
-def test_dictionary_documents_the_database_tables():
-    from gongkai.pages.write import dictionary_page
-
-    page = dictionary_page()
-    for col in R.columns_of("agencies"):
-        assert col.description and col.zh and col.en
-        assert f"| `{col.name}` | {col.type} | {col.zh} |" in page
-    assert P.CORPUS_SQLITE in page

@@ -1,14 +1,11 @@
-"""Home, year, region, agency, quality, compare and English pages, built from the sample corpus."""
+"""gongkai/pages/overview.py: home, year, region, agency, compare and English pages, built from the sample corpus."""
 from __future__ import annotations
 
 import copy
-import csv
-import io
 import re
 
 from gongkai import paths as P
 from gongkai.pages import overview as O
-from gongkai.pages import quality as Q
 
 
 def _rep(result, source_name):
@@ -75,30 +72,6 @@ def test_agency_page_has_year_by_year_measures(built):
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row24)
     # 2024 printed: 新收 95; 公开率 59/95; 不予公开率 3/95; 复议 2, 纠错率 1/2; 诉讼 4, 纠错率 0/4.
     assert cells[1:8] == ["95", "62.1%", "3.2%", "2", "50.0%", "4", "0.0%"]
-
-
-def test_quality_csv_lists_failing_identities_and_cell_problems(built):
-    root, result, _proc = built
-    text = (root / "site" / "quality.csv").read_text(encoding="utf-8")
-    assert text.startswith("\ufeff")
-    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows and set(rows[0]) == set(Q.QUALITY_FIELDS)
-    # reports/001 prints 行政复议 总计 0 beside 维持 10 and 纠正 1.
-    hz23 = [r for r in rows if r["source_file"] == "001_huaian_hongzequ_2023.pdf" and r["issue"] == "check_failed"]
-    review = next(r for r in hz23 if r["detail"] == "review_total.review")
-    assert (review["lhs"], review["rhs"]) == ("0", "11")
-    flagged = {r["report_id"] for r in rows if r["issue"] == "check_failed"}
-    assert flagged == {r.report_id for r in result.reports if r.failed_checks}
-    assert any(r["issue"] == "cells_inferred" for r in rows)
-    html = _html(root, "quality/index.html")
-    assert "<code>review_total.review</code>" in html and 'href="../quality.csv"' in html
-
-
-def test_not_published_files_are_listed():
-    csv_text = Q.quality_csv([], [{"file": "x.doc", "reason": "unsupported file type '.doc'"}])
-    rows = list(csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff"))))
-    assert rows == [{**{k: "" for k in Q.QUALITY_FIELDS}, "source_file": "x.doc", "issue": "not_published",
-                     "issue_zh": "未能发布", "detail": "unsupported file type '.doc'"}]
 
 
 def test_report_text_is_escaped_on_overview_pages(built):

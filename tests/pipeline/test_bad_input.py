@@ -10,8 +10,6 @@ from __future__ import annotations
 import html
 import json
 import shutil
-import subprocess
-import sys
 
 import pytest
 
@@ -86,20 +84,6 @@ def test_untrusted_text_is_escaped(tmp_path):
     assert "&lt;script&gt;" in text
     assert "javascript:" not in text.split("## 报告正文")[0]  # not published as the source link
     assert "<b>" not in text
-
-
-def test_cli_extract_writes_a_package(tmp_path):
-    out = tmp_path / "pkg"
-    proc = subprocess.run([sys.executable, "-m", "gongkai", "extract", str(SEED), "--out", str(out)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    assert len(proc.stdout.strip().splitlines()) == 1 and "complete" in proc.stdout
-    assert (out / "datapackage.json").is_file() and (out / "applications.csv").is_file()
-    bad = tmp_path / "empty.txt"
-    bad.write_bytes(b"")
-    proc = subprocess.run([sys.executable, "-m", "gongkai", "extract", str(bad), "--out", str(out)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 2 and "empty.txt" in proc.stderr
 
 
 # kind -> ("failed", words of the reason) or ("published", words of its status or one of its warnings)

@@ -1,4 +1,5 @@
-"""The full `make site` pipeline on the sample corpus: packages, validation, pages (search: test_search_index.py)."""
+"""gongkai/pipeline/build.py: the full `make site` pipeline on the sample corpus: packages, validation,
+pages (search: tests/test_site.py)."""
 from __future__ import annotations
 
 import csv

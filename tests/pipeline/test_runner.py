@@ -1,4 +1,5 @@
-"""Scale: the synthetic corpus, the extraction cache, incremental rebuilds, parallel and Dask extraction.
+"""gongkai/pipeline/runner.py at scale: the synthetic corpus, the extraction cache, incremental rebuilds,
+parallel and Dask extraction.
 
 These tests check what gets extracted and written, never how long it takes (that is `make bench`).
 """

@@ -1,10 +1,12 @@
-"""Keep the last good version: a report that fails now but published before keeps its package, marked stale."""
+"""gongkai/pipeline/select.py: which files publish.  Files in reports/ are found or refused with a reason, and
+the last good version is kept: a report that fails now but published before keeps its package, marked stale."""
 from __future__ import annotations
 
 import json
 
 from conftest import ROOT, copy_project
 from gongkai.pipeline.build import build
+from gongkai.pipeline.select import discover
 
 SEED = ROOT / "reports" / "000_8719cb9f3c2be4e4.txt"
 RID = "ningxiahuizuzizhiqu-sifating/2021"
@@ -52,3 +54,16 @@ def test_a_file_that_never_published_leaves_nothing_stale(tmp_path):
     build(root, log=lambda *_: None)
     result = build(root, log=lambda *_: None)
     assert result.stale == []
+
+
+
+def test_discover_finds_reports_and_names_every_file_it_will_not_read(tmp_path):
+    for name in ("b.pdf", "a.TXT", "a.TXT.yml", "orphan.txt.yml", ".hidden.txt", "notes.doc", "README.md"):
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / "sub").mkdir()
+    files, failures = discover(tmp_path)
+    assert [p.name for p in files] == ["a.TXT", "b.pdf"]
+    reasons = {f["file"]: f["reason"] for f in failures}
+    assert set(reasons) == {"orphan.txt.yml", ".hidden.txt", "notes.doc"}
+    assert reasons["orphan.txt.yml"] == "sidecar without a report: orphan.txt not found"
+    assert "hidden file" in reasons[".hidden.txt"] and "unsupported file type '.doc'" in reasons["notes.doc"]

@@ -103,12 +103,3 @@ def test_format():
     assert M.fmt("share_refused", 1 / 14) == "7.1%"
     assert M.fmt("received", 12345) == "12,345"
     assert M.fmt("received", None) == "—"
-
-
-def test_dictionary_documents_every_measure():
-    from gongkai.pages.write import dictionary_page
-
-    page = dictionary_page()
-    for m in M.MEASURES:
-        assert f"`{m.code}`" in page
-    assert "结果维持" in page and "不按 0 计" in page

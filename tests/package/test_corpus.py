@@ -1,0 +1,54 @@
+"""gongkai/package/corpus.py: the corpus-wide SQLite and Parquet files, written a row group at a time."""
+from __future__ import annotations
+
+import io
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from gongkai.package import exports as E
+from gongkai.package.corpus import ParquetStream
+from gongkai.package.reference import write_parquet
+from gongkai.schema import registry as R
+
+
+def test_parquet_written_in_row_groups_equals_one_write(built, tmp_path):
+    """Row groups cut while streaming give the file pyarrow writes from the whole table at once."""
+    root, result, _ = built
+    ids = [r.report_id for r in result.reports]
+    rows = [rec for rep in sorted(result.reports, key=lambda r: r.report_id) for rec in rep.records["applications"]]
+    table = E.corpus_tables({"applications": rows})["applications"]
+    cols = R.columns_of("applications")
+    arrays = [pa.array([E._arrow_value(c, rec.get(c.name)) for rec in table], type=E._arrow_type(c)) for c in cols]
+    group = 97  # not a multiple of any report's row count, so groups straddle reports
+    buf = io.BytesIO()
+    pq.write_table(pa.Table.from_arrays(arrays, schema=E.parquet_schema("applications")), buf, compression="zstd",
+                   row_group_size=group)
+    write_parquet(root / "datapackages", ids, "applications", tmp_path / "a.parquet", row_group=group)
+    assert pq.ParquetFile(tmp_path / "a.parquet").metadata.num_row_groups == -(-len(rows) // group) > 2
+    assert (tmp_path / "a.parquet").read_bytes() == buf.getvalue()
+
+
+def test_sqlite_header_keeps_no_history(built):
+    root, _, _ = built
+    data = (root / "docs" / "downloads" / "all" / "gongkai-all.sqlite").read_bytes()
+    assert data[:16] == b"SQLite format 3\x00"
+    assert data[24:28] == bytes(4) and data[92:100] == bytes(8)
+
+
+def test_parquet_row_groups_stay_small_and_match_the_in_memory_file(built, tmp_path):
+    """At 10,000 reports a table has millions of rows: the streaming writer buffers one row group, so its
+    size is bounded (not pyarrow's 1,048,576 default), and parquet_bytes cuts at the same size."""
+    _, result, _ = built
+    one = [rec for rep in result.reports for rec in rep.records["checks"]]
+    assert one
+    copies = -(-(E.PARQUET_ROW_GROUP + 1) // len(one))
+    chunks = [[dict(rec, report_id=f"r{i:06d}/{rec['report_id']}") for rec in one] for i in range(copies)]
+    stream = ParquetStream("checks", tmp_path / "c.parquet")
+    for chunk in chunks:
+        stream.add(chunk)
+    stream.close()
+    rows = [rec for chunk in chunks for rec in chunk]
+    assert E.PARQUET_ROW_GROUP <= 65536
+    assert pq.ParquetFile(tmp_path / "c.parquet").metadata.num_row_groups == -(-len(rows) // E.PARQUET_ROW_GROUP) >= 2
+    assert (tmp_path / "c.parquet").read_bytes() == E.parquet_bytes("checks", rows)
