@@ -68,13 +68,10 @@ def main(argv=None) -> int:
         for err in errors:
             print(f"invalid: {err}", file=sys.stderr)
         return 1 if errors else 0
-    status = build_mod.main(args.root)
-    if args.command == "build" or status:
-        return status
-    from gongkai.site import build_site
-
-    status = build_site(args.root, force=args.force) or 0
-    print(peak_memory())
+    site = args.command == "site"
+    status, _result = build_mod.run(args.root, site=site, force=site and args.force)
+    if site:
+        print(peak_memory())
     return status
 
 

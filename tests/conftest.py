@@ -1,10 +1,8 @@
 """Shared fixtures: the project root, and one full build of the sample corpus per test session."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -29,22 +27,27 @@ def copy_project(dest: Path, reports: list[Path] | None = None) -> Path:
     return dest
 
 
-def mkdocs_build(root: Path) -> subprocess.CompletedProcess:
-    """MkDocs, then Pagefind's search index into site/pagefind/, as `make site` does."""
-    from gongkai.site import index_site
+def make_site(root: Path):
+    """`python -m gongkai site --root ROOT`, in this process: the function the command line calls
+    (pipeline/build.py run: the build with reports kept slim, then site.build_site: MkDocs --strict and
+    Pagefind, swapped in).  Returns (root, the build's result, a CompletedProcess with the exit status;
+    MkDocs' own messages are in the test's captured output).
 
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--quiet"],
-                          cwd=root, env=env, capture_output=True, text=True, timeout=600)
-    return index_site(root / "site") if proc.returncode == 0 else proc
+    The build keeps only cell values of each report once its files are written; the tests compare
+    outputs with full reports, so each comes back whole from the build's own extraction cache, with the
+    build's decisions replayed (slim.full_report, as its publishing workers do)."""
+    from gongkai import paths as P
+    from gongkai.pipeline.build import run
+    from gongkai.pipeline.slim import full_report
+
+    status, result = run(root, site=True)
+    result.reports = [full_report(rep, root / P.CACHE_DIR / "extract") for rep in result.reports]
+    proc = subprocess.CompletedProcess(["gongkai", "site", "--root", str(root)], status, "",
+                                       f"`gongkai site` exited with {status}; MkDocs' messages are in the captured output")
+    return root, result, proc
 
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """The whole pipeline (`make site`) on the sample corpus: packages, pages and the MkDocs site."""
-    from gongkai.pipeline.build import build
-
-    root = copy_project(tmp_path_factory.mktemp("site"))
-    result = build(root, log=lambda *_: None)
-    proc = mkdocs_build(root)
-    return root, result, proc
+    return make_site(copy_project(tmp_path_factory.mktemp("site")))

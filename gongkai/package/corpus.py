@@ -122,14 +122,6 @@ class ParquetStream:
         self.writer.close()
 
 
-def write_parquet(out_dir: Path, report_ids: list[str], resource: str, path: Path,
-                  row_group: int = PARQUET_ROW_GROUP) -> None:
-    stream = ParquetStream(resource, path, row_group)
-    for rows in report_rows(out_dir, report_ids, resource):
-        stream.add(rows)
-    stream.close()
-
-
 def _temp(target_dir: Path, name: str) -> Path:
     fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=f".{name}.", suffix=".tmp")
     os.close(fd)

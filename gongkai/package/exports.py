@@ -17,7 +17,7 @@ from gongkai.schema import measures as M
 from gongkai.schema import registry as R
 from gongkai.package.datapackage import LICENSE, _cell_text, data_version
 from gongkai.package.fulltext import add_fulltext, section_words
-from gongkai.package.xlsx import CELL_MAX as XLSX_CELL_MAX, Sheet, workbook_bytes  # noqa: F401 (tests read the limit here)
+from gongkai.package.xlsx import Sheet, workbook_bytes
 
 # A spreadsheet treats a cell starting with one of these as a formula (or, for tab/CR, strips
 # the whitespace and then does); a leading apostrophe makes it text.

@@ -262,10 +262,6 @@ def agency_charts(slug: str, reps, cells=None) -> list[Chart]:
 _ROWS = R.by_code(R.APP_ROWS)
 
 
-def _covered(series_code: str) -> Series:
-    return Series(series_code, "纳入的报告数", "Reports included", COUNT, plot=False)
-
-
 _INCLUDED = Series("reports_included", "纳入的报告数", "Reports included", COUNT, plot=False, unit=REPORTS)
 _EXCLUDED = Series("reports_excluded", "未纳入的报告数（数据不详）", "Reports left out (unknown inputs)", COUNT,
                    plot=False, unit=REPORTS)

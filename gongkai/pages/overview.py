@@ -320,7 +320,7 @@ def _pages(reports, failures, quality_extra: str = "") -> dict[str, str]:
         "years.md": years_index(reports),
         "regions.md": regions_index(reports),
         "quality.md": quality_page(reports, failures) + quality_extra,
-        "quality.csv": quality_csv(reports, failures),
+        P.QUALITY_CSV: quality_csv(reports, failures),
         "compare.md": compare_page(),
         "en.md": en_page(),
     }

@@ -143,10 +143,10 @@ def report_downloads(rep) -> str:
     base = f"{P.REPORT_PAGE_TO_ROOT}{P.DOWNLOADS}/{rep.report_id}"
     items = [link(f"{base}/{P.report_zip(rep.slug, rep.meta.year)}", "完整数据包（zip）"),
              link(f"{base}/{P.report_xlsx(rep.slug, rep.meta.year)}", "Excel 工作簿（XLSX，每张表一个工作表）"),
-             link(f"{base}/datapackage.json", "datapackage.json")]
+             link(f"{base}/{P.DESCRIPTOR}", P.DESCRIPTOR)]
     for name in R.RESOURCE_ORDER:
         zh, _ = R.title_of(name)
-        items.append(f"{esc(zh)}：{link(f'{base}/{name}.csv', 'CSV')} · "
+        items.append(f"{esc(zh)}：{link(f'{base}/{P.resource_csv(name)}', 'CSV')} · "
                      f"{link(f'{base}/{P.excel_csv(name)}', 'Excel CSV')} · {link(f'{base}/{P.resource_json(name)}', 'JSON')}")
     return ('## 下载\n\n<div class="gk-downloads"><ul>' + "".join(f"<li>{d}</li>" for d in items) + "</ul></div>\n\n"
             "各格式的说明见[下载](../../downloads.md)页。\n\n")

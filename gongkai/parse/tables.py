@@ -93,11 +93,6 @@ def fit_span(cells: list[str], expected: int, hint: int | None = None, check=Non
     return starts[0], list(readings[starts[0]]), None
 
 
-def fit_values(cells: list[str], expected: int) -> tuple[list[str], str | None]:
-    _, vals, problem = fit_span(cells, expected)
-    return vals, problem
-
-
 def _cell(raw: str, row: Row | None = None, cell_index: int | None = None) -> CellValue:
     parsed = parse_cell(raw)
     src = _source(row, cell_index)

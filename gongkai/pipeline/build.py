@@ -30,8 +30,7 @@ from gongkai.pages.write import write_pages
 from gongkai.pages.provenance import quality_section
 from gongkai.harvest.state import load_harvest, load_sources
 from gongkai.package.validate import descriptor_errors
-
-# Directories under docs/ whose every file is generated (a file no longer generated is removed).
+from gongkai.site import build_site
 
 
 @dataclass
@@ -210,8 +209,19 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     return result
 
 
-def main(root: Path) -> int:
+def run(root: Path, site: bool = False, force: bool = False) -> tuple[int, BuildResult]:
+    """What `python -m gongkai build` (site=False) and `python -m gongkai site` do, and what the tests' shared
+    site fixture runs: the build with each report kept slim, its summary, then (site) MkDocs and Pagefind
+    unless no docs input changed (force: run them anyway).  The exit status and the build's result."""
     result = build(root, keep_records=False)
+    status = print_summary(result)
+    if site and not status:
+        status = build_site(root, force=force) or 0
+    return status, result
+
+
+def print_summary(result: BuildResult) -> int:
+    """The build log's last lines; 1 when a data package is invalid (the build stops there), else 0."""
     if result.up_to_date:
         print("0 file(s) extracted, the rest from the cache; 0 file(s) written: nothing changed since the last "
               "build (reports, sidecars, code and outputs are as it left them)")
@@ -233,4 +243,4 @@ def main(root: Path) -> int:
     return 0
 
 
-__all__ = ["build", "main", "sidecar_path"]
+__all__ = ["build", "run", "sidecar_path"]

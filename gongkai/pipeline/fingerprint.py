@@ -16,7 +16,6 @@ from gongkai import EXTRACTOR_VERSION
 from gongkai.schema import registry as R
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-ENTRY = "gongkai.extract"
 
 
 def module_name(path: Path, package_dir: Path = PACKAGE_DIR) -> str:

@@ -14,14 +14,12 @@ from gongkai.model import Report
 from gongkai.pipeline.runner import Cache
 from gongkai.schema import registry as R
 
-# Fields of a table cell that pages over many reports read (measures and cell counts), once its own
-# files are written; the codes and statuses repeat across reports, so one copy of each is kept.
-SLIM_FIELDS = ("code", "status", "value")
-
 
 def slim(rep) -> None:
     """Drop what only the report's own files needed: its rows beyond the cells' values and statuses,
-    its text and its passing checks.  A report then costs a few kilobytes for the rest of the build."""
+    its text and its passing checks.  A report then costs a few kilobytes for the rest of the build.
+    Pages over many reports read only code, status and value of a table cell (measures and cell
+    counts); the codes and statuses repeat across reports, so one interned copy of each is kept."""
     for table in R.TABLES:
         rep.records[table] = [{"code": sys.intern(rec["code"]), "status": sys.intern(rec["status"]),
                                "value": rec["value"]} for rec in rep.records[table]]

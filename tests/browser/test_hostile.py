@@ -11,7 +11,7 @@ import re
 import pytest
 import yaml
 
-from conftest import ROOT, copy_project, mkdocs_build
+from conftest import ROOT, copy_project, make_site
 from .conftest import serve
 
 SEED = "000_8719cb9f3c2be4e4.txt"
@@ -26,8 +26,6 @@ CELL = '<b onmouseover="window.gkPwned=1">0</b>'
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
-    from gongkai.pipeline.build import build
-
     root = copy_project(tmp_path_factory.mktemp("hostile"), reports=[])
     text = (ROOT / "reports" / SEED).read_text(encoding="utf-8")
     for heading in ("一、总体情况\n", "五、存在的问题及改进情况\n"):
@@ -41,9 +39,8 @@ def hostile_site(tmp_path_factory):
     sidecar = yaml.safe_load((ROOT / "reports" / f"{SEED}.yml").read_text(encoding="utf-8"))
     sidecar.update(agency=AGENCY, source_url="javascript:window.gkPwned=1", retrieved="<script>x</script>")
     (root / "reports" / f"{name}.yml").write_text(yaml.safe_dump(sidecar, allow_unicode=True), encoding="utf-8")
-    result = build(root, log=lambda *_: None)
+    root, result, proc = make_site(root)
     assert [r.source.name for r in result.reports] == [name], result.failures
-    proc = mkdocs_build(root)
     assert proc.returncode == 0, proc.stderr[-3000:]
     with serve(root / "site", result) as served:
         yield served

@@ -20,6 +20,7 @@ from gongkai.schema import registry as R
 from gongkai.extract import extract
 from gongkai.package.datapackage import source_entry, to_csv
 from gongkai.pages.write import report_downloads
+from gongkai.package.xlsx import CELL_MAX
 
 SEED = "000_8719cb9f3c2be4e4.txt"
 PINGTAN_2020 = "043_fujian_pingtan_syq_2020.txt"
@@ -143,7 +144,7 @@ def test_xlsx_text_outside_xml_is_replaced_not_refused():
 
     ws = load_workbook(io.BytesIO(E.xlsx_bytes("t", [], recs)))["sections"]
     assert ws["C2"].value == "一\ufffd"
-    assert len(ws["D2"].value) == E.XLSX_CELL_MAX
+    assert len(ws["D2"].value) == CELL_MAX
 
 
 def test_per_report_exports_are_deterministic(built, hostile_report):

@@ -3,7 +3,7 @@ year of every report that prints one, an agency for every report whose title are
 one, and the official name for at least 90% of them (tests/metadata_survey.py prints the table)."""
 from __future__ import annotations
 
-from metadata_survey import NOT_NAMED, survey, table
+from .metadata_survey import NOT_NAMED, survey, table
 
 
 def test_detection_over_the_corpus(capsys):

@@ -5,17 +5,18 @@ from gongkai.schema import registry as R
 from gongkai.parse.labels import LabelIndex
 from gongkai.readers.html import html_to_document
 from gongkai.readers.txt import text_to_document
-from gongkai.parse.tables import detect_edition, fit_values, parse_tables
+from gongkai.parse.tables import detect_edition, fit_span, parse_tables
 
 
-def test_fit_values_trims_layout_only_empty_cells():
+def test_fit_span_trims_layout_only_empty_cells():
     # seed: '一、本年新收…\t\t14\t0\t0\t0\t0\t0\t14\t'
-    vals, problem = fit_values(["", "14", "0", "0", "0", "0", "0", "14", ""], 7)
-    assert vals == ["14", "0", "0", "0", "0", "0", "14"] and problem is None
-    vals, problem = fit_values(["1571", "", ""], 1)
-    assert vals == ["1571"] and problem is None
-    vals, problem = fit_values(["0", "0", "0", "0"], 7)  # a truncated row
+    start, vals, problem = fit_span(["", "14", "0", "0", "0", "0", "0", "14", ""], 7)
+    assert (start, vals, problem) == (1, ["14", "0", "0", "0", "0", "0", "14"], None)
+    start, vals, problem = fit_span(["1571", "", ""], 1)
+    assert (start, vals, problem) == (0, ["1571"], None)
+    start, vals, problem = fit_span(["0", "0", "0", "0"], 7)  # a truncated row
     assert len(vals) == 4 and problem == "4 of 7 cells"
+    assert fit_span(["1", "2", "3"], 2) == (0, [], "3 cells where the form has 2")
 
 
 def test_edition_from_labels_not_year():

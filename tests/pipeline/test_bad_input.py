@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from conftest import ROOT, copy_project, mkdocs_build
+from conftest import ROOT, copy_project, make_site
 from make_fixtures import KINDS, make_all
 from gongkai.pipeline.build import build
 from gongkai.model import ReadError
@@ -137,12 +137,9 @@ def test_the_fixture_set_covers_at_least_30_kinds_and_the_table_covers_them_all(
 
 @pytest.fixture(scope="session")
 def bad_build(tmp_path_factory):
-    from gongkai.pipeline.build import build
-
     root = copy_project(tmp_path_factory.mktemp("bad"))
     make_all(root / "reports")
-    result = build(root, log=lambda *_: None)
-    proc = mkdocs_build(root)
+    root, result, proc = make_site(root)
     report = json.loads((root / "datapackages" / "build_report.json").read_text(encoding="utf-8"))
     return root, result, proc, report
 
