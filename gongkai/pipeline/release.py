@@ -27,7 +27,7 @@ from gongkai.package.changes import (changelog_text, citation, compare, list_rel
                                      summary_line, version_key)
 from gongkai.package.datapackage import RELEASE_ENV, RELEASE_VERSION
 from gongkai.package.exports import build_date
-from gongkai.pipeline.build import main as build_main
+from gongkai.pipeline.build import run as build_run
 from gongkai.site import build_site
 
 
@@ -78,7 +78,7 @@ def make_release(root: Path, version: str | None = None, log=print, jobs: int | 
     previous = [info for info in history if version_key(info["version"]) < version_key(version)]
     before = previous[-1] if previous else None
     os.environ[RELEASE_ENV] = version
-    if build_main(root):
+    if build_run(root)[0]:
         print(f"error: the build failed: release {version} not made", file=sys.stderr)
         return 1
     corpus = root / P.DOCS_DIR / P.DOWNLOADS / P.COMBINED
@@ -105,7 +105,7 @@ def make_release(root: Path, version: str | None = None, log=print, jobs: int | 
     log(f"release {version}: {summary_line(info['notes'])} -> {releases_dir / version}")
     # Build again: the pages, the downloads' CHANGELOG.txt and the downloads page now include this release
     # (the data files are the same bytes: same inputs, same version).
-    status = build_main(root)
+    status, _result = build_run(root)
     if status or not site:
         return status
     return build_site(root) or 0
