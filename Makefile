@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: site test test-browser serve packages extract clean vendor bench fuzz validate-frictionless datasette release
+.PHONY: site test test-ocr bench-ocr test-browser serve packages extract clean vendor bench fuzz validate-frictionless datasette release
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,15 @@ bench: $(STAMP) $(ECHARTS)
 
 test: $(STAMP) $(ECHARTS)
 	$(PY) -m pytest -q
+
+# Every derived scan (tests/fixtures/scans) with the chosen engine (and tesseract when installed): the
+# accuracy targets of issue 16.  `make test` runs one of them.  About 1 minute of CPU per scan.
+test-ocr: $(STAMP)
+	GONGKAI_OCR_FULL=1 $(PY) -m pytest -q tests/test_ocr.py
+
+# Both engines on every derived scan: accuracy, seconds per page, peak memory (the BENCHMARKS.md table).
+bench-ocr: $(STAMP)
+	PYTHONPATH=. $(PY) scripts/bench_ocr.py
 
 # Only the browser tests (also part of `make test`): the built site in headless Chromium.
 # Screenshots land in build/screenshots/.

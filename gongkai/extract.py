@@ -15,7 +15,9 @@ from gongkai.parse.labels import parse_cell
 from gongkai.parse.metadata import detect, merge
 from gongkai.parse.legacy import legacy_statistics
 from gongkai.checks.prose import prose_checks
-from gongkai.readers import read
+from gongkai.readers import ocr, ocr_engines, read
+from gongkai.readers.glyphs import normalize_glyphs
+from gongkai.readers.script import to_simplified
 from gongkai.parse.sections import split_sections
 from gongkai.parse.slug import slugify
 from gongkai.parse.recover import other_layout_in_text, recover
@@ -80,6 +82,23 @@ def load_sidecar(report: Path) -> tuple[dict, list[str]]:
     return clean, problems
 
 
+def companion_images(path: Path) -> list[str]:
+    """The picture files a report's sidecar lists under `images` (bare names, beside the report)."""
+    import yaml
+
+    side = sidecar_path(path)
+    if not side.exists():
+        return []
+    try:
+        data = yaml.safe_load(side.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return []
+    names = data.get("images") if isinstance(data, dict) else None
+    if not isinstance(names, list):
+        return []
+    return [str(n) for n in names if "/" not in str(n) and "\\" not in str(n) and not str(n).startswith(".")]
+
+
 def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
@@ -129,7 +148,7 @@ def extract(path: Path, today: dt.date | None = None) -> Report:
         note = (f"tables read from the attachment {att.relative_to(path.parent.resolve()).as_posix()} "
                 "(the page itself has none)")
         try:
-            candidate = _extract(path, read(att), sidecar, problems + att_problems + [note], today)
+            candidate = _extract(path, read(att), sidecar, problems + att_problems + [note], today, source=att)
         except ReadError as exc:
             error = error or exc
             continue
@@ -140,7 +159,9 @@ def extract(path: Path, today: dt.date | None = None) -> Report:
     return best
 
 
-def _extract(path: Path, doc: Document, sidecar: dict, problems: list[str], today: dt.date | None) -> Report:
+def _extract(path: Path, doc: Document, sidecar: dict, problems: list[str], today: dt.date | None,
+             source: Path | None = None) -> Report:
+    doc = read_pictures(doc, source or path, sidecar)
     meta = merge(detect(doc.lines, doc.meta), sidecar)
     if doc.meta.get("no_text_layer") and not (meta.agency and meta.year):
         raise ReadError(path, "the PDF has no text layer (a scan or images only), so nothing can be read from it; "
@@ -156,6 +177,25 @@ def _extract(path: Path, doc: Document, sidecar: dict, problems: list[str], toda
     if not 2000 <= meta.year <= this_year:
         raise ReadError(path, f"report year {meta.year} is outside 2000–{this_year}")
     return build_report(path, doc, meta, sidecar, problems + meta.warnings + doc.warnings)
+
+
+def read_pictures(doc: Document, path: Path, sidecar: dict) -> Document:
+    """OCR where the tables are pictures: a scan, PDF pages that are images, an HTML page's images.
+
+    Skipped when the text already holds the statistical tables (an HTML page's logos cost time and add
+    nothing).  An OCR engine that is not installed is a warning: the report publishes as before.
+    """
+    if not ocr.needs_ocr(doc):
+        return doc
+    in_text = parse_tables(doc.rows, doc.lines)
+    tables_found = any(in_text.found(t) for t in R.TABLES)
+    try:
+        done = ocr.complete(doc, path, sidecar, tables_found=tables_found)
+    except ocr_engines.EngineMissing as exc:
+        doc.warnings.append(f"pictures not read: {exc}")
+        return doc
+    done.meta.pop("image_sources", None)  # the pictures themselves: read, and too big to carry on
+    return to_simplified(normalize_glyphs(done)) if done is not doc else doc
 
 
 def build_report(path: Path, doc: Document, meta: Metadata, sidecar: dict, warnings: list[str]) -> Report:
@@ -223,7 +263,7 @@ def _status(any_table: bool, run_together: bool, records) -> str:
         return "cells run together"
     if not any_table:
         return "no standard tables"
-    if all(r["status"] not in ("missing", "unreadable") for t in R.TABLES for r in records[t]):
+    if all(r["status"] not in ("missing", "unreadable", "illegible") for t in R.TABLES for r in records[t]):
         return "complete"
     return "tables incomplete"
 
@@ -252,14 +292,16 @@ def _in_range(value: Decimal, dim) -> bool:
 
 def _value_fields(cell: CellValue | None, fill: str, dim, integer: bool) -> dict:
     if cell is None:
-        return {"value": None, "unit": dim.unit, "status": fill, "raw": "", "source_page": None,
+        return {"value": None, "unit": dim.unit, "status": fill, "raw": "", "confidence": None, "source_page": None,
                 "source_table": None, "source_row": None, "source_cell": None}
     value, status = cell.value, cell.status
     if integer and value is not None and value != value.to_integral_value():
+        # (an OCR'd "1.0" for "10" lands here too: withheld, never rounded)
         value, status = None, "unreadable"
     if value is not None and not _in_range(value, dim):
         value, status = None, "unreadable"
-    return {"value": value, "unit": dim.unit, "status": status, "raw": cell.raw, "source_page": cell.page,
+    return {"value": value, "unit": dim.unit, "status": status, "raw": cell.raw, "confidence": cell.confidence,
+            "source_page": cell.page,
             "source_table": cell.table, "source_row": cell.row, "source_cell": cell.cell}
 
 

@@ -17,6 +17,9 @@ class Row:
     page: int | None = None  # 1-based PDF page
     table: int | None = None  # index of the table in the source (HTML, PDF)
     index: int | None = None  # row index within that table (or line number for text)
+    # Per cell, the OCR engine's confidence in [0, 1] when the row was read from a picture (None: from
+    # text).  1.0 on an empty cell means nothing is printed there; 0.0 means print that could not be read.
+    confidence: tuple[float, ...] | None = None
 
 
 @dataclass
@@ -58,6 +61,7 @@ class CellValue:
     table: int | None = None  # 1-based table number in the source
     row: int | None = None  # 1-based row in that table, or the line number in a text file
     cell: int | None = None  # 1-based position of the cell in its printed row
+    confidence: float | None = None  # OCR engine's confidence, for cells read from a picture
 
 
 @dataclass

@@ -6,7 +6,7 @@ from decimal import Decimal
 from gongkai.schema import registry as R
 from gongkai.model import CellValue, CheckResult
 
-UNKNOWN = ("missing", "unreadable", "ambiguous")
+UNKNOWN = ("missing", "unreadable", "ambiguous", "illegible")
 
 
 def _sum(cells: dict, keys) -> tuple[Decimal | None, list, list]:

@@ -14,7 +14,7 @@ import yaml
 from gongkai.schema import registry as R
 from gongkai.parse.labels import format_decimal
 
-STATUS_MARK = {"blank": "", "missing": "—", "unreadable": "?", "ambiguous": "?"}
+STATUS_MARK = {"blank": "", "missing": "—", "unreadable": "?", "ambiguous": "?", "illegible": "?"}
 
 
 _MD_ACTIVE = str.maketrans({"|": "&#124;", "`": "&#96;"})
@@ -57,8 +57,10 @@ def cell_td(rec: dict | None) -> str:
         return '<td class="gk-na">·</td>'
     status = rec["status"]
     if R.carries_value(status):
-        cls = "gk-num" + (" gk-inferred" if status == "inferred" else "")
-        title = f' title="{esc(R.STATUSES[status][0])}"' if status == "inferred" else ""
+        cls = "gk-num" + {"inferred": " gk-inferred", "ocr": " gk-ocr"}.get(status, "")
+        title = f' title="{esc(R.STATUSES[status][0])}"' if status != "reported" else ""
+        if status == "ocr" and rec.get("confidence") is not None:
+            title = f' title="{esc(R.STATUSES[status][0])}（置信度 {float(rec["confidence"]):.2f}）"'
         page = f' data-page="{rec["source_page"]}"' if rec.get("source_page") else ""
         return f'<td class="{cls}"{title}{page}>{esc(number(rec["value"]))}</td>'
     label = R.STATUSES[status][0]
@@ -78,9 +80,23 @@ def source_note(records: list[dict]) -> str:
         parts.append(f"源文件中的第 {'、'.join(map(str, tables))} 个表格")
     if lines and not pages:
         parts.append(f"源文本第 {lines[0]}–{lines[-1]} 行")
+    note = ocr_note(records)
     if not parts:
+        return note
+    return f'<p class="gk-source">数据来源位置：{esc("，".join(parts))}。</p>' + note
+
+
+def ocr_note(records: list[dict]) -> str:
+    """Says that a table was read by OCR from a picture, and how much of it could not be read."""
+    read = sum(1 for r in records if r.get("status") == "ocr")
+    illegible = sum(1 for r in records if r.get("status") == "illegible")
+    if not read and not illegible:
         return ""
-    return f'<p class="gk-source">数据来源位置：{esc("，".join(parts))}。</p>'
+    text = f"本表由 OCR 从图片（扫描件或图片表格）识别：{read} 个数值为识别结果（状态“{R.STATUSES['ocr'][0]}”，悬停可见置信度）"
+    if illegible:
+        text += f"，{illegible} 个单元格无法辨认，不发布数值"
+    text += "。勾稽关系未通过的行或列，请对照原件核实。"
+    return f'<p class="gk-source gk-ocr-note">{esc(text)}</p>'
 
 
 def _index(records, row_key, col_key):

@@ -18,7 +18,7 @@ QUALITY_FIELDS = ("report_id", "agency", "year", "source_file", "issue", "issue_
                   "lhs", "rhs", "cells")
 
 
-CELL_ISSUES = ("inferred", "ambiguous", "missing", "unreadable")
+CELL_ISSUES = ("inferred", "ambiguous", "missing", "unreadable", "illegible")
 
 
 def _cell_counts(rep) -> dict[str, dict[str, int]]:

@@ -96,11 +96,23 @@ def fit_span(cells: list[str], expected: int, hint: int | None = None, check=Non
 def _cell(raw: str, row: Row | None = None, cell_index: int | None = None) -> CellValue:
     parsed = parse_cell(raw)
     src = _source(row, cell_index)
+    if row is not None and row.confidence is not None and cell_index is not None:
+        return _ocr_cell(parsed, raw, row.confidence[cell_index], src)
     if parsed.kind == "number":
         return CellValue(parsed.value, "reported", raw, **src)
     if parsed.kind == "blank":
         return CellValue(None, "blank", raw, **src)
     return CellValue(None, "unreadable", raw, **src)
+
+
+def _ocr_cell(parsed, raw: str, confidence: float, src: dict) -> CellValue:
+    """A cell read from a picture: a number the engine is sure of is `ocr`; an empty cell with nothing
+    printed is `blank`; anything else printed there (unsure digits, unreadable print) is `illegible`."""
+    if parsed.kind == "number" and confidence >= R.OCR_MIN_CONFIDENCE:
+        return CellValue(parsed.value, "ocr", raw, confidence=confidence, **src)
+    if parsed.kind == "blank" and confidence >= R.OCR_MIN_CONFIDENCE:
+        return CellValue(None, "blank", raw, confidence=confidence, **src)
+    return CellValue(None, "illegible", raw, confidence=confidence, **src)
 
 
 def _label_positions(cells) -> list[int]:

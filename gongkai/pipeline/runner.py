@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai.model import UNREADABLE, Failure, ReadError, Report
-from gongkai.extract import extract, sidecar_path
+from gongkai.extract import companion_images, extract, sidecar_path
 from gongkai.files import atomic_write
 from gongkai.pipeline.fingerprint import extractor_fingerprint, schema_hash  # noqa: F401 (re-exported)
 from gongkai.pipeline.isolate import extract_isolated, internal_error
@@ -32,6 +32,10 @@ def cache_key(path: Path, fingerprint: str) -> str:
     side = sidecar_path(path)
     sidecar = side.read_bytes() if side.exists() else None
     text = f"{path.name}\0{_sha(path.read_bytes())}\0{_sha(sidecar)}\0{fingerprint}"
+    # Pictures saved beside an HTML report (sidecar `images`) are read by OCR: a new picture, a new result.
+    for name in companion_images(path):
+        image = path.with_name(name)
+        text += f"\0{name}\0{_sha(image.read_bytes() if image.is_file() else None)}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from gongkai import paths as P
+from gongkai.extract import companion_images
 from gongkai.model import Report
 from gongkai.schema import registry as R
 from gongkai.pipeline.slim import reslug
@@ -17,7 +18,12 @@ IGNORED_NAMES = {"README.md", ".gitkeep"}
 
 def discover(reports_dir: Path) -> tuple[list[Path], list[dict]]:
     files, failures = [], []
+    # Pictures a report's sidecar lists (saved beside an HTML page) belong to that report: not files of their own.
+    companions = {name for side in reports_dir.glob("*.yml")
+                  for name in companion_images(side.with_name(side.name[: -len(".yml")]))}
     for path in sorted(reports_dir.iterdir()):
+        if path.name in companions:
+            continue
         if not path.is_file() or path.name in IGNORED_NAMES:
             continue
         if path.name.startswith("."):

@@ -23,6 +23,7 @@ class _Collector(HTMLParser):
         self._tables: list[dict] = []  # stack: nested tables are read on their own
         self._table_count = 0
         self.images = 0
+        self.image_sources: list[tuple[str, int]] = []  # (src, number of text lines before it), for OCR
 
     # -- text outside tables -------------------------------------------------
     def _flush(self):
@@ -40,6 +41,10 @@ class _Collector(HTMLParser):
             return
         if tag == "img":
             self.images += 1
+            src = dict(attrs).get("src") or ""
+            if src.startswith("data:image/"):
+                self._flush()
+                self.image_sources.append((src, len(self.lines)))
             return
         if tag == "table":
             self._flush()
@@ -115,6 +120,8 @@ def html_to_document(markup: str) -> Document:
     c.close()
     meta = {"html_title": " ".join(c.title.split())} if c.title.strip() else {}
     meta["images"] = c.images
+    if c.image_sources:
+        meta["image_sources"] = c.image_sources
     return Document(lines=c.lines, rows=c.rows, format="html", meta=meta)
 
 

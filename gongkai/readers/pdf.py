@@ -73,6 +73,8 @@ def read(path: Path) -> Document:
                 image_pages.append(page_no)
         rows = _with_rows_tables_lost(rows, page_texts)
         meta = {"pages": len(pdf.pages), "images": images}
+        if image_pages:
+            meta["image_pages"] = image_pages  # read by OCR (readers/ocr.py) when the text lacks the tables
         if chars == 0:
             # Published as "no text layer" when the sidecar names the agency and year (extract.py).
             meta["no_text_layer"] = True
@@ -80,6 +82,7 @@ def read(path: Path) -> Document:
     if image_pages and chars:
         warnings.append(f"page(s) {', '.join(map(str, image_pages))} are images without text: tables printed "
                         "there are pictures and need OCR or a text version of the report")
+    # (the OCR step drops this warning when it reads those pages)
     return Document(lines=lines, rows=rows, format="pdf", meta=meta, warnings=warnings)
 
 

@@ -27,9 +27,18 @@ STATUSES = {
     "ambiguous": ("存疑", "several readings fit the text; no value is published"),
     "unreadable": ("无法读取", "the table is present but its cells cannot be separated"),
     "missing": ("缺失", "the report ends or the row is absent before this cell"),
+    "ocr": ("识别", "read by OCR from a picture of the table (a scan, or a table printed as an image); "
+                    "`confidence` gives the engine's confidence"),
+    "illegible": ("无法辨认", "the cell is printed in a picture but OCR could not read it with confidence; "
+                              "no value is published"),
 }
 # The statuses whose cell carries a value: every other status publishes null (a blank is not zero).
-VALUE_STATUSES = ("reported", "inferred")
+VALUE_STATUSES = ("reported", "inferred", "ocr")
+
+
+# An OCR reading below this confidence is not published (status `illegible`).  The engine's scores on
+# digits it read right sit at 0.95-1.0 on our derived scans; below 0.8 they were guesses (BENCHMARKS.md).
+OCR_MIN_CONFIDENCE = 0.8
 
 
 def carries_value(status: str) -> bool:
@@ -290,6 +299,9 @@ def _common_tail(value_type: str, minimum: float | None) -> tuple[Column, ...]:
                "How the value was obtained: " + "; ".join(f"{k} = {v[1]}" for k, v in STATUSES.items()) + ".",
                required=True, enum=tuple(STATUSES)),
         Column("raw", "string", "原文", "Raw text", "The cell's text exactly as extracted, before parsing."),
+        Column("confidence", "number", "识别置信度", "OCR confidence",
+               "For cells read by OCR (status ocr or illegible): the engine's confidence, 0 to 1; "
+               "empty for cells read from text.", minimum=0),
         Column("source_page", "integer", "来源页码", "Source page",
                "Page of the source PDF the value was read from; null for other formats.", minimum=1),
         Column("source_table", "integer", "来源表格序号", "Source table",
