@@ -185,7 +185,7 @@ def read_pictures(doc: Document, path: Path, sidecar: dict) -> Document:
     Skipped when the text already holds the statistical tables (an HTML page's logos cost time and add
     nothing).  An OCR engine that is not installed is a warning: the report publishes as before.
     """
-    if not ocr.needs_ocr(doc):
+    if not ocr.needs_ocr(doc, sidecar):
         return doc
     in_text = parse_tables(doc.rows, doc.lines)
     tables_found = any(in_text.found(t) for t in R.TABLES)

@@ -342,11 +342,13 @@ def read_pictures(pictures: list[Picture], engine, with_text: bool, first_table:
     return out
 
 
-def needs_ocr(doc: Document) -> bool:
+def needs_ocr(doc: Document, sidecar: dict) -> bool:
+    """Whether the document has pictures OCR could read: scanned or picture pages of a PDF, an HTML page's
+    inline images or the picture files its sidecar lists."""
     if doc.format == "pdf":
         return bool(doc.meta.get("no_text_layer") or doc.meta.get("image_pages"))
     if doc.format == "html":
-        return bool(doc.meta.get("image_sources")) or bool(doc.meta.get("sidecar_images"))
+        return bool(doc.meta.get("image_sources")) or bool(sidecar.get("images"))
     return False
 
 

@@ -69,7 +69,9 @@ def ruling_lines(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     cv2 = _cv2()
     s = dpi / BASE_DPI
     img = ink.astype(np.uint8) * 255
-    h_len, v_len = max(15, int(60 * s)), max(10, int(34 * s))
+    # 45 px = 5.7 mm: longer than any stroke of body text (一 at 14 pt), shorter than the rule of a narrow
+    # cell drawn as its own box (HTML tables with cellspacing print each cell's border separately).
+    h_len, v_len = max(12, int(45 * s)), max(10, int(34 * s))
     horiz = cv2.morphologyEx(img, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (h_len, 1)))
     vert = cv2.morphologyEx(img, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, v_len)))
     # Close the small breaks a scan or a stamp leaves in a rule.
