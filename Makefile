@@ -61,7 +61,7 @@ test: $(STAMP) $(ECHARTS)
 # Every derived scan (tests/fixtures/scans) with the chosen engine (and tesseract when installed): the
 # accuracy targets of issue 16.  `make test` runs one of them.  About 1 minute of CPU per scan.
 test-ocr: $(STAMP)
-	GONGKAI_OCR_FULL=1 $(PY) -m pytest -q tests/test_ocr.py
+	GONGKAI_OCR_FULL=1 $(PY) -m pytest -q tests/readers/test_ocr.py
 
 # Both engines on every derived scan: accuracy, seconds per page, peak memory (the BENCHMARKS.md table).
 bench-ocr: $(STAMP)
