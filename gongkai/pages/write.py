@@ -26,10 +26,17 @@ def _level(level: str | None) -> str:
     return LEVELS.get(level or "", "未知层级")
 
 
+def search_filters(m, years) -> dict:
+    """The 搜索 page's filters for a report or agency page (overrides/main.html marks them for Pagefind)."""
+    return {"search_filters": {"年度": [str(y) for y in sorted(set(years))],
+                               "地区": [province_or_unknown(m.province)], "层级": [_level(m.level)]}}
+
+
 def report_page(rep, prev_rep, next_rep, source_check: dict | None = None) -> str:
     m = rep.meta
     title = f"{m.agency} {m.year} 年政府信息公开工作年度报告"
-    out = [front_matter(title, {"description": _clean(f"{m.agency}{m.year}年政府信息公开工作年度报告数据")}), h1(title)]
+    out = [front_matter(title, {"description": _clean(f"{m.agency}{m.year}年政府信息公开工作年度报告数据"),
+                                **search_filters(m, [m.year])}), h1(title)]
     crumbs = [md_link("机关索引", "../../agencies.md"), md_link(m.agency, f"../../{P.agency_page(rep.slug)}")]
     if prev_rep:
         crumbs.append(md_link(f"← {prev_rep.meta.year} 年", f"../{prev_rep.slug}/{prev_rep.meta.year}.md"))
@@ -94,7 +101,7 @@ def report_page(rep, prev_rep, next_rep, source_check: dict | None = None) -> st
 
 def agency_page(slug: str, reps: list) -> str:
     name = reps[-1].meta.agency
-    out = [front_matter(name), h1(name),
+    out = [front_matter(name, search_filters(reps[-1].meta, [r.meta.year for r in reps])), h1(name),
            md_link("← 机关索引", "../agencies.md") + "\n\n"]
     m = reps[-1].meta
     out.append(f"地区：{md_link(province_or_unknown(reps[-1].meta.province), '../' + P.region_page(province_or_unknown(reps[-1].meta.province)))}"

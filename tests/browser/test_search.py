@@ -6,6 +6,7 @@ works offline, and a sub-path copy proves the links are relative.
 """
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -83,3 +84,56 @@ def test_search_works_from_a_sub_path_and_fetches_under_a_megabyte(site, open_pa
         assert all(u.startswith(served.url("gongkai/pagefind/")) for u in fetched)
         assert any(u.endswith(".pf_index") for u in fetched) and any(u.endswith(".pf_fragment") for u in fetched)
         assert 100_000 < sum(fetched.values()) < 1_000_000, fetched
+
+
+def test_results_appear_while_typing_in_the_header(site, open_page, seed):
+    """No Enter: the first results are listed under the header's box, as links to the pages, with a link to
+    all of them on the 搜索 page."""
+    page = open_page(site, width=390)
+    page.goto(site.url(f"agencies/{seed.slug}/"))
+    page.locator(SEARCH_BOX).first.click()
+    page.keyboard.insert_text("司法厅")
+    hit = page.locator(f".gk-live a.gk-live__hit[href$='reports/{seed.slug}/{seed.meta.year}/']")
+    hit.wait_for(state="visible", timeout=20_000)
+    assert "宁夏回族自治区司法厅" in hit.inner_text()
+    assert page.url == site.url(f"agencies/{seed.slug}/")  # still on the page: nothing was submitted
+    all_link = page.locator(".gk-live a.gk-live__all")
+    assert "search/?q=" in all_link.get_attribute("href")
+    hit.click()
+    page.wait_for_url(f"**/reports/{seed.slug}/{seed.meta.year}/")
+
+
+@pytest.mark.parametrize("key", ["/", "s"])
+def test_slash_and_s_focus_the_search_box(site, open_page, key):
+    page = open_page(site)
+    page.goto(site.url())
+    page.locator("article").first.click()
+    page.keyboard.press(key)
+    assert page.evaluate("() => document.activeElement.classList.contains('gk-search__input')")
+    assert page.locator(SEARCH_BOX).first.input_value() == ""  # the key itself is not typed into the box
+
+
+ANSWERED = ("() => { const m = document.querySelector('.pagefind-ui__message');"
+            " return m && /找到/.test(m.textContent) && !/正在搜索/.test(m.textContent); }")
+
+
+def test_search_page_filters_by_year_province_and_level(site, open_page, seed):
+    """The 搜索 page offers 年度, 地区 and 层级 filters; ticking a year keeps only that year's pages."""
+    page = open_page(site)
+    page.goto(site.url("search/?q=" + "人民政府"))
+    page.locator(".pagefind-ui__filter-panel").first.wait_for(state="visible", timeout=20_000)
+    names = [n.strip() for n in page.locator(".pagefind-ui__filter-name").all_inner_texts()]
+    assert {"年度", "地区", "层级"} <= set(names), names
+    page.wait_for_function(ANSWERED)
+    before = page.locator(".pagefind-ui__message").first.inner_text()
+    group = page.locator("details.pagefind-ui__filter-block", has_text="年度").first
+    group.locator("summary").click()
+    group.locator("label", has_text="2023").first.click()
+    page.wait_for_function("(b) => { const m = document.querySelector('.pagefind-ui__message');"
+                           " return m && m.textContent !== b && /找到/.test(m.textContent); }", arg=before)
+    page.wait_for_function("() => !document.querySelector('.pagefind-ui__results .pagefind-ui__loading')")
+    hrefs = page.evaluate("() => [...document.querySelectorAll("
+                          "'.pagefind-ui__result-inner > .pagefind-ui__result-title a')].map(a => a.getAttribute('href'))")
+    # Only 2023's report pages and the agencies that have a 2023 report remain.
+    assert any(re.search(r"/reports/[^/]+/2023/$", h) for h in hrefs), hrefs
+    assert all(re.search(r"/reports/[^/]+/2023/$|/agencies/[^/]+/$", h) for h in hrefs), hrefs
