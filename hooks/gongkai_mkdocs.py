@@ -27,7 +27,8 @@ from gongkai.paths import DOWNLOADS
 
 # Only blocks written by gongkai/pages/markup.py: a whole line starting like this is generated HTML, because
 # report text is escaped and can never open a tag.
-RAW_PREFIXES = ('<div class="gk-table-wrap">', '<div class="gk-text">', '<div class="gk-downloads">')
+RAW_PREFIXES = ('<div class="gk-table-wrap">', '<div class="gk-text">', '<div class="gk-downloads">',
+                '<div class="gk-checks-section">')
 
 
 def is_raw_block(lines: list[str], i: int) -> bool:
@@ -73,6 +74,15 @@ def publish_downloads(docs_dir: str, site_dir: str) -> int:
                 link_or_copy(Path(dirpath, name), dest_dir / name)
                 count += 1
     return count
+
+
+def on_post_page(output: str, page, config) -> str:
+    """A page whose front matter says `lang: en` (the English summary) is marked English as a whole, for
+    screen readers, search engines and the site's own Chinese-text check; the theme's language stays zh."""
+    lang = (page.meta or {}).get("lang")
+    if lang == "en":
+        output = output.replace('<html lang="zh"', '<html lang="en"', 1)
+    return output
 
 
 def on_post_build(config):

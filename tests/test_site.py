@@ -26,8 +26,8 @@ def test_index_is_built_with_the_site_and_covers_the_article_only(built):
     site = root / "site"
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert entry["version"] == "1.4.0"  # the pin: 1.5.x loses Chinese recall (README, Search)
-    (lang,) = entry["languages"]  # one language: every page is <html lang="zh">
-    assert lang == "zh"
+    # Chinese pages, and the English summary (<html lang="en">) in an index of its own.
+    assert set(entry["languages"]) == {"zh", "en"} and entry["languages"]["en"]["page_count"] == 1
     pages = _pages(site)
     indexed = {rel for rel, html in pages.items() if "data-pagefind-body" in html}
     # Every report and agency page is indexed ...
@@ -36,7 +36,7 @@ def test_index_is_built_with_the_site_and_covers_the_article_only(built):
         assert f"agencies/{rep.slug}/index.html" in indexed
     # ... but not the search page itself, the file list with its build date, or the 404 page.
     assert not {"search/index.html", "downloads/index.html", "404.html"} & indexed
-    assert entry["languages"]["zh"]["page_count"] == len(indexed)
+    assert sum(lang["page_count"] for lang in entry["languages"].values()) == len(indexed)
     # The marker wraps the article, so the header (its search form) and nav stay outside the index.
     seed = pages[f"reports/{result.reports[0].slug}/{result.reports[0].meta.year}/index.html"]
     assert seed.index('class="gk-search"') < seed.index("data-pagefind-body")

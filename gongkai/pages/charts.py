@@ -244,8 +244,14 @@ def agency_charts(slug: str, reps, cells=None) -> list[Chart]:
     """
     if len(reps) < 2:
         return []
-    cats = tuple(Category(r.meta.year, f"{r.meta.year} 年", str(r.meta.year)) for r in reps)
-    rows = [M.compute_cells(cells[id(r)] if cells else M.cell_values(r.records)) for r in reps]
+    # Every year from the first report to the last is on the axis: a year without a report is a gap in the
+    # line (its values are unknown), never a straight segment from the year before to the year after.
+    by_year = {r.meta.year: r for r in reps}
+    years = range(min(by_year), max(by_year) + 1)
+    cats = tuple(Category(y, f"{y} 年" if y in by_year else f"{y} 年（无报告）", str(y)) for y in years)
+    none = dict.fromkeys(M.BY_CODE)
+    rows = [M.compute_cells(cells[id(r)] if cells else M.cell_values(r.records)) if (r := by_year.get(y)) else none
+            for y in years]
     agency = reps[-1].meta.agency
     out = []
     for gid, title_zh, title_en, codes in TREND_GROUPS:
@@ -255,7 +261,8 @@ def agency_charts(slug: str, reps, cells=None) -> list[Chart]:
             continue  # an empty chart says nothing; the year-by-year table shows the unknowns
         out.append(Chart(f"agencies/{slug}/{gid}", f"{agency}：{title_zh}", f"{title_en} by year", LINE,
                          "year", "年度", "Year", cats, series, values,
-                         note_zh="“—”表示该年度报告中的相关单元格为空白、缺失或无法读取。"))
+                         note_zh="“—”表示该年度没有报告，或报告中的相关单元格为空白、缺失或无法读取；"
+                                 "折线在这些年度断开。"))
     return out
 
 

@@ -53,19 +53,36 @@ def _level_order(level: str | None) -> int:
 # ---------------------------------------------------------------------------
 # Table building blocks
 # ---------------------------------------------------------------------------
+def pooled_value(code: str, reports) -> str:
+    """A pooled figure, with the pooled sum of the parts and ※ where the pooled printed totals disagree with
+    it, and ※ on the rates computed from those parts (measures.TOTALS_RULE_ZH)."""
+    p = pool(code, reports)
+    values = {code: p.value}
+    m = M.BY_CODE[code]
+    for c in filter(None, (m.parts, m.follows, M.BY_CODE[m.follows].parts if m.follows else "")):
+        values[c] = pool(c, reports).value
+    return M.fmt_report(code, values, M.disputed(values))
+
+
 def pooled_cell(code: str, reports) -> str:
     """A pooled figure with its coverage: '64.3%（12）' = over the 12 reports whose inputs are known."""
     p = pool(code, reports)
     if p.covered == len(reports) or p.covered == 0:
-        return M.fmt(code, p.value)
-    return f"{M.fmt(code, p.value)}（{p.covered}）"
+        return pooled_value(code, reports)
+    return f"{pooled_value(code, reports)}（{p.covered}）"
+
+
+def disputed_note(text: str, link_prefix: str = "") -> str:
+    """The ※ note under a table or paragraph that has a ※ in it, else nothing."""
+    return (f"{M.DISPUTED_NOTE_ZH}见{md_link('方法说明', link_prefix + 'methodology.md#totals')}。\n\n"
+            if "※" in text else "")
 
 
 def measure_headers(codes=TABLE_MEASURES) -> str:
     return " | ".join(md_text(M.BY_CODE[c].short_zh) for c in codes)
 
 
-def group_table(first_header: str, groups: list[tuple[str, list]]) -> str:
+def group_table(first_header: str, groups: list[tuple[str, list]], link_prefix: str = "") -> str:
     """One row per group (already-rendered first cell, its reports) plus a total row."""
     out = [f"| {first_header} | 报告数 | {measure_headers()} |\n", align(1, 1 + len(TABLE_MEASURES))]
     everything = []
@@ -75,12 +92,13 @@ def group_table(first_header: str, groups: list[tuple[str, list]]) -> str:
     if len(groups) > 1:
         out.append(f"| **合计** | {len(everything)} | "
                    + " | ".join(pooled_cell(c, everything) for c in TABLE_MEASURES) + " |\n")
-    return "".join(out) + "\n"
+    return "".join(out) + "\n" + disputed_note("".join(out), link_prefix)
 
 
 def ranking_table(reports, link_prefix: str, with_year: bool) -> str:
     """One row per report, sortable; the default order is by applications received (most first)."""
     values = {r.report_id: M.compute_cells(cells_of(r)) for r in reports}
+    disputes = False
 
     def key(r):
         v = values[r.report_id]["received"]
@@ -97,9 +115,12 @@ def ranking_table(reports, link_prefix: str, with_year: bool) -> str:
         else:
             cells[0] = f"{name}（{md_link('报告', target)}）"
         cells += [md_text(r.meta.region or "未知"), md_text(level_zh(r.meta.level))]
-        cells += [M.fmt(c, values[r.report_id][c]) for c in TABLE_MEASURES]
+        flags = M.disputed(values[r.report_id])
+        disputes = disputes or bool(flags)
+        cells += [M.fmt_report(c, values[r.report_id], flags) for c in TABLE_MEASURES]
         out.append("| " + " | ".join(cells) + " |\n")
-    return sortable("".join(out))
+    return sortable("".join(out)) + (f"{M.DISPUTED_NOTE_ZH}见{md_link('方法说明', link_prefix + 'methodology.md#totals')}。\n\n"
+                                     if disputes else "")
 
 
 def _by(reports, key) -> dict:
@@ -155,13 +176,14 @@ def home_page(reports, failures) -> str:
               f"全部或部分公开 {M.fmt('disclosed', disclosed.value)} 件；"),
         _card("不予公开的比例", "share_refused", reports, "#refusals"),
         _card("行政复议结果纠正率", "review_correction_rate", reports, "#reviews",
-              f"行政复议 {M.fmt('reviews', review.value)} 件；"),
+              f"行政复议（件）：{pooled_value('reviews', reports)}；"),
         _card("行政诉讼结果纠正率", "lawsuit_correction_rate", reports, "#reviews",
-              f"行政诉讼 {M.fmt('lawsuits', lawsuits.value)} 件；"),
+              f"行政诉讼（件）：{pooled_value('lawsuits', reports)}；"),
     ]
     out.append('<div class="gk-cards">' + "".join(cards) + "</div>\n\n")
+    out.append(disputed_note("".join(cards)))
     out.append("比例按全部报告的分子之和除以分母之和计算（大机关权重大）。公式见[数据字典](dictionary.md#measures)；"
-               "单份报告的数字见各报告页和 [JSON API](en.md#json-api)。\n\n")
+               "单份报告的数字见各报告页和 [JSON API](downloads.md#api)。\n\n")
     out.append("## 不予公开的理由 {#refusals}\n\n" + refusal_reasons(reports))
     out.append(MARKER + "\n\n")
     out.append("## 行政复议和行政诉讼 {#reviews}\n\n")
@@ -170,8 +192,9 @@ def home_page(reports, failures) -> str:
     out.append("| 指标 | 数值 | 覆盖报告 |\n|---|---:|---:|\n")
     for code in rl:
         p = pool(code, reports)
-        out.append(f"| {md_text(M.BY_CODE[code].zh)} | {M.fmt(code, p.value)} | {p.covered} |\n")
+        out.append(f"| {md_text(M.BY_CODE[code].zh)} | {pooled_value(code, reports)} | {p.covered} |\n")
     out.append("\n纠错率 = 结果纠正 ÷（结果维持 + 结果纠正 + 其他结果），不含尚未审结的案件。\n\n")
+    out.append(disputed_note("".join(out)))
     out.append("## 按年度\n\n" + group_table(
         "年度", [(md_link(f"{y} 年", P.year_page(y)), reps) for y, reps in sorted(_by(reports, lambda r: r.meta.year).items())]))
     out.append(UNKNOWN_NOTE + "\n\n")
@@ -188,7 +211,7 @@ def home_page(reports, failures) -> str:
                "- [数据字典](dictionary.md)：每张表、每个代码和指标的含义\n"
                "- [下载](downloads.md)：全部数据\n"
                "- [方法说明](methodology.md)：数据如何摘录和核验\n"
-               "- [English summary](en.md)\n\n")
+               "- [English summary](en.md){lang=en}\n\n")
     if failures:
         out.append(f"本次构建有 {len(failures)} 个文件未能发布，原因见[数据质量](quality.md)页。\n")
     return "".join(out)
@@ -210,9 +233,9 @@ def year_page(year: int, reports) -> str:
            f"{year} 年度共 {len(reports)} 份报告，来自 {len({r.slug for r in reports})} 个机关。\n\n"]
     provinces = sorted(_by(reports, province_of).items())
     out.append("## 按地区\n\n" + group_table(
-        "地区", [(md_link(p, f"../{P.region_page(p)}"), reps) for p, reps in provinces]))
+        "地区", [(md_link(p, f"../{P.region_page(p)}"), reps) for p, reps in provinces], "../"))
     levels = sorted(_by(reports, lambda r: r.meta.level).items(), key=lambda kv: _level_order(kv[0]))
-    out.append("## 按层级\n\n" + group_table("层级", [(md_text(level_zh(lv)), reps) for lv, reps in levels]))
+    out.append("## 按层级\n\n" + group_table("层级", [(md_text(level_zh(lv)), reps) for lv, reps in levels], "../"))
     out.append("## 机关排名\n\n点击表头可按该指标排序（默认按本年新收申请从多到少）。\n\n"
                + ranking_table(reports, "../", with_year=False))
     out.append(UNKNOWN_NOTE + "\n")
@@ -231,9 +254,9 @@ def region_page(province: str, reports) -> str:
            f"共 {len(reports)} 份报告，来自 {len({r.slug for r in reports})} 个机关。\n\n"]
     years = sorted(_by(reports, lambda r: r.meta.year).items())
     out.append("## 按年度\n\n" + group_table("年度", [(md_link(f"{y} 年", f"../{P.year_page(y)}"), reps)
-                                                   for y, reps in years]))
+                                                   for y, reps in years], "../"))
     levels = sorted(_by(reports, lambda r: r.meta.level).items(), key=lambda kv: _level_order(kv[0]))
-    out.append("## 按层级\n\n" + group_table("层级", [(md_text(level_zh(lv)), reps) for lv, reps in levels]))
+    out.append("## 按层级\n\n" + group_table("层级", [(md_text(level_zh(lv)), reps) for lv, reps in levels], "../"))
     out.append("## 机关排名\n\n每行一份报告。点击表头可按该指标排序。\n\n" + ranking_table(reports, "../", with_year=True))
     out.append(UNKNOWN_NOTE + "\n")
     return "".join(out)
@@ -245,7 +268,7 @@ def region_page(province: str, reports) -> str:
 def compare_page() -> str:
     rows = "".join(f'<option value="{esc(c)}">{esc(M.BY_CODE[c].zh)}</option>' for c in M.HEADLINE)
     return (front_matter("比较") + "# 比较机关\n\n"
-            "选择 2–4 个机关，并排查看它们各年度的主要指标。数据来自本站的 [JSON API](en.md#json-api)"
+            "选择 2–4 个机关，并排查看它们各年度的主要指标。数据来自本站的 [JSON API](downloads.md#api)"
             "（`api/index.json`），在浏览器中筛选，不连接其他网站。\n\n"
             '<div id="gk-compare" data-index="../api/index.json" data-site="../" data-max="4">\n'
             '<noscript><p>比较功能需要 JavaScript。也可以直接下载 <code>api/index.json</code>。</p></noscript>\n'
@@ -260,7 +283,7 @@ def compare_page() -> str:
 
 
 def en_page() -> str:
-    out = [front_matter("English summary"), "# Gongkai: English summary\n\n",
+    out = [front_matter("English summary", {"lang": "en"}), "# Gongkai: English summary\n\n",
            "Gongkai (公开, *open*) publishes the statistical tables of Chinese government bodies' annual reports on "
            "government information disclosure (政府信息公开工作年度报告) as open data. Every government body must "
            "publish such a report each year in a form set by the State Council; Gongkai reads the report's three "

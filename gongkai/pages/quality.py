@@ -7,6 +7,7 @@ import io
 from collections import defaultdict
 
 from gongkai import paths as P
+from gongkai.pages.checks import FAMILY_NAMES
 from gongkai.pages.markup import align, esc, sortable, front_matter, md_link, md_text, number
 from gongkai.schema import registry as R
 
@@ -63,6 +64,10 @@ def quality_csv(reports, failures) -> str:
     return "\ufeff" + buf.getvalue()
 
 
+def family_name(family: str) -> str:
+    return FAMILY_NAMES.get(family, family)
+
+
 def quality_page(reports, failures) -> str:
     out = [front_matter("数据质量"), "# 数据质量\n\n",
            "每份报告都按填报格式的勾稽关系核验。未通过的报告照常发布，不一致之处如下。"
@@ -79,8 +84,8 @@ def quality_page(reports, failures) -> str:
         out.append("所有可核验的勾稽关系都已通过。\n\n")
     for family in sorted(by_family):
         items = sorted(by_family[family], key=lambda rc: (rc[0].report_id, rc[1].check_id))
-        out.append(f"### <code>{esc(family)}</code>：{md_text(items[0][1].identity)}\n\n"
-                   f"{len({r.report_id for r, _ in items})} 份报告，{len(items)} 项。\n\n")
+        out.append(f"### {md_text(family_name(family))}：{md_text(items[0][1].identity)}\n\n"
+                   f"核验代码 <code>{esc(family)}.*</code>；{len({r.report_id for r, _ in items})} 份报告，{len(items)} 项。\n\n")
         table = ["| 报告 | 核验项 | 左边 | 右边 | 差额 |\n", align(2, 3)]
         for rep, c in items:
             diff = number(c.lhs - c.rhs) if c.lhs is not None and c.rhs is not None else ""
@@ -111,4 +116,18 @@ def quality_page(reports, failures) -> str:
             out.append(f"| <code>{esc(f['file'])}</code> | {md_text(f['reason'])} |\n")
     else:
         out.append("本次构建没有失败的文件。\n")
+    out.append(warnings_section(reports))
+    return "".join(out)
+
+
+def warnings_section(reports) -> str:
+    """The extraction warnings, for maintainers: what the reader's report page only counts.  They name
+    codes and files, so they stay in the words the extractor wrote (marked lang="en")."""
+    warned = [r for r in sorted(reports, key=lambda r: r.report_id) if r.warnings]
+    out = [f"\n## 提取提示（供维护者，{len(warned)} 份报告） {{#warnings}}\n\n"
+           "提取时记录的技术提示：元数据与 .yml 文件不一致、越界的数字、没有文字的表格等。"
+           "它们不改变发布的数字，供维护者核对源文件和 .yml 文件。\n\n"]
+    for rep in warned:
+        out.append(f"**{md_link(f'{rep.meta.agency} {rep.meta.year}', P.report_page_of(rep))}**\n\n"
+                   '<ul lang="en">' + "".join(f"<li>{esc(w)}</li>" for w in rep.warnings) + "</ul>\n\n")
     return "".join(out)

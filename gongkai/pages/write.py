@@ -16,7 +16,8 @@ from gongkai.package.datapackage import RELEASE_VERSION, data_version
 from gongkai.package.exports import CORPUS_TABLES, PARQUET_TABLES
 from gongkai.package.exports import columns as table_columns, key as table_key, title as table_title
 from gongkai.schema.places import LEVELS, province_or_unknown
-from gongkai.pages.markup import (_clean, checks_table, esc, front_matter, h1, md_link, md_text, legacy_table, link, safe_href, source_note, table_active,
+from gongkai.pages.checks import checks_section
+from gongkai.pages.markup import (_clean, esc, front_matter, h1, md_link, md_text, legacy_table, link, safe_href, source_note, table_active,
                      table_applications, table_reviews, text_block)
 
 NARRATIVE_SECTIONS = ("1", "5", "6")
@@ -32,6 +33,12 @@ def search_filters(m, years) -> dict:
                                "地区": [province_or_unknown(m.province)], "层级": [_level(m.level)]}}
 
 
+def en_text(text) -> str:
+    """English in the bilingual dictionary (its English labels and the field descriptions written in
+    English): marked lang="en" for screen readers and the site's Chinese-text check."""
+    return f'<span lang="en">{md_text(text)}</span>' if text else ""
+
+
 def report_page(rep, prev_rep, next_rep, source_check: dict | None = None) -> str:
     m = rep.meta
     title = f"{m.agency} {m.year} 年政府信息公开工作年度报告"
@@ -43,9 +50,9 @@ def report_page(rep, prev_rep, next_rep, source_check: dict | None = None) -> st
     if next_rep:
         crumbs.append(md_link(f"{next_rep.meta.year} 年 →", f"../{next_rep.slug}/{next_rep.meta.year}.md"))
     out.append(" · ".join(crumbs) + "\n\n")
-    zh_status, en_status = R.REPORT_STATUSES[rep.status]
+    zh_status = R.REPORT_STATUSES[rep.status][0]
     if rep.status != "complete":
-        out.append(f'!!! warning "提取状态：{zh_status}"\n    {md_text(en_status)}。'
+        out.append(f'!!! warning "提取状态：{zh_status}"\n    {md_text(R.REPORT_STATUS_READINGS[rep.status])}'
                    "表中未能读取的单元格不填数字，以符号标明。\n\n")
     out.append(report_source_notice(source_check))
     failed = rep.failed_checks
@@ -59,10 +66,11 @@ def report_page(rep, prev_rep, next_rep, source_check: dict | None = None) -> st
         ["地区", f"{md_text(m.region or '未知')}（{md_link(province, '../../' + P.region_page(province))}）"],
         ["层级", md_text(_level(m.level))], ["年度", md_link(f"{m.year}", f"../../{P.year_page(m.year)}")],
         ["格式版本", md_text(R.EDITION_LABELS.get(rep.edition or "", "未能判断"))],
-        ["提取状态", md_text(f"{zh_status}（{rep.status}）")],
+        ["提取状态", f"{md_text(zh_status)}（`{rep.status}`）"],
         ["发布日期", md_text(m.publication_date or "未知")],
         ["源文件", f"<code>{esc(rep.source.name)}</code>"],
-        ["来源", f"<{url}>" if url else md_text(rep.sidecar.get("source") or "未记录")],
+        ["来源", f"<{url}>" if url else (f'<span class="gk-quoted">{md_text(rep.sidecar["source"])}</span>'
+                                        if rep.sidecar.get("source") else "未记录")],
         ["获取日期", md_text(rep.sidecar.get("retrieved") or "未记录")],
         ["SHA-256", f"`{rep.sha256}`"],
     ]
@@ -80,10 +88,11 @@ def report_page(rep, prev_rep, next_rep, source_check: dict | None = None) -> st
     else:
         out.append("## 统计表格\n\n" + f'<p class="gk-none">本报告没有可读取的 2019/2021 格式统计表'
                    f"（{esc(zh_status)}），因此不发布表格数字。</p>\n\n")
-    out.append("## 勾稽关系核验\n\n" + checks_table(rep.records["checks"]) + "\n\n")
     legacy = rep.records.get("legacy_statistics") or []
     if legacy:
         out.append("## 统计表（2019 年以前的格式）\n\n" + legacy_table(legacy) + "\n\n")
+    # After the report's own tables: the checks read them.
+    out.append("## 勾稽关系核验\n\n" + checks_section(rep.records) + "\n\n")
     sections = {s["section"]: s for s in rep.records["sections"]}
     shown = [n for n in NARRATIVE_SECTIONS if n in sections]
     if shown or rep.status == "no standard tables":
@@ -95,7 +104,10 @@ def report_page(rep, prev_rep, next_rep, source_check: dict | None = None) -> st
         if not sections and rep.status == "no standard tables":
             out.append("（未识别出标准章节。）\n\n")
     if rep.warnings:
-        out.append("## 提取提示\n\n" + "".join(f"- {md_text(w)}\n" for w in rep.warnings) + "\n")
+        # The warnings are written for maintainers (in English, naming codes): they are listed on the quality
+        # page; the reader learns that they exist and where.
+        out.append(f"## 提取提示\n\n提取这份报告时记录了 {len(rep.warnings)} 条技术提示（供维护者核对），"
+                   f"列在{md_link('数据质量', '../../quality.md#warnings')}页。\n\n")
     return "".join(out)
 
 
@@ -113,8 +125,10 @@ def agency_page(slug: str, reps: list) -> str:
         values = M.compute(rep.records)
         rows.append(f"| {md_link(str(rep.meta.year) + ' 年', f'../{P.report_page_of(rep)}')} "
                     f"| {md_text(R.REPORT_STATUSES[rep.status][0])} | "
-                    + " | ".join(M.fmt(c, values[c]) for c in TABLE_MEASURES) + f" | {len(rep.failed_checks)} |\n")
+                    + " | ".join(M.fmt_report(c, values) for c in TABLE_MEASURES) + f" | {len(rep.failed_checks)} |\n")
     out.append("".join(rows) + "\n")
+    if any("※" in row for row in rows):
+        out.append(f"{M.DISPUTED_NOTE_ZH}见{md_link('方法说明', '../methodology.md#totals')}。\n\n")
     out.append("“—”表示无法计算（所需单元格空白、缺失或无法读取，或比例的分母为 0）。各年度的汇总见"
                + "、".join(md_link(f"{y} 年", f"../{P.year_page(y)}") for y in sorted({r.meta.year for r in reps}))
                + "；指标的公式见[数据字典](../dictionary.md#measures)。\n\n" + charts.MARKER + "\n")
@@ -181,8 +195,8 @@ def _corpus_item(name: str) -> tuple[str, str] | None:
         return "JSON", "合并数据包的描述（Frictionless Data Package，含各表的 Table Schema）"
     stem, _, ext = name.partition(".")
     if (stem in R.RESOURCE_ORDER and ext == "csv") or (stem in PARQUET_TABLES and ext == "parquet"):
-        zh, en = table_title(stem)
-        return ("CSV（UTF-8）" if ext == "csv" else "Parquet"), f"{zh}（{en}），全部报告"
+        zh, _en = table_title(stem)
+        return ("CSV（UTF-8）" if ext == "csv" else "Parquet"), f"{zh}，全部报告"
     return None
 
 
@@ -249,6 +263,15 @@ def downloads_page(sizes: dict[str, int], built_on: str = "") -> str:
     out.append("各报告的数据包也在仓库的 `datapackages/<机关代码>/<年度>/datapackage.json`，结构见[数据字典](dictionary.md)。"
                "数据包本身不含构建时间：相同的输入总是得到逐字节相同的文件。\n")
     out.append("\n" + pandas_section())
+    out.append("\n## JSON API {#api}\n\n随网站一起发布的静态 JSON 文件（离线也可用），供程序读取。"
+               "字段名为英文代码，中文名称在 `*_zh` 字段中；其中的路径都相对于网站根目录。\n\n"
+               "| 文件 | 内容 |\n|---|---|\n"
+               "| `api/index.json` | 指标定义，以及每份报告的机关、地区、层级、年度、格式版本、提取状态、未通过的核验数、"
+               "主要指标和链接 |\n"
+               "| `api/agencies.json` | 全部机关及其地区、层级和年度 |\n"
+               "| `api/<机关代码>/<年度>.json` | 一份报告：元数据、三张表的每个单元格（代码、中英文标签、数值、单位、状态）、"
+               "核验结果和正文各节 |\n\n"
+               "全部数据以 ODC-PDDL-1.0（公共领域贡献）发布。\n")
     return "".join(out)
 
 
@@ -263,10 +286,10 @@ def sqlite_dictionary() -> str:
            "`agencies`（每个机关一行）和 `measures`（每份报告一行，每个[指标](#measures)一列，"
            "也有 Parquet 文件 `measures.parquet`）：\n\n"]
     for name in DERIVED:
-        zh, en = table_title(name)
-        out.append(f"### `{name}`：{md_text(zh)}（{md_text(en)}）\n\n主键：{'、'.join(table_key(name))}\n\n"
+        zh, _en = table_title(name)
+        out.append(f"### {md_text(zh)} {{#table-{name}}}\n\n表名 `{name}`；主键：{'、'.join(f'`{k}`' for k in table_key(name))}\n\n"
                    "| 字段 | 类型 | 中文 | English | 说明 |\n|---|---|---|---|---|\n")
-        out += [f"| `{c.name}` | {c.type} | {md_text(c.zh)} | {md_text(c.en)} | {md_text(c.description)} |\n"
+        out += [f"| `{c.name}` | `{c.type}` | {md_text(c.zh)} | {en_text(c.en)} | {en_text(c.description)} |\n"
                 for c in table_columns(name)]
         out.append("\n")
     return "".join(out)
@@ -278,23 +301,24 @@ def dictionary_page() -> str:
            "本页由代码中的唯一定义（`gongkai/schema/registry.py`）生成；数据包的 Table Schema 和校验也来自同一定义。\n\n",
            "## 数据包中的资源\n\n"]
     for name in R.RESOURCE_ORDER:
-        zh, en = R.title_of(name)
-        key = "、".join(R.key_of(name))
-        out.append(f"### `{name}`：{md_text(zh)}（{md_text(en)}）\n\n主键：{key}\n\n"
+        zh, _en = R.title_of(name)
+        key = "、".join(f"`{k}`" for k in R.key_of(name))
+        out.append(f"### {md_text(zh)} {{#{name}}}\n\n资源 `{name}`；主键：{key}\n\n"
                    "| 字段 | 类型 | 中文 | English | 说明 |\n|---|---|---|---|---|\n")
         for col in R.columns_of(name):
-            extra = f" 取值：{'、'.join(col.enum)}。" if col.enum and len(col.enum) <= 12 else ""
+            # The values are codes: in code font (registry names, no report text).
+            extra = f" 取值：{'、'.join(f'`{v}`' for v in col.enum)}。" if col.enum and len(col.enum) <= 12 else ""
             minimum = f" 最小值 {col.minimum}。" if col.minimum is not None else ""
-            out.append(f"| `{col.name}` | {col.type} | {md_text(col.zh)} | {md_text(col.en)} | "
-                       f"{md_text(col.description)}{md_text(extra + minimum)} |\n")
+            out.append(f"| `{col.name}` | `{col.type}` | {md_text(col.zh)} | {en_text(col.en)} | "
+                       f"{en_text(col.description)}{extra}{md_text(minimum)} |\n")
         out.append("\n")
     out.append(sqlite_dictionary())
     out.append("## 状态代码\n\n| 代码 | 中文 | 含义 |\n|---|---|---|\n")
     for code, (zh, en) in R.STATUSES.items():
-        out.append(f"| `{code}` | {zh} | {md_text(en)} |\n")
+        out.append(f"| `{code}` | {zh} | {en_text(en)} |\n")
     out.append("\n| 报告状态 | 中文 | 含义 |\n|---|---|---|\n")
-    for code, (zh, en) in R.REPORT_STATUSES.items():
-        out.append(f"| `{code}` | {zh} | {md_text(en)} |\n")
+    for code, (zh, _en) in R.REPORT_STATUSES.items():
+        out.append(f"| `{code}` | {zh} | {md_text(R.REPORT_STATUS_READINGS[code])} |\n")
     out.append("\n## 表二：主动公开政府信息情况\n\n两个版本的列不同；同一代码在两个版本中含义相同。\n\n"
                "| 项目代码 | 条款 | 2021 版标签 | 2019 版标签 | English | 2021 版指标 | 2019 版指标 |\n"
                "|---|---|---|---|---|---|---|\n")
@@ -306,38 +330,38 @@ def dictionary_page() -> str:
         lab21 = item.label(R.EDITION_2021) if R.EDITION_2021 in item.editions else "（无）"
         lab19 = item.label(R.EDITION_2019) if R.EDITION_2019 in item.editions else "（无）"
         out.append(f"| `{item.code}` | {md_text(item.group)} | {md_text(lab21)} | {md_text(lab19)} | "
-                   f"{md_text(item.en)} | {cols[0]} | {cols[1]} |\n")
+                   f"{en_text(item.en)} | {cols[0]} | {cols[1]} |\n")
     out.append("\n| 指标代码 | 版本 | 中文 | English | 单位 | 类型 | 可为负 |\n|---|---|---|---|---|---|---|\n")
     for m in R.AD_MEASURES:
         labels = "；".join(f"{ed}：{m.label(ed)}" for ed in m.editions)
-        out.append(f"| `{m.code}` | {'、'.join(m.editions)} | {md_text(labels)} | {md_text(m.en)} | "
-                   f"{md_text(m.unit)} | {m.type} | {'是' if m.minimum is None else '否'} |\n")
+        out.append(f"| `{m.code}` | {'、'.join(m.editions)} | {md_text(labels)} | {en_text(m.en)} | "
+                   f"{md_text(m.unit)} | `{m.type}` | {'是' if m.minimum is None else '否'} |\n")
     out.append("\n## 表三：收到和处理政府信息公开申请情况\n\n"
                "2019 版把“（六）其他处理”印作一行（`other_total`）；2021 版拆成三行"
                "（`other_no_correction`、`other_unpaid_fee`、`other_other`）。两者可比：`other_total` 等于三行之和。"
                "有的报告用 2021 版的表二却把（六）印作一行，这时按实际印刷发布 `other_total`。\n\n"
                "| 行代码 | 分组 | 标签 | English | 版本 |\n|---|---|---|---|---|\n")
     for row in R.APP_ROWS:
-        out.append(f"| `{row.code}` | {md_text(row.group)} | {md_text(row.zh)} | {md_text(row.en)} | "
+        out.append(f"| `{row.code}` | {md_text(row.group)} | {md_text(row.zh)} | {en_text(row.en)} | "
                    f"{'、'.join(row.editions)} |\n")
     out.append("\n| 申请人代码 | 分组 | 标签 | English |\n|---|---|---|---|\n")
     for a in R.APPLICANTS:
-        out.append(f"| `{a.code}` | {md_text(a.group)} | {md_text(a.zh)} | {md_text(a.en)} |\n")
+        out.append(f"| `{a.code}` | {md_text(a.group)} | {md_text(a.zh)} | {en_text(a.en)} |\n")
     out.append("\n## 表四：政府信息公开行政复议、行政诉讼情况\n\n| 类别代码 | 类别 | 子类别 | English |\n"
                "|---|---|---|---|\n")
     for c in R.RL_CATEGORIES:
         out.append(f"| `{c.code}` | {md_text(c.group or c.zh)} | {md_text(c.zh if c.group else '')} | "
-                   f"{md_text(c.en)} |\n")
+                   f"{en_text(c.en)} |\n")
     out.append("\n| 结果代码 | 标签 | English |\n|---|---|---|\n")
     for r in R.RL_RESULTS:
-        out.append(f"| `{r.code}` | {md_text(r.zh)} | {md_text(r.en)} |\n")
+        out.append(f"| `{r.code}` | {md_text(r.zh)} | {en_text(r.en)} |\n")
     out.append("\n## 勾稽关系\n\n"
                "- `balance.<申请人>`：表三每一列，一 + 二 = 三（七）总计 + 四（表中印明）。\n"
                "- `outcomes.<申请人>`：（七）总计 = 各办理结果之和。\n"
                "- `applicants.<行>`：总计列 = 六类申请人之和。\n"
                "- `review_total.<类别>`：表四每组，总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结。\n"
                "- `cross_year.<申请人>`：本年“二、上年结转”= 同一机关上一年度报告的“四、结转下年度”（两年都已发布时）。\n\n"
-               "空白单元格按 0 计入并在说明中注明；一边全部空白、或有单元格缺失/无法读取时，不作核验（not checked）。\n")
+               "空白单元格按 0 计入并在说明中注明；一边全部空白、或有单元格缺失/无法读取时，不作核验（`not checked`）。\n")
     out.append(measures_section())
     out.append("\n" + pandas_section())
     return "".join(out)
@@ -345,7 +369,7 @@ def dictionary_page() -> str:
 
 def measures_section() -> str:
     """The headline measures' formulas, from the same definitions the pages and the API use."""
-    out = ["\n## 指标（measures） {#measures}\n\n"
+    out = ["\n## 指标 {#measures}\n\n"
            "首页、年度、地区、机关页面和 JSON API 中的指标都按下表计算，只用表三“总计”列和表四的单元格。"
            "计算只采用状态为 `reported`（如实摘录）或 `inferred`（推断）的数值；任何一个输入单元格为空白、缺失、"
            "存疑或无法读取时，该指标为空（未知），不按 0 计。比例的分母为 0 时也为空。"
@@ -354,7 +378,7 @@ def measures_section() -> str:
            "| 代码 | 中文 | English | 单位 | 公式 |\n|---|---|---|---|---|\n"]
     for m in M.MEASURES:
         unit_zh, unit_en = m.unit
-        out.append(f"| `{m.code}` | {md_text(m.zh)} | {md_text(m.en)} | {md_text(unit_zh)}（{md_text(unit_en)}） | "
+        out.append(f"| `{m.code}` | {md_text(m.zh)} | {en_text(m.en)} | {md_text(unit_zh)}（{en_text(unit_en)}） | "
                    f"{md_text(m.formula_zh())} |\n")
     return "".join(out)
 

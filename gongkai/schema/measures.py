@@ -53,6 +53,11 @@ class Measure:
     den: tuple[Cell, ...] = ()
     group: str = ""  # applications | refused | reviews_litigation, for grouping on pages
     short: str = ""  # a column header that fits a phone; the full label is `zh`
+    # A count read from printed 总计 cells: the code of the measure that adds up their printed parts, so
+    # that a report whose total disagrees with its parts shows both (see TOTALS_RULE_ZH).
+    parts: str = ""
+    # A share computed from the parts of such a count: that count's code (its figures stand or fall together).
+    follows: str = ""
 
     @property
     def short_zh(self) -> str:
@@ -111,22 +116,27 @@ def _measures() -> tuple[Measure, ...]:
         out.append(Measure(f"share_{code}", f"不予公开率：{reason_zh}", f"Share refused: {reason_en}", SHARE,
                            (app(code),), handled, group="refused"))
     review_decided = tuple(rl("review", r) for r in DECIDED)
+    results = tuple(r.code for r in R.RL_RESULTS[:-1])  # 维持, 纠正, 其他, 尚未审结: the parts of 总计
     lit_decided = tuple(rl(c, r) for c in LITIGATION for r in DECIDED)
     out += [
         Measure("reviews", "行政复议", "Administrative reviews", COUNT, (rl("review", "total"),),
-                group="reviews_litigation"),
+                group="reviews_litigation", parts="reviews_parts"),
+        Measure("reviews_parts", "行政复议（分项之和）", "Administrative reviews (sum of the printed parts)", COUNT,
+                tuple(rl("review", r) for r in results), group="reviews_litigation"),
         Measure("lawsuits", "行政诉讼", "Lawsuits", COUNT, tuple(rl(c, "total") for c in LITIGATION),
-                group="reviews_litigation"),
+                group="reviews_litigation", parts="lawsuits_parts"),
+        Measure("lawsuits_parts", "行政诉讼（分项之和）", "Lawsuits (sum of the printed parts)", COUNT,
+                tuple(rl(c, r) for c in LITIGATION for r in results), group="reviews_litigation"),
         Measure("review_corrected", "行政复议结果纠正", "Reviews corrected", COUNT, (rl("review", "corrected"),),
                 group="reviews_litigation"),
         Measure("lawsuit_corrected", "行政诉讼结果纠正", "Lawsuits corrected", COUNT,
                 tuple(rl(c, "corrected") for c in LITIGATION), group="reviews_litigation"),
         Measure("review_correction_rate", "行政复议纠错率", "Correction rate in reviews", SHARE,
                 (rl("review", "corrected"),), review_decided, group="reviews_litigation",
-                short="复议纠错率"),
+                short="复议纠错率", follows="reviews"),
         Measure("lawsuit_correction_rate", "行政诉讼纠错率", "Correction rate in lawsuits", SHARE,
                 tuple(rl(c, "corrected") for c in LITIGATION), lit_decided, group="reviews_litigation",
-                short="诉讼纠错率"),
+                short="诉讼纠错率", follows="lawsuits"),
     ]
     return tuple(out)
 
@@ -255,3 +265,38 @@ def fmt(measure: Measure | str, value) -> str:
     if m.kind == SHARE:
         return f"{value * 100:.1f}%"
     return f"{value:,}"
+
+
+# One rule per measure for a printed total and its printed parts (methodology page, 总计与分项):
+# a count of cases is the printed 总计; a rate needs the parts (a correction rate is 纠正 over the decided
+# cases), so it is computed from them.  Where a report's 总计 disagrees with the sum of its parts, both
+# figures are shown, marked, and the rates computed from those parts are marked with them.
+TOTALS_RULE_ZH = ("件数取报告印出的“总计”；比率需要分项（纠错率 = 纠正 ÷ 已审结），按分项计算。"
+                  "报告印出的总计与其分项之和不一致时，两个数都显示并以 ※ 标明，按这些分项计算的比率也标 ※。")
+DISPUTED_NOTE_ZH = ("※ 报告印出的总计与其分项之和不一致：件数是报告印出的总计，括号内为分项之和；"
+                    "纠错率按分项计算。")
+
+
+def disputed(values: dict) -> dict[str, str]:
+    """{measure code: code of its parts measure} for one report's measures (`compute`) whose printed total
+    disagrees with the sum of its printed parts, and for the rates computed from those parts."""
+    out = {}
+    for m in MEASURES:
+        if m.parts and values.get(m.code) is not None and values.get(m.parts) is not None \
+                and values[m.code] != values[m.parts]:
+            out[m.code] = m.parts
+    for m in MEASURES:
+        if m.follows in out:
+            out[m.code] = out[m.follows]
+    return out
+
+
+def fmt_report(code: str, values: dict, flags: dict | None = None) -> str:
+    """One report's measure for display, with the sum of the parts and ※ where its total is disputed."""
+    flags = disputed(values) if flags is None else flags
+    text = fmt(code, values[code])
+    if code not in flags:
+        return text
+    if BY_CODE[code].kind == COUNT:
+        text += f"（分项之和 {fmt(flags[code], values[flags[code]])}）"
+    return text + "※"

@@ -63,6 +63,18 @@ REPORT_STATUSES = {
     "no text layer": ("无文字层", "the file is a scan or image with no text to read; no value is published"),
 }
 
+# What each status means for a reader, in one or two sentences (the report page's banner).
+REPORT_STATUS_READINGS = {
+    "complete": "三张统计表都已读取。",
+    "tables incomplete": "部分行或表缺失，例如报告被截断。",
+    "cells run together": "报告文字中的单元格没有分隔符、数字连在一起：只有当填报格式的勾稽关系只允许一种拆分时，"
+                          "才发布拆分出的数字（标为推断）。",
+    "no standard tables": "报告没有 2019 或 2021 格式的统计表（2019 年以前的格式，或只有文字）。",
+    "tables as images": "统计表以图片印出，文字中读不到数字，因此不发布数字。",
+    "no text layer": "文件是扫描件或图片，没有可读取的文字，因此不发布数字。",
+}
+assert set(REPORT_STATUS_READINGS) == set(REPORT_STATUSES)
+
 
 @dataclass(frozen=True)
 class Dim:
@@ -117,7 +129,7 @@ AD_MEASURES = (
     Dim("fee_amount", "本年收费金额（单位：万元）", "Fees collected this year", unit="万元", type="number",
         aliases=("本年收费金额",), editions=(EDITION_2021,)),
     Dim("procurement_items", "采购项目数量", "Procurement projects", unit="项", editions=(EDITION_2019,)),
-    Dim("procurement_amount", "采购总金额", "Procurement amount", unit="as printed (元 or 万元)",
+    Dim("procurement_amount", "采购总金额", "Procurement amount", unit="按报告所印（元或万元）",
         type="number", editions=(EDITION_2019,)),
 )
 

@@ -26,8 +26,8 @@ def test_home_figures_pool_the_reports_and_say_what_they_cover(built):
     assert ">109<" in page
     assert ">62.4%<" in page and "全部或部分公开 68 件" in page
     assert ">3.7%<" in page
-    assert ">50.0%<" in page and "行政复议 2 件" in page
-    assert ">0.0%<" in page and "行政诉讼 4 件" in page
+    assert ">50.0%<" in page and "行政复议（件）：2；" in page
+    assert ">0.0%<" in page and "行政诉讼（件）：4；" in page
     assert "覆盖 2 份报告" in page and "未计入" not in page
 
 
