@@ -2,8 +2,8 @@
 
     python scripts/page_weight.py SITE_DIR [PAGE ...]
 
-Serves SITE_DIR on 127.0.0.1, opens each page in Chromium with an empty cache, waits until the network is
-idle (charts drawn), and adds up the size of every file fetched from the server (as stored: the server
+Serves SITE_DIR on 127.0.0.1, opens each page in Chromium with an empty cache, scrolls to its end (charts load
+when they come into view), waits until the network is idle, and adds up the size of every file fetched from the server (as stored: the server
 sends files uncompressed).  Prints a Markdown table: total and per kind (html, js, css, other).
 Default pages: the home page, a region page and a report page.
 """
@@ -57,6 +57,10 @@ def weigh(site: Path, pages: list[str]) -> list[tuple[str, dict[str, int]]]:
 
                 page.on("requestfinished", done)
                 page.goto(base + rel, wait_until="networkidle")
+                # Charts load their library when they come into view: scroll through the page first.
+                page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+                page.wait_for_timeout(500)
+                page.wait_for_load_state("networkidle")
                 kinds = {"total": sum(sizes.values())}
                 for path, size in sizes.items():
                     kinds[_kind(path)] = kinds.get(_kind(path), 0) + size

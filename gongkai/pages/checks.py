@@ -87,7 +87,7 @@ def _rows(checks, by_id, cells) -> str:
         if c["result"] == "fail":
             reading += "报告中的数字本身不一致，本站按原样发布。"
         out.append(f'<tr class="gk-check-{c["result"].replace(" ", "-")}"><td>{esc(RESULT_ZH[c["result"]])}</td>'
-                   f'<td title="{esc(c["check_id"])}">{esc(name)}</td>'
+                   f'<td data-check="{esc(c["check_id"])}">{esc(name)}</td>'
                    f'<td class="gk-formula">{esc(formula(c, ident, cells))}</td>'
                    f'<td>{esc(reading)}{("（" + esc(c["note"]) + "）") if c["note"] else ""}</td></tr>')
     return ('<div class="gk-table-wrap"><table class="gk-checks"><tr><th>结果</th><th>核验</th>'
