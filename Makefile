@@ -15,8 +15,11 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
-# The chart library is installed from the npm registry (exact version in package-lock.json) and
-# copied into the site, with its licence: pages never load it from a CDN, so they work offline.
+# The chart library is installed from the npm registry (exact version in package-lock.json) and built into
+# the site with its licence: pages never load it from a CDN, so they work offline.  The build holds only
+# the chart types and components the site draws (scripts/echarts-custom.js, bundled by the pinned esbuild):
+# 563 KB instead of the full 1,122 KB dist file.  Same inputs, same bytes.
+ECHARTS_SRC := scripts/echarts-custom.js
 VENDOR   := docs/assets/vendor
 ECHARTS  := $(VENDOR)/echarts.min.js
 NPMSTAMP := node_modules/.gongkai-installed
@@ -25,13 +28,14 @@ $(NPMSTAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $(NPMSTAMP)
 
-$(ECHARTS): $(NPMSTAMP)
+$(ECHARTS): $(NPMSTAMP) $(ECHARTS_SRC)
 	mkdir -p $(VENDOR)
 	cp node_modules/echarts/LICENSE $(VENDOR)/echarts.LICENSE.txt
 	cp node_modules/echarts/NOTICE $(VENDOR)/echarts.NOTICE.txt
 	cp node_modules/echarts/licenses/LICENSE-d3 $(VENDOR)/echarts.LICENSE-d3.txt
 	cp node_modules/zrender/LICENSE $(VENDOR)/zrender.LICENSE.txt
-	cp node_modules/echarts/dist/echarts.min.js $(ECHARTS)
+	node_modules/.bin/esbuild scripts/echarts-custom.js --bundle --minify --format=iife --target=es2017 \
+	  --legal-comments=none --log-level=warning --outfile=$(ECHARTS)
 
 vendor: $(ECHARTS)
 

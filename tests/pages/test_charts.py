@@ -161,7 +161,8 @@ def test_site_bundles_the_chart_library_and_references_it_relatively(built):
     assert proc.returncode == 0, proc.stderr[-2000:]
     site = root / "site"
     echarts = site / "assets" / "vendor" / "echarts.min.js"
-    assert echarts.stat().st_size > 500_000, "the vendored ECharts is missing: run `make vendor`"
+    # The custom build (scripts/echarts-custom.js) is about 560 KB; the full library would be 1.1 MB.
+    assert 300_000 < echarts.stat().st_size < 800_000, "the vendored ECharts is missing or not the custom build: run `make vendor`"
     assert (site / "assets" / "vendor" / "echarts.LICENSE.txt").exists()
     charts_js = (site / "assets" / "charts.js").read_text(encoding="utf-8")
     # charts.js loads ECharts relative to itself, so this is the file it fetches
