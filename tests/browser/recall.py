@@ -35,13 +35,16 @@ def page_url(site: Path, path: Path) -> str:
     return "/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
 
 
-def indexed_texts(site: Path) -> dict[str, str]:
-    """{url path: indexed text} for every page Pagefind indexes."""
+def indexed_texts(site: Path, lang: str = "zh") -> dict[str, str]:
+    """{url path: indexed text} for every page Pagefind indexes in `lang`: Pagefind keeps one index per page
+    language, and the 搜索 page (Chinese) searches the Chinese one (the English summary is lang="en")."""
     out = {}
     for path in sorted(Path(site).rglob("*.html")):
         if "pagefind" in path.relative_to(site).parts:
             continue
         tree = lxml_html.fromstring(path.read_bytes())
+        if tree.get("lang", "") != lang:
+            continue
         bodies = tree.xpath("//*[@data-pagefind-body]")
         if not bodies:
             continue
