@@ -71,5 +71,5 @@ def test_dictionary_documents_the_database_tables():
     page = dictionary_page()
     for col in R.columns_of("agencies"):
         assert col.description and col.zh and col.en
-        assert f"| `{col.name}` | {col.type} | {col.zh} |" in page
+        assert f"| `{col.name}` | `{col.type}` | {col.zh} |" in page
     assert P.CORPUS_SQLITE in page
