@@ -110,17 +110,17 @@ def test_format():
 # 结果维持 10, 结果纠正 1, 其他结果 0, 尚未审结 0 and 总计 0.
 from gongkai.schema import measures as M  # noqa: E402
 
-SOURCE = "001_huaian_hongzequ_2023.pdf"
+HONGZE_2023 = "001_huaian_hongzequ_2023.pdf"
 
 
-def _report(result):
-    (rep,) = [r for r in result.reports if r.source.name == SOURCE]
+def _hongze_2023(result):
+    (rep,) = [r for r in result.reports if r.source.name == HONGZE_2023]
     return rep
 
 
 def test_the_count_is_the_printed_total_and_the_parts_are_shown_beside_it(built):
     _, result, _ = built
-    values = M.compute(_report(result).records)
+    values = M.compute(_hongze_2023(result).records)
     assert values["reviews"] == 0                    # the printed 总计
     assert values["reviews_parts"] == 11             # 10 + 1 + 0 + 0
     assert values["review_correction_rate"] == round(1 / 11, 6)  # 纠正 ÷ (维持 + 纠正 + 其他)
@@ -135,7 +135,7 @@ def test_the_count_is_the_printed_total_and_the_parts_are_shown_beside_it(built)
 
 def test_a_report_whose_total_agrees_is_not_flagged(built):
     _, result, _ = built
-    agreeing = [r for r in result.reports if r.source.name != SOURCE
+    agreeing = [r for r in result.reports if r.source.name != HONGZE_2023
                 and M.compute(r.records)["reviews"] is not None
                 and M.compute(r.records)["reviews"] == M.compute(r.records)["reviews_parts"]]
     assert agreeing
@@ -146,7 +146,7 @@ def test_a_report_whose_total_agrees_is_not_flagged(built):
 def test_pages_show_both_numbers_flagged_and_the_rule(built):
     root, result, proc = built
     assert proc.returncode == 0, proc.stderr[-3000:]
-    rep = _report(result)
+    rep = _hongze_2023(result)
     region = (root / "site" / "regions" / "jiangsusheng" / "index.html").read_text(encoding="utf-8")
     agency = (root / "site" / "agencies" / rep.slug / "index.html").read_text(encoding="utf-8")
     for page in (region, agency):
