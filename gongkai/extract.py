@@ -24,10 +24,12 @@ from gongkai.parse.recover import other_layout_in_text, recover
 from gongkai.parse.tables import cells_run_together, parse_tables
 
 SIDECAR_SUFFIX = ".yml"
-SIDECAR_FIELDS = {"source_url", "source", "retrieved", "agency", "region", "level", "year", "title", "publication_date",
-                  "slug", "notes", "derived_from",
+# Provenance: source_url is the report's own address, mirror_url a copy it was taken from (an archive,
+# a mirror); retrieved only when the date is known.
+SIDECAR_FIELDS = {"source_url", "mirror_url", "source", "retrieved", "agency", "region", "level", "year", "title",
+                  "publication_date", "slug", "notes", "derived_from",
                   # written by `gongkai harvest` (gongkai/harvest/store.py): provenance of the download
-                  "final_url", "mirror_url", "http_status", "content_type", "etag", "last_modified", "sha256",
+                  "final_url", "http_status", "content_type", "etag", "last_modified", "sha256",
                   "size", "attachments", "images", "also_at"}
 # Attachment types the build can read in place of a page that has no tables of its own.
 ATTACHMENT_SUFFIXES = (".pdf", ".docx")
@@ -53,9 +55,10 @@ def load_sidecar(report: Path) -> tuple[dict, list[str]]:
     if unknown:
         problems.append(f"sidecar {path.name} has unknown fields: {', '.join(map(str, unknown))}")
     clean = {k: data[k] for k in SIDECAR_FIELDS if data.get(k) not in (None, "")}
-    url = str(clean.get("source_url", ""))
-    if url and not url.startswith(("http://", "https://")):
-        problems.append(f"sidecar source_url '{url}' is not an http(s) address; it is not published as a link")
+    for key in ("source_url", "mirror_url"):
+        url = str(clean.get(key, ""))
+        if url and not url.startswith(("http://", "https://")):
+            problems.append(f"sidecar {key} '{url}' is not an http(s) address; it is not published as a link")
     for key in ("retrieved", "publication_date"):
         if key in clean:
             value = clean[key]
@@ -350,7 +353,7 @@ def _rl_records(report_id, tables: Tables, fill) -> list[dict]:
 
 def _metadata_record(report: Report, doc: Document) -> dict:
     m = report.meta
-    url = report.sidecar.get("source_url", "")
+    url, mirror = report.sidecar.get("source_url", ""), report.sidecar.get("mirror_url", "")
     return {
         "report_id": report.report_id, "agency": m.agency, "agency_official": m.agency_official,
         "agency_slug": report.slug, "region": m.region,
@@ -358,6 +361,7 @@ def _metadata_record(report: Report, doc: Document) -> dict:
         "status": report.status, "title": m.title, "publication_date": m.publication_date,
         "source_file": report.source.name, "source_format": doc.format,
         "source_url": url if url.startswith(("http://", "https://")) else None,
+        "mirror_url": mirror if mirror.startswith(("http://", "https://")) else None,
         "retrieved": report.sidecar.get("retrieved"), "sha256": report.sha256,
         "checks_failed": len(report.failed_checks),
         "warnings": " | ".join(report.warnings) or None,

@@ -1,14 +1,20 @@
-"""Accuracy: every cell of every complete sample report and derived variant against values read
-from the documents (tests/golden/*.yml), with a per-report table printed at the end."""
+"""Accuracy: every cell of every golden report and derived variant against values read from the documents
+(tests/golden/*.yml; the convention is in tests/golden.py), with a table per layout family at the end.
+
+Wrong numbers fail at once.  Coverage misses (the parser flagged a cell the golden has a value for) must
+be exactly the ones listed in EXPECTED_MISSES: a new miss fails, and so does a listed cell that is now
+read, so the list only shrinks.  Its goal (issue 14) is to be empty.
+"""
 from __future__ import annotations
 
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 import yaml
 
 from conftest import ROOT
-from golden import GOLDEN_DIR, expected_cells, golden_files, load
+from golden import FAMILIES, GOLDEN_DIR, expected_cells, golden_files, load, score
 from gongkai.schema import registry as R
 from gongkai.model import ReadError
 from gongkai.extract import extract
@@ -19,65 +25,100 @@ UNREADABLE = {
     "001_huaian_hongzequ_2023_scanned.pdf": "no text layer",
     "041_shanghai_shizhengfu_bgt_2019_tables_as_images.html": "tables as images",
 }
-RESULTS: dict[str, tuple[int, int, int]] = {}
+# The layout family of each derived variant (a re-encoding keeps its source's family: None).
+VARIANT_FAMILY = {
+    "000_8719cb9f3c2be4e4_gbk.txt": None,
+    "000_8719cb9f3c2be4e4_traditional.txt": None,
+    "041_shanghai_shizhengfu_bgt_2019_chromium.pdf": "chromium-pdf",
+    "041_shanghai_shizhengfu_bgt_2019_govpage.html": "html",
+    "041_shanghai_shizhengfu_bgt_2019_libreoffice.docx": "docx",
+    "041_shanghai_shizhengfu_bgt_2019_libreoffice.pdf": "libreoffice-pdf",
+}
+
+# Coverage misses known today, document -> cell codes ("row.*" = every cell of that row the golden
+# has).  Each is listed for the parse helper in /work/wt/briefs/misses.md.  Shrink only.
+EXPECTED_MISSES: dict[str, set[str]] = {
+}
+
+RESULTS: dict[str, tuple[str, int, int, int]] = {}  # document -> (family, exact, flagged, wrong)
 
 
-def _cases() -> list[tuple[Path, Path]]:
-    """(document, golden file): the sample reports, then each variant with its source's golden values."""
-    cases = [(ROOT / "reports" / g.name[: -len(".yml")], g) for g in golden_files()]
+def _cases() -> list[tuple[Path, Path, str | None]]:
+    """(document, golden file, family override): the sample reports, then each variant with its source's golden."""
+    cases = [(ROOT / "reports" / g.name[: -len(".yml")], g, None) for g in golden_files()]
     for sidecar in sorted(DERIVED.glob("*.yml")):
-        if sidecar.name[: -len(".yml")] in UNREADABLE:
+        name = sidecar.name[: -len(".yml")]
+        if name in UNREADABLE:
             continue
         source = yaml.safe_load(sidecar.read_text(encoding="utf-8"))["derived_from"]
-        cases.append((sidecar.with_name(sidecar.name[: -len(".yml")]), GOLDEN_DIR / f"{source}.yml"))
+        cases.append((sidecar.with_name(name), GOLDEN_DIR / f"{source}.yml", VARIANT_FAMILY.get(name, "unlisted")))
     return cases
 
 
-def score(report, golden: dict) -> tuple[int, list[str], list[str]]:
-    """Cells exact, cells wrong, and cells published wrongly without a flag (the worst kind)."""
-    got = {(t, r["code"]): r for t in R.TABLES for r in report.records[t]}
-    want = expected_cells(golden)
-    wrong, unflagged = [], []
-    for key in sorted(set(want) | set(got)):
-        value, rec = want.get(key), got.get(key)
-        if key not in want or rec is None:
-            wrong.append(f"{key}: {'not in the form' if key not in want else 'not published'}")
-            continue
-        if value is None:
-            ok = rec["value"] is None and rec["status"] == "blank"
+def expand(name: str, patterns: set[str], cells: list[str]) -> set[str]:
+    """The listed misses of one document with each "row.*" expanded to the golden's cells of that row."""
+    out = set()
+    for p in patterns:
+        if p.endswith(".*"):
+            hits = {c for c in cells if c.startswith(p[:-1])}
+            assert hits, f"{name}: expected miss {p!r} matches no golden cell"
+            out |= hits
         else:
-            ok = rec["value"] == value and rec["status"] == "reported"
-        if not ok:
-            wrong.append(f"{key}: want {value}, got {rec['value']} ({rec['status']}, raw {rec['raw']!r})")
-            if rec["value"] is not None:
-                unflagged.append(key)
-    return len(want) - len(wrong), wrong, unflagged
+            assert p in cells, f"{name}: expected miss {p!r} is not a golden cell"
+            out.add(p)
+    return out
 
 
-@pytest.mark.parametrize("document,golden_path", _cases(), ids=lambda p: p.name)
-def test_every_cell_matches_the_source(document, golden_path):
+@pytest.mark.parametrize("document,golden_path,family", _cases(), ids=lambda p: getattr(p, "name", p))
+def test_every_cell_matches_the_source(document, golden_path, family):
     golden = load(golden_path)
-    report = extract(document)
-    exact, wrong, unflagged = score(report, golden)
-    RESULTS[document.name] = (exact, len(expected_cells(golden)), len(unflagged))
+    family = family or golden.get("family")
+    assert family in FAMILIES, (f"{document.name}: layout family {family!r} is not one of {sorted(FAMILIES)} "
+                                "(set `family:` in the golden file, or VARIANT_FAMILY for a derived variant)")
+    report = extract(document)  # a crash is a failure, never a skip
+    result = score(report, golden)
+    RESULTS[document.name] = (family, len(result.exact), len(result.flagged), len(result.wrong))
     assert (report.meta.agency, report.meta.year, report.edition) == \
-        (golden["agency"], golden["year"], golden["edition"])
-    assert report.status == "complete"
-    assert not unflagged, f"values published that are neither exact nor flagged: {unflagged}"
-    assert not wrong, "\n".join(wrong)
+        (golden["agency"], golden["year"], str(golden["edition"]))
+    assert not result.wrong, "published values that differ from the document:\n" + "\n".join(
+        f"{c}: {result.detail[c]}" for c in result.wrong)
+    cells = [c for c in (result.exact + result.flagged)]
+    listed = expand(document.name, EXPECTED_MISSES.get(document.name, set()), cells)
+    new = sorted(set(result.flagged) - listed)
+    fixed = sorted(listed - set(result.flagged))
+    assert not new, "cells flagged that are not in EXPECTED_MISSES:\n" + "\n".join(
+        f"{c}: {result.detail[c]}" for c in new)
+    assert not fixed, f"cells now read exactly: remove them from EXPECTED_MISSES[{document.name!r}]: {fixed}"
 
 
-def test_every_complete_sample_report_has_golden_values():
-    """A complete report added to reports/ without transcribed values would escape the accuracy check."""
+def test_expected_misses_name_golden_documents():
+    names = {doc.name for doc, _g, _f in _cases()}
+    assert set(EXPECTED_MISSES) <= names, sorted(set(EXPECTED_MISSES) - names)
+
+
+def test_every_sample_report_with_tables_has_golden_values():
+    """A report added to reports/ whose tables are read, without transcribed values, would escape the
+    accuracy check."""
     golden = {g.name[: -len(".yml")] for g in golden_files()}
     for path in sorted((ROOT / "reports").iterdir()):
         if path.suffix in (".yml", ".md") or path.name in golden:
             continue
         try:
             report = extract(path)
-        except Exception:
+        except ReadError:
             continue
         assert report.status != "complete", f"{path.name} extracts as complete but has no tests/golden file"
+
+
+def test_golden_files_are_transcribed_and_well_formed():
+    for path in golden_files():
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("#") and "reading" in text.split("\n", 1)[0].lower(), \
+            f"{path.name}: the first line must say the values were transcribed by reading the document"
+        golden = load(path)
+        assert golden.get("family") in FAMILIES, f"{path.name}: family {golden.get('family')!r}"
+        assert (ROOT / "reports" / path.name[: -len(".yml")]).exists(), f"{path.name}: no such report"
+        expected_cells(golden)  # raises on a malformed row
 
 
 @pytest.mark.parametrize("name", sorted(UNREADABLE))
@@ -96,15 +137,23 @@ def test_unreadable_tables_are_said_so_and_never_guessed(name, tmp_path):
 
 
 def test_print_accuracy_table(capsys):
-    """Runs last in this module: prints cells exact / cells total per report and overall."""
+    """Runs last in this module: cells exact / flagged / wrong per layout family and overall."""
     if not RESULTS:
         pytest.skip("run with the accuracy cases")
-    lines = ["", "| document | cells exact | cells total | wrong and unflagged |", "|---|---|---|---|"]
-    for name, (exact, total, unflagged) in sorted(RESULTS.items()):
-        lines.append(f"| {name} | {exact} | {total} | {unflagged} |")
-    exact = sum(v[0] for v in RESULTS.values())
-    total = sum(v[1] for v in RESULTS.values())
-    lines.append(f"| **overall** | {exact} | {total} | {sum(v[2] for v in RESULTS.values())} |")
+    by_family: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for family, exact, flagged, wrong in RESULTS.values():
+        row = by_family[family]
+        row[0] += 1
+        row[1] += exact
+        row[2] += flagged
+        row[3] += wrong
+    lines = ["", "| layout family | documents | cells | exact | flagged | wrong |", "|---|---|---|---|---|---|"]
+    for family, (docs, exact, flagged, wrong) in sorted(by_family.items()):
+        total = exact + flagged + wrong
+        lines.append(f"| {family} | {docs} | {total} | {exact} ({100 * exact / total:.1f}%) | {flagged} | {wrong} |")
+    docs, exact, flagged, wrong = (sum(v[i] for v in by_family.values()) for i in range(4))
+    total = exact + flagged + wrong
+    lines.append(f"| **all** | {docs} | {total} | {exact} ({100 * exact / total:.1f}%) | {flagged} | {wrong} |")
     with capsys.disabled():
         print("\n".join(lines))
 

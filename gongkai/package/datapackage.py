@@ -192,6 +192,9 @@ def source_entry(report) -> dict:
     url = report.sidecar.get("source_url", "")
     if url.startswith(("http://", "https://")):
         source["url"] = url
+    mirror = report.sidecar.get("mirror_url", "")
+    if mirror.startswith(("http://", "https://")):
+        source["mirror_url"] = mirror
     if report.sidecar.get("retrieved"):
         source["retrieved"] = report.sidecar["retrieved"]
     return source

@@ -81,7 +81,8 @@ def _readme_rows(title: str, sources: list[dict], resources: tuple[str, ...]) ->
                         ["许可 License", f"{LICENSE['title']} ({LICENSE['path']})"], []]
     for src in sources:
         rows += [["源文件 Source file", src.get("title", "")], ["来源网址 Source URL", src.get("url", "")],
-                 ["获取日期 Retrieved", src.get("retrieved", "")], ["SHA-256", src.get("sha256", "")], []]
+                 ["副本网址 Mirror URL", src.get("mirror_url", "")], ["获取日期 Retrieved", src.get("retrieved", "")],
+                 ["SHA-256", src.get("sha256", "")], []]
     rows.append(["说明 Note", "空白单元格表示报告中该格为空（不等于 0）。A blank cell is empty in the report, not 0."])
     rows.append([])
     rows.append(["工作表 Sheet", "字段 Field", "类型 Type", "中文", "English", "说明 Description"])

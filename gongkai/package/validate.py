@@ -102,9 +102,9 @@ def descriptor_shape_errors(desc) -> list[str]:
         if not isinstance(items, list) or not all(isinstance(i, dict) and _strings(i, ("title", "path", "name"))
                                                   for i in items):
             errors.append(f"{key} must be a list of objects whose title, path and name are strings")
-    if not all(_strings(src, ("url", "sha256", "retrieved")) for src in desc.get("sources", [])
+    if not all(_strings(src, ("url", "mirror_url", "sha256", "retrieved")) for src in desc.get("sources", [])
                if isinstance(src, dict)):
-        errors.append("a source's url, sha256 and retrieved must be strings")
+        errors.append("a source's url, mirror_url, sha256 and retrieved must be strings")
     return errors
 
 

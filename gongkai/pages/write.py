@@ -59,6 +59,7 @@ def report_page(rep, prev_rep, next_rep, source_check: dict | None = None) -> st
     if failed:
         out.append(f'!!! danger "{len(failed)} 项勾稽关系未通过"\n    报告原样发布；不一致之处列在下方“勾稽关系核验”。\n\n')
     url = safe_href(rep.sidecar.get("source_url"))
+    mirror = safe_href(rep.sidecar.get("mirror_url"))  # the copy the file was taken from
     province = province_or_unknown(rep.meta.province)
     info = [
         ["机关", md_text(m.agency)],
@@ -71,6 +72,7 @@ def report_page(rep, prev_rep, next_rep, source_check: dict | None = None) -> st
         ["源文件", f"<code>{esc(rep.source.name)}</code>"],
         ["来源", f"<{url}>" if url else (f'<span class="gk-quoted">{md_text(rep.sidecar["source"])}</span>'
                                         if rep.sidecar.get("source") else "未记录")],
+        *([["副本", f"<{mirror}>"]] if mirror else []),
         ["获取日期", md_text(rep.sidecar.get("retrieved") or "未记录")],
         ["SHA-256", f"`{rep.sha256}`"],
     ]
