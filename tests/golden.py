@@ -24,8 +24,10 @@ What each value means, and what the parser must publish for it:
 - null: the cell is printed blank.  The parser must publish no value with status blank (blank is not 0).
 - "?": the digits run together and the form's identities (../shared/format/README.md: row total = sum
   of the six applicant columns, 一 + 二 = （七）总计 + 四 per column, （七）总计 = sum of the outcome rows,
-  each table 四 总计 = 维持 + 纠正 + 其他 + 尚未审结) do not force the value.  The parser must publish NO
-  value for it: null with status ambiguous, unreadable or missing.
+  each table 四 总计 = 维持 + 纠正 + 其他 + 尚未审结), the rule that a number of two or more digits does not
+  start with 0, and section 一 stating that very figure in words (制发规范性文件34件) do not force the
+  value.  The parser must publish NO value for it: null with status ambiguous, unreadable or missing.
+  A value forced that way is written as a number, and the file's header comment says what forced it.
 - "not printed" in place of a row's list: the report does not print that row at all; the parser must
   publish no value for its cells (status missing, ambiguous or unreadable).
 Rows of table 三 follow what the report prints: a report printing （六）其他处理 as one row has
@@ -40,6 +42,7 @@ it carries a value, and is ignored when it carries none.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -88,8 +91,9 @@ def _row(values, width: int, what: str) -> list[Expected]:
 
 
 def label_key(label: str) -> str:
-    """A legacy indicator compared without spaces and without its list number (1. / 1、 / （一）)."""
-    return _ENUM.sub("", re.sub(r"\s+", "", label or ""))
+    """A legacy indicator compared in NFKC form, without spaces, a leading 其中: and its list number (1. / 1、 / （一）)."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", label or ""))
+    return _ENUM.sub("", re.sub(r"^其中[:：]?", "", text))
 
 
 def expected_cells(golden: dict) -> dict[tuple[str, str], Expected]:

@@ -15,6 +15,24 @@ VERIFIED_AGENCY_ERRORS = {
     # and 7+6+4+3+3+4 = 27 in the 总计 column.
     ("043_fujian_pingtan_syq_2020.txt", "outcomes.natural_person"),
     ("043_fujian_pingtan_syq_2020.txt", "outcomes.total"),
+    # 新收 "160 02 0 018" (16 自然人, 2 社会公益组织, 18) but （七）总计 "180 0 0 0 018" puts all 18 under 自然人;
+    # the outcome rows 予以公开 "120 02 0 014" and 行政执法案卷 "40 0 0 0 04" give 自然人 16, 社会公益组织 2.
+    ("117_pingtan_ziranziyuan_2021_crawl.txt", "balance.natural_person"),
+    ("117_pingtan_ziranziyuan_2021_crawl.txt", "balance.public_interest"),
+    ("117_pingtan_ziranziyuan_2021_crawl.txt", "outcomes.natural_person"),
+    ("117_pingtan_ziranziyuan_2021_crawl.txt", "outcomes.public_interest"),
+    # 新收 1, 上年结转 0, but （七）总计 1 (3.其他 1) and 结转下年度 1 as well: the pending case is counted twice.
+    ("121_pingtan_gonganju_2021_crawl.txt", "balance.natural_person"),
+    ("121_pingtan_gonganju_2021_crawl.txt", "balance.total"),
+    # 新收 4 (保护第三方合法权益 1, 本机关不掌握 3) but （七）总计 printed "0000000".
+    ("128_pingtan_haitanpianqu_2022_crawl.txt", "balance.natural_person"),
+    ("128_pingtan_haitanpianqu_2022_crawl.txt", "balance.total"),
+    ("128_pingtan_haitanpianqu_2022_crawl.txt", "outcomes.natural_person"),
+    ("128_pingtan_haitanpianqu_2022_crawl.txt", "outcomes.total"),
+    # 新收 0 and （七）总计 0, yet 本机关不掌握 prints "3000025" (3 自然人, 2 其他, 5): the 2021 report's row left in.
+    ("134_pingtan_junshanpianqu_2022_crawl.txt", "outcomes.natural_person"),
+    ("134_pingtan_junshanpianqu_2022_crawl.txt", "outcomes.other_organisation"),
+    ("134_pingtan_junshanpianqu_2022_crawl.txt", "outcomes.total"),
 }
 
 
