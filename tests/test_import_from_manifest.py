@@ -68,7 +68,7 @@ def test_no_sample_sidecar_states_a_date_its_notes_say_was_not_recorded():
 
 def test_a_mirrored_report_publishes_its_mirror_and_no_retrieval_date():
     from gongkai.extract import extract
-    from gongkai.package import source_entry
+    from gongkai.package.datapackage import source_entry
 
     report = extract(ROOT / "reports" / "113_pingtan_jiaotongjianshe_2021_crawl.txt")
     meta = report.records["metadata"][0]
