@@ -33,14 +33,14 @@ def test_an_unknown_cell_means_not_checked_never_a_pass():
     for status in ("missing", "unreadable", "ambiguous"):
         cells = {"a": CellValue(None, status), "t": _n(0)}
         result = compare("x", "a = t", cells, ["a"], ["t"])
-        assert result.result == "not checked" and result.lhs is None and "missing or unreadable" in result.note
+        assert result.result == "not checked" and result.lhs is None and "缺失或无法读取" in result.note
     absent = compare("x", "a = t", {"t": _n(0)}, ["a"], ["t"])
     assert absent.result == "not checked"
 
 
 def test_blank_cells_count_as_zero_only_beside_printed_numbers_and_say_so():
     partly = compare("x", "a + b = t", {"a": _n(3), "b": BLANK, "t": _n(3)}, ["a", "b"], ["t"])
-    assert partly.result == "pass" and partly.note == "1 blank cell(s) read as 0"
+    assert partly.result == "pass" and partly.note == "1 个空白单元格按 0 计"
     all_blank = compare("x", "a + b = t", {"a": BLANK, "b": BLANK, "t": _n(3)}, ["a", "b"], ["t"])
     assert all_blank.result == "not checked" and all_blank.note == "one side is printed blank"
 
