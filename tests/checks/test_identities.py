@@ -42,7 +42,7 @@ def test_blank_cells_count_as_zero_only_beside_printed_numbers_and_say_so():
     partly = compare("x", "a + b = t", {"a": _n(3), "b": BLANK, "t": _n(3)}, ["a", "b"], ["t"])
     assert partly.result == "pass" and partly.note == "1 个空白单元格按 0 计"
     all_blank = compare("x", "a + b = t", {"a": BLANK, "b": BLANK, "t": _n(3)}, ["a", "b"], ["t"])
-    assert all_blank.result == "not checked" and all_blank.note == "one side is printed blank"
+    assert all_blank.result == "not checked" and all_blank.note == "等式一边全部空白，无从核验"
 
 
 def test_outcome_rows_follow_the_layout_of_the_other_row():
