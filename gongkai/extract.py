@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from decimal import Decimal
 from pathlib import Path
 
 import yaml
 
+from gongkai.files import sha256_file
 from gongkai.model import CellValue, CheckResult, Document, Metadata, ReadError, Report, Tables
 from gongkai.schema import registry as R
 from gongkai.checks.identities import run_checks
@@ -100,14 +100,6 @@ def companion_images(path: Path) -> list[str]:
     if not isinstance(names, list):
         return []
     return [str(n) for n in names if "/" not in str(n) and "\\" not in str(n) and not str(n).startswith(".")]
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def attachment_files(path: Path, sidecar: dict) -> tuple[list[Path], list[str]]:
@@ -248,7 +240,7 @@ def build_report(path: Path, doc: Document, meta: Metadata, sidecar: dict, warni
         records["legacy_statistics"] = [{"report_id": report_id, **r} for r in legacy_statistics(doc.rows, doc.text)]
     records["sections"] = [{"report_id": report_id, "section": n, "heading": h, "text": body}
                            for n, h, body in sections]
-    report = Report(source=path, sha256=file_sha256(path), meta=meta, sidecar=sidecar, slug=slug,
+    report = Report(source=path, sha256=sha256_file(path), meta=meta, sidecar=sidecar, slug=slug,
                     edition=edition, status=status, records=records, checks=checks, warnings=warnings)
     records["metadata"] = [_metadata_record(report, doc)]
     return report

@@ -8,6 +8,7 @@ build leaves behind and the next build removes) and is renamed over it.
 from __future__ import annotations
 
 import errno
+import hashlib
 import io
 import os
 import shutil
@@ -55,6 +56,15 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 def write_files(directory: Path, files: dict[str, bytes]) -> list[Path]:
     """write_if_changed for {relative path: bytes}; the paths that changed."""
     return [directory / rel for rel, data in sorted(files.items()) if write_if_changed(directory / rel, data)]
+
+
+def sha256_file(path: Path) -> str:
+    """The sha256 of a file on disk, read in chunks (a source file or a corpus export may be large)."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(CHUNK):
+            h.update(block)
+    return h.hexdigest()
 
 
 def files_equal(a: Path, b: Path) -> bool:

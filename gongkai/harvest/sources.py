@@ -13,15 +13,14 @@ copy in reports/ is never touched.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
 
-from gongkai.harvest.store import load_yaml
+from gongkai.files import sha256_file
+from gongkai.harvest.store import read_sidecars
 from gongkai.pipeline.runner import Progress
 from gongkai.harvest.fetch import FetchError, Fetcher, Settings
 from gongkai.harvest.run import STATE_DIR, host_of, write_json
@@ -34,19 +33,8 @@ HOME_PATHS = {"", "/", "/index.html", "/index.htm", "/index.shtml", "/index.jsp"
 
 def sources(reports: Path) -> list[tuple[str, dict]]:
     """(report file, sidecar) for every report whose sidecar gives an http(s) source_url."""
-    found = []
-    for side in sorted(Path(reports).glob("*.yml")):
-        target = side.with_name(side.name[:-4])
-        if not target.is_file():
-            continue
-        try:
-            data = load_yaml(side.read_text(encoding="utf-8")) or {}
-        except (yaml.YAMLError, UnicodeDecodeError, OSError):
-            continue
-        url = str(data.get("source_url", "")) if isinstance(data, dict) else ""
-        if url.startswith(("http://", "https://")):
-            found.append((target.name, data))
-    return found
+    return [(name, data) for name, data in read_sidecars(reports)
+            if str(data.get("source_url", "")).startswith(("http://", "https://"))]
 
 
 def home_redirect(asked: str, final: str) -> bool:
@@ -79,7 +67,7 @@ def check_one(fetcher: Fetcher, reports: Path, file: str, side: dict, today: str
         elif resp.status == 304:
             record.update(state="online", reason="not modified (HTTP 304)")
         else:
-            archived = side.get("sha256") or _sha_of(reports / file)
+            archived = side.get("sha256") or sha256_file(reports / file)
             if resp.sha256 == archived:
                 record.update(state="online", reason="the same bytes as the archived copy")
             else:
@@ -90,12 +78,6 @@ def check_one(fetcher: Fetcher, reports: Path, file: str, side: dict, today: str
     return record
 
 
-def _sha_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def check_sources(reports: Path, settings: Settings | None = None, workers: int = 8, today: str | None = None,

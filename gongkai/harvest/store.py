@@ -70,6 +70,20 @@ def atomic_write(path: Path, data: bytes, temp_dir: Path) -> None:
         raise
 
 
+def read_sidecars(directory: Path):
+    """(report file name, sidecar mapping) for every readable sidecar in directory whose report exists."""
+    for side in sorted(Path(directory).glob("*.yml")):
+        target = side.with_name(side.name[:-4])
+        if not target.is_file():
+            continue
+        try:
+            data = load_yaml(side.read_text(encoding="utf-8")) or {}
+        except (yaml.YAMLError, UnicodeDecodeError, OSError):
+            continue
+        if isinstance(data, dict):
+            yield target.name, data
+
+
 @dataclass
 class Entry:
     """What a sidecar in reports/ says about one stored report."""
@@ -91,17 +105,8 @@ class Store:
         self.dir.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(self.partial, ignore_errors=True)
         self.partial.mkdir()
-        for side in sorted(self.dir.glob("*.yml")):
-            target = side.with_name(side.name[:-4])
-            if not target.is_file():
-                continue
-            try:
-                data = load_yaml(side.read_text(encoding="utf-8")) or {}
-            except (yaml.YAMLError, UnicodeDecodeError, OSError):
-                continue
-            if not isinstance(data, dict):
-                continue
-            self._index(target.name, data)
+        for name, data in read_sidecars(self.dir):
+            self._index(name, data)
 
     def close(self) -> None:
         shutil.rmtree(self.partial, ignore_errors=True)

@@ -12,7 +12,6 @@ Then it builds again, so the 更新记录 page, the downloads' CHANGELOG.txt and
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -22,7 +21,7 @@ from pathlib import Path
 from gongkai import EXTRACTOR_VERSION
 from gongkai import paths as P
 from gongkai.extract import sidecar_path
-from gongkai.files import atomic_write, link_or_copy
+from gongkai.files import atomic_write, link_or_copy, sha256_file
 from gongkai.package.changes import (changelog_text, citation, compare, list_releases, next_version, rows_by_report,
                                      summary_line, version_key)
 from gongkai.package.datapackage import RELEASE_ENV, RELEASE_VERSION
@@ -34,17 +33,9 @@ from gongkai.site import build_site
 # ---------------------------------------------------------------------------
 # Making a release
 # ---------------------------------------------------------------------------
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(1 << 20):
-            h.update(block)
-    return h.hexdigest()
-
-
 def manifest_bytes(directory: Path) -> bytes:
     """`sha256sum` lines for every file of the release but the manifest, sorted by name."""
-    lines = [f"{sha256_of(p)}  {p.name}\n" for p in sorted(directory.iterdir()) if p.is_file() and p.name != P.MANIFEST]
+    lines = [f"{sha256_file(p)}  {p.name}\n" for p in sorted(directory.iterdir()) if p.is_file() and p.name != P.MANIFEST]
     return "".join(lines).encode("utf-8")
 
 
@@ -55,7 +46,7 @@ def report_sources(root: Path, metadata_csv: Path) -> dict[str, dict]:
         row = rows[0]
         sidecar = sidecar_path(root / P.REPORTS_DIR / row["source_file"])
         out[row["report_id"]] = {"source_file": row["source_file"], "sha256": row["sha256"],
-                                 "sidecar_sha256": sha256_of(sidecar) if sidecar.is_file() else None,
+                                 "sidecar_sha256": sha256_file(sidecar) if sidecar.is_file() else None,
                                  "status": row["status"]}
     return out
 
