@@ -12,6 +12,9 @@
    build they are hard-linked into the site (copied when site_dir is on another device), for
    `mkdocs build` and `mkdocs serve` alike.  Hard links are safe because `gongkai build` replaces files
    (write to a temporary file, then rename) and never rewrites one in place.
+
+3. Search words.  Each indexed article gets a hidden block of the words its longer words contain
+   (gongkai/pages/search_terms.py), so that searching 办公厅 finds a page that says 国务院办公厅.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
 from gongkai.files import link_or_copy
+from gongkai.pages.search_terms import hidden_block
 from gongkai.paths import DOWNLOADS
 
 
@@ -74,6 +78,15 @@ def publish_downloads(docs_dir: str, site_dir: str) -> int:
                 link_or_copy(Path(dirpath, name), dest_dir / name)
                 count += 1
     return count
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    """Words the search would miss inside longer words (gongkai/pages/search_terms.py), in a hidden block
+    inside the indexed article; pages left out of the index get none."""
+    search = (page.meta or {}).get("search") or {}
+    if isinstance(search, dict) and search.get("exclude"):
+        return html
+    return html + hidden_block(html)
 
 
 def on_post_page(output: str, page, config) -> str:

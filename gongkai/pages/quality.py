@@ -111,9 +111,11 @@ def quality_page(reports, failures) -> str:
         out.append(sortable("".join(table)))
     out.append(f"## 未能发布的文件（{len(failures)}）\n\n")
     if failures:
-        out.append("| 文件 | 原因 |\n|---|---|\n")
+        # The reasons are build_report.json's words, which name files, codes and fields: kept as written and
+        # marked English, as the warnings below are.
+        out.append("| 文件 | 原因（构建记录原文，英文） |\n|---|---|\n")
         for f in failures:
-            out.append(f"| <code>{esc(f['file'])}</code> | {md_text(f['reason'])} |\n")
+            out.append(f"| <code>{esc(f['file'])}</code> | <span lang=\"en\">{md_text(f['reason'])}</span> |\n")
     else:
         out.append("本次构建没有失败的文件。\n")
     out.append(warnings_section(reports))
