@@ -192,9 +192,17 @@ def text_line_rows(lines: list[tuple[str, int]]) -> list[tuple[list[str], list[s
         before, last = (parts[:-1], parts[-1]) if parts else ([], "")
         pieces = pending + [(p, number) for p in before]
         names = [p for p, _n in pieces]
-        if len(values) > len(R.APPLICANTS):
-            # more values than any labelled row has: a bare row (table 四's 15), never a label's
-            prefix, full = names, last
+        whole_rows = [p for p in names if _exact(p) and label_key(p) not in _GROUP_KEYS]
+        if len(values) > len(R.APPLICANTS) or (not parts and len(whole_rows) >= 2):
+            # More values than any labelled row has: a bare row (table 四's 15), never a label's.  Or a bare
+            # row under two or more whole row labels: a converter that prints the label column before the
+            # value columns; which label the values belong to is unknown, so they go to none, and the labels
+            # are not taken for blank rows either.
+            for text, at in pieces:
+                rows.append(([text], [], at))
+            rows.append(([last] if last else [], values, number))
+            pending = []
+            continue
         else:
             prefix, full = attach(names, last)
             nxt = items[i] if i < len(items) else None
@@ -215,9 +223,11 @@ def text_line_rows(lines: list[tuple[str, int]]) -> list[tuple[list[str], list[s
                     rows.append(([full], values, (pieces[len(prefix)][1] if len(pieces) > len(prefix) else number)))
                     pending = pending_next
                     continue
+            prev = items[i - 2] if i >= 2 else None
             if not full and not pieces and nxt and _closes_a_row(nxt) and _exact("".join(nxt[0])) \
+                    and prev is not None and prev[0] and prev[1] \
                     and not (i + 1 < len(items) and items[i + 1][1] and not items[i + 1][0]):
-                # a bare row of values just above a label printed alone: the label's values
+                # a bare row of values between a whole row and a label printed alone: the label's values
                 rows.append((["".join(nxt[0])], values, number))
                 i += 1
                 continue

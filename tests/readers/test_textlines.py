@@ -141,3 +141,15 @@ def test_other_handling_alone_is_a_blank_row_but_a_heading_over_its_sub_rows():
     t = _tables(HEAD + ["（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 0 0 0 0 0 0 0"])
     assert ("other_total", "total") not in t.cells["applications"]
     assert _row(t, "other_no_correction") == _reported(0, 0, 0, 0, 0, 0, 0)
+
+
+def test_labels_printed_before_their_values_column_by_column_are_never_guessed():
+    """A converter that writes the label column first and the values after it: the values could belong
+    to any of the labels above, so none is published, and no label is taken for a blank row."""
+    t = _tables(HEAD + ["1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”",
+                        "1 0 0 0 0 0 1", "0 0 0 0 0 0 0", "2 0 0 0 0 0 2", "4.保护第三方合法权益 0 0 0 0 0 0 0"])
+    cells = t.cells["applications"]
+    for row in ("refused_state_secret", "refused_law_prohibited", "refused_three_security"):
+        assert all((row, c) not in cells or cells[(row, c)].value is None and cells[(row, c)].status != "blank"
+                   for c in ("natural_person", "total")), row
+    assert _row(t, "refused_third_party") == _reported(0, 0, 0, 0, 0, 0, 0)
