@@ -26,6 +26,9 @@ TOOLCHAIN = ("mkdocs", "mkdocs-material", "pymdown-extensions", "Markdown", "Jin
 THEME_DIRS = (P.DOCS_DIR, "overrides", "hooks")  # page sources, theme templates (custom_dir), mkdocs.yml hooks
 PAGEFIND_DIR = "pagefind"
 STAMP = Path(P.CACHE_DIR) / "mkdocs.stamp"
+# mkdocs.yml takes site_url from this variable: it changes every page's head, so it is part of the fingerprint.
+SITE_URL_ENV = "GONGKAI_SITE_URL"
+SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
 
 
 def _version(dist: str) -> str:
@@ -40,6 +43,7 @@ def docs_fingerprint(root: Path) -> str:
     for dist in TOOLCHAIN:
         h.update(f"{dist}={_version(dist)}\n".encode())
     h.update(b"mkdocs.yml\0" + (root / "mkdocs.yml").read_bytes())
+    h.update(f"{SITE_URL_ENV}={os.environ.get(SITE_URL_ENV, '')}\n".encode())
     for top in THEME_DIRS:
         base = root / top
         for dirpath, dirnames, filenames in os.walk(base):
@@ -69,6 +73,17 @@ def index_site(site: Path) -> subprocess.CompletedProcess:
     return subprocess.run([str(get_executable()), "--site", ".", "--output-subdir", PAGEFIND_DIR,
                            "--exclude-selectors", EXCLUDE_SELECTORS, "--quiet"],
                           cwd=site, capture_output=True, text=True)
+
+
+def drop_empty_sitemap(site: Path) -> bool:
+    """Without site_url MkDocs writes a sitemap with no URL in it (the protocol wants absolute URLs): an
+    empty list tells crawlers the site has no pages, so it is not published.  True when it was dropped."""
+    sitemap = Path(site) / SITEMAPS[0]
+    if not sitemap.exists() or b"<url>" in sitemap.read_bytes():
+        return False
+    for name in SITEMAPS:
+        (Path(site) / name).unlink(missing_ok=True)
+    return True
 
 
 def site_is_current(root: Path, fingerprint: str) -> bool:
@@ -120,6 +135,8 @@ def build_site(root: Path, force: bool = False, log=print) -> int | None:
                            "--site-dir", str(new)], cwd=root, env=env)
     if proc.returncode == 0:
         log(f"pages: MkDocs {time.perf_counter() - t0:.1f}s")
+        if drop_empty_sitemap(new):
+            log(f"no sitemap.xml: set {SITE_URL_ENV}=https://…/ (the published address) to get one")
     stamp = root / STAMP
     stamp.unlink(missing_ok=True)
     if proc.returncode == 0:

@@ -226,3 +226,26 @@ def test_no_english_on_the_chinese_pages(built):
         if runs:
             found[rel] = sorted(set(runs))[:8]
     assert not found, found
+
+
+def test_without_site_url_no_empty_sitemap_and_previews_without_an_address(built, tmp_path, monkeypatch):
+    """The sample build has no site_url (mkdocs.yml, GONGKAI_SITE_URL): MkDocs' sitemap would list no page,
+    so none is published; canonical and og:url need an absolute address and are left out, the rest of the
+    preview is there.  tests/browser/test_subpath.py builds with a site_url."""
+    root, _, _ = built
+    site = root / "site"
+    assert not (site / "sitemap.xml").exists() and not (site / "sitemap.xml.gz").exists()
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert '<meta property="og:title"' in home and '<meta property="og:locale" content="zh_CN">' in home
+    assert 'rel="canonical"' not in home and 'og:url' not in home
+    en = (site / "en" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in en[:100] and 'content="en_GB"' in en
+    # The helper drops only a sitemap without URLs, and the site URL is part of the build's fingerprint.
+    (tmp_path / "sitemap.xml").write_text("<urlset>\n</urlset>\n")
+    (tmp_path / "sitemap.xml.gz").write_bytes(b"")
+    assert sitebuild.drop_empty_sitemap(tmp_path) and not list(tmp_path.iterdir())
+    (tmp_path / "sitemap.xml").write_text("<urlset><url><loc>https://example.org/</loc></url></urlset>")
+    assert not sitebuild.drop_empty_sitemap(tmp_path) and (tmp_path / "sitemap.xml").exists()
+    before = sitebuild.docs_fingerprint(root)
+    monkeypatch.setenv(sitebuild.SITE_URL_ENV, "https://example.org/gongkai/")
+    assert sitebuild.docs_fingerprint(root) != before

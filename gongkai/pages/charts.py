@@ -21,7 +21,7 @@ from gongkai.schema import measures as M
 from gongkai.schema import registry as R
 from gongkai import paths as P
 from gongkai.pages.markup import MARKER, esc
-from gongkai.schema.places import province_or_unknown
+from gongkai.schema.places import province_or_unknown, province_order
 
 COUNT, SHARE = "count", "share"
 LINE, BAR = "line", "bar"
@@ -349,7 +349,7 @@ def site_charts(reports, by_agency: dict, pages) -> tuple[dict[str, str], dict[s
     by_region: dict[str, list] = {}
     for rep in reports:
         by_region.setdefault(province_or_unknown(rep.meta.province), []).append(rep)
-    for province, reps in sorted(by_region.items()):
+    for province, reps in sorted(by_region.items(), key=lambda kv: province_order(kv[0])):
         add(P.region_page(province), "图表",
             overview_charts(f"regions/{P.region_slug(province)}", province, P.region_slug(province), reps, cells))
     for slug, reps in by_agency.items():

@@ -11,7 +11,7 @@ from collections import defaultdict
 from gongkai.schema import measures as M
 from gongkai.schema import registry as R
 from gongkai import paths as P
-from gongkai.schema.places import LEVELS, province_or_unknown
+from gongkai.schema.places import LEVELS, province_or_unknown, province_order
 from gongkai.pages.quality import quality_csv, quality_page
 from gongkai.pages.markup import MARKER, align, sortable, esc, front_matter, md_link, md_text
 
@@ -231,7 +231,7 @@ def year_page(year: int, reports) -> str:
     out = [front_matter(f"{year} 年度"), f"# {year} 年度\n\n",
            md_link("← 全部年度", "../years.md") + "\n\n",
            f"{year} 年度共 {len(reports)} 份报告，来自 {len({r.slug for r in reports})} 个机关。\n\n"]
-    provinces = sorted(_by(reports, province_of).items())
+    provinces = sorted(_by(reports, province_of).items(), key=lambda kv: province_order(kv[0]))
     out.append("## 按地区\n\n" + group_table(
         "地区", [(md_link(p, f"../{P.region_page(p)}"), reps) for p, reps in provinces], "../"))
     levels = sorted(_by(reports, lambda r: r.meta.level).items(), key=lambda kv: _level_order(kv[0]))
@@ -243,7 +243,7 @@ def year_page(year: int, reports) -> str:
 
 
 def regions_index(reports) -> str:
-    groups = sorted(_by(reports, province_of).items())
+    groups = sorted(_by(reports, province_of).items(), key=lambda kv: province_order(kv[0]))
     return (front_matter("地区") + "# 地区\n\n按省级行政区汇总；每个地区页按年度和层级汇总，并列出机关排名。\n\n"
             + group_table("地区", [(md_link(p, P.region_page(p)), reps) for p, reps in groups])
             + UNKNOWN_NOTE + "\n")
@@ -283,7 +283,9 @@ def compare_page() -> str:
 
 
 def en_page() -> str:
-    out = [front_matter("English summary", {"lang": "en"}), "# Gongkai: English summary\n\n",
+    out = [front_matter("English summary", {
+        "lang": "en", "description": "Open data from Chinese government bodies' annual reports on government "
+                                     "information disclosure: every cell read, checked and downloadable."}), "# Gongkai: English summary\n\n",
            "Gongkai (公开, *open*) publishes the statistical tables of Chinese government bodies' annual reports on "
            "government information disclosure (政府信息公开工作年度报告) as open data. Every government body must "
            "publish such a report each year in a form set by the State Council; Gongkai reads the report's three "

@@ -15,7 +15,7 @@ from gongkai.package import changes as C
 from gongkai.package.datapackage import RELEASE_VERSION, data_version
 from gongkai.package.exports import CORPUS_TABLES, PARQUET_TABLES
 from gongkai.package.exports import columns as table_columns, key as table_key, title as table_title
-from gongkai.schema.places import LEVELS, province_or_unknown
+from gongkai.schema.places import LEVELS, province_or_unknown, province_order
 from gongkai.pages.checks import checks_section
 from gongkai.pages.markup import (_clean, esc, front_matter, h1, md_link, md_text, legacy_table, link, safe_href, source_note, table_active,
                      table_applications, table_reviews, text_block)
@@ -142,8 +142,8 @@ def agencies_index(by_agency: dict) -> str:
     tree: dict = defaultdict(lambda: defaultdict(list))
     for slug, reps in by_agency.items():
         m = reps[-1].meta
-        tree[m.province or "未知地区"][m.level or ""].append((m.agency, slug, reps))
-    for province in sorted(tree):
+        tree[province_or_unknown(m.province)][m.level or ""].append((m.agency, slug, reps))
+    for province in sorted(tree, key=province_order):
         out.append(f"## {md_text(province)}\n\n")
         for level in sorted(tree[province], key=lambda lv: list(LEVELS).index(lv) if lv in LEVELS else 99):
             out.append(f"**{md_text(_level(level))}**\n\n")

@@ -14,6 +14,17 @@ PROVINCES = {
     "宁夏回族自治区": ("宁夏",), "新疆维吾尔自治区": ("新疆",),
     "香港特别行政区": ("香港",), "澳门特别行政区": ("澳门",),
 }
+# GB/T 2260 codes of the provincial-level divisions: the standard order of lists of provinces
+# (北京, 天津, 河北 … 新疆, then 台湾, 香港, 澳门), which code point order is not.
+PROVINCE_CODES = {
+    "北京市": 11, "天津市": 12, "河北省": 13, "山西省": 14, "内蒙古自治区": 15,
+    "辽宁省": 21, "吉林省": 22, "黑龙江省": 23,
+    "上海市": 31, "江苏省": 32, "浙江省": 33, "安徽省": 34, "福建省": 35, "江西省": 36, "山东省": 37,
+    "河南省": 41, "湖北省": 42, "湖南省": 43, "广东省": 44, "广西壮族自治区": 45, "海南省": 46,
+    "重庆市": 50, "四川省": 51, "贵州省": 52, "云南省": 53, "西藏自治区": 54,
+    "陕西省": 61, "甘肃省": 62, "青海省": 63, "宁夏回族自治区": 64, "新疆维吾尔自治区": 65,
+    "台湾省": 71, "香港特别行政区": 81, "澳门特别行政区": 82,
+}
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 NATIONAL = "全国"
 UNKNOWN_PROVINCE = "未知地区"  # where pages group a report whose province is not known
@@ -28,6 +39,13 @@ LEVELS = {
     "county-dept": "县级部门",
     "township": "乡镇街道",
 }
+
+
+def province_order(province: str | None) -> tuple[int, str]:
+    """Sort key of a province name: 全国 first, then the GB/T 2260 order, then any other name (未知地区)."""
+    if province == NATIONAL:
+        return (0, "")
+    return (PROVINCE_CODES.get(province or "", 100), province or "")
 
 
 def province_of(text: str) -> str | None:

@@ -98,3 +98,29 @@ def test_report_page_links_its_year_and_region(built):
     html = _html(root, "reports/ningxiahuizuzizhiqu-sifating/2021/index.html")
     assert 'href="../../../years/2021/"' in html
     assert 'href="../../../regions/ningxiahuizuzizhiqu/"' in html
+
+
+def test_provinces_are_listed_in_the_standard_order(built):
+    """Region index, a year's 按地区 table and the agency index list provinces 北京, 天津, 河北 … (GB/T 2260),
+    not by code point (which puts 上海 first and 黑龙江 last); 未知地区 comes last."""
+    from gongkai.pages.write import agencies_index
+    from schema.test_places import STANDARD
+
+    _root, result, _proc = built
+
+    def assert_in_order(names, at_least):
+        known = [n for n in names if n != "未知地区"]
+        assert len(known) >= at_least, names
+        ranks = [next(i for i, short in enumerate(STANDARD) if n.startswith(short)) for n in known]
+        assert ranks == sorted(ranks), names
+        assert "未知地区" not in names or names[-1] == "未知地区", names
+
+    assert_in_order(re.findall(r"^\| \[([^]]+)\]", O.regions_index(result.reports), re.M), 10)  # 12 in the sample
+    years = [r.meta.year for r in result.reports]
+    year = max(set(years), key=years.count)
+    by_region = O.year_page(year, [r for r in result.reports if r.meta.year == year]).split("## 按层级")[0]
+    assert_in_order(re.findall(r"^\| \[([^]]+)\]", by_region, re.M), 3)
+    by_agency: dict = {}
+    for r in result.reports:
+        by_agency.setdefault(r.slug, []).append(r)
+    assert_in_order(re.findall(r"^## (.+)$", agencies_index(by_agency), re.M), 10)
