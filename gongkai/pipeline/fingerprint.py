@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+from functools import lru_cache
 from pathlib import Path
 
 from gongkai import EXTRACTOR_VERSION
@@ -27,21 +28,32 @@ def modules_in(package_dir: Path = PACKAGE_DIR) -> dict[str, Path]:
     return {module_name(p, package_dir): p for p in sorted(package_dir.rglob("*.py"))}
 
 
+@lru_cache(maxsize=1024)
+def import_statements(source: str) -> tuple[tuple[int, str, tuple[str, ...]], ...]:
+    """(level, module, names) of every import statement in a module's source, at the top or inside a
+    function.  Cached by source text: a build hashes the package once per run and the tests re-hash it
+    after editing one file, when only that file needs parsing again."""
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            out.append((-1, "", tuple(a.name for a in node.names)))
+        elif isinstance(node, ast.ImportFrom):
+            out.append((node.level, node.module or "", tuple(a.name for a in node.names)))
+    return tuple(out)
+
+
 def imports_of(path: Path, name: str, modules) -> set[str]:
     """The package's modules that the file imports anywhere: at the top, or inside a function."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".")
-                base = ".".join(parts[: len(parts) - node.level + 1] + ([base] if base else []))
-            names = [base] + [f"{base}.{a.name}" for a in node.names]  # `from pkg import module`
+    for level, base, aliases in import_statements(path.read_text(encoding="utf-8")):
+        if level < 0:
+            names = list(aliases)
         else:
-            continue
+            if level:
+                parts = package.split(".")
+                base = ".".join(parts[: len(parts) - level + 1] + ([base] if base else []))
+            names = [base] + [f"{base}.{a}" for a in aliases]  # `from pkg import module`
         for imported in names:
             while imported and imported not in modules:
                 imported = imported.rpartition(".")[0]

@@ -86,8 +86,9 @@ def test_two_clean_builds_are_identical_apart_from_declared_timestamps(clean, tm
     assert snapshot(root, hidden=True) == second  # no temporary file left behind
 
 
-# Two kill moments by default (the suite's time budget); GONGKAI_KILL_SEEDS=1,2,3,4,5 tries more.
-KILL_SEEDS = [int(x) for x in os.environ.get("GONGKAI_KILL_SEEDS", "1,2").split(",") if x.strip()]
+# One kill moment by default (the suite's time budget: each costs a build and a rerun, about 15 s);
+# GONGKAI_KILL_SEEDS=1,2,3,4,5 tries more.
+KILL_SEEDS = [int(x) for x in os.environ.get("GONGKAI_KILL_SEEDS", "1").split(",") if x.strip()]
 
 
 @pytest.mark.parametrize("seed", KILL_SEEDS)
