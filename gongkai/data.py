@@ -27,6 +27,7 @@ from gongkai.package.exports import agency_records, measure_records
 from gongkai.schema import measures as M
 from gongkai.schema import registry as R
 from gongkai.schema.places import LEVELS
+from gongkai import paths as P
 
 DEFAULT_BASE = "datapackages"
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")  # what slug.py produces; anything else never reaches a path
@@ -164,13 +165,13 @@ def load(table: str, base: str | Path | None = None) -> pd.DataFrame:
         return _records_frame("agencies", agency_records(_records(load("metadata", base))), "agencies")
     if table == M.TABLE:
         return measures(base, context=False)
-    return _read_csv(location(base, "all", f"{table}.csv"), table)
+    return _read_csv(location(base, "all", P.resource_csv(table)), table)
 
 
 def load_report(agency_slug: str, year: int, base: str | Path | None = None) -> dict[str, pd.DataFrame]:
     """Every table of one report's package: {resource name: DataFrame}."""
     rid = _check_slug(agency_slug, year)
-    return {name: _read_csv(location(base, *rid.split("/"), f"{name}.csv"), name) for name in R.RESOURCE_ORDER}
+    return {name: _read_csv(location(base, *rid.split("/"), P.resource_csv(name)), name) for name in R.RESOURCE_ORDER}
 
 
 def measures(base: str | Path | None = None, context: bool = True) -> pd.DataFrame:

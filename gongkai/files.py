@@ -22,15 +22,17 @@ FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 TEMP_GLOB = ".*.tmp"
 
 
-def temp_beside(target: Path) -> tuple[int, str]:
-    """An open temporary file in target's directory (same file system, so the rename is atomic)."""
+def temp_beside(target: Path, temp_dir: Path | None = None) -> tuple[int, str]:
+    """An open temporary file in target's directory (same file system, so the rename is atomic), or in
+    temp_dir, a folder on the same file system whose leftovers the caller cleans (the harvester's)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    return tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    return tempfile.mkstemp(dir=temp_dir or target.parent, prefix=f".{target.name}.", suffix=".tmp")
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside the target, then rename: readers never see half a file."""
-    fd, tmp = temp_beside(path)
+def atomic_write(path: Path, data: bytes, temp_dir: Path | None = None) -> None:
+    """Write to a temporary file beside the target (or in temp_dir), then rename: readers never see half
+    a file."""
+    fd, tmp = temp_beside(path, temp_dir)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

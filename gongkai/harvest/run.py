@@ -27,7 +27,8 @@ from gongkai.harvest.attachments import body_images, image_size, report_attachme
 from gongkai.harvest.fetch import FetchError, Fetcher, Response, Settings
 from gongkai.harvest.listing import Item, ListProblem, read_list
 from gongkai.harvest.sniff import EXTENSIONS, IMAGES, REPORT_KINDS, decode_html, header_charset, sniff
-from gongkai.harvest.store import Store, atomic_write
+from gongkai.files import atomic_write
+from gongkai.harvest.store import Store
 
 from gongkai.harvest.state import REPORT_FILE, STATE_DIR
 MAX_ATTACHMENTS = 5

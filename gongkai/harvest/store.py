@@ -15,13 +15,13 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
 
+from gongkai.files import atomic_write
 from gongkai.harvest.safety import relative_part, safe_name
 from gongkai.harvest.sniff import EXTENSIONS
 
@@ -57,17 +57,6 @@ def dump_sidecar(data: dict) -> bytes:
     ordered = {k: data[k] for k in FIELD_ORDER if data.get(k) not in (None, "", [])}
     ordered.update({k: v for k, v in data.items() if k not in ordered and v not in (None, "", [])})
     return yaml.dump(ordered, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000).encode("utf-8")
-
-
-def atomic_write(path: Path, data: bytes, temp_dir: Path) -> None:
-    fd, name = tempfile.mkstemp(prefix="write-", suffix=".tmp", dir=temp_dir)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(name, path)  # like the build's writes: whole against a killed process (no fsync)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
 
 
 def read_sidecars(directory: Path):

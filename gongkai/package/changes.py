@@ -145,7 +145,7 @@ def compare(before_dir: Path | None, before: dict | None, after_dir: Path, after
                         after["extractor_version"]) for rid in set(a_reports) & set(b_reports)}
 
     def read(name: str):
-        return _paired(before_dir / f"{name}.csv" if before_dir else None, after_dir / f"{name}.csv")
+        return _paired(before_dir / P.resource_csv(name) if before_dir else None, after_dir / P.resource_csv(name))
 
     cells = []
     for rid, old, new in read("metadata"):

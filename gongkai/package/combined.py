@@ -34,7 +34,7 @@ def combined_errors(report_ids: list[str]) -> list[str]:
 # ---------------------------------------------------------------------------
 def package_names(json_forms: bool = True) -> list[str]:
     """The files package.package_files makes: a CSV (and JSON) per resource, and the descriptor."""
-    names = [f"{r}.csv" for r in R.RESOURCE_ORDER] + ["datapackage.json"]
+    names = [P.resource_csv(r) for r in R.RESOURCE_ORDER] + ["datapackage.json"]
     return names + ([f"{r}.json" for r in R.RESOURCE_ORDER] if json_forms else [])
 
 
@@ -51,7 +51,7 @@ def _csv_body(path: Path) -> bytes:
 def _csv_parts(name: str, report_ids: list[str], out_dir: Path):
     yield _csv_header(name)
     for rid in sorted(report_ids):
-        yield _csv_body(out_dir / rid / f"{name}.csv")
+        yield _csv_body(out_dir / rid / P.resource_csv(name))
 
 
 def combined_descriptor(sources: list[dict]) -> bytes:
@@ -66,7 +66,7 @@ def write_combined(report_ids: list[str], sources: list[dict], out_dir: Path) ->
     target = out_dir / P.COMBINED
     hashes, changed = {}, []
     for name in R.RESOURCE_ORDER:
-        path = target / f"{name}.csv"
+        path = target / P.resource_csv(name)
         sha = hashlib.sha256()
 
         def fill(fh, name=name, sha=sha):
@@ -76,7 +76,7 @@ def write_combined(report_ids: list[str], sources: list[dict], out_dir: Path) ->
 
         if stream_to(path, fill):
             changed.append(path)
-        hashes[f"{name}.csv"] = sha.hexdigest()
+        hashes[P.resource_csv(name)] = sha.hexdigest()
     data = combined_descriptor(sources)
     if write_if_changed(target / "datapackage.json", data):
         changed.append(target / "datapackage.json")

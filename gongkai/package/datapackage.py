@@ -14,6 +14,7 @@ from json.encoder import encode_basestring
 from gongkai import EXTRACTOR_VERSION
 from gongkai.schema import registry as R
 from gongkai.parse.labels import format_decimal
+from gongkai import paths as P
 
 # The version every package, workbook and citation carries: the data release being built (`gongkai release`
 # sets GONGKAI_RELEASE to its date-based version, pipeline/release.py), else the extractor's version for an
@@ -143,7 +144,7 @@ def resource_entries(resources: list[str], json_forms: bool) -> list[dict]:
     for r in resources:
         zh, en = R.title_of(r)
         schema = table_schema(r)
-        res.append({"name": r, "path": f"{r}.csv", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+        res.append({"name": r, "path": P.resource_csv(r), "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
                     "title": zh, "description": en, "schema": schema})
         if json_forms:
             res.append({"name": f"{r}_json", "path": f"{r}.json", "format": "json",
@@ -172,7 +173,7 @@ def package_files(name: str, title: str, description: str, sources: list[dict],
     """All files of one package, as {relative path: bytes}."""
     files: dict[str, bytes] = {}
     for r in R.RESOURCE_ORDER:
-        files[f"{r}.csv"] = to_csv(r, records.get(r, []))
+        files[P.resource_csv(r)] = to_csv(r, records.get(r, []))
         if json_forms:
             files[f"{r}.json"] = to_json(r, records.get(r, []))
     files["datapackage.json"] = descriptor_bytes(name, title, description, sources, json_forms)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from gongkai.schema import registry as R
 
+from gongkai import paths as P
 from gongkai.package.tableschema import (Schema, compile_schema, read_csv, read_json,
                                        table_errors)
 
@@ -214,7 +215,7 @@ def registry_errors(directory: Path) -> list[str]:
     """The registry's extra rules alone, read from a package directory."""
     errors = []
     for table in R.TABLES:
-        path = directory / f"{table}.csv"
+        path = directory / P.resource_csv(table)
         table_ = read_csv(path.read_bytes())
         if not isinstance(table_, str) and table_[0]:
             errors += registry_rows_errors(table, [dict(zip(table_[0], r)) for r in table_[1]], str(path))
