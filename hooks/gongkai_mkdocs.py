@@ -25,6 +25,7 @@ from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
 from gongkai.files import link_or_copy
+from gongkai.package.licence import FOOTER_HTML
 from gongkai.pages.search_terms import hidden_block
 from gongkai.paths import DOWNLOADS
 
@@ -60,6 +61,7 @@ class RawBlocksExtension(Extension):
 
 def on_config(config):
     config.markdown_extensions.append(RawBlocksExtension())
+    config.copyright = FOOTER_HTML  # the data licence in every page's footer, worded once (package/licence.py)
     return config
 
 

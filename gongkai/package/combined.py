@@ -8,8 +8,9 @@ import zipfile
 from pathlib import Path
 
 from gongkai import paths as P
-from gongkai.files import CHUNK, stream_to, write_if_changed, zip_file_member
+from gongkai.files import CHUNK, stream_to, write_if_changed, zip_file_member, zip_info
 from gongkai.package.datapackage import descriptor_bytes
+from gongkai.package.licence import README_NAME, readme
 from gongkai.schema import registry as R
 
 COMBINED_TITLE = "公开 Gongkai：全部政府信息公开工作年度报告"
@@ -94,14 +95,20 @@ def digest_of_hashes(hashes: dict[str, str]) -> str:
 
 def write_everything_zip(out_dir: Path, report_ids: list[str], target: Path, chunk: int = CHUNK) -> bool:
     """The combined package plus every report's package under reports/<id>/, read from disk in chunks;
-    the same names, order and bytes as files.zip_bytes on the whole dict.  True if the zip changed."""
-    members = {rel: out_dir / P.COMBINED / rel for rel in package_names(json_forms=False)}
+    the same names, order and bytes as files.zip_bytes on the whole dict.  True if the zip changed.
+    A README.txt with the licence comes first among the members, by name order."""
+    members: dict[str, Path | bytes] = {rel: out_dir / P.COMBINED / rel for rel in package_names(json_forms=False)}
+    members[README_NAME] = readme(COMBINED_TITLE)
     for rid in report_ids:
         members.update({f"reports/{rid}/{rel}": out_dir / rid / rel for rel in package_names()})
 
     def fill(fh):
         with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             for rel in sorted(members):
-                zip_file_member(zf, f"{P.COMBINED_NAME}/{rel}", members[rel], chunk)
+                name, member = f"{P.COMBINED_NAME}/{rel}", members[rel]
+                if isinstance(member, bytes):
+                    zf.writestr(zip_info(name), member)
+                else:
+                    zip_file_member(zf, name, member, chunk)
 
     return stream_to(target, fill)

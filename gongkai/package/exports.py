@@ -242,7 +242,8 @@ def parquet_schema(resource: str):
                        metadata={"title_zh": c.zh, "title_en": c.en, "description": c.description})
               for c in columns(resource)]
     zh, en = title(resource)
-    return pa.schema(fields, metadata={"title_zh": zh, "title_en": en, "primary_key": ",".join(key(resource))})
+    return pa.schema(fields, metadata={"title_zh": zh, "title_en": en, "primary_key": ",".join(key(resource)),
+                                       "license": f"{LICENSE['name']} {LICENSE['path']}"})
 
 
 # Rows per Parquet row group, for the in-memory writer and corpus.ParquetStream alike (so both give the

@@ -185,7 +185,7 @@ def human_size(size: int) -> str:
 def _corpus_item(name: str) -> tuple[str, str] | None:
     """(format, description) of a file in downloads/all/, or None for a file the page does not know."""
     if name == P.EVERYTHING_ZIP:
-        return "zip", "全部数据：合并数据包，以及 `reports/` 下每份报告自己的数据包（CSV、JSON、datapackage.json）"
+        return "zip", "全部数据：合并数据包，以及 `reports/` 下每份报告自己的数据包（CSV、JSON、datapackage.json），以及说明许可的 README.txt"
     if name == P.CORPUS_SQLITE:
         return "SQLite", ("一个数据库：三张统计表、`reports`（每份报告一行）、`agencies`（每个机关一行）、"
                           "`measures`（每份报告的指标）、`checks`、`sections`，以及字段说明表 `fields`；"
@@ -253,7 +253,7 @@ def downloads_page(sizes: dict[str, int], built_on: str = "") -> str:
     out += [row for _, row in sorted(rows)]
     out.append("\n## 单份报告\n\n每份报告的页面上都有以下文件（[机关索引](agencies.md)列出全部报告）：\n\n"
                "| 文件 | 格式 | 内容 |\n|---|---|---|\n"
-               "| `<机关代码>-<年度>.zip` | zip | 该报告的数据包：各表的 CSV 和 JSON，以及 datapackage.json |\n"
+               "| `<机关代码>-<年度>.zip` | zip | 该报告的数据包：各表的 CSV 和 JSON、datapackage.json，以及说明许可的 README.txt |\n"
                "| `<机关代码>-<年度>.xlsx` | Excel 工作簿 | 每张表一个工作表；README 工作表列出来源和字段说明 |\n"
                "| `<表名>.csv` | CSV（UTF-8） | 规范数据，与数据包相同，适合程序读取 |\n"
                "| `<表名>_excel.csv` | CSV（UTF-8 带 BOM） | 供 Excel 直接打开（BOM 让 Excel 正确识别中文） |\n"

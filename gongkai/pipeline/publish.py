@@ -23,6 +23,7 @@ from gongkai.package.fulltext import prepare
 from gongkai.pipeline.incremental import Derived, digest
 from gongkai.files import link_or_copy, write_if_changed, zip_bytes
 from gongkai.package.datapackage import report_package, source_entry
+from gongkai.package.licence import README_NAME, readme
 from gongkai.pages.write import neighbours, report_page
 from gongkai.package.validate import validate_files
 from gongkai.pipeline.slim import full_report
@@ -101,8 +102,10 @@ def publish_one(rep, ctx: Context, prev_rep=None, next_rep=None) -> Published:
     out.derived_key = ctx.derived.key("report", out.digest)
     if not ctx.derived.fresh(out.derived_key, dl_dir):
         t = time.perf_counter()
-        extra = {P.report_zip(rep.slug, rep.meta.year): zip_bytes(files, P.zip_prefix(rep.slug, rep.meta.year))}
-        extra.update(report_exports(json.loads(files["datapackage.json"])["title"], rep.slug, rep.meta.year,
+        title = json.loads(files["datapackage.json"])["title"]
+        zipped = {**files, README_NAME: readme(title)}  # the licence travels with the zip
+        extra = {P.report_zip(rep.slug, rep.meta.year): zip_bytes(zipped, P.zip_prefix(rep.slug, rep.meta.year))}
+        extra.update(report_exports(title, rep.slug, rep.meta.year,
                                     [source_entry(rep)], rep.records))
         for rel, data in sorted(extra.items()):
             if write_if_changed(dl_dir / rel, data):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from gongkai.files import zip_bytes
 from gongkai.package.combined import combined_errors, package_names, write_everything_zip
 from gongkai.package.datapackage import report_package
+from gongkai.package.licence import README_NAME, readme
 from gongkai.package.reference import combined_package
 from gongkai.schema import registry as R
 
@@ -25,6 +26,7 @@ def test_combined_package_streamed_from_disk_equals_the_in_memory_one(built):
 def test_everything_zip_streamed_from_disk_equals_the_in_memory_one(built):
     root, result, _ = built
     everything = dict(combined_package(result.reports))
+    everything[README_NAME] = readme("公开 Gongkai：全部政府信息公开工作年度报告")
     for rep in result.reports:
         everything.update({f"reports/{rep.report_id}/{rel}": data for rel, data in report_package(rep).items()})
     zipped = (root / "docs" / "downloads" / "all" / "gongkai-all.zip").read_bytes()
