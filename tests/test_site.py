@@ -249,3 +249,26 @@ def test_without_site_url_no_empty_sitemap_and_previews_without_an_address(built
     before = sitebuild.docs_fingerprint(root)
     monkeypatch.setenv(sitebuild.SITE_URL_ENV, "https://example.org/gongkai/")
     assert sitebuild.docs_fingerprint(root) != before
+
+
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'self'; form-action 'self'")
+
+
+def test_every_page_has_the_content_security_policy_and_nothing_inline_it_would_refuse(built):
+    """The policy comes before any script or stylesheet; no page holds an inline script (JSON data blocks do
+    not run), an inline style or an event-handler attribute, which the policy would refuse.
+    tests/browser/conftest.py fails any browser test whose page reports a refusal."""
+    import re
+
+    root, _, _ = built
+    pages = _pages(root / "site")
+    assert len(pages) > 50
+    for rel, html in pages.items():
+        meta = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        assert meta in html, rel
+        at = html.index(meta)
+        assert at < html.index("<script") and at < html.index('<link rel="stylesheet"'), rel
+        inline = [m for m in re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) if 'type="application/json"' not in m]
+        assert not inline, (rel, inline)
+        assert not re.search(r"<style\b|\sstyle=\"|\son[a-z]+=\"", html), (rel, re.search(r".{80}(<style\b|\sstyle=\"|\son[a-z]+=\").{80}", html))

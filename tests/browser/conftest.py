@@ -1,8 +1,9 @@
 """Browser fixtures: the built sample site served on 127.0.0.1 and driven in Debian's Chromium.
 
 Every page a test opens is guarded: a request to anything but our own server is recorded and
-aborted, and so are JS exceptions, dialogs and 4xx/5xx answers from our server.  A test fails
-at teardown when its guard recorded anything, so every test also proves the site works offline.
+aborted, and so are JS exceptions, dialogs, 4xx/5xx answers from our server and anything the pages'
+Content-Security-Policy refused.  A test fails at teardown when its guard recorded anything, so every
+test also proves the site works offline and within its policy.
 """
 from __future__ import annotations
 
@@ -26,6 +27,12 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 # A second wall behind page.route: non-loopback traffic goes to a closed local port, so even a
 # request that escapes routing (a worker, a prefetch) cannot reach the network.
 DEAD_PROXY = {"server": "http://127.0.0.1:9", "bypass": "127.0.0.1,localhost"}
+# Each refusal by the Content-Security-Policy fires `securitypolicyviolation`; the page says it on the console
+# (Chromium logs its own "Refused to …" line too), where the guard hears it.
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline") + " in "
+                + e.sourceFile + ":" + e.lineNumber);
+});"""
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -66,10 +73,12 @@ class Guard:
     broken: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
+    csp: list[str] = field(default_factory=list)
 
     def problems(self) -> list[str]:
         return ([f"blocked request to {u}" for u in self.blocked] + [f"broken: {u}" for u in self.broken]
-                + [f"JS error: {e}" for e in self.errors] + [f"dialog: {d}" for d in self.dialogs])
+                + [f"JS error: {e}" for e in self.errors] + [f"dialog: {d}" for d in self.dialogs]
+                + [f"refused by the Content-Security-Policy: {c}" for c in self.csp])
 
 
 def _find_chromium() -> str:
@@ -126,8 +135,11 @@ def open_page(browser):
                    else guard.blocked.append(req.url))
         context.on("response", lambda resp: guard.broken.append(f"{resp.status} {resp.url}")
                    if resp.status >= 400 else None)
+        context.add_init_script(CSP_LISTENER)
         page = context.new_page()
         page.on("pageerror", lambda exc: guard.errors.append(str(exc)))
+        page.on("console", lambda msg: guard.csp.append(msg.text)
+                if "CSP violation" in msg.text or "Content Security Policy" in msg.text else None)
 
         def on_dialog(dialog):
             guard.dialogs.append(f"{dialog.type}: {dialog.message}")
