@@ -100,6 +100,60 @@
     return common;
   }
 
+  // The chart's data table (a <details> after it) is open in the page, for readers without JavaScript;
+  // once the chart is drawn it is closed, and opened again if the chart cannot be drawn.
+  function dataTable(el) { return document.getElementById(el.id + "-data"); }
+
+  function fileName(el, ext) {
+    // charts/agencies/x/reviews.json -> gongkai-agencies-x-reviews.png
+    return "gongkai-" + el.getAttribute("data-src").replace(/^charts\//, "").replace(/\.json$/, "")
+      .replace(/[^A-Za-z0-9_-]+/g, "-") + "." + ext;
+  }
+
+  function saveBlob(blob, name) {
+    var a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 0);
+  }
+
+  // PNG: the chart's SVG drawn on a canvas at twice its size, on white (a transparent PNG is unreadable in
+  // dark viewers).  The SVG goes through a data: URL, which the Content-Security-Policy's img-src allows.
+  function savePng(svg, el, name) {
+    var img = new Image();
+    var w = el.clientWidth, h = el.clientHeight, scale = 2;
+    img.onload = function () {
+      var canvas = document.createElement("canvas");
+      canvas.width = w * scale;
+      canvas.height = h * scale;
+      var ctx = canvas.getContext("2d");
+      ctx.fillStyle = "#ffffff";
+      ctx.fillRect(0, 0, canvas.width, canvas.height);
+      ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+      canvas.toBlob(function (blob) { saveBlob(blob, name); }, "image/png");
+    };
+    img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg);
+  }
+
+  function offerImages(el, chart) {
+    var box = document.querySelector('.gk-chart-images[data-chart="' + el.id + '"]');
+    if (!box || box.getAttribute("data-ready")) return;
+    box.setAttribute("data-ready", "1");
+    Array.prototype.forEach.call(box.querySelectorAll("button.gk-chart-save"), function (button) {
+      button.addEventListener("click", function () {
+        var svg = chart.renderToSVGString();
+        if (button.getAttribute("data-format") === "svg") {
+          saveBlob(new Blob([svg], { type: "image/svg+xml" }), fileName(el, "svg"));
+        } else {
+          savePng(svg, el, fileName(el, "png"));
+        }
+      });
+    });
+    box.hidden = false;
+  }
+
   function draw(el, echarts) {
     return fetch(new URL(el.getAttribute("data-src"), siteRoot).href)
       .then(function (r) {
@@ -110,6 +164,7 @@
         var chart = echarts.getInstanceByDom(el) || echarts.init(el, null, { renderer: "svg" });
         chart.setOption(option(data), true);
         el.setAttribute("data-gk-state", "ready");
+        offerImages(el, chart);
         window.addEventListener("resize", function () { chart.resize(); });
       });
   }
@@ -118,12 +173,18 @@
     el.setAttribute("data-gk-state", "error");
     el.classList.add("gk-chart-failed");
     el.textContent = "图表未能加载；数据见下方的表格和下载文件。";
+    var table = dataTable(el);
+    if (table) table.open = true;
     if (window.console) console.error("gk-chart", err);
   }
 
   function init() {
     var els = Array.prototype.slice.call(document.querySelectorAll("div.gk-chart[data-src]"));
     if (!els.length) return;
+    els.forEach(function (el) {
+      var table = dataTable(el);
+      if (table) table.open = false;
+    });
     loadEcharts().then(function (echarts) {
       els.forEach(function (el) {
         draw(el, echarts).catch(function (err) { failed(el, err); });

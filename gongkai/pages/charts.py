@@ -118,7 +118,8 @@ def data_json(chart: Chart) -> str:
 
 
 def data_csv(chart: Chart) -> str:
-    """Wide CSV: one row per x value, one column per series (codes as headers), empty = unknown."""
+    """Wide CSV: one row per x value, one column per series (codes as headers), empty = unknown.  It starts
+    with a BOM, so Excel, which opens such a file by double-click, reads the Chinese labels as UTF-8."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow([chart.x_code, "label_zh", "label_en"] + [s.code for s in chart.series])
@@ -128,7 +129,7 @@ def data_csv(chart: Chart) -> str:
             v = _plain(vals[j])
             row.append("" if v is None else v)
         writer.writerow(row)
-    return buf.getvalue()
+    return "\ufeff" + buf.getvalue()
 
 
 def _trend_sentence(s: Series, cats, vals) -> str:
@@ -201,19 +202,27 @@ def render(chart: Chart, page_path: str) -> Rendered:
     dom_id = "gk-chart-" + cid.replace("/", "-")
     text = caption(chart)
     note = f"{chart.note_zh}" if chart.note_zh else ""
+    # Without JavaScript the chart's box is hidden (gongkai.css, Material's no-js class), a sentence says so and
+    # the data table below is open; charts.js closes the table when it draws the chart, and shows the PNG and
+    # SVG buttons (they need the drawn chart).  The figure's id is the chart's own link (本图链接).
     snippet = (
-        f'<figure class="gk-chart-box" markdown="0">\n'
+        f'<figure class="gk-chart-box" id="{dom_id}-box" markdown="0">\n'
         f'<figcaption class="gk-chart-title">{esc(chart.title_zh)}</figcaption>\n'
         # data-src is relative to the site root; charts.js resolves it from its own URL,
         # so it works under any base path and whatever the page's depth.
         f'<div class="gk-chart" id="{dom_id}" data-src="{esc(json_rel)}" data-type="{esc(chart.type)}" '
         f'role="img" aria-label="{esc(chart.title_zh)}" aria-describedby="{dom_id}-caption"></div>\n'
+        '<noscript><p class="gk-chart-nojs">浏览器未启用 JavaScript，不显示图形；下表列出同样的数据。</p></noscript>\n'
         f'<p class="gk-chart-caption" id="{dom_id}-caption">{esc(text)}'
         + (f' <span class="gk-chart-note">{esc(note)}</span>' if note else "") + "</p>\n"
         "</figure>\n\n"
-        f"图表数据下载：[CSV]({link(csv_rel)}) · [JSON]({link(json_rel)})\n"
+        f"图表数据下载：[CSV]({link(csv_rel)}) · [JSON]({link(json_rel)})"
+        f'<span class="gk-chart-images" data-chart="{dom_id}" hidden> · 图片：'
+        f'<button type="button" class="gk-chart-save" data-format="png">PNG</button> · '
+        f'<button type="button" class="gk-chart-save" data-format="svg">SVG</button></span>'
+        f" · [本图链接](#{dom_id}-box)\n"
         "{: .gk-chart-downloads }\n\n"
-        f'<details class="gk-chart-data" markdown="0"><summary>以表格查看图表数据</summary>\n'
+        f'<details class="gk-chart-data" id="{dom_id}-data" open markdown="0"><summary>以表格查看图表数据</summary>\n'
         f"{table_html(chart)}\n</details>\n\n"
     )
     return Rendered(snippet, {json_rel: data_json(chart), csv_rel: data_csv(chart)})

@@ -63,7 +63,9 @@ def test_unknown_is_null_never_zero_in_every_form():
     out = C.render(_chart(), "index.md")
     data = json.loads(out.files["charts/agencies/some-agency/applications.json"])
     assert data["series"][0]["values"] == [1, None, 3]
-    rows = list(csv.DictReader(io.StringIO(out.files["charts/agencies/some-agency/applications.csv"])))
+    text = out.files["charts/agencies/some-agency/applications.csv"]
+    assert text.startswith("\ufeff")  # a BOM: Excel reads the Chinese labels as UTF-8
+    rows = list(csv.DictReader(io.StringIO(text[1:])))
     assert [r["received"] for r in rows] == ["1", "", "3"]
     assert "1 个年度不详" in C.caption(_chart())
     assert '<td class="gk-num">—</td>' in out.snippet
