@@ -36,6 +36,10 @@ MANIFEST = "MANIFEST.sha256"
 CHANGELOG = "CHANGELOG.txt"
 CHANGELOG_PAGE = "changelog.md"  # the site's 更新记录 page, under docs/
 
+ARCHIVE = "archive"  # docs/downloads/archive/: every source file, named by its sha256
+CORRECTIONS_CSV = "corrections.csv"  # docs/downloads/all/corrections.csv: the errata log
+CITATION_FILE = "CITATION.md"  # beside every package: how to cite the data
+
 # Directories under docs/ whose every file is generated (a file no longer generated is removed).
 GENERATED_DIRS = ("reports", "agencies", "years", "regions", API_DIR, CHART_DIR)
 
@@ -109,6 +113,24 @@ def resource_json(resource: str) -> str:
 
 def parquet(resource: str) -> str:
     return f"{resource}.parquet"
+
+
+# Source formats whose bytes a browser would run as a page on our origin: archived under a name that is
+# served as plain text, never as text/html (their scripts and handlers must not run on this site).
+LIVE_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".svg", ".xml")
+
+
+def archive_file(sha256: str, source_name: str) -> str:
+    """A source file's archived copy, relative to docs/downloads/: named by its content, so two reports of
+    the same bytes share one copy and a copy never changes under its name.  The suffix is the source's own
+    (so it opens in the right program) unless a browser would run it, when `.txt` is added."""
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise ValueError(f"not a sha256: {sha256!r}")
+    suffix = "".join(c for c in source_name.rpartition(".")[2].lower() if c.isalnum())[:8] if "." in source_name else ""
+    suffix = f".{suffix}" if suffix else ".bin"
+    if suffix in LIVE_SUFFIXES:
+        suffix += ".txt"
+    return f"{ARCHIVE}/{sha256[:2]}/{sha256}{suffix}"
 
 
 def report_api(slug: str, year: int) -> str:

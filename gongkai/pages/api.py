@@ -39,9 +39,11 @@ def links(rep) -> dict:
     """Site-root-relative paths, so they work wherever the site is served.
 
     `downloads` is the report's folder: it holds `<table>.csv` and `<table>.json` for every table
-    (see `tables` in index.json), `datapackage.json` and the zip.
+    (see `tables` in index.json), `datapackage.json` and the zip; `archive` is the source file itself,
+    under its sha256 (an HTML source as plain text, never as a live page).
     """
-    return P.report_links(rep.slug, rep.meta.year)
+    return {**P.report_links(rep.slug, rep.meta.year),
+            "archive": f"{P.DOWNLOADS}/{P.archive_file(rep.sha256, rep.source.name)}"}
 
 
 def measure_definitions() -> list[dict]:

@@ -74,6 +74,7 @@ def report_page(rep, prev_rep, next_rep, source_check: dict | None = None) -> st
                                         if rep.sidecar.get("source") else "未记录")],
         *([["副本", f"<{mirror}>"]] if mirror else []),
         ["获取日期", md_text(rep.sidecar.get("retrieved") or "未记录")],
+        ["原文存档", archive_link(rep)],
         ["SHA-256", f"`{rep.sha256}`"],
     ]
     if source_check:  # check-sources: is the source still online, changed, gone?
@@ -111,6 +112,14 @@ def report_page(rep, prev_rep, next_rep, source_check: dict | None = None) -> st
         out.append(f"## 提取提示\n\n提取这份报告时记录了 {len(rep.warnings)} 条技术提示（供维护者核对），"
                    f"列在{md_link('数据质量', '../../quality.md#warnings')}页。\n\n")
     return "".join(out)
+
+
+def archive_link(rep) -> str:
+    """The archived source file (paths.archive_file), linked beside the source URL: the bytes the numbers
+    were read from, kept here because government sites move and delete their reports."""
+    rel = P.archive_file(rep.sha256, rep.source.name)
+    note = "（网页原始字节，以纯文本提供，不作为网页运行）" if rel.endswith(".txt") and not rep.source.name.lower().endswith(".txt") else ""
+    return link(f"{P.REPORT_PAGE_TO_ROOT}{P.DOWNLOADS}/{rel}", "下载源文件") + esc(note)
 
 
 def agency_page(slug: str, reps: list) -> str:
@@ -259,6 +268,13 @@ def downloads_page(sizes: dict[str, int], built_on: str = "") -> str:
                "| `<表名>_excel.csv` | CSV（UTF-8 带 BOM） | 供 Excel 直接打开（BOM 让 Excel 正确识别中文） |\n"
                "| `<表名>.json` | JSON | 与 CSV 相同的记录 |\n"
                "| `datapackage.json` | JSON | 数据包描述（Frictionless Data Package） |\n\n")
+    out.append("## 原文存档\n\n"
+               f"每份报告的源文件（本站数字读自的那个文件，逐字节不变）都存档在 `{P.DOWNLOADS}/{P.ARCHIVE}/` 下，"
+               "文件名是它的 SHA-256 校验值，报告页的“原文存档”一行链接到它。政府网站常常改版或删除旧报告，"
+               "存档让每个数字都能对照原文核实：下载后计算 SHA-256（如 `sha256sum 文件`），应与文件名和报告页上的值相同；"
+               "构建时逐一核对，不一致即报错。PDF、DOCX 和 TXT 按原格式提供；网页（HTML）源文件的原始字节以 `.txt` "
+               "结尾提供，浏览器只会把它显示为纯文本，不会运行其中的脚本（要查看排版，请另存为 `.html` 后在本机打开，"
+               "并留意其中的脚本来自原网站）。存档只含源文件本身，不含网页引用的图片、样式表或附件。\n\n")
     out.append("**关于 Excel 版本。** 报告文字来自各网站，不可全信。以 `=`、`+`、`-`、`@`、制表符或回车开头的文字单元格，"
                "在 Excel CSV 中前面加一个撇号 `'`，在 XLSX 中存为文本，防止被当作公式执行；数字（包括负数）保持为数字。"
                "规范 CSV、JSON 和数据包中的文字保持原样。\n\n")

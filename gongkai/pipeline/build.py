@@ -21,7 +21,7 @@ from gongkai.package.datapackage import data_version, source_entry
 from gongkai.pages.changelog import changelog_page
 from gongkai.checks.cross_year import cross_year_checks
 from gongkai.package.combined import combined_errors, digest_of_hashes, write_combined, write_everything_zip
-from gongkai.pipeline.cleanup import prune_stamps, remove_stale, remove_stale_pages
+from gongkai.pipeline.cleanup import prune_archive, prune_stamps, remove_stale, remove_stale_pages
 from gongkai.pipeline.publish import Context, publish_all
 from gongkai.pipeline.select import discover, keep_last_good, previous_packages, resolve_collisions, resolve_duplicates
 from gongkai.pipeline.slim import application_cells, slim, slim_on_arrival
@@ -88,6 +88,15 @@ def add_cross_year_checks(reports: list[Report]) -> None:
         rep.records["metadata"][0]["checks_failed"] = len(rep.failed_checks)
 
 
+def _package_sha256s(pkg_dir: Path) -> set[str]:
+    """The source hashes a kept (stale) package names: its archived originals stay with it."""
+    try:
+        desc = json.loads((pkg_dir / P.DESCRIPTOR).read_text(encoding="utf-8"))
+        return {str(src.get("sha256")) for src in desc.get("sources", []) if isinstance(src, dict)}
+    except (OSError, ValueError):
+        return set()
+
+
 def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None = None,
           force: bool = False, keep_records: bool = True) -> BuildResult:
     """keep_records=False slims each report once its own files are written (slim.slim), so memory
@@ -143,6 +152,8 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     result.timings["validate_worker"] = sum(p.validate_s for p in published)
     result.timings["exports_worker"] = sum(p.export_s for p in published)
     prune_stamps(valid_stamps, {p.valid_key for p in published})
+    prune_archive(dl_dir / P.ARCHIVE, {rep.sha256 for rep in result.reports}
+                  | {sha for s in result.stale for sha in _package_sha256s(out_dir / s["report_id"])})
 
     # The combined outputs are assembled from the per-report files now on disk, one file at a time.
     t2 = time.perf_counter()

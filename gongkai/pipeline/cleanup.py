@@ -11,7 +11,7 @@ def remove_stale(directory: Path, keep: set[str]) -> None:
     if not directory.exists():
         return
     for slug_dir in directory.iterdir():
-        if not slug_dir.is_dir() or slug_dir.name == P.COMBINED:
+        if not slug_dir.is_dir() or slug_dir.name in (P.COMBINED, P.ARCHIVE):
             continue
         for year_dir in slug_dir.iterdir():
             if f"{slug_dir.name}/{year_dir.name}" not in keep:
@@ -39,3 +39,16 @@ def prune_stamps(stamps: Path, used: set[str]) -> None:
         for stale in stamps.iterdir():
             if stale.name not in used:
                 stale.unlink()
+
+
+def prune_archive(archive: Path, keep_sha256: set[str]) -> None:
+    """Archived source files whose hash no published report has any more (files are named <sha256>.<ext>)."""
+    if not archive.exists():
+        return
+    for fan in sorted(archive.iterdir()):
+        if fan.is_dir():
+            for copy in fan.iterdir():
+                if copy.name.split(".", 1)[0] not in keep_sha256:
+                    copy.unlink()
+            if not any(fan.iterdir()):
+                fan.rmdir()

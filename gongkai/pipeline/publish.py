@@ -25,6 +25,7 @@ from gongkai.files import link_or_copy, write_if_changed, zip_bytes
 from gongkai.package.datapackage import report_package, source_entry
 from gongkai.package.licence import README_NAME, readme
 from gongkai.pages.write import neighbours, report_page
+from gongkai.extract import file_sha256
 from gongkai.package.validate import validate_files
 from gongkai.pipeline.slim import full_report
 
@@ -85,6 +86,22 @@ def _report_docs(rep, prev_rep, next_rep, source_check: dict | None = None) -> d
     return docs
 
 
+def archive_source(rep, ctx: Context, out: Published) -> list[str]:
+    """Publish the source file under its sha256 (paths.archive_file) and check the copy's hash: the page
+    says "this is the file the numbers were read from", so a copy whose bytes differ is a build error."""
+    dest = ctx.dl_dir / P.archive_file(rep.sha256, rep.source.name)
+    try:
+        if link_or_copy(rep.source, dest):
+            out.written.append(_rel(ctx, dest))
+        actual = file_sha256(dest)
+    except OSError as exc:
+        return [f"{rep.source}: the source file could not be archived ({exc.strerror or exc})"]
+    if actual != rep.sha256:
+        return [f"{rep.source}: archived copy {_rel(ctx, dest)} has sha256 {actual}, but the data were read "
+                f"from a file with sha256 {rep.sha256} (the file changed after extraction); rebuild"]
+    return []
+
+
 def publish_one(rep, ctx: Context, prev_rep=None, next_rep=None) -> Published:
     files = report_package(rep)
     out = Published(rep.report_id, digest(files))
@@ -99,6 +116,7 @@ def publish_one(rep, ctx: Context, prev_rep=None, next_rep=None) -> Published:
             out.written.append(_rel(ctx, pkg_dir / rel))
         if link_or_copy(pkg_dir / rel, dl_dir / rel):
             out.written.append(_rel(ctx, dl_dir / rel))
+    out.errors += archive_source(rep, ctx, out)
     out.derived_key = ctx.derived.key("report", out.digest)
     if not ctx.derived.fresh(out.derived_key, dl_dir):
         t = time.perf_counter()
@@ -118,7 +136,7 @@ def publish_one(rep, ctx: Context, prev_rep=None, next_rep=None) -> Published:
     # A stamp named by the package's digest is left only when those exact bytes validated.
     out.valid_key = out.digest
     t = time.perf_counter()
-    out.errors = id_errors(rep)
+    out.errors += id_errors(rep)
     if not (ctx.valid_stamps / out.valid_key).exists():
         out.errors += [f"{pkg_dir}/{e}" for e in validate_files(files)]
         if not out.errors:
