@@ -20,6 +20,7 @@ from decimal import Decimal
 from gongkai.schema import measures as M
 from gongkai.schema import registry as R
 from gongkai import paths as P
+from gongkai.pages import cite
 from gongkai.pages.markup import MARKER, esc
 from gongkai.schema.places import province_or_unknown, province_order
 
@@ -224,6 +225,7 @@ def render(chart: Chart, page_path: str) -> Rendered:
         "{: .gk-chart-downloads }\n\n"
         f'<details class="gk-chart-data" id="{dom_id}-data" open markdown="0"><summary>以表格查看图表数据</summary>\n'
         f"{table_html(chart)}\n</details>\n\n"
+        + cite.block(f"图表：{chart.title_zh}", P.page_url(page_path), key=cid.replace("/", "-"))
     )
     return Rendered(snippet, {json_rel: data_json(chart), csv_rel: data_csv(chart)})
 

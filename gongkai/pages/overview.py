@@ -11,6 +11,7 @@ from collections import defaultdict
 from gongkai.schema import measures as M
 from gongkai.schema import registry as R
 from gongkai import paths as P
+from gongkai.pages import cite
 from gongkai.schema.places import LEVELS, province_or_unknown, province_order
 from gongkai.pages.quality import quality_csv, quality_page
 from gongkai.pages.markup import MARKER, align, sortable, esc, front_matter, md_link, md_text
@@ -214,6 +215,7 @@ def home_page(reports, failures) -> str:
                "- [English summary](en.md){lang=en}\n\n")
     if failures:
         out.append(f"本次构建有 {len(failures)} 个文件未能发布，原因见[数据质量](quality.md)页。\n")
+    out.append(cite.block(cite.DATASET_ZH, ""))
     return "".join(out)
 
 

@@ -5,7 +5,7 @@ from collections import defaultdict
 from pathlib import Path
 
 
-from gongkai.pages import charts
+from gongkai.pages import charts, cite
 from gongkai.schema import measures as M
 from gongkai.schema import registry as R
 from gongkai import paths as P
@@ -111,6 +111,7 @@ def report_page(rep, prev_rep, next_rep, source_check: dict | None = None) -> st
         # page; the reader learns that they exist and where.
         out.append(f"## 提取提示\n\n提取这份报告时记录了 {len(rep.warnings)} 条技术提示（供维护者核对），"
                    f"列在{md_link('数据质量', '../../quality.md#warnings')}页。\n\n")
+    out.append(cite.block(title, P.page_url(P.report_page_of(rep)), m.year, m.agency, f"{rep.slug}-{m.year}"))
     return "".join(out)
 
 
@@ -143,6 +144,7 @@ def agency_page(slug: str, reps: list) -> str:
     out.append("“—”表示无法计算（所需单元格空白、缺失或无法读取，或比例的分母为 0）。各年度的汇总见"
                + "、".join(md_link(f"{y} 年", f"../{P.year_page(y)}") for y in sorted({r.meta.year for r in reps}))
                + "；指标的公式见[数据字典](../dictionary.md#measures)。\n\n" + charts.MARKER + "\n")
+    out.append(cite.block(f"{name} 政府信息公开工作年度报告数据", P.page_url(P.agency_page(slug)), author=name, key=slug))
     return "".join(out)
 
 
@@ -202,6 +204,8 @@ def _corpus_item(name: str) -> tuple[str, str] | None:
                           "词之间用空格）")
     if name == P.CHANGELOG:
         return "文本", "数据更新记录：每个发布版本与上一版本相比的变化（也见[更新记录](changelog.md)页）"
+    if name == P.CITATION_FILE:
+        return "Markdown", "如何引用本数据集（GB/T 7714 和 BibTeX，数据集版本，许可）"
     if name == "datapackage.json":
         return "JSON", "合并数据包的描述（Frictionless Data Package，含各表的 Table Schema）"
     stem, _, ext = name.partition(".")
@@ -278,6 +282,9 @@ def downloads_page(sizes: dict[str, int], built_on: str = "") -> str:
     out.append("**关于 Excel 版本。** 报告文字来自各网站，不可全信。以 `=`、`+`、`-`、`@`、制表符或回车开头的文字单元格，"
                "在 Excel CSV 中前面加一个撇号 `'`，在 XLSX 中存为文本，防止被当作公式执行；数字（包括负数）保持为数字。"
                "规范 CSV、JSON 和数据包中的文字保持原样。\n\n")
+    out.append(cite.block(cite.DATASET_ZH, P.page_url("downloads.md")))
+    out.append("每份报告的下载文件夹和合并数据包旁都有同样内容的引用说明文件 "
+               f"`{P.CITATION_FILE}`。\n\n")
     out.append("各报告的数据包也在仓库的 `datapackages/<机关代码>/<年度>/datapackage.json`，结构见[数据字典](dictionary.md)。"
                "数据包本身不含构建时间：相同的输入总是得到逐字节相同的文件。\n")
     out.append("\n" + pandas_section())

@@ -26,6 +26,7 @@ from gongkai.pipeline.publish import Context, publish_all
 from gongkai.pipeline.select import discover, keep_last_good, previous_packages, resolve_collisions, resolve_duplicates
 from gongkai.pipeline.slim import application_cells, slim, slim_on_arrival
 from gongkai.pipeline.runner import RunStats, default_jobs, extract_many, extractor_fingerprint
+from gongkai.pages import cite
 from gongkai.pages.write import write_pages
 from gongkai.pages.provenance import quality_section
 from gongkai.harvest.state import load_harvest, load_sources
@@ -165,6 +166,9 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     for rel in sorted(hashes):
         if link_or_copy(out_dir / P.COMBINED / rel, dl_dir / P.COMBINED / rel):
             result.written.append((dl_dir / P.COMBINED / rel).relative_to(root).as_posix())
+    citation = dl_dir / P.COMBINED / P.CITATION_FILE
+    if write_if_changed(citation, cite.citation_file(cite.DATASET_ZH, P.page_url("downloads.md"))):
+        result.written.append(citation.relative_to(root).as_posix())
     combined_digest = digest_of_hashes(hashes)
     key = derived.key("everything", combined_digest, *(p.digest for p in sorted(published, key=lambda p: p.report_id)))
     if not derived.fresh(key, dl_dir / P.COMBINED):

@@ -17,6 +17,7 @@ from gongkai import paths as P
 from gongkai.schema import measures as M
 from gongkai.schema import registry as R
 from gongkai.pages.api import dumps, report_api_path, report_json
+from gongkai.pages import cite
 from gongkai.pages.charts import place_all
 from gongkai.package.exports import report_exports
 from gongkai.package.fulltext import prepare
@@ -117,12 +118,15 @@ def publish_one(rep, ctx: Context, prev_rep=None, next_rep=None) -> Published:
         if link_or_copy(pkg_dir / rel, dl_dir / rel):
             out.written.append(_rel(ctx, dl_dir / rel))
     out.errors += archive_source(rep, ctx, out)
-    out.derived_key = ctx.derived.key("report", out.digest)
+    out.derived_key = ctx.derived.key("report", out.digest, cite.dataset_version())
     if not ctx.derived.fresh(out.derived_key, dl_dir):
         t = time.perf_counter()
         title = json.loads(files["datapackage.json"])["title"]
         zipped = {**files, README_NAME: readme(title)}  # the licence travels with the zip
-        extra = {P.report_zip(rep.slug, rep.meta.year): zip_bytes(zipped, P.zip_prefix(rep.slug, rep.meta.year))}
+        extra = {P.report_zip(rep.slug, rep.meta.year): zip_bytes(zipped, P.zip_prefix(rep.slug, rep.meta.year)),
+                 P.CITATION_FILE: cite.citation_file(f"{rep.meta.agency} {rep.meta.year} 年政府信息公开工作年度报告",
+                                                     P.page_url(P.report_page_of(rep)), rep.meta.year,
+                                                     rep.meta.agency, f"{rep.slug}-{rep.meta.year}")}
         extra.update(report_exports(title, rep.slug, rep.meta.year,
                                     [source_entry(rep)], rep.records))
         for rel, data in sorted(extra.items()):
