@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from gongkai.files import sha256_file
+from gongkai import corrections as corr
 from gongkai.model import CellValue, CheckResult, Document, Metadata, ReadError, Report, Tables
 from gongkai.schema import registry as R
 from gongkai.checks.identities import run_checks
@@ -27,7 +28,7 @@ SIDECAR_SUFFIX = ".yml"
 # Provenance: source_url is the report's own address, mirror_url a copy it was taken from (an archive,
 # a mirror); retrieved only when the date is known.
 SIDECAR_FIELDS = {"source_url", "mirror_url", "source", "retrieved", "agency", "region", "level", "year", "title",
-                  "publication_date", "slug", "notes", "derived_from",
+                  "publication_date", "slug", "notes", "derived_from", "corrections",
                   # written by `gongkai harvest` (gongkai/harvest/store.py): provenance of the download
                   "final_url", "http_status", "content_type", "etag", "last_modified", "sha256",
                   "size", "attachments", "images", "also_at"}
@@ -218,6 +219,8 @@ def build_report(path: Path, doc: Document, meta: Metadata, sidecar: dict, warni
                 what = ("is out of range (negative where the form counts, or over a billion)"
                         if parse_cell(rec["raw"]).kind == "number" else "is not a number")
                 warnings.append(f"{name}: cell {rec['code']} {what}: '{rec['raw']}'")
+    records["corrections"] = [{"report_id": report_id, **row}
+                              for row in _corrections(path, sidecar, records, edition, tables.other_layout)]
     status = _status(any_table, run_together, records)
     if doc.meta.get("no_text_layer"):
         status = "no text layer"
@@ -244,6 +247,32 @@ def build_report(path: Path, doc: Document, meta: Metadata, sidecar: dict, warni
                     edition=edition, status=status, records=records, checks=checks, warnings=warnings)
     records["metadata"] = [_metadata_record(report, doc)]
     return report
+
+
+def _corrections(path: Path, sidecar: dict, records: dict, edition: str | None, layout: str) -> list[dict]:
+    """Apply the sidecar's corrections to `records` (gongkai/corrections.py); a bad one is a ReadError naming
+    the sidecar, so the report does not publish with a correction silently dropped."""
+    if "corrections" not in sidecar:
+        return []
+    side = sidecar_path(path)
+    app = cells_from(records["applications"], "row_code", "applicant_code")
+    rl = cells_from(records["reviews_litigation"], "category_code", "result_code")
+    before = {c.check_id: c for c in run_checks(app, rl, layout)} if app or rl else {}
+
+    def identities(table: str, code: str) -> list[str]:
+        # The identities a cell is part of: those whose result moves when the cell's value moves.
+        if table not in ("applications", "reviews_litigation") or not before:
+            return []
+        rec = next(r for r in records[table] if r["code"] == code)
+        key = corr.cell_key(table, rec)
+        moved = (run_checks(corr.perturbed(app, key), rl, layout) if table == "applications"
+                 else run_checks(app, corr.perturbed(rl, key), layout))
+        return [before[c.check_id].result for c in moved if c != before.get(c.check_id)]
+
+    try:
+        return corr.apply(records, edition, corr.parse(sidecar["corrections"], side.name), side.name, identities)
+    except corr.CorrectionError as exc:
+        raise ReadError(side, str(exc)) from None
 
 
 def _table_sections_without_text(doc: Document) -> bool:

@@ -37,6 +37,7 @@ CHANGELOG = "CHANGELOG.txt"
 CHANGELOG_PAGE = "changelog.md"  # the site's 更新记录 page, under docs/
 
 ARCHIVE = "archive"  # docs/downloads/archive/: every source file, named by its sha256
+CORRECTIONS_PAGE = "corrections.md"  # 更正记录
 CORRECTIONS_CSV = "corrections.csv"  # docs/downloads/all/corrections.csv: the errata log
 CITATION_FILE = "CITATION.md"  # beside every package: how to cite the data
 

@@ -57,7 +57,7 @@ def cell_td(rec: dict | None) -> str:
         return '<td class="gk-na">·</td>'
     status = rec["status"]
     if R.carries_value(status):
-        cls = "gk-num" + {"inferred": " gk-inferred", "ocr": " gk-ocr"}.get(status, "")
+        cls = "gk-num" + {"inferred": " gk-inferred", "ocr": " gk-ocr", "corrected": " gk-corrected"}.get(status, "")
         title = f' title="{esc(R.STATUSES[status][0])}"' if status != "reported" else ""
         if status == "ocr" and rec.get("confidence") is not None:
             title = f' title="{esc(R.STATUSES[status][0])}（置信度 {float(rec["confidence"]):.2f}）"'

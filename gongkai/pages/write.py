@@ -17,7 +17,7 @@ from gongkai.package.exports import CORPUS_TABLES, PARQUET_TABLES
 from gongkai.package.exports import columns as table_columns, key as table_key, title as table_title
 from gongkai.schema.places import LEVELS, province_or_unknown, province_order
 from gongkai.pages.checks import checks_section
-from gongkai.pages.markup import (_clean, esc, front_matter, h1, md_link, md_text, legacy_table, link, safe_href, source_note, table_active,
+from gongkai.pages.markup import (_clean, number, esc, front_matter, h1, md_link, md_text, legacy_table, link, safe_href, source_note, table_active,
                      table_applications, table_reviews, text_block)
 
 NARRATIVE_SECTIONS = ("1", "5", "6")
@@ -58,6 +58,10 @@ def report_page(rep, prev_rep, next_rep, source_check: dict | None = None) -> st
     failed = rep.failed_checks
     if failed:
         out.append(f'!!! danger "{len(failed)} 项勾稽关系未通过"\n    报告原样发布；不一致之处列在下方“勾稽关系核验”。\n\n')
+    fixes = rep.records.get("corrections") or []
+    if fixes:
+        out.append(f'!!! info "本报告有 {len(fixes)} 处公开更正"\n    更正后的数字以“已更正”标明，'
+                   "提取值、理由、更正人和日期见下方[更正记录](#corrections)；勾稽关系按更正后的数字核验。\n\n")
     url = safe_href(rep.sidecar.get("source_url"))
     mirror = safe_href(rep.sidecar.get("mirror_url"))  # the copy the file was taken from
     province = province_or_unknown(rep.meta.province)
@@ -87,10 +91,12 @@ def report_page(rep, prev_rep, next_rep, source_check: dict | None = None) -> st
         out.append("## 三、收到和处理政府信息公开申请情况\n\n" + table_applications(app) + source_note(app) + "\n\n")
         out.append("## 四、政府信息公开行政复议、行政诉讼情况\n\n" + table_reviews(rl) + source_note(rl) + "\n\n")
         out.append("空白单元格表示报告中该格为空（不等于 0）；“—”表示报告缺失该格；“?”表示无法读取或有多种读法（不发布数字）；"
-                   "斜体加点线的数字是从粘连文字中推断的（唯一符合勾稽关系的读法）。\n\n")
+                   "斜体加点线的数字是从粘连文字中推断的（唯一符合勾稽关系的读法）；带双下划线的数字是公开更正后的数字（见更正记录）。\n\n")
     else:
         out.append("## 统计表格\n\n" + f'<p class="gk-none">本报告没有可读取的 2019/2021 格式统计表'
                    f"（{esc(zh_status)}），因此不发布表格数字。</p>\n\n")
+    if fixes:
+        out.append("## 更正记录 {#corrections}\n\n" + corrections_table(fixes) + "\n\n")
     legacy = rep.records.get("legacy_statistics") or []
     if legacy:
         out.append("## 统计表（2019 年以前的格式）\n\n" + legacy_table(legacy) + "\n\n")
@@ -112,6 +118,41 @@ def report_page(rep, prev_rep, next_rep, source_check: dict | None = None) -> st
         out.append(f"## 提取提示\n\n提取这份报告时记录了 {len(rep.warnings)} 条技术提示（供维护者核对），"
                    f"列在{md_link('数据质量', '../../quality.md#warnings')}页。\n\n")
     out.append(cite.block(title, P.page_url(P.report_page_of(rep)), m.year, m.agency, f"{rep.slug}-{m.year}"))
+    return "".join(out)
+
+
+def corrections_table(rows: list[dict], pages: dict[str, str] | None = None) -> str:
+    """The errata rows as an HTML table; `pages` (report_id -> link) adds a report column."""
+    head = (["报告"] if pages is not None else []) + ["表", "单元格", "更正值", "提取值（状态）", "理由", "更正人", "日期"]
+    body = []
+    for r in sorted(rows, key=lambda r: (r["report_id"], R.RESOURCE_ORDER.index(r["table"]), r["code"])):
+        extracted = f"{number(r['extracted_value']) if r['extracted_value'] is not None else '（无）'}" \
+                    f"（{R.STATUSES[r['extracted_status']][0]}）"
+        cells = ([pages[r["report_id"]]] if pages is not None else []) + [
+            esc(R.title_of(r["table"])[0]), f"<code>{esc(r['code'])}</code>", esc(number(r["value"])), esc(extracted),
+            esc(r["reason"] or "（未说明）"), esc(r["who"]), esc(r["when"])]
+        body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    return ('<div class="gk-table-wrap"><table class="gk-list gk-corrections"><tr>'
+            + "".join(f"<th>{h}</th>" for h in head) + "</tr>" + "".join(body) + "</table></div>")
+
+
+def corrections_page(reports) -> str:
+    """更正记录: every open correction of every report, with the errata log's download."""
+    rows = [r for rep in reports for r in rep.records.get("corrections") or []]
+    links = {rep.report_id: link(P.page_url(P.report_page_of(rep)), f"{rep.meta.agency} {rep.meta.year}")
+             for rep in reports if rep.records.get("corrections")}
+    out = [front_matter("更正记录"), "# 更正记录\n\n",
+           "维护者发现某个数字摘录有误时，在该报告的来源说明文件（sidecar）的 `corrections:` 下公开更正："
+           "单元格代码、更正值、理由、更正人和日期。更正后的单元格状态为 `corrected`（已更正），"
+           "原来提取的数值和状态保留在更正记录中，勾稽关系按更正后的数字重新核验。"
+           "更正一个如实摘录、且勾稽关系全部通过的单元格，必须说明理由。\n\n",
+           f"全部更正记录也可下载：[{P.CORRECTIONS_CSV}](downloads/{P.COMBINED}/{P.CORRECTIONS_CSV})"
+           "（合并数据包中的 `corrections` 资源；每份报告的数据包里也有它自己的更正记录）。\n\n"]
+    if rows:
+        out.append(f"共 {len(rows)} 处更正，涉及 {len(links)} 份报告。\n\n"
+                   + corrections_table(rows, {k: v.replace('href="', 'href="../') for k, v in links.items()}) + "\n")
+    else:
+        out.append("目前没有更正。\n")
     return "".join(out)
 
 
@@ -433,6 +474,7 @@ def write_pages(docs: Path, reports, failures, download_sizes, write, built_on: 
         "agencies.md": agencies_index(by_agency),
         "dictionary.md": dictionary_page(),
         "downloads.md": downloads_page(download_sizes, built_on),
+        P.CORRECTIONS_PAGE: corrections_page(reports),
     }
     for slug, reps in by_agency.items():
         pages[P.agency_page(slug)] = agency_page(slug, reps)

@@ -31,9 +31,11 @@ STATUSES = {
                     "`confidence` gives the engine's confidence"),
     "illegible": ("无法辨认", "the cell is printed in a picture but OCR could not read it with confidence; "
                               "no value is published"),
+    "corrected": ("已更正", "corrected in the open by a maintainer; the value as extracted, the reason, who and "
+                            "when are in the corrections resource"),
 }
 # The statuses whose cell carries a value: every other status publishes null (a blank is not zero).
-VALUE_STATUSES = ("reported", "inferred", "ocr")
+VALUE_STATUSES = ("reported", "inferred", "ocr", "corrected")
 
 
 # An OCR reading below this confidence is not published (status `illegible`).  The engine's scores on
@@ -449,6 +451,22 @@ LEGACY_COLUMNS = (
            "Row of the source table, or line of a text file; null for run-together text.", minimum=1),
 )
 
+CORRECTION_COLUMNS = (
+    REPORT_ID,
+    Column("table", "string", "表", "Table", "The resource the corrected cell is in.", required=True,
+           enum=tuple(TABLES)),
+    Column("code", "string", "单元格代码", "Cell code", "Code of the corrected cell in that table.", required=True),
+    Column("value", "number", "更正值", "Corrected value", "The value published (the cell's status is corrected).",
+           required=True),
+    Column("extracted_value", "number", "提取值", "Extracted value",
+           "The value the extractor read, kept beside the correction; null when it read none."),
+    Column("extracted_status", "string", "提取状态", "Extracted status", "The cell's status before the correction.",
+           required=True, enum=tuple(s for s in STATUSES if s != "corrected")),
+    Column("reason", "string", "理由", "Reason", "Why the cell was corrected."),
+    Column("who", "string", "更正人", "Corrected by", "Who made the correction.", required=True),
+    Column("when", "date", "更正日期", "Corrected on", "When the correction was made.", required=True),
+)
+
 AUX_TABLES = {
     "metadata": {"zh": "报告元数据", "en": "Report metadata", "columns": METADATA_COLUMNS, "key": ("report_id",)},
     "checks": {"zh": "勾稽关系核验", "en": "Identity checks", "columns": CHECK_COLUMNS,
@@ -457,6 +475,8 @@ AUX_TABLES = {
                  "key": ("report_id", "section")},
     "legacy_statistics": {"zh": "统计表（2019 年以前格式）", "en": "Statistics table (pre-2019 format)",
                           "columns": LEGACY_COLUMNS, "key": ("report_id", "row")},
+    "corrections": {"zh": "更正记录", "en": "Corrections (errata log)", "columns": CORRECTION_COLUMNS,
+                    "key": ("report_id", "table", "code")},
 }
 
 # One row per agency, derived from the reports' metadata (its latest report names and places it).
@@ -477,7 +497,7 @@ DERIVED_TABLES = {
 }
 
 RESOURCE_ORDER = ("metadata", "active_disclosure", "applications", "reviews_litigation", "checks", "sections",
-                  "legacy_statistics")
+                  "legacy_statistics", "corrections")
 
 
 def _spec(resource: str) -> dict:
