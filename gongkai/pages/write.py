@@ -74,8 +74,10 @@ def report_page(rep, prev_rep, next_rep, source_check: dict | None = None) -> st
         ["提取状态", f"{md_text(zh_status)}（`{rep.status}`）"],
         ["发布日期", md_text(m.publication_date or "未知")],
         ["源文件", f"<code>{esc(rep.source.name)}</code>"],
-        ["来源", f"<{url}>" if url else (f'<span class="gk-quoted">{md_text(rep.sidecar["source"])}</span>'
-                                        if rep.sidecar.get("source") else "未记录")],
+        # Only the report's own address is a 来源; a description or a site's home page is not (issue 13).
+        ["来源", f"<{url}>" if url else "未记录"],
+        *([["来源说明", f'<span class="gk-quoted">{md_text(rep.sidecar["source"])}</span>']]
+          if rep.sidecar.get("source") and rep.sidecar.get("source") != rep.sidecar.get("source_url") else []),
         *([["副本", f"<{mirror}>"]] if mirror else []),
         ["获取日期", md_text(rep.sidecar.get("retrieved") or "未记录")],
         ["原文存档", archive_link(rep)],

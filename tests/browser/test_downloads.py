@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import sqlite3
@@ -35,6 +36,10 @@ def _csv_rows(data: bytes) -> tuple[list[str], list[dict]]:
 def _parse(name: str, data: bytes, tmp: Path) -> dict:
     """Open one downloaded file the way a user's tool would; returns what it holds."""
     suffix = name.rsplit(".", 1)[-1].lower()
+    stem = name.split(".", 1)[0]
+    if len(stem) == 64 and all(c in "0123456789abcdef" for c in stem):
+        # The archived original (原文存档): named by its sha256, which the bytes must have.
+        return {"kind": "archive", "sha_ok": hashlib.sha256(data).hexdigest() == stem}
     if suffix == "csv":
         fields, rows = _csv_rows(data)
         return {"kind": "csv", "fields": fields, "rows": len(rows), "codes": [r.get("code") for r in rows]}
@@ -93,6 +98,8 @@ def test_every_download_on_the_seed_report_page_parses(site, open_page, seed, tm
     parsed = _download_all(page, site, f"reports/{seed.slug}/{seed.meta.year}/", tmp_path)
     kinds = Counter(p["kind"] for p in parsed.values())
     assert kinds["csv"] and kinds["json"] and kinds["zip"], f"expected CSV, JSON and zip downloads, got {kinds}"
+    archives = [p for p in parsed.values() if p["kind"] == "archive"]
+    assert len(archives) == 1 and archives[0]["sha_ok"], "the source file, archived under its sha256"
     # The Excel-oriented CSVs start with a BOM (Excel reads UTF-8 only then); the plain ones do not.
     for name, p in parsed.items():
         if p["kind"] == "csv":
@@ -198,3 +205,21 @@ def test_seed_report_in_the_json_api(site, open_page, seed):
 
     for rel in paths(api["links"]):
         assert page.request.get(site.url(rel)).ok, rel
+
+
+def test_an_html_source_is_archived_as_plain_text_and_opens_inert(site, open_page):
+    """原文存档 of a web page: its bytes, served as text, so its scripts never run on this site (the page
+    guard fails the test on any dialog, page error or request off the site)."""
+    from gongkai import paths as P
+
+    html = [r for r in site.result.reports if r.source.suffix.lower() in (".html", ".htm")]
+    assert html, "the sample corpus has an HTML report"
+    for rep in html:
+        rel = f"{P.DOWNLOADS}/{P.archive_file(rep.sha256, rep.source.name)}"
+        page = open_page(site)
+        response = page.goto(site.url(rel))
+        assert response.status == 200, rel
+        assert response.headers["content-type"].startswith("text/plain"), response.headers["content-type"]
+        assert hashlib.sha256(page.request.get(site.url(rel)).body()).hexdigest() == rep.sha256
+        # Shown as text: the page's markup is characters, not elements.
+        assert page.locator("script, iframe, img, a").count() == 0
