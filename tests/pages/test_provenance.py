@@ -10,6 +10,7 @@ import yaml
 
 from gongkai import paths as P
 from gongkai.extract import sidecar_path
+from gongkai.pages.markup import md_text
 from gongkai.pipeline.build import build
 from tests.conftest import ROOT, copy_project
 
@@ -51,7 +52,7 @@ def test_no_made_up_provenance_in_any_page_package_or_api_file(tmp_path, monkeyp
         side = sides[rep.source.name]
         page = (root / "docs" / P.report_page_of(rep)).read_text(encoding="utf-8")
         shown = re.search(r"^\| 获取日期 \| (.*) \|$", page, re.M).group(1)
-        assert shown == side.get("retrieved", "未记录"), rep.source.name
+        assert shown == md_text(side.get("retrieved", "未记录")), rep.source.name
         source = re.search(r"^\| 来源 \| (.*) \|$", page, re.M).group(1)
         assert source == (f"<{side['source_url']}>" if side.get("source_url") else "未记录"), rep.source.name
         pkg = json.loads((root / "datapackages" / rep.report_id / "datapackage.json").read_text(encoding="utf-8"))
