@@ -39,7 +39,7 @@ CHANGELOG_PAGE = "changelog.md"  # the site's 更新记录 page, under docs/
 ARCHIVE = "archive"  # docs/downloads/archive/: every source file, named by its sha256
 CORRECTIONS_PAGE = "corrections.md"  # 更正记录
 CORRECTIONS_CSV = "corrections.csv"  # docs/downloads/all/corrections.csv: the errata log
-CITATION_FILE = "CITATION.md"  # beside every package: how to cite the data
+CITATION_FILE = "CITATION.txt"  # beside every package: how to cite the data
 
 # Directories under docs/ whose every file is generated (a file no longer generated is removed).
 GENERATED_DIRS = ("reports", "agencies", "years", "regions", API_DIR, CHART_DIR)

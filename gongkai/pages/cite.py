@@ -68,7 +68,7 @@ def block(title: str, path: str, year: int | None = None, author: str | None = N
 
 def citation_file(title: str, path: str, year: int | None = None, author: str | None = None,
                   key: str = "gongkai") -> bytes:
-    """The same text as a file beside the downloads (Markdown, UTF-8)."""
+    """The same text as a plain-text file beside the downloads (UTF-8)."""
     cite = citation(title, path, year, author, key)
     return (f"# 如何引用 How to cite\n\n{title}\n\n"
             f"数据集版本 Dataset version: {dataset_version()}\n\n"

@@ -248,7 +248,7 @@ def _corpus_item(name: str) -> tuple[str, str] | None:
     if name == P.CHANGELOG:
         return "文本", "数据更新记录：每个发布版本与上一版本相比的变化（也见[更新记录](changelog.md)页）"
     if name == P.CITATION_FILE:
-        return "Markdown", "如何引用本数据集（GB/T 7714 和 BibTeX，数据集版本，许可）"
+        return "文本（UTF-8）", "如何引用本数据集（GB/T 7714 和 BibTeX，数据集版本，许可）"
     if name == "datapackage.json":
         return "JSON", "合并数据包的描述（Frictionless Data Package，含各表的 Table Schema）"
     stem, _, ext = name.partition(".")
