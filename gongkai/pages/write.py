@@ -220,7 +220,8 @@ def report_downloads(rep) -> str:
     base = f"{P.REPORT_PAGE_TO_ROOT}{P.DOWNLOADS}/{rep.report_id}"
     items = [link(f"{base}/{P.report_zip(rep.slug, rep.meta.year)}", "完整数据包（zip）"),
              link(f"{base}/{P.report_xlsx(rep.slug, rep.meta.year)}", "Excel 工作簿（XLSX，每张表一个工作表）"),
-             link(f"{base}/{P.DESCRIPTOR}", P.DESCRIPTOR)]
+             link(f"{base}/{P.DESCRIPTOR}", P.DESCRIPTOR),
+             link(f"{base}/{P.CITATION_FILE}", "如何引用（文本）")]
     for name in R.RESOURCE_ORDER:
         zh, _ = R.title_of(name)
         items.append(f"{esc(zh)}：{link(f'{base}/{P.resource_csv(name)}', 'CSV')} · "

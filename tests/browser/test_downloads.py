@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from gongkai import paths as P
 from golden import GOLDEN_DIR, expected_cells, load
 
 PAGE_SUFFIXES = ("/", ".html")
@@ -40,6 +41,10 @@ def _parse(name: str, data: bytes, tmp: Path) -> dict:
     if len(stem) == 64 and all(c in "0123456789abcdef" for c in stem):
         # The archived original (原文存档): named by its sha256, which the bytes must have.
         return {"kind": "archive", "sha_ok": hashlib.sha256(data).hexdigest() == stem}
+    if name == P.CITATION_FILE:
+        text = data.decode("utf-8")
+        assert "GB/T 7714" in text and "@dataset{" in text, name
+        return {"kind": "citation"}
     if suffix == "csv":
         fields, rows = _csv_rows(data)
         return {"kind": "csv", "fields": fields, "rows": len(rows), "codes": [r.get("code") for r in rows]}

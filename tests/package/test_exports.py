@@ -85,7 +85,11 @@ def test_report_page_links_every_download(built):
     page = (root / "docs" / "reports" / rep.slug / f"{rep.meta.year}.md").read_text(encoding="utf-8")
     links = re.findall(r'href="((?:\.\./)+downloads/[^"]+)"', page)
     published = {p.name for p in _dl(root, rep).iterdir()}
-    assert {link.rsplit("/", 1)[-1] for link in links} == published
+    own = [link for link in links if f"/downloads/{rep.report_id}/" in link]
+    assert {link.rsplit("/", 1)[-1] for link in own} == published
+    # The one other download is the archived source file (原文存档).
+    assert [link for link in links if link not in own] == [
+        f"../../../downloads/{P.archive_file(rep.sha256, rep.source.name)}"]
     assert report_downloads(rep) in page
 
 
