@@ -120,7 +120,8 @@ def test_report_page_download_links_resolve_in_the_built_site(built):
         html = (page_dir / "index.html").read_text(encoding="utf-8")
         block = re.search(r'<div class="gk-downloads"><ul>.*?</ul></div>', html).group(0)
         hrefs = re.findall(r'href="([^"]+)"', block)
-        assert len(hrefs) == 3 + 3 * len(R.RESOURCE_ORDER)
+        # zip, XLSX, datapackage.json, CITATION.txt, and CSV, Excel CSV and JSON of every resource
+        assert len(hrefs) == 4 + 3 * len(R.RESOURCE_ORDER)
         for href in hrefs:
             target = (page_dir / href).resolve()
             assert target.is_file() and target.parent == (root / "site" / "downloads" / rep.report_id).resolve(), href
