@@ -20,7 +20,8 @@ ACCESS_DATE = "引用日期"  # GB/T 7714 puts the access date in brackets; the 
 
 def dataset_version() -> str:
     try:
-        return metadata.version("gongkai")
+        # None when the install's metadata folder is gone (an editable install's gongkai.egg-info removed)
+        return metadata.version("gongkai") or "unversioned"
     except metadata.PackageNotFoundError:  # running from a checkout without the editable install
         return "unversioned"
 
