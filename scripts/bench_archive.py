@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from gongkai import paths as P
-from gongkai.extract import file_sha256
+from gongkai.files import sha256_file
 from gongkai.files import link_or_copy
 from gongkai.readers import SUPPORTED
 
@@ -25,10 +25,10 @@ def main(reports: Path, out: Path) -> None:
     files = sorted(p for p in reports.iterdir() if p.suffix.lower() in SUPPORTED)
     size = 0
     for path in files:
-        sha = file_sha256(path)
+        sha = sha256_file(path)
         dest = out / P.archive_file(sha, path.name)
         link_or_copy(path, dest)
-        assert file_sha256(dest) == sha
+        assert sha256_file(dest) == sha
         size += dest.stat().st_size
     took = time.perf_counter() - t
     print(f"{len(files)} files, {size} bytes ({size // max(1, len(files))} per file), {took:.2f} s")

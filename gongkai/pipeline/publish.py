@@ -26,7 +26,7 @@ from gongkai.files import link_or_copy, write_if_changed, zip_bytes
 from gongkai.package.datapackage import report_package, source_entry
 from gongkai.package.licence import README_NAME, readme
 from gongkai.pages.write import neighbours, report_page
-from gongkai.extract import file_sha256
+from gongkai.files import sha256_file
 from gongkai.package.validate import validate_files
 from gongkai.pipeline.slim import full_report
 
@@ -94,7 +94,7 @@ def archive_source(rep, ctx: Context, out: Published) -> list[str]:
     try:
         if link_or_copy(rep.source, dest):
             out.written.append(_rel(ctx, dest))
-        actual = file_sha256(dest)
+        actual = sha256_file(dest)
     except OSError as exc:
         return [f"{rep.source}: the source file could not be archived ({exc.strerror or exc})"]
     if actual != rep.sha256:

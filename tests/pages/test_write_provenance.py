@@ -70,4 +70,4 @@ def test_no_made_up_provenance_in_any_page_package_or_api_file(tmp_path, monkeyp
     # The description of a site is shown as such, never as the report's 来源.
     page016 = next((root / "docs" / P.report_page_of(r)).read_text(encoding="utf-8")
                    for r in result.reports if r.source.name.startswith("016"))
-    assert "| 来源 | 未记录 |" in page016 and "| 来源说明 | wcsxxgk\\.harbin\\.gov\\.cn |" in page016
+    assert "| 来源 | 未记录 |" in page016 and '| 来源说明 | <span class="gk-quoted">wcsxxgk\\.harbin\\.gov\\.cn</span> |' in page016
