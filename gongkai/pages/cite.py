@@ -61,7 +61,7 @@ def block(title: str, path: str, year: int | None = None, author: str | None = N
     cite = citation(title, path, year, author, key)
     return ('<details class="gk-cite"><summary>如何引用</summary>'
             f"<p>数据集版本 {esc(dataset_version())}；访问日期请填写您查阅的日期（“{ACCESS_DATE}”处）；"
-            f'许可：<a href="{esc(LICENSE["path"])}">{esc(LICENSE["title"])}（{esc(LICENSE["name"])}）</a>。'
+            f'许可：<a href="{esc(LICENSE["path"])}"><span lang="en">{esc(LICENSE["title"])}</span>（{esc(LICENSE["name"])}）</a>。'
             f"网址是本页相对于本站根目录的路径，请加上您访问的站点地址。</p>"
             f"<p>GB/T 7714：</p><pre><code>{esc(cite['gbt7714'])}</code></pre>"
             f"<p>BibTeX：</p><pre><code>{esc(cite['bibtex'])}</code></pre></details>\n\n")
