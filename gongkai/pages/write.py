@@ -144,7 +144,7 @@ def corrections_page(reports) -> str:
     links = {rep.report_id: link(P.page_url(P.report_page_of(rep)), f"{rep.meta.agency} {rep.meta.year}")
              for rep in reports if rep.records.get("corrections")}
     out = [front_matter("更正记录"), "# 更正记录\n\n",
-           "维护者发现某个数字摘录有误时，在该报告的来源说明文件（sidecar）的 `corrections:` 下公开更正："
+           "维护者发现某个数字摘录有误时，在该报告的来源说明文件（与报告同名的 `.yml` 文件）的 `corrections:` 下公开更正："
            "单元格代码、更正值、理由、更正人和日期。更正后的单元格状态为 `corrected`（已更正），"
            "原来提取的数值和状态保留在更正记录中，勾稽关系按更正后的数字重新核验。"
            "更正一个如实摘录、且勾稽关系全部通过的单元格，必须说明理由。\n\n",
