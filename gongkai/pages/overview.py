@@ -13,6 +13,7 @@ from gongkai.schema import registry as R
 from gongkai import paths as P
 from gongkai.pages import cite
 from gongkai.schema.places import LEVELS, province_or_unknown, province_order
+from gongkai.pages import catalogue
 from gongkai.pages.quality import quality_csv, quality_page
 from gongkai.pages.markup import MARKER, align, sortable, esc, front_matter, md_link, md_text
 
@@ -349,6 +350,8 @@ def _pages(reports, failures, quality_extra: str = "") -> dict[str, str]:
         "quality.md": quality_page(reports, failures) + quality_extra,
         P.QUALITY_CSV: quality_csv(reports, failures),
         "compare.md": compare_page(),
+        catalogue.REPORTS_PAGE: catalogue.reports_page(reports, lambda r: M.compute_cells(cells_of(r))),
+        catalogue.COVERAGE_PAGE: catalogue.coverage_page(reports),
         "en.md": en_page(),
     }
     for year, reps in _by(reports, lambda r: r.meta.year).items():
