@@ -25,6 +25,7 @@ COMBINED = "all"  # datapackages/all/ and docs/downloads/all/: every report in o
 COMBINED_NAME = "gongkai-all"  # the combined package's name and the folder inside the everything-zip
 EVERYTHING_ZIP = "gongkai-all.zip"
 CORPUS_SQLITE = "gongkai-all.sqlite"
+CORPUS_XLSX = "gongkai-all.xlsx"  # the reports and their measures, one row each (cell tables outgrow Excel)
 DESCRIPTOR = "datapackage.json"
 QUALITY_CSV = "quality.csv"
 # Data releases (pipeline/release.py): releases/<version>/ in the project root, and what each holds.

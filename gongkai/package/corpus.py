@@ -1,4 +1,5 @@
-"""The whole-corpus SQLite and Parquet files, streamed from the per-report packages on disk.
+"""The whole-corpus SQLite and Parquet files and Excel-safe CSVs, streamed from the per-report packages on
+disk, and the workbook of the reports and their measures.
 
 exports.corpus_exports makes the same files from every record in memory; at tens of thousands of
 reports that is gigabytes.  Here each table is read report by report from the packages' JSON
@@ -138,20 +139,28 @@ def write_corpus_exports(out_dir: Path, report_ids: list[str], target_dir: Path,
     words_cache: where the per-report workers left the sections' words for the full-text index
     (fulltext.prepare); entries no longer used are dropped."""
     target_dir.mkdir(parents=True, exist_ok=True)
-    names = [P.CORPUS_SQLITE] + [P.parquet(name) for name in E.PARQUET_TABLES]
+    names = ([P.CORPUS_SQLITE, P.CORPUS_XLSX] + [P.parquet(name) for name in E.PARQUET_TABLES]
+             + [P.excel_csv(name) for name in E.PARQUET_TABLES])
     temps = {name: _temp(target_dir, name) for name in names}
     try:
         con = _open_sqlite(temps[P.CORPUS_SQLITE])
         try:
             metadata = list(report_rows(out_dir, report_ids, "metadata"))
+            per_report: dict[str, list[dict]] = {}
             # Parents before children for the foreign keys: agencies, then reports, then the rest.
             _insert(con, "agencies", E.agency_records([rec for rows in metadata for rec in rows]))
             for name in E.PARQUET_TABLES:
                 stream = ParquetStream(name, temps[P.parquet(name)])
-                for rows in metadata if name == "metadata" else report_rows(out_dir, report_ids, name):
-                    _insert(con, name, rows)
-                    stream.add(rows)
+                with open(temps[P.excel_csv(name)], "w", encoding="utf-8", newline="") as excel:
+                    excel.write(E.excel_csv_head(name))
+                    for rows in metadata if name == "metadata" else report_rows(out_dir, report_ids, name):
+                        _insert(con, name, rows)
+                        stream.add(rows)
+                        excel.write(E.excel_csv_lines(name, rows))
+                        if name in E.XLSX_TABLES:
+                            per_report.setdefault(name, []).extend(rows)
                 stream.close()
+            temps[P.CORPUS_XLSX].write_bytes(E.corpus_xlsx(per_report))
         except BaseException:
             con.close()
             raise

@@ -15,6 +15,7 @@ import sqlite3
 from gongkai import paths as P
 from gongkai.schema import measures as M
 from gongkai.schema import registry as R
+from gongkai.package.combined import COMBINED_TITLE
 from gongkai.package.datapackage import LICENSE, _cell_text, data_version
 from gongkai.package.fulltext import add_fulltext, section_words
 from gongkai.package.xlsx import Sheet, workbook_bytes
@@ -55,22 +56,32 @@ def excel_text(text: str) -> str:
 
 
 def _text_columns(resource: str) -> set[str]:
-    return {c.name for c in R.columns_of(resource) if c.type in ("string", "date")}
+    return {c.name for c in columns(resource) if c.type in ("string", "date")}
 
 
 # ---------------------------------------------------------------------------
 # Excel-safe CSV: UTF-8 with BOM (so Excel reads Chinese), CRLF, formulas neutralised
 # ---------------------------------------------------------------------------
-def excel_csv(resource: str, records: list[dict]) -> bytes:
-    names = [c.name for c in R.columns_of(resource)]
-    texts = _text_columns(resource)
+def excel_csv_head(table: str) -> str:
+    """The BOM and the header line; excel_csv_lines then gives the rows, a report at a time for the corpus."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerow([c.name for c in columns(table)])
+    return "\ufeff" + buf.getvalue()
+
+
+def excel_csv_lines(table: str, records: list[dict]) -> str:
+    names = [c.name for c in columns(table)]
+    texts = _text_columns(table)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(names)
     for rec in records:
         writer.writerow([excel_text(_cell_text(rec.get(n))) if n in texts else _cell_text(rec.get(n))
                          for n in names])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return buf.getvalue()
+
+
+def excel_csv(resource: str, records: list[dict]) -> bytes:
+    return (excel_csv_head(resource) + excel_csv_lines(resource, records)).encode("utf-8")
 
 
 # ---------------------------------------------------------------------------
@@ -87,7 +98,7 @@ def _readme_rows(title: str, sources: list[dict], resources: tuple[str, ...]) ->
     rows.append([])
     rows.append(["工作表 Sheet", "字段 Field", "类型 Type", "中文", "English", "说明 Description"])
     for name in resources:
-        for col in R.columns_of(name):
+        for col in columns(name):
             rows.append([name, col.name, col.type, col.zh, col.en, col.description])
     rows += [[], ["状态 Status", "中文", "English"]]
     rows += [[code, zh, en] for code, (zh, en) in R.STATUSES.items()]
@@ -95,14 +106,14 @@ def _readme_rows(title: str, sources: list[dict], resources: tuple[str, ...]) ->
 
 
 def xlsx_bytes(title: str, sources: list[dict], records: dict[str, list[dict]],
-               resources: tuple[str, ...] = R.RESOURCE_ORDER) -> bytes:
+               resources: tuple[str, ...] = R.RESOURCE_ORDER, notes: tuple[str, ...] = ()) -> bytes:
     """A README sheet, then one sheet per resource with its fields as a bold, frozen header.
 
     Text is stored as inline strings, never formulas; text a spreadsheet would run as a formula
     when edited is shown verbatim with a quote prefix (see gongkai/package/xlsx.py)."""
-    sheets = [Sheet("README", None, _readme_rows(title, sources, resources))]
+    sheets = [Sheet("README", None, _readme_rows(title, sources, resources) + ([[]] + [[n] for n in notes] if notes else []))]
     for name in resources:
-        names = [c.name for c in R.columns_of(name)]
+        names = [c.name for c in columns(name)]
         sheets.append(Sheet(name, names, [[rec.get(n) for n in names] for rec in records.get(name, [])]))
     return workbook_bytes(sheets, quoted=needs_neutralising, creator="Gongkai", title=title)
 
@@ -277,12 +288,28 @@ def report_exports(title: str, slug: str, year: int, sources: list[dict],
     return files
 
 
+# The corpus workbook holds the tables with one row per report; the cell tables (hundreds of rows a report)
+# would pass Excel's 1,048,576 rows at a few thousand reports, so they are in the CSVs, SQLite and Parquet.
+XLSX_TABLES = ("metadata", M.TABLE)
+XLSX_NOTE = ("逐格数据（三张统计表、核验、正文）行数可能超过 Excel 的上限（1,048,576 行），见同目录的 *_excel.csv、"
+             "SQLite 和 Parquet 文件。 The cell-level tables can exceed Excel's row limit: see the *_excel.csv, "
+             "SQLite and Parquet files beside this workbook.")
+
+
+def corpus_xlsx(tables: dict[str, list[dict]]) -> bytes:
+    """The corpus workbook from XLSX_TABLES' rows in key order."""
+    return xlsx_bytes(COMBINED_TITLE, [], tables, XLSX_TABLES, (XLSX_NOTE,))
+
+
 def corpus_exports(records: dict[str, list[dict]]) -> dict[str, bytes]:
-    """The whole-corpus files beside the combined package: one SQLite database, Parquet per table."""
+    """The whole-corpus files beside the combined package: one SQLite database, Parquet and an Excel-safe CSV
+    per table, and the workbook of the tables with a row per report."""
     tables = corpus_tables(records)
-    files = {P.CORPUS_SQLITE: sqlite_bytes(records)}
+    files = {P.CORPUS_SQLITE: sqlite_bytes(records),
+             P.CORPUS_XLSX: corpus_xlsx({name: tables[name] for name in XLSX_TABLES})}
     for name in PARQUET_TABLES:
         files[P.parquet(name)] = parquet_bytes(name, tables[name])
+        files[P.excel_csv(name)] = excel_csv(name, tables[name])
     return files
 
 

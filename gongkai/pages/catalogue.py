@@ -68,7 +68,7 @@ def reports_page(reports, values_of) -> str:
         cells += [f'<td class="gk-num">{esc(M.fmt_report(c, values, flags))}</td>' for c in MEASURES]
         rows.append(f'<tr data-province="{esc(province)}" data-level="{esc(level)}" data-year="{r.meta.year}">'
                     + "".join(cells) + "</tr>")
-    controls = ('<form class="gk-catalogue-filters" hidden>'
+    controls = ('<form class="gk-catalogue-filters" hidden data-pagefind-ignore>'  # controls, not content
                 + _select("province", "省份", provinces) + _select("level", "层级", levels)
                 + _select("year", "年度", years)
                 + '<button type="button" class="gk-catalogue-export">导出当前视图（CSV）</button>'

@@ -246,6 +246,9 @@ def _corpus_item(name: str) -> tuple[str, str] | None:
                           "`measures`（每份报告的指标）、`checks`、`sections`，以及字段说明表 `fields`；"
                           "主键和外键与数据字典一致；报告正文和机关名称可全文检索（`sections_fts`、`agencies_fts`，"
                           "词之间用空格）")
+    if name == P.CORPUS_XLSX:
+        return "XLSX", ("Excel 工作簿：每份报告一行的报告信息（`metadata`）和指标（`measures`），以及字段说明；"
+                        "逐格数据的行数可能超过 Excel 的上限，请用下面的 CSV、SQLite 或 Parquet")
     if name == P.CHANGELOG:
         return "文本", "数据更新记录：每个发布版本与上一版本相比的变化（也见[更新记录](changelog.md)页）"
     if name == P.CITATION_FILE:
@@ -253,6 +256,10 @@ def _corpus_item(name: str) -> tuple[str, str] | None:
     if name == "datapackage.json":
         return "JSON", "合并数据包的描述（Frictionless Data Package，含各表的 Table Schema）"
     stem, _, ext = name.partition(".")
+    if ext == "csv" and stem.endswith("_excel") and stem[: -len("_excel")] in PARQUET_TABLES:
+        zh, _en = table_title(stem[: -len("_excel")])
+        return "CSV（Excel）", (f"{zh}，全部报告；UTF-8 带 BOM，Excel 双击即可正确显示中文；"
+                               "以 `=`、`+`、`-`、`@` 开头的文字前加 `'`，不会被当作公式")
     if (stem in R.RESOURCE_ORDER and ext == "csv") or (stem in PARQUET_TABLES and ext == "parquet"):
         zh, _en = table_title(stem)
         return ("CSV（UTF-8）" if ext == "csv" else "Parquet"), f"{zh}，全部报告"

@@ -52,3 +52,30 @@ def test_parquet_row_groups_stay_small_and_match_the_in_memory_file(built, tmp_p
     assert E.PARQUET_ROW_GROUP <= 65536
     assert pq.ParquetFile(tmp_path / "c.parquet").metadata.num_row_groups == -(-len(rows) // E.PARQUET_ROW_GROUP) >= 2
     assert (tmp_path / "c.parquet").read_bytes() == E.parquet_bytes("checks", rows)
+
+
+def test_corpus_excel_csvs_and_workbook(built):
+    """downloads/all/ holds an Excel-safe CSV of every table (BOM, CRLF, the canonical CSV's rows) and a workbook
+    of the tables with one row per report; tests/package/test_exports.py holds them byte-equal to the in-memory
+    corpus_exports."""
+    import csv
+
+    from openpyxl import load_workbook
+
+    from gongkai import paths as P
+
+    root, result, _ = built
+    folder = root / "docs" / "downloads" / "all"
+    for name in R.RESOURCE_ORDER:
+        data = (folder / P.excel_csv(name)).read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\r\n") >= 1, name
+        canonical = (folder / P.resource_csv(name)).read_text(encoding="utf-8")
+        excel = list(csv.reader(io.StringIO(data[3:].decode("utf-8"))))
+        assert len(excel) == len(list(csv.reader(io.StringIO(canonical)))), name
+    measures = list(csv.reader(io.StringIO((folder / "measures_excel.csv").read_bytes()[3:].decode("utf-8"))))
+    assert len(measures) == 1 + len(result.reports) and measures[0][0] == "report_id"
+    wb = load_workbook(folder / P.CORPUS_XLSX, read_only=True)
+    assert wb.sheetnames == ["README", "metadata", "measures"]
+    assert wb["metadata"].max_row == wb["measures"].max_row == 1 + len(result.reports)
+    readme = [row[0] for row in wb["README"].iter_rows(values_only=True) if row]
+    assert any(isinstance(v, str) and "1,048,576" in v for v in readme)
