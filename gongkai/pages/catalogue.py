@@ -14,7 +14,7 @@ from gongkai import paths as P
 from gongkai.schema import measures as M
 from gongkai.schema import registry as R
 from gongkai.schema.places import LEVELS, province_or_unknown, province_order
-from gongkai.pages.markup import esc, front_matter, md_link, md_text
+from gongkai.pages.markup import esc as _esc, front_matter, md_link, md_text
 
 REPORTS_PAGE = "all-reports.md"
 COVERAGE_PAGE = "coverage.md"
@@ -22,6 +22,12 @@ TO_ROOT = "../"  # both pages are served one level below the site root (all-repo
 MEASURES = ("received", "share_disclosed", "share_refused", "reviews", "review_correction_rate",
             "lawsuits", "lawsuit_correction_rate")
 SCRIPT = "assets/catalogue.js"
+
+
+def esc(text) -> str:
+    """markup.esc, and brackets as references too: the blocks pass through verbatim, but report text must not
+    read as a Markdown link ([x](javascript:…)) wherever it lands."""
+    return _esc(text).replace("[", "&#91;").replace("]", "&#93;")
 
 
 def _level_zh(level: str | None) -> str:

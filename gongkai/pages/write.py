@@ -15,6 +15,7 @@ from gongkai.package import changes as C
 from gongkai.package.datapackage import RELEASE_VERSION, data_version
 from gongkai.package.exports import CORPUS_TABLES, PARQUET_TABLES
 from gongkai.package.exports import columns as table_columns, key as table_key, title as table_title
+from gongkai.schema.descriptions_zh import description_zh
 from gongkai.schema.places import LEVELS, province_or_unknown, province_order
 from gongkai.pages.checks import checks_section
 from gongkai.pages.markup import (_clean, number, esc, front_matter, h1, md_link, md_text, legacy_table, link, safe_href, source_note, table_active,
@@ -31,6 +32,12 @@ def search_filters(m, years) -> dict:
     """The 搜索 page's filters for a report or agency page (overrides/main.html marks them for Pagefind)."""
     return {"search_filters": {"年度": [str(y) for y in sorted(set(years))],
                                "地区": [province_or_unknown(m.province)], "层级": [_level(m.level)]}}
+
+
+def zh_text(text) -> str:
+    """A Chinese description with `code` spans (registry codes, never report text) in code font."""
+    parts = str(text).split("`")
+    return "".join(f"`{part}`" if i % 2 else md_text(part) for i, part in enumerate(parts))
 
 
 def en_text(text) -> str:
@@ -351,6 +358,9 @@ def downloads_page(sizes: dict[str, int], built_on: str = "") -> str:
     return "".join(out)
 
 
+# A field's label and description in Chinese, then its English label and description (marked English).
+DICT_HEAD = "| 字段 | 类型 | 中文 | 说明 | English |\n|---|---|---|---|---|\n"
+
 # The database's tables that are not package resources: derived from them by the build.
 DERIVED = tuple(n for n in CORPUS_TABLES if n not in R.RESOURCE_ORDER)
 
@@ -364,9 +374,9 @@ def sqlite_dictionary() -> str:
     for name in DERIVED:
         zh, _en = table_title(name)
         out.append(f"### {md_text(zh)} {{#table-{name}}}\n\n表名 `{name}`；主键：{'、'.join(f'`{k}`' for k in table_key(name))}\n\n"
-                   "| 字段 | 类型 | 中文 | English | 说明 |\n|---|---|---|---|---|\n")
-        out += [f"| `{c.name}` | `{c.type}` | {md_text(c.zh)} | {en_text(c.en)} | {en_text(c.description)} |\n"
-                for c in table_columns(name)]
+                   + DICT_HEAD)
+        out += [f"| `{c.name}` | `{c.type}` | {md_text(c.zh)} | {zh_text(description_zh(name, c.name))} | "
+                f"{en_text(c.en + '. ' + c.description)} |\n" for c in table_columns(name)]
         out.append("\n")
     return "".join(out)
 
@@ -379,14 +389,14 @@ def dictionary_page() -> str:
     for name in R.RESOURCE_ORDER:
         zh, _en = R.title_of(name)
         key = "、".join(f"`{k}`" for k in R.key_of(name))
-        out.append(f"### {md_text(zh)} {{#{name}}}\n\n资源 `{name}`；主键：{key}\n\n"
-                   "| 字段 | 类型 | 中文 | English | 说明 |\n|---|---|---|---|---|\n")
+        out.append(f"### {md_text(zh)} {{#{name}}}\n\n资源 `{name}`；主键：{key}\n\n" + DICT_HEAD)
         for col in R.columns_of(name):
             # The values are codes: in code font (registry names, no report text).
             extra = f" 取值：{'、'.join(f'`{v}`' for v in col.enum)}。" if col.enum and len(col.enum) <= 12 else ""
             minimum = f" 最小值 {col.minimum}。" if col.minimum is not None else ""
-            out.append(f"| `{col.name}` | `{col.type}` | {md_text(col.zh)} | {en_text(col.en)} | "
-                       f"{en_text(col.description)}{extra}{md_text(minimum)} |\n")
+            out.append(f"| `{col.name}` | `{col.type}` | {md_text(col.zh)} | "
+                       f"{zh_text(description_zh(name, col.name))}{extra}{md_text(minimum)} | "
+                       f"{en_text(col.en + '. ' + col.description)} |\n")
         out.append("\n")
     out.append(sqlite_dictionary())
     out.append("## 状态代码\n\n| 代码 | 中文 | 含义 |\n|---|---|---|\n")
