@@ -21,6 +21,8 @@ BY_TABLE = {
     ("legacy_statistics", "source_row"): "来源表格中的行号，或文本文件中的行号；单元格粘连的文本为空。",
     ("checks", "result"): "`pass`（通过）、`fail`（未通过）或 `not checked`（所需单元格缺失或无法读取，未核验）。",
     ("reviews_litigation", "result"): "列标签，照填报格式印出的文字。",
+    ("corrections", "code"): "被更正单元格在该表中的代码。",
+    ("corrections", "value"): "发布的数值（该单元格的状态为 `corrected`）。",
 }
 
 BY_NAME = {
@@ -82,6 +84,13 @@ BY_NAME = {
     "indicator": "行标签，照报告印出的文字。",
     "this_year": "报告年度的数值。",
     "cumulative": "历年累计值（报告印出时）。",
+    # Corrections (a maintainer's correction of a misread cell, from the sidecar).
+    "table": "被更正单元格所在的资源（表）。",
+    "extracted_value": "提取程序读出的数值，与更正并列保留；未读出时为空值。",
+    "extracted_status": "更正之前该单元格的状态。",
+    "reason": "更正的理由。",
+    "who": "更正人。",
+    "when": "更正的日期。",
     # The database's agencies table (package/exports.py agency_records).
     "first_year": "该机关最早一份报告的年度。",
     "last_year": "该机关最近一份报告的年度。",
