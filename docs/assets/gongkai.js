@@ -211,10 +211,34 @@
       });
   }
 
+  // ---------------------------------------------------------------- wide tables
+  // A table wider than its scrolling box gets a line above it saying it scrolls (a phone shows no scrollbar
+  // until one swipes); the line goes when the window grows wide enough.
+  var SCROLLERS = ".gk-table-wrap, .md-typeset__scrollwrap";
+
+  function markWide(root) {
+    Array.prototype.forEach.call(root.querySelectorAll(SCROLLERS), function (box) {
+      if (box.parentElement && box.parentElement.closest(SCROLLERS)) return;  // an inner box of one already seen
+      var hint = box.previousElementSibling;
+      if (!hint || !hint.classList.contains("gk-scroll-hint")) {
+        hint = el("p", { "class": "gk-scroll-hint", "aria-hidden": "true" }, "表格较宽，可左右滑动查看全部列 →");
+        box.parentNode.insertBefore(hint, box);
+      }
+      hint.hidden = box.scrollWidth <= box.clientWidth + 1;
+    });
+  }
+
   function init() {
     initSortable(document);
     initCompare(document);
+    markWide(document);
   }
+
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(function () { markWide(document); }, 150);
+  });
 
   // Material's instant navigation swaps pages without a reload; it announces each page on document$.
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
