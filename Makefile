@@ -59,8 +59,11 @@ BENCH_SIZES ?= 100,1000,5000,10000
 bench: $(STAMP) $(ECHARTS)
 	$(PY) scripts/bench.py --sizes $(BENCH_SIZES)
 
+# Two workers, each taking whole test files (--dist loadfile: a file's module fixtures, such as a build, are made
+# once); the session's sample site is built once per worker.  TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 test: $(STAMP) $(ECHARTS)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
 # Every derived scan (tests/fixtures/scans) with the chosen engine (and tesseract when installed): the
 # accuracy targets of issue 16.  `make test` runs one of them.  About 1 minute of CPU per scan.
