@@ -130,7 +130,9 @@ def _store(out: Tables, table: str, row_code: str, col_codes, values, row: Row, 
     if problem:
         out.warnings.append(f"{table}: row '{row_code}' has {problem} ({where})")
     target = out.cells.setdefault(table, {})
-    if problem == AMBIGUOUS_PLACEMENT or (0 < len(values) < len(col_codes) and not last):
+    short = 0 < len(values) < len(col_codes)
+    # A picture's row short of cells lost a rule (merged cells), wherever it sits in the document.
+    if problem == AMBIGUOUS_PLACEMENT or (short and (not last or row.confidence is not None)):
         # Cells were dropped inside the document (blank cells lost in the text), so which
         # columns the values belong to is unknown: publish none of them.
         raw = " | ".join(values)
@@ -194,6 +196,13 @@ def _store_rl(out: Tables, codes, vals, row: Row, first: int, problem):
     if problem:
         out.warnings.append(f"reviews_litigation: value row has {problem} ({_where(row)})")
     target = out.cells.setdefault("reviews_litigation", {})
+    if problem and row.confidence is not None:
+        # Read from a picture: a short row means a rule the scan lost merged two cells, so every value
+        # after it would land one column off.  None is published.
+        raw = " | ".join(vals)
+        for code in codes:
+            target[code] = CellValue(None, "ambiguous", raw, **_source(row, None))
+        return
     for i, (code, raw) in enumerate(zip(codes, vals)):
         target[code] = _cell(raw, row, first + i)
 

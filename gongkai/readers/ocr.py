@@ -158,10 +158,13 @@ def read_picture(pic: Picture, engine, with_text: bool) -> tuple[list[tuple[floa
             for c, _box in enumerate(row):
                 found = texts.get((g, r, c), [])
                 text = normalize_cell_text("\n".join(t for t, _s in found if t.strip()))
+                numbers = sum(1 for t, _s in found if _NUMBERISH.fullmatch("".join(t.split())))
                 if (g, r, c) not in inked:
                     conf = 1.0  # nothing printed: a blank cell, certainly
-                elif not text:
-                    conf = 0.0  # print the engine could not read
+                elif not text or numbers > 1:
+                    # Print the engine could not read; or numbers on two lines of one cell, which is two
+                    # cells whose dividing rule the scan lost (1 over 031 is not 1031): neither is a value.
+                    conf = 0.0
                 else:
                     conf = min(s for t, s in found if t.strip())
                 cells.append(text)

@@ -68,16 +68,13 @@ def ruling_lines(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     """
     cv2 = _cv2()
     s = dpi / BASE_DPI
-    img = ink.astype(np.uint8) * 255
+    img = ink.astype(np.uint8)
     # 45 px = 5.7 mm: longer than any stroke of body text (一 at 14 pt), shorter than the rule of a narrow
     # cell drawn as its own box (HTML tables with cellspacing print each cell's border separately).
     h_len, v_len = max(12, int(45 * s)), max(10, int(34 * s))
-    horiz = cv2.morphologyEx(img, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (h_len, 1)))
-    vert = cv2.morphologyEx(img, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, v_len)))
-    # Close the small breaks a scan or a stamp leaves in a rule.
     gap = max(3, int(6 * s))
-    horiz = cv2.morphologyEx(horiz, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap * 2, 1)))
-    vert = cv2.morphologyEx(vert, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap * 2)))
+    horiz = _rule_runs(img, h_len, gap, axis=1)
+    vert = _rule_runs(img, v_len, gap, axis=0)
     near_h = cv2.dilate(horiz, cv2.getStructuringElement(cv2.MORPH_RECT, (gap * 2 + 1, gap * 2 + 1)))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(vert, connectivity=8)
     touching = np.unique(labels[(near_h > 0) & (vert > 0)])
@@ -86,6 +83,45 @@ def ruling_lines(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     keep[0] = False
     vert = np.where(keep[labels], 255, 0).astype(np.uint8)
     return horiz > 0, vert > 0
+
+
+WEAK_RULE = 0.25  # share along a rule's own line that continues it across the breaks a noisy scan leaves
+
+
+def _rule_runs(img: np.ndarray, length: int, gap: int, axis: int) -> np.ndarray:
+    """Rules along `axis` (1: horizontal) as a 0/255 mask.
+
+    A rule starts where print runs unbroken for `length` pixels; it is then followed along its own
+    line of pixels as long as a sliding window of `length` keeps WEAK_RULE of print (hysteresis): a
+    hairline scanned with grain comes out dotted, with breaks of a few millimetres, which an unbroken
+    run alone would miss, while text never starts a rule.  Print one pixel either side counts, for a
+    rule that wavers.
+    """
+    cv2 = _cv2()
+    along, across = ((length, 1), (1, 3)) if axis == 1 else ((1, length), (3, 1))
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, along)
+    # Seeds: unbroken runs of `length` (as a character's strokes never are), after closing pinholes.
+    pinholes = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1) if axis == 1 else (1, 3))
+    strong = cv2.morphologyEx(cv2.morphologyEx(img, cv2.MORPH_CLOSE, pinholes), cv2.MORPH_OPEN, kernel) > 0
+    band = cv2.dilate(img, cv2.getStructuringElement(cv2.MORPH_RECT, across))
+    weak = cv2.blur(band.astype(np.float32), along, borderType=cv2.BORDER_CONSTANT) >= WEAK_RULE
+    if axis == 0:
+        strong, weak = strong.T, weak.T
+    # Runs of `weak` along each line of pixels, kept when they hold a strong window.
+    w = np.pad(weak, ((0, 0), (0, 1))).ravel()
+    starts = w & ~np.concatenate(([False], w[:-1]))
+    run = np.cumsum(starts) * w
+    good = np.zeros(run.max() + 1, dtype=bool)
+    good[run[np.pad(strong, ((0, 0), (0, 1))).ravel() & w]] = True
+    good[0] = False
+    kept = good[run].reshape(weak.shape[0], -1)[:, :-1]
+    if axis == 0:
+        kept = kept.T
+    # From window centres back to the rule: the half window each side, but not past the rule's last print
+    # (a closing bridges the breaks inside the rule and adds nothing beyond its ends).
+    out = cv2.dilate(kept.astype(np.uint8) * 255, kernel) & cv2.morphologyEx(band * 255, cv2.MORPH_CLOSE, kernel)
+    close = (gap * 2, 1) if axis == 1 else (1, gap * 2)
+    return cv2.morphologyEx(out, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, close))
 
 
 def skew_angle(gray: np.ndarray, dpi: int) -> float:
@@ -156,11 +192,66 @@ def find_tables(ink: np.ndarray, dpi: int) -> tuple[list[Grid], np.ndarray]:
         if w < 150 * s or h < 40 * s:
             continue
         frame = Box(int(x), int(y), int(x + w), int(y + h))
-        cells = _cells(rules[y:y + h, x:x + w], frame, s)
+        part = rules[y:y + h, x:x + w].copy()
+        _close_cut_edges(part, vert[y:y + h, x:x + w], s)
+        cells = _cells(part, frame, s)
         if len(cells) >= 2:
             grids.append(Grid(frame, group_rows(cells, s)))
     grids.sort(key=lambda g: (g.frame.y0, g.frame.x0))
     return grids, rules > 0
+
+
+def _close_cut_edges(rules: np.ndarray, vert: np.ndarray, s: float) -> None:
+    """Draw the missing rule along a page break: a line fitted through the ends of the vertical rules
+    that reach the frame's top (bottom) edge, and each of those rules drawn on to it.
+
+    A table cut by the page has no rule along the cut.  Closing the frame's straight edge encloses its
+    last cells only when the page is square to the camera; on a page photographed at a slight angle the
+    rules end on a slanting line, and on a grainy scan they end a few pixels apart.  Where a rule does
+    close the table, the line drawn runs along it and changes nothing.
+    """
+    cv2 = _cv2()
+    h, w = rules.shape
+    n, _labels, stats, _ = cv2.connectedComponentsWithStats(vert.astype(np.uint8), connectivity=8)
+    reach = max(10 * s, 0.025 * w)  # 2.5% of the width: the slant of a keystone of a few degrees
+    thick = max(2, int(3 * s))
+    for top in (True, False):
+        ends = []  # (x, y, long enough to place the line)
+        for i in range(1, n):
+            x, y, cw, ch, _area = stats[i]
+            end = int(y) if top else int(y + ch - 1)
+            if (end <= reach if top else end >= h - 1 - reach) and ch >= 20 * s:
+                ends.append((int(x + cw // 2), end, ch >= 60 * s))  # 60: a row's height, not a title's stroke
+        support = [(x, y) for x, y, long in ends if long]
+        line = _fit_line(support, tolerance=3 * thick)
+        # The table's own rules are spread across it; the strokes of a title printed close above are not.
+        if line is None or max(x for x, _y in support) - min(x for x, _y in support) < w / 2:
+            continue
+        slope, icept = line
+        xs = [x for x, _y, _l in ends]
+        x0, x1 = min(xs), max(xs)
+        cv2.line(rules, (x0, round(slope * x0 + icept)), (x1, round(slope * x1 + icept)), 255, thick)
+        for x, y, _long in ends:
+            on_line = round(slope * x + icept)
+            if abs(on_line - y) <= reach:
+                cv2.line(rules, (x, y), (x, on_line), 255, thick)
+
+
+def _fit_line(points: list[tuple[int, int]], tolerance: float) -> tuple[float, float] | None:
+    """y = slope * x + intercept through the points, refitted without those farther than `tolerance`;
+    None for fewer than three points or a slope steeper than 3° (not an edge of the table)."""
+    if len(points) < 3:
+        return None
+    pts = np.array(points, dtype=float)
+    for _ in range(2):
+        slope, icept = np.polyfit(pts[:, 0], pts[:, 1], 1)
+        near = np.abs(pts[:, 1] - (slope * pts[:, 0] + icept)) <= tolerance
+        if near.sum() < 3 or near.all():
+            break
+        pts = pts[near]
+    if abs(slope) > 0.05:
+        return None
+    return float(slope), float(icept)
 
 
 def _cells(rules: np.ndarray, frame: Box, s: float) -> list[Box]:
@@ -207,7 +298,8 @@ def group_rows(cells: list[Box], s: float = 1.0) -> list[list[Box]]:
             B = cells[b]
             if b == a or not (0 <= B.x0 - A.x1 <= gap):
                 continue
-            tol = max(6 * s, 0.3 * min(A.height, B.height))
+            # A third of the lower cell, but never a whole row: a cell spanning many rows is as tall as them.
+            tol = max(6 * s, min(0.3 * min(A.height, B.height), 15 * s))
             if abs(A.y0 - B.y0) <= tol and min(A.y1, B.y1) > max(A.y0, B.y0):
                 parent[find(a)] = find(b)
     groups: dict[int, list[Box]] = {}
