@@ -73,8 +73,11 @@ def ruling_lines(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     # cell drawn as its own box (HTML tables with cellspacing print each cell's border separately).
     h_len, v_len = max(12, int(45 * s)), max(10, int(34 * s))
     gap = max(3, int(6 * s))
-    horiz = _rule_runs(img, h_len, gap, axis=1)
-    vert = _rule_runs(img, v_len, gap, axis=0)
+    horiz = _rule_runs(img, h_len, gap)
+    # Vertical rules are not followed across breaks: a column of text beside a rule (the long stroke of
+    # 上 or 中 under the rule of the row below, on a photographed page) would continue it and cut a label.
+    vert = cv2.morphologyEx(cv2.morphologyEx(img, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, v_len))),
+                            cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap * 2))) * 255
     near_h = cv2.dilate(horiz, cv2.getStructuringElement(cv2.MORPH_RECT, (gap * 2 + 1, gap * 2 + 1)))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(vert, connectivity=8)
     touching = np.unique(labels[(near_h > 0) & (vert > 0)])
@@ -88,26 +91,23 @@ def ruling_lines(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
 WEAK_RULE = 0.25  # share along a rule's own line that continues it across the breaks a noisy scan leaves
 
 
-def _rule_runs(img: np.ndarray, length: int, gap: int, axis: int) -> np.ndarray:
-    """Rules along `axis` (1: horizontal) as a 0/255 mask.
+def _rule_runs(img: np.ndarray, length: int, gap: int) -> np.ndarray:
+    """Horizontal rules as a 0/255 mask.
 
     A rule starts where print runs unbroken for `length` pixels; it is then followed along its own
-    line of pixels as long as a sliding window of `length` keeps WEAK_RULE of print (hysteresis): a
+    row of pixels as long as a sliding window of `length` keeps WEAK_RULE of print (hysteresis): a
     hairline scanned with grain comes out dotted, with breaks of a few millimetres, which an unbroken
-    run alone would miss, while text never starts a rule.  Print one pixel either side counts, for a
-    rule that wavers.
+    run alone would miss, while text never starts a rule.  Print one pixel above or below counts, for
+    a rule that wavers.
     """
     cv2 = _cv2()
-    along, across = ((length, 1), (1, 3)) if axis == 1 else ((1, length), (3, 1))
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, along)
-    # Seeds: unbroken runs of `length` (as a character's strokes never are), after closing pinholes.
-    pinholes = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1) if axis == 1 else (1, 3))
-    strong = cv2.morphologyEx(cv2.morphologyEx(img, cv2.MORPH_CLOSE, pinholes), cv2.MORPH_OPEN, kernel) > 0
-    band = cv2.dilate(img, cv2.getStructuringElement(cv2.MORPH_RECT, across))
-    weak = cv2.blur(band.astype(np.float32), along, borderType=cv2.BORDER_CONSTANT) >= WEAK_RULE
-    if axis == 0:
-        strong, weak = strong.T, weak.T
-    # Runs of `weak` along each line of pixels, kept when they hold a strong window.
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1))
+    # Seeds: unbroken runs of `length`, as a character's strokes never are (closing even 2 px gaps first
+    # would join the strokes of a bold heading into one).
+    strong = cv2.morphologyEx(img, cv2.MORPH_OPEN, kernel) > 0
+    band = cv2.dilate(img, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3)))
+    weak = cv2.blur(band.astype(np.float32), (length, 1), borderType=cv2.BORDER_CONSTANT) >= WEAK_RULE
+    # Runs of `weak` along each row of pixels, kept when they hold a strong window.
     w = np.pad(weak, ((0, 0), (0, 1))).ravel()
     starts = w & ~np.concatenate(([False], w[:-1]))
     run = np.cumsum(starts) * w
@@ -115,13 +115,10 @@ def _rule_runs(img: np.ndarray, length: int, gap: int, axis: int) -> np.ndarray:
     good[run[np.pad(strong, ((0, 0), (0, 1))).ravel() & w]] = True
     good[0] = False
     kept = good[run].reshape(weak.shape[0], -1)[:, :-1]
-    if axis == 0:
-        kept = kept.T
     # From window centres back to the rule: the half window each side, but not past the rule's last print
     # (a closing bridges the breaks inside the rule and adds nothing beyond its ends).
     out = cv2.dilate(kept.astype(np.uint8) * 255, kernel) & cv2.morphologyEx(band * 255, cv2.MORPH_CLOSE, kernel)
-    close = (gap * 2, 1) if axis == 1 else (1, gap * 2)
-    return cv2.morphologyEx(out, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, close))
+    return cv2.morphologyEx(out, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap * 2, 1)))
 
 
 def skew_angle(gray: np.ndarray, dpi: int) -> float:
@@ -213,7 +210,7 @@ def _close_cut_edges(rules: np.ndarray, vert: np.ndarray, s: float) -> None:
     cv2 = _cv2()
     h, w = rules.shape
     n, _labels, stats, _ = cv2.connectedComponentsWithStats(vert.astype(np.uint8), connectivity=8)
-    reach = max(10 * s, 0.025 * w)  # 2.5% of the width: the slant of a keystone of a few degrees
+    reach = max(10 * s, 0.04 * w)  # the slant of a keystone of two degrees across the table
     thick = max(2, int(3 * s))
     for top in (True, False):
         ends = []  # (x, y, long enough to place the line)
@@ -233,7 +230,7 @@ def _close_cut_edges(rules: np.ndarray, vert: np.ndarray, s: float) -> None:
         cv2.line(rules, (x0, round(slope * x0 + icept)), (x1, round(slope * x1 + icept)), 255, thick)
         for x, y, _long in ends:
             on_line = round(slope * x + icept)
-            if abs(on_line - y) <= reach:
+            if abs(on_line - y) <= max(3 * thick, 12 * s):  # a rule that grain ended early, not a short one
                 cv2.line(rules, (x, y), (x, on_line), 255, thick)
 
 

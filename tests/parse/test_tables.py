@@ -47,3 +47,30 @@ def test_renamed_labels_still_give_the_edition_and_columns():
     assert detect_edition(texts) == "2021"
     assert LabelIndex(R.AD_MEASURES).match("现行有效件数 (历史累计)").code == "in_force"
     assert detect_edition(["本年新制作数量 本年新公开数量 对外公开总数量"]) == "2019"
+
+
+def _ocr_rows(rows):
+    from gongkai.model import Row
+
+    return [Row(tuple(cells), page=4, table=0, index=i, confidence=(0.99,) * len(cells))
+            for i, cells in enumerate(rows)]
+
+
+def test_a_short_row_read_from_a_picture_is_withheld_not_shifted():
+    """002's noisy scan lost a vertical rule in table 四's value row: 14 cells for 15.  Stored in order,
+    every value after the merged cell would sit one column off (直接起诉 维持 2 read as 0, …)."""
+    values = ["0", "1", "0", "0", "1", "1", "0", "0", "1", "2", "0", "1", "0", "3"]  # one of 15 lost
+    rows = _ocr_rows([["行政复议", "行政诉讼"], ["结果维持", "复议后起诉"], values])
+    tables = parse_tables(rows, ["四、政府信息公开行政复议、行政诉讼情况"])
+    cells = tables.cells["reviews_litigation"]
+    assert len(cells) == 15 and {c.status for c in cells.values()} == {"ambiguous"}
+    assert all(c.value is None for c in cells.values())
+
+
+def test_the_last_row_read_from_a_picture_short_of_cells_is_withheld():
+    # Text cut at the end of a document keeps its leading cells (test above); a picture's short row is a
+    # merged cell, wherever it is.
+    rows = _ocr_rows([["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "0", "0"]])
+    tables = parse_tables(rows, ["信息内容 本年制发件数 本年废止件数 现行有效件数"])
+    found = tables.cells["active_disclosure"]
+    assert {found[("rules", m)].status for m in ("issued", "repealed", "in_force")} == {"ambiguous"}

@@ -182,3 +182,34 @@ def test_pictures_beside_a_report_belong_to_it(tmp_path):
     before = cache_key(tmp_path / "r.html", "fp")
     picture.write_bytes(b"two")
     assert cache_key(tmp_path / "r.html", "fp") != before
+
+
+class _Ones:
+    """A stand-in engine that reads every line of print as a sure "1"."""
+
+    version = "fake"
+
+    def read_lines(self, images):
+        return [("1", 0.99) for _ in images]
+
+    def read_page(self, image):
+        return []
+
+
+def test_numbers_on_two_lines_of_one_cell_are_withheld():
+    """002's noisy scan lost the rule between two cells of a column: one cell held 1 over 031, read as
+    1031.  Two numbers stacked in one cell are two cells, and neither value is known."""
+    img = np.full((500, 900), 255, dtype=np.uint8)
+    for y in (100, 160, 280):
+        img[y:y + 2, 100:800] = 0
+    for x in (100, 400, 600, 800):
+        img[100:282, x:x + 2] = 0
+    img[120:140, 480:486] = 0  # row 1, middle column: one line of print
+    img[175:195, 680:686] = 0  # row 2, last column: two lines of print
+    img[245:265, 680:686] = 0
+    items, tables, refused = ocr.read_picture(ocr.Picture(img, dpi=200), _Ones(), with_text=False)
+    rows = [payload for _y, kind, payload in items if kind == "row"]
+    assert tables == 1 and refused is None
+    (cells1, confs1, _, _), (cells2, confs2, _, _) = rows
+    assert (cells1[1], confs1[1]) == ("1", 0.99)
+    assert confs2[2] == 0.0  # withheld: the parser publishes it as illegible

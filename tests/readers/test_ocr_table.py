@@ -59,3 +59,47 @@ def test_rows_that_slope_still_group_by_neighbours():
     cells += [T.Box(100 + 100 * i, 144 + 6 * i, 196 + 100 * i, 184 + 6 * i) for i in range(5)]
     rows = T.group_rows(cells)
     assert [len(r) for r in rows] == [5, 5]
+
+
+def test_rules_broken_by_a_grainy_scan_still_divide_the_rows():
+    """001's noisy scan: hairline rules thresholded to dots, with whole stretches gone (30 px under a
+    cell of table 三), merged two rows into one cell each and left the parser two values per cell."""
+    rng = np.random.default_rng(7)
+    img = _grid([100, 150, 200, 250, 300], [100, 500, 580, 660, 740, 820], thickness=1)
+    for y in (100, 150, 200, 250, 300):  # grain breaks the horizontal hairlines every 20-60 px, for 2-8 px
+        x = 100
+        while x < 820:
+            x += int(rng.integers(20, 60))
+            img[y, x:x + int(rng.integers(2, 9))] = 255
+    img[200, 665:695] = 255  # and one stretch of 30 px under a narrow cell gone
+    img[150, 300:330] = 255  # and one under the label
+    grids, _ = T.find_tables(T.ink_mask(img), 200)
+    assert [len(r) for r in grids[0].rows] == [5, 5, 5, 5]
+
+
+def test_a_gap_as_wide_as_a_cell_stays_a_merged_cell():
+    # Following a broken rule must not close a real opening: a cell spanning two rows in a narrow column.
+    img = _grid([100, 150, 200, 250], [100, 500, 580, 660, 740], spans=[("h", 2, 3, 4)], thickness=1)
+    grids, _ = T.find_tables(T.ink_mask(img), 200)
+    assert [len(r) for r in grids[0].rows] == [4, 4, 3]
+
+
+def test_a_table_cut_by_the_page_at_a_slant_keeps_its_last_row():
+    """001's photographed page: the table runs on over the page break, so its last row has no bottom rule,
+    and the vertical rules end on a slanting line (2% lower to the right).  That row's cells were open to the
+    edge, discarded, and the row (2.没有现成信息需要另行制作) was lost."""
+    cols = [100, 500, 580, 660, 740, 820, 900]
+    img = _grid([100, 150, 200], cols)
+    for x in cols:  # the last row: verticals only
+        img[200:250 + round(0.02 * (x - 100)), x:x + 2] = 0
+    grids, _ = T.find_tables(T.ink_mask(img), 200)
+    assert [len(r) for r in grids[0].rows] == [6, 6, 6]
+
+
+def test_cells_spanning_many_rows_do_not_join_them():
+    # 001's photographed page 4: the column of 三、本年度办理结果 (from the top) beside （五）不予处理 (from the
+    # second row), both many rows tall: a third of their heights is more than a row, so the first two
+    # rows were grouped as one.
+    cells = [T.Box(100, 100, 180, 400), T.Box(182, 150, 300, 400), T.Box(182, 100, 300, 148)]
+    cells += [T.Box(302, 100 + 50 * i, 500, 148 + 50 * i) for i in range(6)]
+    assert [len(r) for r in T.group_rows(cells)] == [3, 2, 1, 1, 1, 1]
