@@ -24,11 +24,12 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "fixtures" / "scans"
 DERIVED = ROOT / "tests" / "fixtures" / "derived"
-# (source PDF, the golden report it derives from, its page holding table 三 (where the seal goes)).
+# (source PDF, the golden report it derives from, its page holding table 三 (where the seal goes), its last
+# page with a table (read by looking at the source)).
 SOURCES = (
-    (ROOT / "reports" / "001_huaian_hongzequ_2023.pdf", "001_huaian_hongzequ_2023.pdf", 3),
-    (ROOT / "reports" / "002_huaian_hongzequ_2024.pdf", "002_huaian_hongzequ_2024.pdf", 3),
-    (DERIVED / "041_shanghai_shizhengfu_bgt_2019_chromium.pdf", "041_shanghai_shizhengfu_bgt_2019.html", 3),
+    (ROOT / "reports" / "001_huaian_hongzequ_2023.pdf", "001_huaian_hongzequ_2023.pdf", 3, 4),
+    (ROOT / "reports" / "002_huaian_hongzequ_2024.pdf", "002_huaian_hongzequ_2024.pdf", 3, 4),
+    (DERIVED / "041_shanghai_shizhengfu_bgt_2019_chromium.pdf", "041_shanghai_shizhengfu_bgt_2019.html", 3, 5),
 )
 SEAL_FONTS = ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
 
@@ -123,6 +124,23 @@ def seal(img: Image.Image, dpi: int, agency: str) -> Image.Image:
     return Image.fromarray(np.clip(out, 0, 255).astype(np.uint8), "RGB")
 
 
+def mixed(pages: list[Image.Image], dpi: int, seal_page: int, last_page: int, agency: str,
+          seed: int) -> list[Image.Image]:
+    """A short scan with every kind of damage: page 1 cut to its top fifth (the title, which prints the
+    year), then each page up to the last with a table: grain before table 三's page, the seal on it, a
+    slight perspective after it.  Pages after those are left out (prose only)."""
+    w, h = pages[0].size
+    out = [pages[0].crop((0, 0, w, h // 5))]
+    for i, page in enumerate(pages[1:last_page], start=2):
+        if i < seal_page:
+            out.append(noise(page, seed + i).point(lambda v: 255 if v > 150 else 0))
+        elif i == seal_page:
+            out.append(seal(page, dpi, agency))
+        else:
+            out.append(perspective(page, 0.02))
+    return [p.convert("RGB") for p in out]
+
+
 def write_pdf(pages: list[Image.Image], dpi: int, dest: Path, quality: int | None) -> None:
     """Pillow embeds each page as one picture at the given resolution: an image-only PDF.  quality None:
     black and white (1 bit, CCITT G4 as office scanners and fax make them); otherwise JPEG at that quality."""
@@ -147,10 +165,15 @@ VARIANTS = {
              "seal", 40),
     "perspective": (150, "rendered at 150 dpi and warped as if photographed at a slight angle (keystone of "
                          "2% of the width), grayscale JPEG image-only PDF", "perspective", 40),
+    # The small one `make test` reads: the title of page 1 and the pages of the tables, each with other damage.
+    "mixed": (150, "rendered at 150 dpi; page 1 cut to its title, then the pages up to the last with a table, "
+                   "each damaged differently (noise thresholded to black and white; a seal across table 三; "
+                   "the rest photographed at a slight angle), the rest left out; colour JPEG image-only PDF",
+              "mixed", 40),
 }
 
 
-def make(src: Path, golden: str, seal_page: int, name: str, agency: str) -> Path:
+def make(src: Path, golden: str, seal_page: int, last_page: int, name: str, agency: str) -> Path:
     dpi, how, kind, quality = VARIANTS[name]
     pages = render(src, dpi)
     seed = sum(map(ord, f"{golden}:{name}"))  # fixed per variant: the same file every run
@@ -162,6 +185,8 @@ def make(src: Path, golden: str, seal_page: int, name: str, agency: str) -> Path
         pages = [perspective(p, 0.02) for p in pages]
     elif kind == "seal":
         pages = [seal(p, dpi, agency) if i + 1 == seal_page else p for i, p in enumerate(pages)]
+    elif kind == "mixed":
+        pages = mixed(pages, dpi, seal_page, last_page, agency, seed)
     stem = golden.rsplit(".", 1)[0]
     dest = OUT / f"{stem}_{name}.pdf"
     write_pdf(pages, dpi, dest, quality)
@@ -212,11 +237,11 @@ def html_with_images_beside(dpi: int = 150) -> Path:
 def main(argv: list[str]) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     wanted = set(argv) or set(VARIANTS)
-    for src, golden, seal_page in SOURCES:
+    for src, golden, seal_page, last_page in SOURCES:
         agency = yaml.safe_load((ROOT / "tests" / "golden" / f"{golden}.yml").read_text(encoding="utf-8"))["agency"]
         for name in VARIANTS:
             if name in wanted:
-                dest = make(src, golden, seal_page, name, agency)
+                dest = make(src, golden, seal_page, last_page, name, agency)
                 print(dest.relative_to(ROOT), dest.stat().st_size)
     if not argv or "images_beside" in argv:
         dest = html_with_images_beside()

@@ -89,6 +89,7 @@ def ruling_lines(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 WEAK_RULE = 0.25  # share along a rule's own line that continues it across the breaks a noisy scan leaves
+RULE_SHARE = 0.6  # share of print along the whole of a rule so followed
 
 
 def _rule_runs(img: np.ndarray, length: int, gap: int) -> np.ndarray:
@@ -107,12 +108,25 @@ def _rule_runs(img: np.ndarray, length: int, gap: int) -> np.ndarray:
     strong = cv2.morphologyEx(img, cv2.MORPH_OPEN, kernel) > 0
     band = cv2.dilate(img, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3)))
     weak = cv2.blur(band.astype(np.float32), (length, 1), borderType=cv2.BORDER_CONSTANT) >= WEAK_RULE
+    # Only where the rows a little above and below are mostly paper, as beside a rule (a cell's text keeps
+    # more than 5 px = 0.6 mm from it): within a line of text they are print, and a stroke of it must not
+    # carry a "rule" along the whole line.
+    d = max(3, int(5 * length / 45))
+    above, below = np.zeros_like(band), np.zeros_like(band)
+    above[d:], below[:-d] = band[:-d], band[d:]
+    share_above, share_below = (cv2.blur(x.astype(np.float32), (length, 1), borderType=cv2.BORDER_CONSTANT)
+                                for x in (above, below))
+    weak = (weak & (np.maximum(share_above, share_below) <= WEAK_RULE)) | strong  # a seed always stands
     # Runs of `weak` along each row of pixels, kept when they hold a strong window.
     w = np.pad(weak, ((0, 0), (0, 1))).ravel()
     starts = w & ~np.concatenate(([False], w[:-1]))
     run = np.cumsum(starts) * w
     good = np.zeros(run.max() + 1, dtype=bool)
     good[run[np.pad(strong, ((0, 0), (0, 1))).ravel() & w]] = True
+    # A rule is mostly print along its whole run, breaks and all; the top row of a line of text that a
+    # dash started is not.
+    printed = np.bincount(run, weights=np.pad(band, ((0, 0), (0, 1))).ravel().astype(np.float64))
+    good &= printed >= RULE_SHARE * np.bincount(run)
     good[0] = False
     kept = good[run].reshape(weak.shape[0], -1)[:, :-1]
     # From window centres back to the rule: the half window each side, but not past the rule's last print
@@ -189,6 +203,8 @@ def find_tables(ink: np.ndarray, dpi: int) -> tuple[list[Grid], np.ndarray]:
         if w < 150 * s or h < 40 * s:
             continue
         frame = Box(int(x), int(y), int(x + w), int(y + h))
+        if _longest_run(horiz[y:y + h, x:x + w]) < 0.6 * w:
+            continue  # no rule across it: the strokes of large print (a title), not a table
         part = rules[y:y + h, x:x + w].copy()
         _close_cut_edges(part, vert[y:y + h, x:x + w], s)
         cells = _cells(part, frame, s)
@@ -196,6 +212,13 @@ def find_tables(ink: np.ndarray, dpi: int) -> tuple[list[Grid], np.ndarray]:
             grids.append(Grid(frame, group_rows(cells, s)))
     grids.sort(key=lambda g: (g.frame.y0, g.frame.x0))
     return grids, rules > 0
+
+
+def _longest_run(horiz: np.ndarray) -> int:
+    """The widest horizontal rule: a table's rules run across it, a character's strokes do not."""
+    cv2 = _cv2()
+    n, _labels, stats, _ = cv2.connectedComponentsWithStats(horiz.astype(np.uint8), connectivity=8)
+    return int(stats[1:, cv2.CC_STAT_WIDTH].max()) if n > 1 else 0
 
 
 def _close_cut_edges(rules: np.ndarray, vert: np.ndarray, s: float) -> None:
@@ -323,7 +346,9 @@ def text_lines(ink: np.ndarray, s: float = 1.0) -> list[Box]:
     bands.append((start, prev + 1))
     out = []
     for y0, y1 in bands:
-        if y1 - y0 < min_height:
+        # Too low, or too little print for even a "1" (a grainy scan's specks that clean_specks left):
+        # read, they come back as stray letters or digits.
+        if y1 - y0 < min_height or ink[y0:y1].sum() < 30 * s * s:
             continue
         cols = np.nonzero(ink[y0:y1].sum(axis=0) > 0)[0]
         out.append(Box(int(cols[0]), int(y0), int(cols[-1] + 1), int(y1)))

@@ -103,3 +103,32 @@ def test_cells_spanning_many_rows_do_not_join_them():
     cells = [T.Box(100, 100, 180, 400), T.Box(182, 150, 300, 400), T.Box(182, 100, 300, 148)]
     cells += [T.Box(302, 100 + 50 * i, 500, 148 + 50 * i) for i in range(6)]
     assert [len(r) for r in T.group_rows(cells)] == [3, 2, 1, 1, 1, 1]
+
+
+def test_specks_in_a_cell_are_not_a_line_of_print():
+    """001's grainy page 2: a cluster of specks above 规章 was read as a line "P", and the label no longer
+    matched; one beside a 0 came back as "43".  A line needs at least as much print as a "1"."""
+    ink = np.zeros((60, 120), dtype=bool)
+    ink[5:11, 10:13] = True  # specks: 6 px tall, 18 px of print
+    ink[25:47, 50:53] = True  # a "1": 22 px tall, 3 px wide
+    assert [(b.y0, b.y1) for b in T.text_lines(ink)] == [(25, 47)]
+
+
+def _page_ink(name: str, page: int) -> np.ndarray:
+    from pathlib import Path
+
+    from gongkai.readers import ocr
+
+    path = Path(__file__).resolve().parent.parent / "fixtures" / "scans" / name
+    pic = ocr.pdf_pictures(path, [page])[0]
+    return T.ink_mask(ocr._to_gray(pic.pixels)[1])
+
+
+def test_large_print_is_not_a_table():
+    """The strokes of a title (001's, cut from page 1) and of a bold heading in the prose (001's page 2:
+    （四）政府信息公开平台建设情况) touch like rules; read as tables, their text was lost to the title search
+    and the year could not be found."""
+    grids, _ = T.find_tables(_page_ink("001_huaian_hongzequ_2023_mixed.pdf", 1), 200)
+    assert grids == []
+    grids, _ = T.find_tables(_page_ink("001_huaian_hongzequ_2023_scan150.pdf", 2), 200)
+    assert [[len(r) for r in g.rows] for g in grids] == [[1, 4, 4, 4, 1, 2, 2, 1]]  # table 二 only
