@@ -28,7 +28,18 @@ $(NPMSTAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $(NPMSTAMP)
 
-$(ECHARTS): $(NPMSTAMP) $(ECHARTS_SRC)
+# PDF.js draws a PDF report's page in the evidence view (docs/assets/evidence.js) with the cell's box on it:
+# the library and its worker are copied from the pinned npm package, loaded only when a PDF cell is opened.
+# The chart library's target depends on it so that the usual setup (`make docs/assets/vendor/echarts.min.js`)
+# vendors both.
+PDFJS := $(VENDOR)/pdf.min.mjs
+
+$(PDFJS): $(NPMSTAMP)
+	mkdir -p $(VENDOR)
+	cp node_modules/pdfjs-dist/build/pdf.min.mjs node_modules/pdfjs-dist/build/pdf.worker.min.mjs $(VENDOR)/
+	cp node_modules/pdfjs-dist/LICENSE $(VENDOR)/pdfjs.LICENSE.txt
+
+$(ECHARTS): $(NPMSTAMP) $(ECHARTS_SRC) $(PDFJS)
 	mkdir -p $(VENDOR)
 	cp node_modules/echarts/LICENSE $(VENDOR)/echarts.LICENSE.txt
 	cp node_modules/echarts/NOTICE $(VENDOR)/echarts.NOTICE.txt
@@ -37,7 +48,7 @@ $(ECHARTS): $(NPMSTAMP) $(ECHARTS_SRC)
 	node_modules/.bin/esbuild scripts/echarts-custom.js --bundle --minify --format=iife --target=es2017 \
 	  --legal-comments=none --log-level=warning --outfile=$(ECHARTS)
 
-vendor: $(ECHARTS)
+vendor: $(ECHARTS) $(PDFJS)
 
 # Extract every report, write and validate the data packages, generate the pages, build site/.
 # JOBS=1 extracts in one process; the default uses every core.  Unchanged reports come from build/cache/.

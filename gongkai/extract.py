@@ -314,10 +314,20 @@ def _in_range(value: Decimal, dim) -> bool:
     return abs(value) < MAX_PLAUSIBLE
 
 
+PLACE_COLUMNS = ("source_line", "source_start", "source_end", "source_x0", "source_top", "source_x1", "source_bottom")
+
+
+def _place(cell: CellValue | None) -> dict:
+    """The value's place in the source (registry: source_line … source_bottom)."""
+    span = cell.span if cell is not None else None
+    box = cell.box if cell is not None else None
+    return dict(zip(PLACE_COLUMNS, (span or (None,) * 3) + (box or (None,) * 4)))
+
+
 def _value_fields(cell: CellValue | None, fill: str, dim, integer: bool) -> dict:
     if cell is None:
         return {"value": None, "unit": dim.unit, "status": fill, "raw": "", "confidence": None, "source_page": None,
-                "source_table": None, "source_row": None, "source_cell": None}
+                "source_table": None, "source_row": None, "source_cell": None, **_place(None)}
     value, status = cell.value, cell.status
     if integer and value is not None and value != value.to_integral_value():
         # (an OCR'd "1.0" for "10" lands here too: withheld, never rounded)
@@ -326,7 +336,7 @@ def _value_fields(cell: CellValue | None, fill: str, dim, integer: bool) -> dict
         value, status = None, "unreadable"
     return {"value": value, "unit": dim.unit, "status": status, "raw": cell.raw, "confidence": cell.confidence,
             "source_page": cell.page,
-            "source_table": cell.table, "source_row": cell.row, "source_cell": cell.cell}
+            "source_table": cell.table, "source_row": cell.row, "source_cell": cell.cell, **_place(cell)}
 
 
 def _ad_records(report_id, tables: Tables, edition, fill) -> list[dict]:

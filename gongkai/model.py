@@ -20,6 +20,11 @@ class Row:
     # Per cell, the OCR engine's confidence in [0, 1] when the row was read from a picture (None: from
     # text).  1.0 on an empty cell means nothing is printed there; 0.0 means print that could not be read.
     confidence: tuple[float, ...] | None = None
+    # Per cell, where its text is printed, for the evidence view (None for a cell with no single place):
+    # text files: (line, start, end), the characters [start, end) of that 1-based line;
+    # PDFs: the cell's box (x0, top, x1, bottom) in points from the page's top-left corner (pdfplumber's).
+    spans: tuple[tuple[int, int, int] | None, ...] | None = None
+    boxes: tuple[tuple[float, float, float, float] | None, ...] | None = None
 
 
 @dataclass
@@ -62,6 +67,8 @@ class CellValue:
     row: int | None = None  # 1-based row in that table, or the line number in a text file
     cell: int | None = None  # 1-based position of the cell in its printed row
     confidence: float | None = None  # OCR engine's confidence, for cells read from a picture
+    span: tuple[int, int, int] | None = None  # text files: (line, start, end) of the value's characters
+    box: tuple[float, float, float, float] | None = None  # PDFs: the cell's box on its page (Row.boxes)
 
 
 @dataclass

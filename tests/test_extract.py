@@ -75,3 +75,18 @@ def test_one_cell_per_paragraph_2019_edition():
     assert rep.edition == "2019"
     assert ad["rules.made"]["value"] == 0 and ad["rules.made"]["status"] == "reported"
     assert {ad["fees.prev_items"]["status"], ad["fees.change"]["status"]} == {"ambiguous"}
+
+
+def test_every_value_read_from_text_records_the_characters_it_was_read_from():
+    """The seed (tab-separated text): each reported cell's source_line/start/end hold its raw text; cells
+    with nothing printed have no place."""
+    path = ROOT / "reports" / "000_8719cb9f3c2be4e4.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rep = extract(path)
+    recs = [r for t in R.TABLES for r in rep.records[t]]
+    reported = [r for r in recs if r["status"] == "reported"]
+    assert len(reported) == 200
+    for r in reported:
+        assert lines[r["source_line"] - 1][r["source_start"]:r["source_end"]] == r["raw"], r["code"]
+        assert r["source_x0"] is None and r["source_page"] is None
+    assert all(r["source_line"] is None for r in recs if r["status"] in ("missing",))

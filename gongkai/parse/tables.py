@@ -17,7 +17,9 @@ def _source(row: Row | None, cell_index: int | None) -> dict:
         return {}
     return {"page": row.page, "table": None if row.table is None else row.table + 1,
             "row": None if row.index is None else row.index + (0 if row.table is None else 1),
-            "cell": None if cell_index is None else cell_index + 1}
+            "cell": None if cell_index is None else cell_index + 1,
+            "span": row.spans[cell_index] if row.spans and cell_index is not None else None,
+            "box": row.boxes[cell_index] if row.boxes and cell_index is not None else None}
 
 
 _HEADER_KEYS = {label_key(w) for w in R.HEADER_WORDS}

@@ -29,6 +29,7 @@ def _mute_pdfminer_debug() -> None:
 def read(path: Path) -> Document:
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.table import TableSettings
 
     _mute_pdfminer_debug()
 
@@ -53,19 +54,21 @@ def read(path: Path) -> Document:
         chars = images = 0
         image_pages: list[int] = []
         page_texts: list[tuple[int, list[str], int]] = []  # (page, text lines, rows before the next page)
+        settings = TableSettings.resolve(None)  # extract_tables' defaults
         for page_no, raw_page in enumerate(pdf.pages, 1):
             images += len(raw_page.images)
             page = dedupe_chars(raw_page)
             text = page.extract_text() or ""
             chars += len(text.strip())
             lines.extend(line.strip() for line in text.splitlines() if line.strip())
-            tables = page.extract_tables()
+            tables = page.find_tables(settings)  # what extract_tables reads, with each cell's box
             for table in tables:
-                for i, cells in enumerate(table):
+                for i, (cells, found) in enumerate(zip(table.extract(**settings.text_settings), table.rows)):
                     # pdfplumber marks the cells a merged cell covers with None; they are not cells.
                     printed = tuple((c or "").strip() for c in cells if c is not None)
+                    boxes = tuple(_box(b) for c, b in zip(cells, found.cells) if c is not None)
                     if any(printed):
-                        rows.append(Row(printed, page=page_no, table=table_no, index=i))
+                        rows.append(Row(printed, page=page_no, table=table_no, index=i, boxes=boxes))
                 table_no += 1
             if tables:
                 page_texts.append((page_no, text.splitlines(), len(rows)))
@@ -84,6 +87,11 @@ def read(path: Path) -> Document:
                         "there are pictures and need OCR or a text version of the report")
     # (the OCR step drops this warning when it reads those pages)
     return Document(lines=lines, rows=rows, format="pdf", meta=meta, warnings=warnings)
+
+
+def _box(bbox) -> tuple[float, float, float, float] | None:
+    """A cell's (x0, top, x1, bottom), rounded to 0.01 pt so the data stay the same across float noise."""
+    return None if bbox is None else tuple(round(float(v), 2) for v in bbox)
 
 
 def _with_rows_tables_lost(rows: list[Row], page_texts) -> list[Row]:

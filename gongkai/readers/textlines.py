@@ -34,6 +34,21 @@ NUMERIC_LINES_MIN = 5
 MAX_JOINED = 4  # a label is never broken over more lines than this
 
 
+class _Placed(str):
+    """A value token that remembers where it is printed (line, start, end), so the row built from it can
+    record its place (Row.spans).  The row's cells themselves are plain strings again (to_rows)."""
+
+    line: int
+    start: int
+    end: int
+
+
+def _placed(text: str, line: int, start: int, end: int) -> _Placed:
+    out = _Placed(text)
+    out.line, out.start, out.end = line, start, end
+    return out
+
+
 def is_furniture(line: str) -> bool:
     return bool(_FURNITURE.match(line))
 
@@ -142,9 +157,11 @@ def _items(lines: list[tuple[str, int]]) -> list[tuple[list[str], list[str], int
             continue
         label, tokens = split_values(line)
         parts = label_cells(label)
+        # The value's place: its own token (an amount's unit after a space is not part of the number).
+        values = [_placed(v, number, col, _TOKEN.match(line, col).end()) for v, col in tokens]
         if any(parse_cell(p).kind == "number" for p in parts):
             number = -number  # a number inside the label part: this line's pieces never make a blank row
-        out.append((parts, [v for v, _col in tokens], number))
+        out.append((parts, values, number))
     return out
 
 
@@ -241,8 +258,12 @@ def text_line_rows(lines: list[tuple[str, int]]) -> list[tuple[list[str], list[s
 
 
 def to_rows(lines: list[tuple[str, int]]) -> list[Row]:
-    return [Row(tuple(cells) + tuple(values), index=abs(number))
-            for cells, values, number in text_line_rows(lines)]
+    out = []
+    for cells, values, number in text_line_rows(lines):
+        printed = tuple(cells) + tuple(values)
+        spans = tuple((c.line, c.start, c.end) if isinstance(c, _Placed) else None for c in printed)
+        out.append(Row(tuple(map(str, printed)), index=abs(number), spans=spans))
+    return out
 
 
 def row_key(cells) -> str | None:
@@ -263,6 +284,6 @@ def missing_rows(text_lines: list[str], found: set[str], page: int) -> list[Row]
         key = row_key(cells)
         if key and key not in found and any(v.strip() for v in values) and len(values) <= len(R.APPLICANTS):
             label = cells[-1] if _exact(cells[-1]) else _KEY_LABEL[key]  # a label cut short, completed
-            out.append(Row((label,) + tuple(values), page=page))
+            out.append(Row((label,) + tuple(map(str, values)), page=page))
             found.add(key)
     return out

@@ -40,18 +40,34 @@ def split_line(line: str) -> tuple[str, ...] | None:
     return None
 
 
+def locate(line: str, cells) -> tuple[tuple[int, int] | None, ...]:
+    """Where each cell of `split_line(line)` is in the line: (start, end) of its characters, None for an
+    empty cell.  The cells are the line's own text, stripped, in order, so each is found after the last."""
+    out, at = [], 0
+    for cell in cells:
+        start = line.find(cell, at) if cell else -1
+        if start < 0:
+            out.append(None)
+            continue
+        out.append((start, start + len(cell)))
+        at = start + len(cell)
+    return tuple(out)
+
+
 def _is_row_label(text: str) -> bool:
     key = label_key(text)
     return key in _GROUP_KEYS or _KNOWN.match(text) is not None or text.strip().startswith("第二十条")
 
 
-def regroup(tokens: list[tuple[str, int]]) -> list[Row]:
-    """One cell per line -> rows: a row label starts a row, and so does a value after a column header."""
+def regroup(tokens: list[tuple[str, int]], spans: list[tuple[int, int, int] | None] | None = None) -> list[Row]:
+    """One cell per line -> rows: a row label starts a row, and so does a value after a column header.
+    `spans` gives each token's place (line, start, end) in the text."""
     rows: list[list[str]] = []
     starts: list[int] = []
+    places: list[list] = []
     prev_value = False
     prev_header = False
-    for text, line_no in tokens:
+    for n, (text, line_no) in enumerate(tokens):
         value = is_value(text)
         key = label_key(text)
         new_row = (not rows
@@ -60,10 +76,13 @@ def regroup(tokens: list[tuple[str, int]]) -> list[Row]:
         if new_row:
             rows.append([])
             starts.append(line_no)
+            places.append([])
         rows[-1].append(text)
+        places[-1].append(spans[n] if spans else None)
         prev_value = value
         prev_header = not value and key in _COLUMN_WORDS
-    return [Row(tuple(cells), index=start) for cells, start in zip(rows, starts)]
+    return [Row(tuple(cells), index=start, spans=tuple(where) if spans else None)
+            for cells, start, where in zip(rows, starts, places)]
 
 
 def text_to_document(text: str) -> Document:
@@ -99,7 +118,8 @@ def _rows_per_line(raw_lines, split) -> Document:
     lines, rows = [], []
     for number, (line, cells) in enumerate(zip(raw_lines, split), 1):
         if cells is not None:
-            rows.append(Row(cells, index=number))
+            spans = tuple(None if p is None else (number, *p) for p in locate(line, cells))
+            rows.append(Row(cells, index=number, spans=spans))
             lines.append(" ".join(c for c in cells if c))
         elif line.strip():
             lines.append(line.strip())
@@ -108,7 +128,7 @@ def _rows_per_line(raw_lines, split) -> Document:
 
 def _cells_per_line(raw_lines, split) -> Document:
     """Web-page text with one table cell per line (or per paragraph) inside the table sections."""
-    lines, tokens = [], []
+    lines, tokens, spans = [], [], []
     in_tables = False
     for number, (line, cells) in enumerate(zip(raw_lines, split), 1):
         stripped = line.strip()
@@ -122,12 +142,14 @@ def _cells_per_line(raw_lines, split) -> Document:
             found = [c for c in cells if c] if cells is not None else ([stripped] if stripped else [])
             if all(len(c) <= MAX_CELL_CHARS for c in found):
                 tokens.extend((c, number) for c in found)
+                places = locate(line, found)
+                spans.extend(None if p is None else (number, *p) for p in places)
                 if found:
                     lines.append(" ".join(found))
                 continue
         if stripped:
             lines.append(stripped)
-    return Document(lines=lines, rows=regroup(tokens), format="txt")
+    return Document(lines=lines, rows=regroup(tokens, spans), format="txt")
 
 
 def read(path: Path) -> Document:

@@ -325,6 +325,20 @@ def _common_tail(value_type: str, minimum: float | None) -> tuple[Column, ...]:
                "Row of that table (1 = first), or the line of a text file where the row starts.", minimum=1),
         Column("source_cell", "integer", "来源单元格序号", "Source cell",
                "Position of the cell in its printed row (1 = first, the label included).", minimum=1),
+        # Where the value itself is printed, for the evidence view: characters of a line of a text file,
+        # or the cell's box on a PDF page.
+        Column("source_line", "integer", "来源文字行", "Source line",
+               "Text files: the line the value is printed on (1 = first); null for other formats.", minimum=1),
+        Column("source_start", "integer", "来源起始字符", "Source start",
+               "Text files: characters on that line before the value (0 = it starts the line).", minimum=0),
+        Column("source_end", "integer", "来源结束字符", "Source end",
+               "Text files: source_start plus the value's length in characters.", minimum=0),
+        *(Column(f"source_{edge}", "number", zh, en, f"PDFs: the cell's {what} on its page (source_page), in "
+                 "points from the page's top-left corner; null for other formats.", minimum=0)
+          for edge, zh, en, what in (("x0", "来源框左", "Source box left", "left edge"),
+                                     ("top", "来源框上", "Source box top", "top edge"),
+                                     ("x1", "来源框右", "Source box right", "right edge"),
+                                     ("bottom", "来源框下", "Source box bottom", "bottom edge"))),
     )
 
 

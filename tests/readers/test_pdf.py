@@ -6,6 +6,7 @@ that it keeps exactly the chars pdfplumber keeps, in the same order, on a page p
 """
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pdfplumber
@@ -87,3 +88,25 @@ def test_real_pdfs_keep_the_chars_pdfplumber_keeps():
         with pdfplumber.open(path) as pdf:
             for page in pdf.pages:
                 _same_chars(page)
+
+
+def test_each_table_cell_records_its_box_and_the_box_holds_the_cells_text():
+    """reports/001 (淮安市洪泽区 2023): the characters inside each recorded box are the cell's own, read back with
+    pdfplumber; cells a merged cell covers are not cells, so they have no box either."""
+    path = ROOT / "reports" / "001_huaian_hongzequ_2023.pdf"
+    doc = pdf_reader.read(path)
+    boxed = [r for r in doc.rows if r.boxes]
+    assert len(boxed) > 50 and all(len(r.boxes) == len(r.cells) for r in boxed)
+    checked = 0
+    with pdfplumber.open(path) as pdf:
+        for row in boxed:
+            chars = pdf_reader.dedupe_chars(pdf.pages[row.page - 1]).chars
+            for cell, box in zip(row.cells, row.boxes):
+                if cell and box:
+                    x0, top, x1, bottom = box
+                    # the characters whose middle is in the box, as the table finder takes them
+                    inside = [c["text"] for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1
+                              and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+                    assert Counter("".join("".join(inside).split())) == Counter("".join(cell.split())), (row.page, box, cell)
+                    checked += 1
+    assert checked > 300

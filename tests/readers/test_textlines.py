@@ -153,3 +153,18 @@ def test_labels_printed_before_their_values_column_by_column_are_never_guessed()
         assert all((row, c) not in cells or cells[(row, c)].value is None and cells[(row, c)].status != "blank"
                    for c in ("natural_person", "total")), row
     assert _row(t, "refused_third_party") == _reported(0, 0, 0, 0, 0, 0, 0)
+
+
+def test_each_value_records_its_own_characters_and_an_amounts_unit_is_left_out():
+    """Converted PDF text: a value's span is its token on its own line (the label may be lines above)."""
+    lines = HEAD + ["（二）部分公开（区分处理的，只计这一情 形，不", "计其他情形）", "4  0 0 0 0 0 4"]
+    doc = text_to_document("\n".join(lines))
+    (row,) = [r for r in doc.rows if r.cells and r.cells[0].startswith("（二）部分公开")]
+    line = len(HEAD) + 3
+    assert row.spans[0] is None  # a label joined from two lines has no single place
+    assert row.spans[1:] == ((line, 0, 1), (line, 3, 4), (line, 5, 6), (line, 7, 8), (line, 9, 10), (line, 11, 12),
+                             (line, 13, 14))
+    doc = text_to_document("\n".join(HEAD + ["行政事业性收费 251000 元"]))
+    (fee,) = [r for r in doc.rows if r.cells and r.cells[0] == "行政事业性收费"]
+    assert fee.cells[1] == "251000元" and fee.spans[1] == (len(HEAD) + 1, 8, 14)
+    assert type(fee.cells[1]) is str  # plain text again: nothing of the parser's bookkeeping is published
