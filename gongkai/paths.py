@@ -64,6 +64,11 @@ def report_page_of(rep) -> str:
     return report_page(rep.slug, rep.meta.year)
 
 
+def report_evidence(slug: str, year: int) -> str:
+    """The evidence view's data, beside the report page (reports/<slug>/<year>/ in the site)."""
+    return f"reports/{slug}/{year}/evidence.json"
+
+
 def agency_page(slug: str) -> str:
     return f"agencies/{slug}.md"
 

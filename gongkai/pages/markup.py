@@ -62,10 +62,25 @@ def cell_td(rec: dict | None) -> str:
         if status == "ocr" and rec.get("confidence") is not None:
             title = f' title="{esc(R.STATUSES[status][0])}（置信度 {float(rec["confidence"]):.2f}）"'
         page = f' data-page="{rec["source_page"]}"' if rec.get("source_page") else ""
-        return f'<td class="{cls}"{title}{page}>{esc(number(rec["value"]))}</td>'
+        return f'<td class="{cls}"{title}{page}>{_evidence_link(rec, esc(number(rec["value"])))}</td>'
     label = R.STATUSES[status][0]
     raw = f"：{rec['raw']}" if rec.get("raw") else ""
-    return f'<td class="gk-{status}" title="{esc(label + raw)}">{esc(STATUS_MARK.get(status, ""))}</td>'
+    mark = esc(STATUS_MARK.get(status, ""))
+    if mark and rec.get("raw") and status in EVIDENCE_STATUSES:
+        mark = _evidence_link(rec, mark)
+    return f'<td class="gk-{status}" title="{esc(label + raw)}">{mark}</td>'
+
+
+# '?' cells with something printed link to their evidence too (the run and its readings); pages/evidence.py
+# says which cells have evidence, and keeps to the same list.
+EVIDENCE_STATUSES = ("ambiguous", "unreadable", "illegible")
+
+
+def _evidence_link(rec: dict, text: str) -> str:
+    """The cell's number as a link to its evidence view (#cell=<code>, opened by docs/assets/evidence.js)."""
+    if not rec.get("code"):
+        return text
+    return f'<a href="#cell={esc(rec["code"])}">{text}</a>'
 
 
 def source_note(records: list[dict]) -> str:

@@ -100,7 +100,12 @@ def report_page(rep, prev_rep, next_rep, source_check: dict | None = None) -> st
         out.append("## 三、收到和处理政府信息公开申请情况\n\n" + table_applications(app) + source_note(app) + "\n\n")
         out.append("## 四、政府信息公开行政复议、行政诉讼情况\n\n" + table_reviews(rl) + source_note(rl) + "\n\n")
         out.append("空白单元格表示报告中该格为空（不等于 0）；“—”表示报告缺失该格；“?”表示无法读取或有多种读法（不发布数字）；"
-                   "斜体加点线的数字是从粘连文字中推断的（唯一符合勾稽关系的读法）；带双下划线的数字是公开更正后的数字（见更正记录）。\n\n")
+                   "斜体加点线的数字是从粘连文字中推断的（唯一符合勾稽关系的读法）；带双下划线的数字是公开更正后的数字（见更正记录）。"
+                   "点击任一数字（或“?”），可查看它在源文件中的位置：文本的原行、网页或 Word 文件的原表格、PDF 的原页面，"
+                   "每格有自己的链接地址。\n\n")
+        # The evidence view (docs/assets/evidence.js) loads this file on the first click.
+        out.append(f'<div id="gk-evidence" data-src="{P.REPORT_PAGE_TO_ROOT}'
+                   f'{esc(P.report_evidence(rep.slug, m.year))}" hidden></div>\n\n')
     else:
         out.append("## 统计表格\n\n" + f'<p class="gk-none">本报告没有可读取的 2019/2021 格式统计表'
                    f"（{esc(zh_status)}），因此不发布表格数字。</p>\n\n")

@@ -18,6 +18,10 @@ from gongkai.schema import measures as M
 from gongkai.schema import registry as R
 from gongkai.pages.api import dumps, report_api_path, report_json
 from gongkai.pages import cite
+from gongkai.pages.evidence import evidence
+from gongkai.model import ReadError
+from gongkai.readers import READERS
+from gongkai.readers.textcodec import decode
 from gongkai.pages.charts import place_all
 from gongkai.package.exports import report_exports
 from gongkai.package.fulltext import prepare
@@ -79,12 +83,32 @@ def id_errors(rep) -> list[str]:
 
 
 def _report_docs(rep, prev_rep, next_rep, source_check: dict | None = None) -> dict[str, bytes]:
-    """The report's page and its API file: the files under docs/ that read every record."""
+    """The report's page, its evidence data and its API file: the files under docs/ that read every record."""
     pages = {P.report_page_of(rep): report_page(rep, prev_rep, next_rep, source_check)}
     place_all(pages, {})  # as write_pages does for every page (a report page has no charts)
     docs = {rel: text.encode("utf-8") for rel, text in pages.items()}
+    docs[P.report_evidence(rep.slug, rep.meta.year)] = dumps(evidence(rep, **source_view(rep.source)))
     docs[f"{P.API_DIR}/{report_api_path(rep)}"] = dumps(report_json(rep, M.compute(rep.records)))
     return docs
+
+
+def source_view(path: Path) -> dict:
+    """What the evidence view shows of a source file besides the numbers' places: a text file's lines, split as
+    its reader splits them, or an HTML or DOCX file's tables as the cell texts its reader parsed (so no markup
+    of the source ever reaches the page).  PDFs are drawn from the archived file in the browser."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".txt", ".md"):
+            return {"lines": [line.rstrip("\r") for line in decode(path.read_bytes(), path).splitlines()]}
+        if suffix in (".html", ".htm", ".docx"):
+            tables: dict[int, list] = {}
+            for row in READERS[suffix](path).rows:
+                if row.table is not None and row.index is not None:
+                    tables.setdefault(row.table + 1, []).append((row.index + 1, row.cells))
+            return {"tables": tables}
+    except (OSError, ReadError):
+        pass  # the file went away after extraction: the view then gives the places without the source
+    return {}
 
 
 def archive_source(rep, ctx: Context, out: Published) -> list[str]:

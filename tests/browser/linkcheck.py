@@ -1,6 +1,8 @@
 """Find broken internal links in a built static site by reading its HTML files (no browser needed)."""
 from __future__ import annotations
 
+import functools
+import json
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -70,6 +72,16 @@ def broken_links(site: Path) -> list[str]:
                 problems.append(f"{rel}: <{tag}> {url!r} -> missing {target}")
             elif "#" in url and target.suffix == ".html":
                 anchor = unquote(url.split("#", 1)[1])
-                if anchor and target.resolve() in parsed and anchor not in parsed[target.resolve()].ids:
+                ids = parsed[target.resolve()].ids if target.resolve() in parsed else set()
+                if anchor.startswith("cell=") and "gk-evidence" in ids:
+                    # the evidence view's address (assets/evidence.js): the cell must be in the page's evidence
+                    if anchor[len("cell="):] not in _evidence_cells(target.parent / "evidence.json"):
+                        problems.append(f"{rel}: <{tag}> {url!r} -> no such cell in the evidence data")
+                elif anchor and target.resolve() in parsed and anchor not in parsed[target.resolve()].ids:
                     problems.append(f"{rel}: <{tag}> {url!r} -> no anchor #{anchor}")
     return problems
+
+
+@functools.lru_cache(maxsize=None)
+def _evidence_cells(path: Path) -> frozenset:
+    return frozenset(json.loads(path.read_text(encoding="utf-8"))["cells"]) if path.is_file() else frozenset()

@@ -22,6 +22,18 @@ NARRATIVE = ('注入测试 <script>window.gkPwned=1;alert("narrative")</script> 
              '<a href="javascript:window.gkPwned=1">链接</a> <iframe src="javascript:window.gkPwned=1"></iframe> '
              '<svg onload="window.gkPwned=1"></svg> ![x](javascript:window.gkPwned=1)')
 CELL = '<b onmouseover="window.gkPwned=1">0</b>'
+HTML_SEED = "041_shanghai_shizhengfu_bgt_2019.html"
+HOSTILE_HTML = "901_hostile_table.html"
+DOCX = "041_shanghai_shizhengfu_bgt_2019_libreoffice.docx"
+TABLE_HEAD = '<tr><td colspan="5"><p>第二十条第（一）项</p></td></tr>'
+# In the first table's heading row: live markup (dropped by the reader, never shown) and the same written
+# as text (&lt;…&gt;: the cell's text is markup, shown as text), a javascript: link, a CSS expression.
+WRITTEN = ('&lt;img src=x onerror="window.gkPwned=1"&gt;&lt;script&gt;window.gkPwned=1&lt;/script&gt;'
+           '&lt;iframe src="javascript:window.gkPwned=1"&gt;&lt;/iframe&gt;')
+HOSTILE_HEAD = ('<tr><td colspan="5" style="width:expression(window.gkPwned=1)"><p>第二十条第（一）项'
+                '<script>window.gkPwned=1</script><img src=x onerror="window.gkPwned=1">'
+                '<a href="javascript:window.gkPwned=1">链接</a><iframe src="javascript:window.gkPwned=1"></iframe>'
+                f'{WRITTEN}</p></td></tr>')
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +51,19 @@ def hostile_site(tmp_path_factory):
     sidecar = yaml.safe_load((ROOT / "reports" / f"{SEED}.yml").read_text(encoding="utf-8"))
     sidecar.update(agency=AGENCY, source_url="javascript:window.gkPwned=1", retrieved="<script>x</script>")
     (root / "reports" / f"{name}.yml").write_text(yaml.safe_dump(sidecar, allow_unicode=True), encoding="utf-8")
+    # A web page whose table carries live markup and markup written out as text (which a view that put cell
+    # texts into innerHTML would bring to life), under another agency's name; and a Word report (the sample
+    # corpus has none) for the evidence view of a DOCX table.
+    page = (ROOT / "reports" / HTML_SEED).read_text(encoding="utf-8")
+    assert TABLE_HEAD in page
+    (root / "reports" / HOSTILE_HTML).write_text(page.replace(TABLE_HEAD, HOSTILE_HEAD, 1), encoding="utf-8")
+    side = yaml.safe_load((ROOT / "reports" / f"{HTML_SEED}.yml").read_text(encoding="utf-8"))
+    side.update(agency="恶意网页测试机关")
+    (root / "reports" / f"{HOSTILE_HTML}.yml").write_text(yaml.safe_dump(side, allow_unicode=True), encoding="utf-8")
+    for src in (DOCX, f"{DOCX}.yml"):
+        (root / "reports" / src).write_bytes((ROOT / "tests" / "fixtures" / "derived" / src).read_bytes())
     root, result, proc = make_site(root)
-    assert [r.source.name for r in result.reports] == [name], result.failures
+    assert sorted(r.source.name for r in result.reports) == sorted([name, HOSTILE_HTML, DOCX]), result.failures
     assert proc.returncode == 0, proc.stderr[-3000:]
     with serve(root / "site", result) as served:
         yield served
@@ -79,8 +102,13 @@ INERT_CHECK = """() => {
 }"""
 
 
+def _seed(site):
+    (rep,) = [r for r in site.result.reports if r.source.name == "900_hostile.txt"]
+    return rep
+
+
 def test_hostile_report_renders_inert_in_the_browser(hostile_site, open_page):
-    (rep,) = hostile_site.result.reports
+    rep = _seed(hostile_site)
     pages = ["", "agencies/", "quality/", f"agencies/{rep.slug}/", f"reports/{rep.slug}/{rep.meta.year}/"]
     page = open_page(hostile_site)
     for rel in pages:
@@ -103,7 +131,7 @@ def test_hostile_agency_found_by_search_stays_inert(hostile_site, open_page):
     """Search results render page titles and text from the index: they must stay inert too."""
     from .test_search import RESULTS, _search
 
-    (rep,) = hostile_site.result.reports
+    rep = _seed(hostile_site)
     page = open_page(hostile_site)
     page.goto(hostile_site.url())
     _search(page, "注入测试")
@@ -116,3 +144,32 @@ def test_hostile_agency_found_by_search_stays_inert(hostile_site, open_page):
     assert page.locator("form.pagefind-ui__form[action='javascript:void(0);']").count() == 1
     bad = page.evaluate(INERT_CHECK)
     assert bad.count(ui_form) <= 1 and [b for b in bad if b != ui_form] == []
+
+
+def test_a_hostile_source_table_renders_inert_in_the_evidence_view(hostile_site, open_page):
+    """The evidence view rebuilds the table from the parsed cell texts: the live markup is gone, the markup
+    written as text stays text, and nothing runs (the guard fails the test on a dialog, an error, a fetch of
+    img src=x or a refused script)."""
+    from .test_evidence import PANEL, open_cell
+
+    (rep,) = [r for r in hostile_site.result.reports if r.source.name == HOSTILE_HTML]
+    page = open_page(hostile_site)
+    open_cell(page, hostile_site, rep, "normative_documents.published", "table")
+    assert page.locator(f"{PANEL} td.gk-ev-hit").inner_text() == "60"
+    head = page.locator(f"{PANEL} tr").first.inner_text()
+    assert '<img src=x onerror="window.gkPwned=1"><script>window.gkPwned=1</script>' in head
+    assert page.locator(f"{PANEL} img, {PANEL} script, {PANEL} iframe, {PANEL} [style*=expression]").count() == 0
+    assert page.evaluate(INERT_CHECK) == []
+
+
+def test_a_docx_number_shows_the_word_table_with_the_cell_marked(hostile_site, open_page):
+    """The DOCX variant of 上海市人民政府办公厅 2019: the first table's row 4 is 规范性文件 | 60 | 60 | 368."""
+    from .test_evidence import PANEL, open_cell
+
+    (rep,) = [r for r in hostile_site.result.reports if r.source.name == DOCX]
+    page = open_page(hostile_site)
+    open_cell(page, hostile_site, rep, "normative_documents.published", "table")
+    hit = page.locator(f"{PANEL} td.gk-ev-hit")
+    assert hit.inner_text() == "60"
+    assert [c.strip() for c in hit.locator("xpath=..").inner_text().split("\t")] == ["4", "规范性文件", "60", "60",
+                                                                                     "368"]

@@ -69,3 +69,15 @@ def test_front_matter_and_headings_carry_no_markup():
     assert K.h1("a<b") == "<h1>a&lt;b</h1>\n\n"
     assert K.align(1, 2) == "|---|---:|---:|\n"
     assert K.link("x?a=1&b=2", "<i>") == '<a href="x?a=1&amp;b=2">&lt;i&gt;</a>'
+
+
+def test_every_number_and_every_printed_question_mark_links_to_its_evidence():
+    assert K.cell_td({"code": "granted.total", "status": "reported", "value": Decimal(12), "raw": "12"}) == \
+        '<td class="gk-num"><a href="#cell=granted.total">12</a></td>'
+    inferred = K.cell_td({"code": "granted.total", "status": "inferred", "value": Decimal(3), "raw": "3000003"})
+    assert '<a href="#cell=granted.total">3</a>' in inferred
+    ambiguous = K.cell_td({"code": "rules.issued", "status": "ambiguous", "value": None, "raw": "5845546"})
+    assert ambiguous.endswith('><a href="#cell=rules.issued">?</a></td>')
+    # nothing printed, nothing to show: a missing cell and a blank one are not links
+    assert "href" not in K.cell_td({"code": "x.y", "status": "missing", "value": None, "raw": ""})
+    assert "href" not in K.cell_td({"code": "x.y", "status": "blank", "value": None, "raw": ""})
