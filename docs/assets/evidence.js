@@ -1,6 +1,6 @@
 /* The evidence view: where a number on a report page was printed in the source.
 
-   Every number of a report page's tables links to #cell=<code>.  On the first one opened this script loads
+   Every number of a report page's tables becomes a link to #cell=<code>.  On the first one opened this script loads
    the report's evidence JSON (gongkai/pages/evidence.py; its address is on #gk-evidence) and shows, in a
    panel: the source lines with the value's characters marked (text files); the source table rebuilt from
    the cell texts the reader parsed, the cell marked and scrolled into view (HTML, DOCX); the PDF page drawn
@@ -326,8 +326,28 @@
     else closePanel();
   }
 
+  // The numbers become links here, from the codes the rows and tables carry (gongkai/pages/markup.py): a link
+  // per cell in the HTML would add about 10 KB to every report page.
+  function linkNumbers() {
+    document.querySelectorAll("tr[data-cols], table[data-cols] tr[data-row]").forEach(function (tr) {
+      var table = tr.closest("table");
+      var cols = (tr.getAttribute("data-cols") || table.getAttribute("data-cols")).split(" ");
+      var row = tr.getAttribute("data-row");
+      var tds = tr.querySelectorAll(":scope > td");
+      for (var i = 0; i < tds.length && i < cols.length; i++) {
+        var td = tds[i];
+        if (!td.classList.contains("gk-num") && !td.hasAttribute("data-ev")) continue;
+        var a = el("a");
+        a.href = "#cell=" + (row ? row + "." : "") + cols[i];
+        while (td.firstChild) a.appendChild(td.firstChild);
+        td.appendChild(a);
+      }
+    });
+  }
+
   function init() {
     if (!host()) return;
+    linkNumbers();
     document.addEventListener("click", function (ev) {
       var a = ev.target.closest && ev.target.closest("a[href^='#cell=']");
       if (a && !(panel && panel.contains(a))) opener = a;

@@ -62,25 +62,22 @@ def cell_td(rec: dict | None) -> str:
         if status == "ocr" and rec.get("confidence") is not None:
             title = f' title="{esc(R.STATUSES[status][0])}（置信度 {float(rec["confidence"]):.2f}）"'
         page = f' data-page="{rec["source_page"]}"' if rec.get("source_page") else ""
-        return f'<td class="{cls}"{title}{page}>{_evidence_link(rec, esc(number(rec["value"])))}</td>'
+        return f'<td class="{cls}"{title}{page}>{esc(number(rec["value"]))}</td>'
     label = R.STATUSES[status][0]
     raw = f"：{rec['raw']}" if rec.get("raw") else ""
-    mark = esc(STATUS_MARK.get(status, ""))
-    if mark and rec.get("raw") and status in EVIDENCE_STATUSES:
-        mark = _evidence_link(rec, mark)
-    return f'<td class="gk-{status}" title="{esc(label + raw)}">{mark}</td>'
+    ev = " data-ev" if rec.get("raw") and status in EVIDENCE_STATUSES else ""
+    return f'<td class="gk-{status}" title="{esc(label + raw)}"{ev}>{esc(STATUS_MARK.get(status, ""))}</td>'
 
 
-# '?' cells with something printed link to their evidence too (the run and its readings); pages/evidence.py
-# says which cells have evidence, and keeps to the same list.
+# Every number links to its evidence view (#cell=<code>, docs/assets/evidence.js), and so does a '?' cell with
+# something printed (data-ev: the run and its readings); pages/evidence.py keeps to the same list.  The
+# script makes the links from the cell codes the rows and tables carry (data-row, data-cols: the codes of the
+# row's value cells in order), not one link per cell in the HTML: that would add about 10 KB to a page.
 EVIDENCE_STATUSES = ("ambiguous", "unreadable", "illegible")
 
 
-def _evidence_link(rec: dict, text: str) -> str:
-    """The cell's number as a link to its evidence view (#cell=<code>, opened by docs/assets/evidence.js)."""
-    if not rec.get("code"):
-        return text
-    return f'<a href="#cell={esc(rec["code"])}">{text}</a>'
+def _codes(codes) -> str:
+    return f' data-cols="{esc(" ".join(codes))}"'
 
 
 def source_note(records: list[dict]) -> str:
@@ -134,7 +131,7 @@ def table_active(records: list[dict], edition: str | None) -> str:
             out.append(f'<tr class="gk-group"><th colspan="{width + 1}">{esc(item.group)}</th></tr>')
             out.append("<tr><th>信息内容</th>" + _spread(
                 [f"<th{{span}}>{esc(measures[m].label(edition))}</th>" for m in measure_codes], width) + "</tr>")
-        out.append(f'<tr><th scope="row">{esc(item.label(edition))}</th>' + _spread(
+        out.append(f'<tr data-row="{esc(item_code)}"{_codes(measure_codes)}><th scope="row">{esc(item.label(edition))}</th>' + _spread(
             [cell_td(cells.get((item_code, m))).replace("<td", "<td{span}", 1) for m in measure_codes], width)
             + "</tr>")
     out.append("</table></div>")
@@ -164,7 +161,7 @@ def table_applications(records: list[dict]) -> str:
         '<tr><th rowspan="2">自然人</th><th colspan="5">法人或其他组织</th><th rowspan="2">总计</th></tr>'
         "<tr>" + "".join(f"<th>{esc(a.zh)}</th>" for a in R.APPLICANTS[1:6]) + "</tr>"
     )
-    out = ['<div class="gk-table-wrap"><table class="gk-form gk-t3">', head]
+    out = [f'<div class="gk-table-wrap"><table class="gk-form gk-t3"{_codes(a.code for a in R.APPLICANTS)}>', head]
     result_rows = [r for r in present if r.group_code]
     group_sizes: dict[str, int] = {}
     for r in result_rows:
@@ -174,20 +171,20 @@ def table_applications(records: list[dict]) -> str:
     for row in present:
         tds = "".join(cell_td(cells.get((row.code, a.code))) for a in R.APPLICANTS)
         if not row.group_code:
-            out.append(f'<tr><th colspan="3" scope="row">{esc(row.zh)}</th>{tds}</tr>')
+            out.append(f'<tr data-row="{esc(row.code)}"><th colspan="3" scope="row">{esc(row.zh)}</th>{tds}</tr>')
             continue
         lead = ""
         if not results_started:
             results_started = True
             lead = f'<th rowspan="{len(result_rows)}" class="gk-vertical">{esc(R.G_RESULTS)}</th>'
         if row.group == R.G_RESULTS:
-            out.append(f'<tr>{lead}<th colspan="2" scope="row">{esc(row.zh)}</th>{tds}</tr>')
+            out.append(f'<tr data-row="{esc(row.code)}">{lead}<th colspan="2" scope="row">{esc(row.zh)}</th>{tds}</tr>')
         else:
             group = ""
             if row.group not in seen_groups:
                 seen_groups.add(row.group)
                 group = f'<th rowspan="{group_sizes[row.group]}">{esc(row.group)}</th>'
-            out.append(f'<tr>{lead}{group}<th scope="row">{esc(row.zh)}</th>{tds}</tr>')
+            out.append(f'<tr data-row="{esc(row.code)}">{lead}{group}<th scope="row">{esc(row.zh)}</th>{tds}</tr>')
     out.append("</table></div>")
     return "".join(out)
 
@@ -204,7 +201,8 @@ def table_reviews(records: list[dict]) -> str:
         + "<tr>" + results + results + "</tr>"
     )
     row = "".join(cell_td(cells.get((c.code, r.code))) for c in R.RL_CATEGORIES for r in R.RL_RESULTS)
-    return f'<div class="gk-table-wrap"><table class="gk-form gk-t4">{head}<tr>{row}</tr></table></div>'
+    codes = _codes(f"{c.code}.{r.code}" for c in R.RL_CATEGORIES for r in R.RL_RESULTS)
+    return f'<div class="gk-table-wrap"><table class="gk-form gk-t4">{head}<tr{codes}>{row}</tr></table></div>'
 
 
 def checks_table(checks: list[dict]) -> str:
