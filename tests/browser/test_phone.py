@@ -50,3 +50,25 @@ def test_the_site_title_is_not_cut_on_a_phone(site, open_page):
     title = page.locator(".md-header__topic").first.locator(".md-ellipsis")
     assert title.inner_text().strip() == "公开 Gongkai"
     assert title.evaluate("t => t.scrollWidth <= t.clientWidth + 1")
+
+
+def test_a_report_page_has_a_jump_list_on_a_phone_only(site, open_page):
+    hz = next(r for r in site.result.reports if r.source.name == "001_huaian_hongzequ_2023.pdf")
+    page = open_page(site, width=390, height=844)
+    page.goto(site.url(f"reports/{hz.slug}/{hz.meta.year}/"), wait_until="load")
+    jump = page.locator("nav.gk-jump")
+    assert jump.is_visible()
+    links = jump.locator("a")
+    names = [links.nth(i).inner_text() for i in range(links.count())]
+    assert "勾稽关系核验" in names and "报告正文" in names and len(names) >= 5, names
+    for i in range(links.count()):  # each goes to a section of the page, and is big enough for a finger
+        target = links.nth(i).get_attribute("href")
+        assert target.startswith("#") and page.locator(f"h2[id='{target[1:]}']").count() == 1, target
+        assert links.nth(i).bounding_box()["height"] >= 43  # 44 px, as touch guidelines ask
+    links.filter(has_text="报告正文").click()
+    heading = page.locator("h2", has_text="报告正文")
+    box = heading.bounding_box()
+    assert 0 <= box["y"] < 844
+    desktop = open_page(site, width=1440, height=900)
+    desktop.goto(site.url(f"reports/{hz.slug}/{hz.meta.year}/"), wait_until="load")
+    assert not desktop.locator("nav.gk-jump").is_visible()  # Material's own table of contents is shown there
