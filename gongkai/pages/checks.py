@@ -79,18 +79,28 @@ def summary(checks: list[dict]) -> str:
     return f"共 {len(checks)} 项：" + "，".join(parts) + "。"
 
 
-def _rows(checks, by_id, cells) -> str:
-    out = []
+SAME_AS_ABOVE = "同上"
+
+
+def _rows(checks, by_id, cells, with_result: bool = True) -> str:
+    """The checks as table rows.  A reading repeated from the row above (the same identity for each kind of
+    applicant) reads 同上, as printed forms do; the table of passes alone drops its result column, which
+    would say 通过 on every row.  Both keep report pages small (the form has 40-odd checks)."""
+    out, previous = [], None
     for c in checks:
         ident = by_id.get(c["check_id"])
         name, reading = describe(c, ident)
         if c["result"] == "fail":
             reading += "报告中的数字本身不一致，本站按原样发布。"
-        out.append(f'<tr class="gk-check-{c["result"].replace(" ", "-")}"><td>{esc(RESULT_ZH[c["result"]])}</td>'
+        shown = SAME_AS_ABOVE if reading == previous else reading
+        previous = reading
+        result = f'<td>{esc(RESULT_ZH[c["result"]])}</td>' if with_result else ""
+        out.append(f'<tr class="gk-check-{c["result"].replace(" ", "-")}">{result}'
                    f'<td data-check="{esc(c["check_id"])}">{esc(name)}</td>'
                    f'<td class="gk-formula">{esc(formula(c, ident, cells))}</td>'
-                   f'<td>{esc(reading)}{("（" + esc(c["note"]) + "）") if c["note"] else ""}</td></tr>')
-    return ('<div class="gk-table-wrap"><table class="gk-checks"><tr><th>结果</th><th>核验</th>'
+                   f'<td>{esc(shown)}{("（" + esc(c["note"]) + "）") if c["note"] else ""}</td></tr>')
+    head = "<th>结果</th>" if with_result else ""
+    return ('<div class="gk-table-wrap"><table class="gk-checks"><tr>' + head + '<th>核验</th>'
             '<th>算式（报告中的数字）</th><th>含义</th></tr>' + "".join(out) + "</table></div>")
 
 
@@ -111,5 +121,6 @@ def checks_section(records: dict) -> str:
     if shown:
         out.append(_rows(shown, by_id, cells))
     if passed:
-        out.append(f"<details><summary>{len(passed)} 项通过（展开）</summary>{_rows(passed, by_id, cells)}</details>")
+        out.append(f"<details><summary>{len(passed)} 项通过（展开）</summary>"
+                   f"{_rows(passed, by_id, cells, with_result=False)}</details>")
     return "".join(out) + "</div>"

@@ -25,3 +25,19 @@ def test_formula_shows_the_printed_numbers_and_the_summary_counts():
     assert summary(records["checks"]) == "共 1 项：1 项未通过，0 项通过。"
     html = checks_section(records)
     assert "行政复议总计" in html and "0 ≠ 10 + 1 + 0 + 0 = 11" in html and "review_total.review" in html
+
+
+def _balance(applicant: str) -> dict:
+    return {"check_id": f"balance.{applicant}", "identity": "", "lhs": Decimal(0), "rhs": Decimal(0),
+            "result": "pass", "note": ""}
+
+
+def test_a_reading_repeated_from_the_row_above_reads_same_as_above_and_passes_have_no_result_column():
+    # The balance identity holds for each kind of applicant: its reading is printed once, then 同上.
+    records = {"applications": [], "checks": [_balance("natural_person"), _balance("commercial"), _balance("total")]}
+    html = checks_section(records)
+    assert html.count("同上") == 2
+    assert html.count("新收的和上年结转的申请") == 1
+    # Only passes: the summary says so, and the table has no 结果 column repeating 通过 on every row.
+    assert "共 3 项：3 项通过。" in html or "3 项全部通过" in html
+    assert "<th>结果</th>" not in html and "<td>通过</td>" not in html
