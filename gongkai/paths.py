@@ -39,6 +39,8 @@ CHANGELOG_PAGE = "changelog.md"  # the site's 更新记录 page, under docs/
 
 ARCHIVE = "archive"  # docs/downloads/archive/: every source file, named by its sha256
 CORRECTIONS_PAGE = "corrections.md"  # 更正记录
+REPORTS_PAGE = "all-reports.md"  # 报告总表
+COVERAGE_PAGE = "coverage.md"  # 覆盖范围
 CORRECTIONS_CSV = "corrections.csv"  # docs/downloads/all/corrections.csv: the errata log
 CITATION_FILE = "CITATION.txt"  # beside every package: how to cite the data
 

@@ -16,8 +16,6 @@ from gongkai.schema import registry as R
 from gongkai.schema.places import LEVELS, province_or_unknown, province_order
 from gongkai.pages.markup import esc as _esc, front_matter, md_link, md_text
 
-REPORTS_PAGE = "all-reports.md"
-COVERAGE_PAGE = "coverage.md"
 TO_ROOT = "../"  # both pages are served one level below the site root (all-reports/, coverage/)
 MEASURES = ("received", "share_disclosed", "share_refused", "reviews", "review_correction_rate",
             "lawsuits", "lawsuit_correction_rate")

@@ -350,8 +350,8 @@ def _pages(reports, failures, quality_extra: str = "") -> dict[str, str]:
         "quality.md": quality_page(reports, failures) + quality_extra,
         P.QUALITY_CSV: quality_csv(reports, failures),
         "compare.md": compare_page(),
-        catalogue.REPORTS_PAGE: catalogue.reports_page(reports, lambda r: M.compute_cells(cells_of(r))),
-        catalogue.COVERAGE_PAGE: catalogue.coverage_page(reports),
+        P.REPORTS_PAGE: catalogue.reports_page(reports, lambda r: M.compute_cells(cells_of(r))),
+        P.COVERAGE_PAGE: catalogue.coverage_page(reports),
         "en.md": en_page(),
     }
     for year, reps in _by(reports, lambda r: r.meta.year).items():
