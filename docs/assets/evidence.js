@@ -176,9 +176,14 @@
       row.appendChild(code);
       box.appendChild(row);
     });
-    body.appendChild(box);
-    var hit = box.querySelector(".gk-ev-hit");
-    if (hit) hit.scrollIntoView({ block: "nearest", inline: "center" });
+    reveal(body, box, "nearest");
+  }
+
+  // Put the view in the panel and scroll its marked place into sight.
+  function reveal(body, node, block) {
+    body.appendChild(node);
+    var hit = node.querySelector(".gk-ev-hit");
+    if (hit) hit.scrollIntoView({ block: block, inline: "center" });
   }
 
   function showTable(body, ev, cell) {
@@ -200,9 +205,7 @@
       table.appendChild(tr);
     });
     wrap.appendChild(table);
-    body.appendChild(wrap);
-    var hit = table.querySelector(".gk-ev-hit");
-    if (hit) hit.scrollIntoView({ block: "center", inline: "center" });
+    reveal(body, wrap, "center");
   }
 
   function showRun(body, cell, run) {
