@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from importlib import metadata
 
+from gongkai import paths as P
 from gongkai.package.datapackage import LICENSE
 from gongkai.pages.markup import esc
 
@@ -24,6 +25,14 @@ def dataset_version() -> str:
         return metadata.version("gongkai") or "unversioned"
     except metadata.PackageNotFoundError:  # running from a checkout without the editable install
         return "unversioned"
+
+
+def report_reference(rep) -> dict:
+    """How a report is cited, the same on its page (block) and beside its downloads (citation_file): its title,
+    its page, its year, the agency as author and a BibTeX key named like its downloads."""
+    m = rep.meta
+    return {"title": f"{m.agency} {m.year} 年政府信息公开工作年度报告", "path": P.page_url(P.report_page_of(rep)),
+            "year": m.year, "author": m.agency, "key": P.zip_prefix(rep.slug, m.year)}
 
 
 def _bib_escape(text: str) -> str:

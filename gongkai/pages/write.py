@@ -48,7 +48,8 @@ def en_text(text) -> str:
 
 def report_page(rep, prev_rep, next_rep, source_check: dict | None = None) -> str:
     m = rep.meta
-    title = f"{m.agency} {m.year} 年政府信息公开工作年度报告"
+    reference = cite.report_reference(rep)
+    title = reference["title"]
     out = [front_matter(title, {"description": _clean(f"{m.agency}{m.year}年政府信息公开工作年度报告数据"),
                                 **search_filters(m, [m.year])}), h1(title)]
     crumbs = [md_link("机关索引", "../../agencies.md"), md_link(m.agency, f"../../{P.agency_page(rep.slug)}")]
@@ -131,7 +132,7 @@ def report_page(rep, prev_rep, next_rep, source_check: dict | None = None) -> st
         # page; the reader learns that they exist and where.
         out.append(f"## 提取提示\n\n提取这份报告时记录了 {len(rep.warnings)} 条技术提示（供维护者核对），"
                    f"列在{md_link('数据质量', '../../quality.md#warnings')}页。\n\n")
-    out.append(cite.block(title, P.page_url(P.report_page_of(rep)), m.year, m.agency, f"{rep.slug}-{m.year}"))
+    out.append(cite.block(**reference))
     return "".join(out)
 
 

@@ -148,9 +148,7 @@ def publish_one(rep, ctx: Context, prev_rep=None, next_rep=None) -> Published:
         title = json.loads(files["datapackage.json"])["title"]
         zipped = {**files, README_NAME: readme(title)}  # the licence travels with the zip
         extra = {P.report_zip(rep.slug, rep.meta.year): zip_bytes(zipped, P.zip_prefix(rep.slug, rep.meta.year)),
-                 P.CITATION_FILE: cite.citation_file(f"{rep.meta.agency} {rep.meta.year} 年政府信息公开工作年度报告",
-                                                     P.page_url(P.report_page_of(rep)), rep.meta.year,
-                                                     rep.meta.agency, f"{rep.slug}-{rep.meta.year}")}
+                 P.CITATION_FILE: cite.citation_file(**cite.report_reference(rep))}
         extra.update(report_exports(title, rep.slug, rep.meta.year,
                                     [source_entry(rep)], rep.records))
         for rel, data in sorted(extra.items()):
