@@ -1,5 +1,5 @@
 """Command line: `python -m gongkai extract FILE --out DIR`, `build`, `site`, `harvest LIST`, `check-sources`,
-`release` and `datasette`."""
+`release`, `datasette` and `deploy-diff`."""
 from __future__ import annotations
 
 import argparse
@@ -42,7 +42,12 @@ def main(argv=None) -> int:
     rl.add_argument("--root", type=Path, default=Path("."), help="project root (default: current directory)")
     rl.add_argument("--version", help="release version (default: the build date as YYYY.MM.DD, .N when taken)")
     rl.add_argument("--no-site", action="store_true", help="do not run MkDocs afterwards")
+    dd = sub.add_parser("deploy-diff", help="the site files to upload and to delete, from two site manifests")
+    dd.add_argument("old", type=Path, help="the deployed site's MANIFEST.tsv")
+    dd.add_argument("new", type=Path, help="the new build's site/MANIFEST.tsv")
     args = parser.parse_args(argv)
+    if args.command == "deploy-diff":
+        return print_deploy_diff(args.old, args.new)
     if args.command == "harvest":
         from gongkai.harvest.run import main as harvest_main
         return harvest_main(args.list, args.reports, _fetch_settings(args), args.workers, args.per_host)
@@ -73,6 +78,19 @@ def main(argv=None) -> int:
     if site:
         print(peak_memory())
     return status
+
+
+def print_deploy_diff(old: Path, new: Path) -> int:
+    """`upload\t<path>` for each new or changed file, then `delete\t<path>` for each file gone."""
+    from gongkai.pipeline.manifest import deploy_diff, read_manifest
+
+    try:
+        upload, delete = deploy_diff(read_manifest(old), read_manifest(new))
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.write("".join(f"upload\t{p}\n" for p in upload) + "".join(f"delete\t{p}\n" for p in delete))
+    return 0
 
 
 def _fetch_options(p) -> None:

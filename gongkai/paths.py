@@ -32,6 +32,8 @@ QUALITY_CSV = "quality.csv"
 RELEASES_DIR = "releases"
 RELEASE_JSON = "release.json"
 MANIFEST = "MANIFEST.sha256"
+# site/MANIFEST.tsv: every file of the built site with its sha256 and size, for a deploy (pipeline/manifest.py).
+SITE_MANIFEST = "MANIFEST.tsv"
 # The change notes of every release: in each release, and in docs/downloads/all/.  Plain text (Markdown-style)
 # named .txt: MkDocs rewrites every link to a .md file into a page URL, and the downloads are files, not pages.
 CHANGELOG = "CHANGELOG.txt"
