@@ -1,30 +1,37 @@
 """Run MkDocs, then Pagefind, only when their inputs changed: docs/, mkdocs.yml, the theme overrides and
-the versions of the site toolchain.
+the versions of the site toolchain; in shards (gongkai/shards.py), each an independent run over a bounded
+number of pages, so memory does not grow with the site and an edit re-renders only the shards it touched.
 
 A no-op `make site` must not spend a minute re-rendering thousands of unchanged pages.  The inputs are
 keyed by path, size and modification time; the build writes only files whose bytes changed, so an
 unchanged page keeps its mtime.  `--clean` is kept for real builds: `--dirty` loses search entries.
 
-Search is Pagefind's static index (extended build, which segments Chinese words), written into the new
-site's pagefind/ before the swap: the index always matches the pages beside it, and a failed indexing
-keeps the last good site like a failed MkDocs run does.
+Search is Pagefind's static index (extended build, which segments Chinese words): one per shard, the hub's
+in pagefind/ and each report shard's in pagefind/shards/<name>/, listed in pagefind/shards.json for the
+search page to merge (Pagefind's mergeIndex: the merged indexes load no second wasm).  Shards are
+assembled into a new directory beside site/ that is swapped in whole: the index always matches the pages
+beside it, and a failed run keeps the last good site.
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 import shutil
 import subprocess
-import sys
 import time
 from importlib import metadata
 from pathlib import Path
 
 from gongkai import paths as P
+from gongkai import shard_build as SB
+from gongkai import shards as S
+from gongkai.files import link_or_copy, write_if_changed
+from gongkai.shard_build import EXCLUDE_SELECTORS, PAGEFIND_DIR  # noqa: F401  (their one home is shard_build)
 
 TOOLCHAIN = ("mkdocs", "mkdocs-material", "pymdown-extensions", "Markdown", "Jinja2", "pagefind-bin-extended")
 THEME_DIRS = (P.DOCS_DIR, "overrides", "hooks")  # page sources, theme templates (custom_dir), mkdocs.yml hooks
-PAGEFIND_DIR = "pagefind"
 STAMP = Path(P.CACHE_DIR) / "mkdocs.stamp"
 # mkdocs.yml takes site_url from this variable: it changes every page's head, so it is part of the fingerprint.
 SITE_URL_ENV = "GONGKAI_SITE_URL"
@@ -38,41 +45,45 @@ def _version(dist: str) -> str:
         return "absent"
 
 
-def docs_fingerprint(root: Path) -> str:
+def _walk(base: Path, skip_top: tuple[str, ...] = ()):
+    """(relative path, stat) of every file under base, in a fixed order; __pycache__ (MkDocs' import of a
+    hook writes one) and the top-level folders in skip_top are left out."""
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__"
+                             and not (dirpath == str(base) and d in skip_top))
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            yield path.relative_to(base).as_posix(), path.stat()
+
+
+def theme_fingerprint(root: Path) -> str:
+    """Every input of every page but docs/: the toolchain's versions, mkdocs.yml, the site URL, the theme
+    overrides and the hooks."""
     h = hashlib.sha256()
     for dist in TOOLCHAIN:
         h.update(f"{dist}={_version(dist)}\n".encode())
     h.update(b"mkdocs.yml\0" + (root / "mkdocs.yml").read_bytes())
     h.update(f"{SITE_URL_ENV}={os.environ.get(SITE_URL_ENV, '')}\n".encode())
-    for top in THEME_DIRS:
-        base = root / top
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")  # MkDocs' import of a hook writes one
-            for name in sorted(filenames):
-                path = Path(dirpath) / name
-                st = path.stat()
-                h.update(f"{top}/{path.relative_to(base).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    for top in THEME_DIRS[1:]:
+        for rel, st in _walk(root / top):
+            h.update(f"{top}/{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
 
 
-# Tables are left out of the index: their cells are numbers and the same printed row labels on every
-# report, which no one searches for.  Measured on 13,354 pages (a 10,000-report site): Pagefind's peak
-# memory 5.1 -> 2.1 GB, its time 170 -> 114 s, the largest index chunk 423 -> 34 KB.  Agencies stay
-# findable by their pages' titles and text, reports by their titles, headings and narrative.
-EXCLUDE_SELECTORS = "table"
+def docs_fingerprint(root: Path) -> str:
+    """The theme's fingerprint and every file of docs/ (path, size, mtime): the whole site's inputs."""
+    h = hashlib.sha256(theme_fingerprint(root).encode())
+    for rel, st in _walk(root / P.DOCS_DIR):
+        h.update(f"{P.DOCS_DIR}/{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
 
 
-def index_site(site: Path) -> subprocess.CompletedProcess:
-    """Pagefind's index of a built site into site/pagefind/: only each page's data-pagefind-body (the article,
-    see overrides/main.html), tables excepted.  The extended binary comes in the pinned wheel; nothing is
-    fetched.  It runs in the site directory, where no pagefind.yml of the caller's working directory can
-    change its options."""
-    from pagefind_bin_extended import get_executable
-
-    site = Path(site).resolve()
-    return subprocess.run([str(get_executable()), "--site", ".", "--output-subdir", PAGEFIND_DIR,
-                           "--exclude-selectors", EXCLUDE_SELECTORS, "--quiet"],
-                          cwd=site, capture_output=True, text=True)
+def index_site(site: Path, name: str = S.HUB) -> subprocess.CompletedProcess:
+    """Pagefind's index of a built site (or shard) into its pagefind/ folder (shard_build.index_dir): only
+    each page's data-pagefind-body (the article, see overrides/main.html), tables excepted.  The extended
+    binary comes in the pinned wheel; nothing is fetched.  It runs in the site directory, where no
+    pagefind.yml of the caller's working directory can change its options."""
+    return subprocess.run(SB.pagefind_command(name), cwd=Path(site).resolve(), capture_output=True, text=True)
 
 
 def drop_empty_sitemap(site: Path) -> bool:
@@ -117,40 +128,200 @@ def swap_in(root: Path, new: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build_site(root: Path, force: bool = False, log=print) -> int | None:
-    """Run `mkdocs build --strict` and then Pagefind into a fresh directory beside site/ and swap it in when
-    both succeeded, unless the site is current; None when skipped, else the exit code of the failing step
-    (0 when both succeeded)."""
+SHARDS_DIR = Path("build") / "shards"
+SHARD_REPORTS_ENV = "GONGKAI_SHARD_REPORTS"  # reports a shard holds at most (shards.SHARD_REPORTS)
+SHARD_LOG = "shards.json"  # build/shards/shards.json: each shard run's steps, seconds and peak memory
+SHARD_LIST = "shards.json"  # site/pagefind/shards.json: the report shards' indexes, merged by the search
+SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file: above it, an index of per-shard sitemaps
+
+
+def docs_files(docs: Path) -> list[str]:
+    """docs/ files that the site generator reads (the downloads are linked into the site as they are)."""
+    return [rel for rel, _ in _walk(docs, skip_top=(P.DOWNLOADS,)) if not rel.rsplit("/", 1)[-1].startswith(".")]
+
+
+def _jobs() -> int:
+    env = os.environ.get("JOBS", "").strip()
+    return max(1, int(env)) if env else len(os.sched_getaffinity(0))
+
+
+def run_shards(root: Path, todo: list[tuple[str, Path]], scheduler: str | None, jobs: int) -> list[dict]:
+    """shard_build.run_shard for each shard: on the Dask cluster at `scheduler` (which must see this
+    project's folder at the same path: the shards read and write it), else `jobs` at a time here."""
+    if not todo:
+        return []
+    args = ([str(root)] * len(todo), [str(d) for _, d in todo], [name for name, _ in todo])
+    if scheduler:
+        from distributed import Client
+
+        with Client(scheduler) as client:
+            return client.gather(client.map(SB.run_shard, *args, pure=False))
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:  # threads: each shard's work is in its own processes
+        return list(pool.map(SB.run_shard, *args))
+
+
+def link_tree(src: Path, dest: Path, tops: tuple[str, ...] | None = None) -> int:
+    """Hard-link every file under src (or under its top-level entries `tops`) to the same path under dest;
+    dot-files (a killed build's temporary files) are skipped.  The number of files."""
+    count = 0
+    for top in (sorted(p.name for p in src.iterdir()) if tops is None else tops):
+        start = src / top
+        if start.is_file():
+            if not top.startswith("."):
+                link_or_copy(start, dest / top)
+                count += 1
+            continue
+        for dirpath, dirnames, filenames in os.walk(start):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            rel = Path(dirpath).relative_to(src)
+            (dest / rel).mkdir(parents=True, exist_ok=True)
+            for name in sorted(filenames):
+                if not name.startswith("."):
+                    link_or_copy(Path(dirpath, name), dest / rel / name)
+                    count += 1
+    return count
+
+
+def _urls(sitemap: Path) -> list[str]:
+    text = sitemap.read_text(encoding="utf-8") if sitemap.exists() else ""
+    return [m.group(0) for m in re.finditer(r"<url>.*?</url>", text, flags=re.S)]
+
+
+def _write_sitemap(path: Path, body: str) -> None:
+    import gzip
+
+    data = body.encode("utf-8")
+    path.write_bytes(data)
+    path.with_name(path.name + ".gz").write_bytes(gzip.compress(data, mtime=0))
+
+
+def merge_sitemaps(new: Path, shard_sites: list[tuple[str, Path]]) -> None:
+    """One sitemap.xml of every shard's pages, or, above the protocol's 50,000 URLs, a sitemap index of one
+    sitemap per shard (sitemaps/<shard>.xml).  Nothing when MkDocs wrote none (no site_url)."""
+    parts = [(name, _urls(site / SITEMAPS[0])) for name, site in shard_sites]
+    if not any(urls for _, urls in parts):
+        return
+    head = '<?xml version="1.0" encoding="UTF-8"?>\n'
+    urlset = '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+    if sum(len(urls) for _, urls in parts) <= SITEMAP_URLS:
+        _write_sitemap(new / SITEMAPS[0], head + urlset + "".join(f"    {u}\n" for _, urls in parts for u in urls)
+                       + "</urlset>\n")
+        return
+    base = os.environ.get(SITE_URL_ENV, "").rstrip("/") + "/"
+    (new / "sitemaps").mkdir(exist_ok=True)
+    index = [head, '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n']
+    for name, urls in parts:
+        for start in range(0, len(urls), SITEMAP_URLS):
+            part = f"{name}-{start // SITEMAP_URLS}.xml"
+            _write_sitemap(new / "sitemaps" / part, head + urlset + "".join(f"    {u}\n" for u in
+                                                                          urls[start:start + SITEMAP_URLS])
+                           + "</urlset>\n")
+            index.append(f"    <sitemap><loc>{base}sitemaps/{part}</loc></sitemap>\n")
+    _write_sitemap(new / SITEMAPS[0], "".join(index) + "</sitemapindex>\n")
+
+
+def assemble(root: Path, plan: dict[str, Path], new: Path) -> int:
+    """The whole site in `new`, hard-linked from the shards' outputs: the hub's site (but its sitemap), each
+    report shard's agency and report pages, API files and search index, the downloads, one sitemap, and the
+    list of report-shard indexes the search merges.  The number of files."""
+    hub = plan[S.HUB] / "site"
+    count = link_tree(hub, new, tuple(sorted(p.name for p in hub.iterdir() if p.name not in SITEMAPS)))
+    reports = [name for name in plan if name != S.HUB]
+    for name in reports:
+        site = plan[name] / "site"
+        count += link_tree(site, new, tuple(t for t in (*S.AGENCY_DIRS, S.API_DIR, SB.index_dir(name))
+                                            if (site / t).exists()))
+    merge_sitemaps(new, [(name, plan[name] / "site") for name in plan])
+    downloads = root / P.DOCS_DIR / P.DOWNLOADS
+    if downloads.is_dir():
+        count += link_tree(root / P.DOCS_DIR, new, (P.DOWNLOADS,))
+    listing = {"shards": [SB.index_dir(name)[len(PAGEFIND_DIR) + 1:] + "/" for name in reports
+                          if (plan[name] / "site" / SB.index_dir(name)).is_dir()]}
+    (new / PAGEFIND_DIR / SHARD_LIST).write_text(json.dumps(listing) + "\n", encoding="utf-8")
+    return count + 1
+
+
+def prepare_shards(root: Path, per_shard: int) -> dict[str, tuple[Path, str]]:
+    """Each shard's folder made ready (its docs/ linked, its stand-ins listed), with its fingerprint;
+    the folders of shards that no longer exist are removed."""
+    docs = root / P.DOCS_DIR
+    theme = theme_fingerprint(root)
+    plan = S.assign(docs_files(docs), per_shard)
+    out = {}
+    for name, files in plan.items():
+        shard = root / SHARDS_DIR / name
+        SB.sync_tree(docs, files, shard / "docs")
+        others = SB.stand_ins(docs, files)
+        write_if_changed(shard / SB.STAND_INS, "".join(f"{rel}\n" for rel in others).encode("utf-8"))
+        out[name] = (shard, SB.fingerprint(theme, docs, files, others))
+    if (root / SHARDS_DIR).is_dir():
+        for old in sorted((root / SHARDS_DIR).iterdir()):
+            if old.is_dir() and old.name not in out:
+                shutil.rmtree(old, ignore_errors=True)
+    return out
+
+
+def build_site(root: Path, force: bool = False, log=print, scheduler: str | None = None,
+               per_shard: int | None = None) -> int | None:
+    """Render the site in shards (gongkai/shards.py), each shard MkDocs `--strict` and then Pagefind, only
+    the shards whose inputs changed (all with force); assemble the shards' outputs into a fresh directory
+    beside site/ and swap it in when every shard succeeded.  None when nothing changed, else the exit code
+    of the first failing step (0 when all succeeded).  `scheduler` (or DASK_SCHEDULER) runs the shards on
+    a Dask cluster; otherwise JOBS (default: every core) at a time."""
     root = Path(root).resolve()
     recover_site(root)
     fingerprint = docs_fingerprint(root)
     if not force and site_is_current(root, fingerprint):
         log("site/ is up to date: no docs input changed, MkDocs skipped")
         return None
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    new = root / f"{NEW_PREFIX}{os.getpid()}"
-    shutil.rmtree(new, ignore_errors=True)
-    t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--quiet",
-                           "--site-dir", str(new)], cwd=root, env=env)
-    if proc.returncode == 0:
-        log(f"pages: MkDocs {time.perf_counter() - t0:.1f}s")
-        if drop_empty_sitemap(new):
-            log(f"no sitemap.xml: set {SITE_URL_ENV}=https://…/ (the published address) to get one")
+    per_shard = per_shard or int(os.environ.get(SHARD_REPORTS_ENV) or S.SHARD_REPORTS)
+    scheduler = scheduler if scheduler is not None else os.environ.get("DASK_SCHEDULER") or None
     stamp = root / STAMP
     stamp.unlink(missing_ok=True)
-    if proc.returncode == 0:
-        t0 = time.perf_counter()
-        proc = index_site(new)
-        if proc.returncode == 0:
-            log(f"search index: Pagefind {time.perf_counter() - t0:.1f}s")
-        else:
-            log(f"Pagefind failed ({proc.returncode}); site/ keeps the last good build:\n"
-                + (proc.stdout + proc.stderr)[-3000:])
-    if proc.returncode == 0:
-        swap_in(root, new)
-        stamp.parent.mkdir(parents=True, exist_ok=True)
-        stamp.write_text(fingerprint + "\n")
-    else:
-        shutil.rmtree(new, ignore_errors=True)  # a failed build never replaces the last good site
-    return proc.returncode
+    t0 = time.perf_counter()
+    prepared = prepare_shards(root, per_shard)
+    todo = []
+    for name, (shard, fp) in prepared.items():
+        done = shard / "stamp"
+        if force or not (shard / "site").is_dir() or not done.exists() or done.read_text().strip() != fp:
+            done.unlink(missing_ok=True)
+            todo.append((name, shard))
+    log(f"pages: {len(prepared)} shard(s), {len(todo)} to render ({time.perf_counter() - t0:.1f}s to prepare)")
+    t0 = time.perf_counter()
+    results = run_shards(root, todo, scheduler, _jobs())
+    _write_json(root / SHARDS_DIR / SHARD_LOG, results)
+    failed = next((r for r in results if r["failed"]), None)
+    if failed:
+        step = failed["steps"][failed["failed"]]
+        log(f"{failed['failed']} failed in shard {failed['name']} ({step['returncode']}); site/ keeps the last "
+            f"good build:\n{step['output']}")
+        return step["returncode"] or 1
+    for name, shard in todo:
+        (shard / "stamp").write_text(prepared[name][1] + "\n")
+    if results:
+        def total(step, key, agg):
+            values = [r["steps"][step][key] for r in results if step in r["steps"] and r["steps"][step][key] is not None]
+            return agg(values) if values else 0
+        log(f"pages: {len(results)} shard(s) rendered in {time.perf_counter() - t0:.1f}s wall; summed over shards "
+            f"MkDocs {total('mkdocs', 'seconds', sum):.1f}s, Pagefind {total('pagefind', 'seconds', sum):.1f}s; "
+            f"peak memory MkDocs {total('mkdocs', 'max_rss_mb', max):.0f} MB, "
+            f"Pagefind {total('pagefind', 'max_rss_mb', max):.0f} MB")
+    t0 = time.perf_counter()
+    new = root / f"{NEW_PREFIX}{os.getpid()}"
+    shutil.rmtree(new, ignore_errors=True)
+    new.mkdir()
+    files = assemble(root, {name: shard for name, (shard, _) in prepared.items()}, new)
+    if drop_empty_sitemap(new):
+        log(f"no sitemap.xml: set {SITE_URL_ENV}=https://…/ (the published address) to get one")
+    swap_in(root, new)
+    log(f"site: {files} files assembled from {len(prepared)} shard(s) in {time.perf_counter() - t0:.1f}s")
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(fingerprint + "\n")
+    return 0
+
+
+def _write_json(path: Path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -13,7 +13,12 @@
    `mkdocs build` and `mkdocs serve` alike.  Hard links are safe because `gongkai build` replaces files
    (write to a temporary file, then rename) and never rewrites one in place.
 
-3. Search words.  Each indexed article gets a hidden block of the words its longer words contain
+3. Shards.  `make site` renders the site in several MkDocs runs (gongkai/shards.py).  In a shard's run,
+   the files of other shards that its pages link to, and the nav's pages, are added as files that are not
+   built, so the links resolve as in one whole build; the downloads are put in the site once, when the
+   shards are assembled (gongkai/site.py).
+
+4. Search words.  Each indexed article gets a hidden block of the words its longer words contain
    (gongkai/pages/search_terms.py), so that searching 办公厅 finds a page that says 国务院办公厅.
 """
 from __future__ import annotations
@@ -28,6 +33,7 @@ from gongkai.files import link_or_copy
 from gongkai.package.licence import FOOTER_HTML
 from gongkai.pages.search_terms import hidden_block
 from gongkai.paths import DOWNLOADS
+from gongkai.shard_build import STAND_INS_ENV
 
 
 # Only blocks written by gongkai/pages/markup.py: a whole line starting like this is generated HTML, because
@@ -82,6 +88,31 @@ def publish_downloads(docs_dir: str, site_dir: str) -> int:
     return count
 
 
+def _nav_pages(items) -> list[str]:
+    out = []
+    for item in items or []:
+        for value in (item.values() if isinstance(item, dict) else [item]):
+            if isinstance(value, list):
+                out += _nav_pages(value)
+            elif isinstance(value, str) and value.endswith(".md"):
+                out.append(value)
+    return out
+
+
+def on_files(files, config):
+    """In a shard's run: the stand-ins for files of other shards (links to them resolve, nothing is built)."""
+    listing = os.environ.get(STAND_INS_ENV)
+    if not listing:
+        return files
+    from mkdocs.structure.files import File, InclusionLevel
+
+    wanted = Path(listing).read_text(encoding="utf-8").splitlines() + _nav_pages(config.nav)
+    for rel in dict.fromkeys(wanted):
+        if rel and files.get_file_from_path(rel) is None:
+            files.append(File.generated(config, rel, content=b"", inclusion=InclusionLevel.EXCLUDED))
+    return files
+
+
 def on_page_content(html: str, page, config, files) -> str:
     """Words the search would miss inside longer words (gongkai/pages/search_terms.py), in a hidden block
     inside the indexed article; pages left out of the index get none."""
@@ -101,4 +132,5 @@ def on_post_page(output: str, page, config) -> str:
 
 
 def on_post_build(config):
-    publish_downloads(config.docs_dir, config.site_dir)
+    if not os.environ.get(STAND_INS_ENV):  # a shard leaves the downloads to the assembly of the site
+        publish_downloads(config.docs_dir, config.site_dir)

@@ -40,21 +40,34 @@ RESULTS_SHOWN = 5  # Pagefind UI loads the fragments (title, excerpt) of the fir
 
 def first_search_bound(pf: Path, chunks_per_query: int = 2) -> dict:
     """An upper bound of the bytes the 搜索 page fetches for a first one-word query, from the files alone:
-    the UI and search scripts, the entry, the largest wasm, the meta index, every filter index, the
-    `chunks_per_query` largest index chunks (a word's prefix range may straddle two) and the largest
+    the UI and search scripts, the entry, the largest wasm, and for the hub's index and every report
+    shard's index merged with it (pagefind/shards.json) its entry, meta index, every filter index and the
+    `chunks_per_query` largest index chunks (a word's prefix range may straddle two); then the largest
     fragments for the results shown.  Sizes on disk: served uncompressed, as by `make serve`."""
+    import json
+
     def size(p: Path) -> int:
         return p.stat().st_size
 
-    fixed = sum(size(pf / n) for n in UI_FILES if (pf / n).exists())
-    wasm = max((size(p) for p in pf.glob("wasm.*.pagefind")), default=0)
-    meta = sum(size(p) for p in pf.glob("pagefind.*.pf_meta"))
-    filters = sum(size(p) for p in pf.glob("filter/*.pf_filter"))
-    chunks = sorted((size(p) for p in pf.glob("index/*.pf_index")), reverse=True)
-    frags = sorted((size(p) for p in pf.glob("fragment/*.pf_fragment")), reverse=True)
-    parts = {"scripts": fixed, "wasm": wasm, "meta": meta, "filters": filters,
-             "chunks": sum(chunks[:chunks_per_query]), "fragments": sum(frags[:RESULTS_SHOWN])}
-    return {"bytes": sum(parts.values()), "parts": parts, "index_chunks": len(chunks), "fragments": len(frags)}
+    listing = pf / "shards.json"
+    merged = json.loads(listing.read_text(encoding="utf-8")).get("shards", []) if listing.exists() else []
+    indexes = [pf] + [pf / rel for rel in merged]
+    parts = {"scripts": sum(size(pf / n) for n in UI_FILES if (pf / n).exists()),
+             "wasm": max((size(p) for p in pf.glob("wasm.*.pagefind")), default=0),
+             "shard_list": size(listing) if listing.exists() else 0, "entries": 0, "meta": 0, "filters": 0,
+             "chunks": 0}
+    chunk_count, frags = 0, []
+    for index in indexes:
+        parts["entries"] += size(index / "pagefind-entry.json") if index != pf else 0
+        parts["meta"] += sum(size(p) for p in index.glob("pagefind.*.pf_meta"))
+        parts["filters"] += sum(size(p) for p in index.glob("filter/*.pf_filter"))
+        chunks = sorted((size(p) for p in index.glob("index/*.pf_index")), reverse=True)
+        parts["chunks"] += sum(chunks[:chunks_per_query])
+        chunk_count += len(chunks)
+        frags += [size(p) for p in index.glob("fragment/*.pf_fragment")]
+    parts["fragments"] = sum(sorted(frags, reverse=True)[:RESULTS_SHOWN])
+    return {"bytes": sum(parts.values()), "parts": parts, "index_chunks": chunk_count, "fragments": len(frags),
+            "indexes": len(indexes)}
 
 
 def _settle(page, timeout_ms: int = 60_000) -> None:

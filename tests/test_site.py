@@ -6,6 +6,7 @@ tests/browser/test_search.py searches it as a visitor does; this file checks the
 from __future__ import annotations
 
 import json
+import sys
 
 import search_probe
 
@@ -26,8 +27,13 @@ def test_index_is_built_with_the_site_and_covers_the_article_only(built):
     site = root / "site"
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert entry["version"] == "1.4.0"  # the pin: 1.5.x loses Chinese recall (README, Search)
+    # The hub's index and every report shard's, listed for the search page to merge.
+    shards = json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8"))["shards"]
+    assert shards and all(s.startswith("shards/") and s.endswith("/") for s in shards)
+    entries = [entry] + [json.loads((site / "pagefind" / s / "pagefind-entry.json").read_text(encoding="utf-8"))
+                         for s in shards]
     # Chinese pages, and the English summary (<html lang="en">) in an index of its own.
-    assert set(entry["languages"]) == {"zh", "en"} and entry["languages"]["en"]["page_count"] == 1
+    assert entry["languages"]["en"]["page_count"] == 1 and {lang for e in entries for lang in e["languages"]} == {"zh", "en"}
     pages = _pages(site)
     indexed = {rel for rel, html in pages.items() if "data-pagefind-body" in html}
     # Every report and agency page is indexed ...
@@ -36,7 +42,7 @@ def test_index_is_built_with_the_site_and_covers_the_article_only(built):
         assert f"agencies/{rep.slug}/index.html" in indexed
     # ... but not the search page itself, the file list with its build date, or the 404 page.
     assert not {"search/index.html", "downloads/index.html", "404.html"} & indexed
-    assert sum(lang["page_count"] for lang in entry["languages"].values()) == len(indexed)
+    assert sum(lang["page_count"] for e in entries for lang in e["languages"].values()) == len(indexed)
     # The marker wraps the article, so the header (its search form) and nav stay outside the index.
     seed = pages[f"reports/{result.reports[0].slug}/{result.reports[0].meta.year}/index.html"]
     assert seed.index('class="gk-search"') < seed.index("data-pagefind-body")
@@ -93,7 +99,8 @@ def test_pagefind_runs_before_the_swap_and_a_failure_keeps_the_last_good_site(tm
     assert sitebuild.docs_fingerprint(root) != fp
     # Pagefind fails on a changed page: site/ keeps the last good build, index included; nothing is left over.
     (root / "docs" / "index.md").write_text("# 改过的页面\n", encoding="utf-8")
-    monkeypatch.setattr(sitebuild, "index_site", lambda site: subprocess.CompletedProcess(["pagefind"], 3, "", "boom"))
+    monkeypatch.setattr(sitebuild.SB, "pagefind_command",
+                        lambda name: [sys.executable, "-c", "import sys; print('boom'); sys.exit(3)"])
     logged = []
     assert sitebuild.build_site(root, log=logged.append) == 3
     assert (root / "site" / "index.html").read_bytes() == page
@@ -158,13 +165,15 @@ def test_index_with_filters_is_byte_identical_when_rebuilt(built, tmp_path):
     site = root / "site"
     report = next(site.glob("reports/*/*/index.html")).read_text(encoding="utf-8")
     assert 'data-pagefind-filter="年度:' in report and 'data-pagefind-filter="地区:' in report
-    assert any((site / PAGEFIND_DIR / "filter").iterdir())
+    shard = next(p for p in sorted((root / sitebuild.SHARDS_DIR).iterdir()) if p.name.startswith("s"))
+    index = sitebuild.SB.index_dir(shard.name)
+    assert any((site / index / "filter").iterdir())
     again = tmp_path / "site"
-    shutil.copytree(site, again, ignore=shutil.ignore_patterns(PAGEFIND_DIR))
-    assert index_site(again).returncode == 0
-    first = {p.relative_to(site / PAGEFIND_DIR): p.read_bytes() for p in (site / PAGEFIND_DIR).rglob("*") if p.is_file()}
-    second = {p.relative_to(again / PAGEFIND_DIR): p.read_bytes() for p in (again / PAGEFIND_DIR).rglob("*") if p.is_file()}
-    assert first == second
+    shutil.copytree(shard / "site", again, ignore=shutil.ignore_patterns(PAGEFIND_DIR))
+    assert index_site(again, shard.name).returncode == 0
+    first = {p.relative_to(site / index): p.read_bytes() for p in (site / index).rglob("*") if p.is_file()}
+    second = {p.relative_to(again / index): p.read_bytes() for p in (again / index).rglob("*") if p.is_file()}
+    assert first and first == second
 
 
 # Chinese throughout: the Chinese pages of the built site hold no Latin words outside code, URLs, the

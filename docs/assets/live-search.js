@@ -25,8 +25,17 @@
 
   function load() {
     if (!pagefind) {
+      // The hub's index, then each report shard's (pagefind/shards.json), merged into one search.
+      var shards = fetch(new URL("shards.json", bundle).href)
+        .then(function (r) { return r.ok ? r.json() : {}; })
+        .catch(function () { return {}; });
       pagefind = import(new URL("pagefind.js", bundle).href).then(function (pf) {
-        return pf.options({ baseUrl: siteRoot.pathname }).then(function () { return pf; });
+        return pf.options({ baseUrl: siteRoot.pathname }).then(function () { return shards; })
+          .then(function (list) {
+            return Promise.all((Array.isArray(list.shards) ? list.shards : []).map(function (s) {
+              return pf.mergeIndex(new URL(s, bundle).pathname, { baseUrl: siteRoot.pathname });
+            }));
+          }).then(function () { return pf; });
       });
     }
     return pagefind;
