@@ -1,0 +1,151 @@
+"""gongkai/shard_build.py and the sharded site build (gongkai/site.py): a shard's folder, its stand-ins, and
+whole builds of a small project cut into several shards: local and on a Dask LocalCluster give the same
+bytes, a one-page edit re-renders that page's shard only, and a link to a file that exists nowhere still
+fails the strict build."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from gongkai import shard_build as SB
+from gongkai import shards as S
+from gongkai import site as sitebuild
+
+
+def test_sync_tree_links_removes_and_relinks_replaced_files(tmp_path):
+    docs, dest = tmp_path / "docs", tmp_path / "shard"
+    for rel in ("a.md", "d/b.md", "d/c.md"):
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text(rel)
+    SB.sync_tree(docs, ["a.md", "d/b.md", "d/c.md"], dest)
+    assert os.path.samefile(docs / "d/b.md", dest / "d/b.md")
+    # The build replaces a file (new inode); a file leaves the shard; a folder empties.
+    (docs / "a.md").unlink()
+    (docs / "a.md").write_text("new")
+    SB.sync_tree(docs, ["a.md"], dest)
+    assert (dest / "a.md").read_text() == "new" and not (dest / "d").exists()
+
+
+def test_stand_ins_are_the_existing_files_elsewhere_that_the_pages_link_to(tmp_path):
+    docs = tmp_path
+    for rel, text in {"reports/a/2023.md": "[机关](../../agencies.md) [无](../../nowhere.md) [去年](2022.md)",
+                      "reports/a/2022.md": "", "agencies.md": "", "assets/x.css": ""}.items():
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text(text, encoding="utf-8")
+    assert SB.stand_ins(docs, ["reports/a/2022.md", "reports/a/2023.md"]) == ["agencies.md"]
+
+
+def test_a_shard_fingerprint_changes_with_its_files_and_stand_ins(tmp_path):
+    (tmp_path / "a.md").write_text("x")
+    fp = SB.fingerprint("theme", tmp_path, ["a.md"], [])
+    assert SB.fingerprint("theme", tmp_path, ["a.md"], ["b.md"]) != fp
+    assert SB.fingerprint("other", tmp_path, ["a.md"], []) != fp
+    os.utime(tmp_path / "a.md", ns=(1, 1))
+    assert SB.fingerprint("theme", tmp_path, ["a.md"], []) != fp
+
+
+def _agencies() -> tuple[str, ...]:
+    """Three agencies over two shards (per_shard=2: three reports make two shards), so the build has
+    both a shard of two agencies and a link between shards."""
+    names = [f"jiguan-{i}" for i in range(50)]
+    first = [n for n in names if S.shard_of(n, 2) == S.shard_name(0)]
+    second = [n for n in names if S.shard_of(n, 2) == S.shard_name(1)]
+    return first[0], first[1], second[0]
+
+
+AGENCIES = _agencies()
+PER_SHARD = 2
+
+
+def _project(dest: Path) -> Path:
+    """The project's mkdocs.yml, hooks, theme overrides and assets, a line for each nav page, and four
+    agencies' pages that link to the hub and to each other."""
+    from mkdocs.config import load_config
+
+    (dest / "docs").mkdir(parents=True)
+    for rel in ("mkdocs.yml", "hooks", "overrides", "docs/assets"):
+        src = ROOT / rel
+        if src.is_dir():
+            shutil.copytree(src, dest / rel, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, dest / rel)
+    for item in load_config(str(ROOT / "mkdocs.yml")).nav:
+        ((title, md),) = item.items()
+        (dest / "docs" / md).write_text(f"# {title}\n", encoding="utf-8")
+    links = "".join(f"- [{a}](agencies/{a}.md)\n" for a in AGENCIES)
+    (dest / "docs" / "agencies.md").write_text(f"# 机关索引\n\n{links}", encoding="utf-8")
+    for a in AGENCIES:
+        (dest / "docs" / "agencies" / f"{a}.md").parent.mkdir(parents=True, exist_ok=True)
+        (dest / "docs" / "agencies" / f"{a}.md").write_text(
+            f"# {a}\n\n[2023 年](../reports/{a}/2023.md) · [机关索引](../agencies.md)\n", encoding="utf-8")
+        (dest / "docs" / "reports" / a).mkdir(parents=True, exist_ok=True)
+        (dest / "docs" / "reports" / a / "2023.md").write_text(
+            f"# {a} 2023 年报告\n\n政府信息公开工作年度报告。[机关](../../agencies/{a}.md) · "
+            f"[方法](../../methodology.md#top) · [下载](../../downloads/{a}/2023/x.csv)\n", encoding="utf-8")
+        (dest / "docs" / "downloads" / a / "2023").mkdir(parents=True)
+        (dest / "docs" / "downloads" / a / "2023" / "x.csv").write_text("a,b\n")
+    return dest
+
+
+def _tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def local(tmp_path_factory):
+    root = _project(tmp_path_factory.mktemp("local"))
+    assert sitebuild.build_site(root, log=lambda *_: None, scheduler="", per_shard=PER_SHARD) == 0
+    return root
+
+
+def test_the_shards_assemble_into_one_site_whose_links_resolve(local):
+    site = local / "site"
+    shards = [p.name for p in (local / sitebuild.SHARDS_DIR).iterdir() if p.is_dir()]
+    assert sorted(shards) == [S.HUB, S.shard_name(0), S.shard_name(1)]
+    for a in AGENCIES:
+        page = (site / "reports" / a / "2023" / "index.html").read_text(encoding="utf-8")
+        # Links into another run's pages were resolved to their URLs, as in one build.
+        assert f'href="../../../agencies/{a}/"' in page and 'href="../../../methodology/#top"' in page
+        assert 'href="../../../downloads/' + a + '/2023/x.csv"' in page
+        assert (site / "downloads" / a / "2023" / "x.csv").read_text() == "a,b\n"
+    hub = (site / "agencies" / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="{a}/"' in hub for a in AGENCIES)
+    listed = (site / "pagefind" / "shards.json").read_text()
+    for name in shards:
+        if name != S.HUB:
+            assert f'"shards/{name}/"' in listed and (site / SB.index_dir(name) / "pagefind-entry.json").exists()
+
+
+def test_a_dask_cluster_builds_the_same_bytes(local, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    root = _project(tmp_path / "dask")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster:
+        assert sitebuild.build_site(root, log=lambda *_: None, scheduler=cluster.scheduler_address,
+                                    per_shard=PER_SHARD) == 0
+    assert _tree(root / "site") == _tree(local / "site")
+
+
+def test_one_edited_page_re_renders_its_shard_only(local, tmp_path):
+    import json
+
+    root = tmp_path / "p"
+    shutil.copytree(local, root, symlinks=True)  # file times kept: the copy is as current as the original
+    assert sitebuild.build_site(root, log=lambda *_: None, scheduler="", per_shard=PER_SHARD) is None
+    page = root / "docs" / "reports" / AGENCIES[0] / "2023.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n新增一句。\n", encoding="utf-8")
+    assert sitebuild.build_site(root, log=lambda *_: None, scheduler="", per_shard=PER_SHARD) == 0
+    ran = [r["name"] for r in json.loads((root / sitebuild.SHARDS_DIR / sitebuild.SHARD_LOG).read_text())]
+    plan = S.assign(sitebuild.docs_files(root / "docs"), PER_SHARD)
+    assert ran == [next(n for n, files in plan.items() if f"reports/{AGENCIES[0]}/2023.md" in files)]
+    assert "新增一句" in (root / "site" / "reports" / AGENCIES[0] / "2023" / "index.html").read_text(encoding="utf-8")
+    # A link to a file that exists in no shard fails the strict build, and the last good site stays.
+    page.write_text(page.read_text(encoding="utf-8") + "\n[坏链接](../../nowhere.md)\n", encoding="utf-8")
+    logged = []
+    assert sitebuild.build_site(root, log=logged.append, scheduler="", per_shard=PER_SHARD) == 1
+    assert "nowhere.md" in logged[-1]
+    assert "新增一句" in (root / "site" / "reports" / AGENCIES[0] / "2023" / "index.html").read_text(encoding="utf-8")
