@@ -122,7 +122,27 @@ def resource_json(resource: str) -> str:
     return f"{resource}.json"
 
 
+# The corpus Parquet files: one Hive-partitioned dataset per table under docs/downloads/all/parquet/, a file per
+# report year and province, so a one-report edit rewrites one file per table (package/corpus.py says why this
+# cut).  The partition keys are named apart from the tables' own `year` and `province` columns: a reader
+# that adds Hive keys as columns (pyarrow, pandas, DuckDB) refuses a key that repeats a column.
+PARQUET_DIR = "parquet"
+PARQUET_YEAR, PARQUET_PROVINCE = "report_year", "province_slug"
+PARQUET_LIST = f"{PARQUET_DIR}/FILES.txt"  # every Parquet file and its size: HTTP lists no folders
+
+
 def parquet(resource: str) -> str:
+    """One table's dataset folder: `pandas.read_parquet` or `pyarrow.dataset.dataset` read it whole."""
+    return f"{PARQUET_DIR}/{resource}"
+
+
+def parquet_part(resource: str, year: int, province: str) -> str:
+    """The file of one partition of a table: its reports of that year and province (a region_slug)."""
+    return f"{parquet(resource)}/{PARQUET_YEAR}={int(year)}/{PARQUET_PROVINCE}={province}/part-0.parquet"
+
+
+def legacy_parquet(resource: str) -> str:
+    """The single file per table that builds before the partitioned layout wrote; the build removes it."""
     return f"{resource}.parquet"
 
 

@@ -13,7 +13,13 @@ def test_one_reports_paths():
     assert P.report_zip(SLUG, 2021) == f"{SLUG}-2021.zip" and P.zip_prefix(SLUG, 2021) == f"{SLUG}-2021"
     assert P.report_xlsx(SLUG, 2021) == f"{SLUG}-2021.xlsx"
     assert (P.resource_csv("applications"), P.excel_csv("applications"), P.resource_json("checks"),
-            P.parquet("checks")) == ("applications.csv", "applications_excel.csv", "checks.json", "checks.parquet")
+            P.parquet("checks")) == ("applications.csv", "applications_excel.csv", "checks.json", "parquet/checks")
+
+
+def test_a_parquet_partition_is_a_hive_folder_of_year_and_province():
+    assert P.parquet_part("checks", 2023, "beijingshi") == \
+        "parquet/checks/report_year=2023/province_slug=beijingshi/part-0.parquet"
+    assert P.parquet_part("checks", 2023, "x").startswith(P.parquet("checks") + "/")
 
 
 def test_page_urls_are_mkdocs_directory_urls():

@@ -1,87 +1,38 @@
-"""The whole-corpus SQLite and Parquet files and Excel-safe CSVs, streamed from the per-report packages on
-disk, and the workbook of the reports and their measures.
+"""The whole-corpus SQLite database, Parquet datasets and Excel-safe CSVs, streamed from the per-report
+packages on disk, and the workbook of the reports and their measures; after a build, only what changed.
 
 exports.corpus_exports makes the same files from every record in memory; at tens of thousands of
 reports that is gigabytes.  Here each table is read report by report from the packages' JSON
 files (which keep '' apart from null and numbers as numbers), so memory holds one report's rows,
 plus at most one Parquet row group.  Every key begins with report_id, so rows sorted within each
 report, taken in report_id order, are the rows sorted by key over the whole corpus.
+
+A rebuild after some reports changed (a report's key: its package digest) updates the database in place
+(corpus_sqlite.update_sqlite) and rewrites only the Parquet partitions holding a changed, new or removed
+report.  Parquet is partitioned by report year and province (paths.parquet_part): by year alone, a
+million reports (about 160,000 a year) would put ~160,000 reports in a file, and one edit would rewrite
+it; by year and province a file holds a few thousand reports (the largest province's share of a year),
+about PARQUET_NOTE_MB_AT_A_MILLION MB, in ~7 years x 32 folders of at most 32 entries each.
 """
 from __future__ import annotations
 
 import json
 import os
-import sqlite3
+import shutil
 import tempfile
 from pathlib import Path
 
 from gongkai.package import exports as E
-from gongkai.package.fulltext import add_fulltext, cached_words, prune
+from gongkai.package.corpus_sqlite import (finish_sqlite, insert, measure_rows, open_sqlite, report_rows,
+                                           update_sqlite)
+from gongkai.package.fulltext import _segmenter_id, cached_words, prune
 from gongkai import paths as P
-from gongkai.schema import measures as M
-from gongkai.schema import registry as R
+
+__all__ = ["ParquetStream", "measure_rows", "report_rows", "write_corpus_exports"]
 
 # exports.parquet_bytes cuts its table every this many rows, so writing row groups of this size one by
 # one gives the same file.
 PARQUET_ROW_GROUP = E.PARQUET_ROW_GROUP
-# Header fields of an SQLite file that record its history rather than its content (change counter,
-# the counter when the version was stored, the library version that wrote it).  A serialised in-memory
-# database has them at zero; so does ours, so the bytes depend only on the rows.
-SQLITE_HISTORY_FIELDS = ((24, 4), (92, 8))
-
-
-def report_rows(out_dir: Path, report_ids: list[str], resource: str):
-    """Each report's rows of `resource`, in report_id order, sorted by the resource's key."""
-    if resource == M.TABLE:
-        yield from measure_rows(out_dir, report_ids)
-        return
-    key = R.key_of(resource)
-    for rid in sorted(report_ids):
-        rows = json.loads((out_dir / rid / f"{resource}.json").read_bytes())
-        yield sorted(rows, key=lambda rec: E._sort_key(rec, key))
-
-
-def measure_rows(out_dir: Path, report_ids: list[str]):
-    """Each report's row of the measures table (as a one-row list), from its cells on disk."""
-    for rid in sorted(report_ids):
-        records = {t: json.loads((out_dir / rid / f"{t}.json").read_bytes())
-                   for t in ("applications", "reviews_litigation")}
-        yield [M.table_row(rid, records)]
-
-
-def _open_sqlite(path: Path) -> sqlite3.Connection:
-    con = sqlite3.connect(path)
-    # A scratch file, renamed into place only when complete: no journal is needed.
-    con.execute("PRAGMA journal_mode = OFF")
-    con.execute("PRAGMA synchronous = OFF")
-    con.execute("PRAGMA foreign_keys = ON")
-    for name in E.CORPUS_TABLES:
-        con.execute(E.create_table_sql(name))
-    con.execute(E.FIELDS_SQL)
-    return con
-
-
-def _insert(con: sqlite3.Connection, name: str, rows: list[dict]) -> None:
-    cols = E.columns(name)
-    marks = ", ".join("?" for _ in cols)
-    con.executemany(f'INSERT INTO "{E._sql_name(name)}" VALUES ({marks})',
-                    ([E._sql_value(c, rec.get(c.name)) for c in cols] for rec in rows))
-
-
-def _finish_sqlite(con: sqlite3.Connection, path: Path, words_of) -> None:
-    """The field table, then VACUUM (a compact file in key order), the full-text index, then the history
-    fields zeroed."""
-    try:
-        con.executemany('INSERT INTO "fields" VALUES (?, ?, ?, ?, ?, ?, ?)', E.field_rows())
-        con.commit()
-        con.execute("VACUUM")
-        add_fulltext(con, words_of)
-    finally:
-        con.close()
-    with open(path, "r+b") as fh:
-        for offset, size in SQLITE_HISTORY_FIELDS:
-            fh.seek(offset)
-            fh.write(bytes(size))
 
 
 class ParquetStream:
@@ -123,53 +74,167 @@ class ParquetStream:
         self.writer.close()
 
 
+
+
+# An in-place update deletes and inserts the changed reports' rows one by one; past this share of the corpus,
+# writing the database whole (inserts in key order, VACUUM) is as quick and gives the compact file.
+IN_PLACE_SHARE = 0.2
+
+
 def _temp(target_dir: Path, name: str) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=f".{name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=f".{Path(name).name}.", suffix=".tmp")
     os.close(fd)
     os.unlink(tmp)  # SQLite and Parquet create the file themselves
     return Path(tmp)
 
 
+def _stamp(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def _load_state(state: Path | None, db: Path) -> dict | None:
+    """What the last build recorded about the corpus files now in place, when they are still those files."""
+    if state is None:
+        return None
+    try:
+        recorded = json.loads(state.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if recorded.get("sqlite") != _stamp(db) or recorded.get("segmenter") != _segmenter_id().hex():
+        return None
+    return recorded
+
+
+def write_parquet_partitions(out_dir: Path, parts: dict[str, list], which: set[tuple], target_dir: Path,
+                             commit) -> list[str]:
+    """Write the partitions in `which` of every table (each from its reports, in report_id order), remove
+    every file under parquet/ that is not a partition of `parts`, and return the names of all partitions."""
+    members: dict[tuple, list[str]] = {}
+    for rid, part in parts.items():
+        members.setdefault(tuple(part), []).append(rid)
+    names = []
+    for name in E.PARQUET_TABLES:
+        for part in sorted(members):
+            rel = P.parquet_part(name, *part)
+            names.append(rel)
+            if part not in which and (target_dir / rel).is_file():
+                continue
+            (target_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+            tmp = _temp((target_dir / rel).parent, rel)
+            try:
+                stream = ParquetStream(name, tmp)
+                for rows in report_rows(out_dir, members[part], name):
+                    stream.add(rows)
+                stream.close()
+                commit(str(tmp), target_dir / rel)
+            finally:
+                tmp.unlink(missing_ok=True)
+    (target_dir / P.PARQUET_DIR).mkdir(parents=True, exist_ok=True)
+    tmp = _temp(target_dir / P.PARQUET_DIR, P.PARQUET_LIST)
+    try:
+        tmp.write_bytes(E.parquet_list({rel: (target_dir / rel).stat().st_size for rel in names}))
+        commit(str(tmp), target_dir / P.PARQUET_LIST)
+    finally:
+        tmp.unlink(missing_ok=True)
+    names.append(P.PARQUET_LIST)
+    _remove_others(target_dir, set(names))
+    return names
+
+
+def _remove_others(target_dir: Path, keep: set[str]) -> None:
+    """Partitions no report is in any more, and the single files of the layout before partitions."""
+    for name in E.PARQUET_TABLES:
+        (target_dir / P.legacy_parquet(name)).unlink(missing_ok=True)
+    base = target_dir / P.PARQUET_DIR
+    if not base.exists():
+        return
+    for dirpath, dirnames, filenames in os.walk(base, topdown=False):
+        for fname in filenames:
+            rel = Path(dirpath, fname).relative_to(target_dir).as_posix()
+            if rel not in keep:
+                os.unlink(os.path.join(dirpath, fname))
+        if dirpath != str(base) and not os.listdir(dirpath):
+            os.rmdir(dirpath)
+
+
 def write_corpus_exports(out_dir: Path, report_ids: list[str], target_dir: Path, commit,
-                         words_cache: Path | None = None) -> list[str]:
-    """The database and every Parquet file, in one pass over each table's per-report files: a report's
-    rows go to SQLite and to that table's Parquet file together.  Each file is written to a temporary
-    name; `commit(tmp, target)` puts it in place.  Returns the names of the files.
+                         words_cache: Path | None = None, keys: dict[str, str] | None = None,
+                         state: Path | None = None) -> list[str]:
+    """The database, the Parquet datasets, the Excel CSVs and the workbook.  Each file is written to a
+    temporary name; `commit(tmp, target)` puts it in place.  Returns the names of the files (relative to
+    target_dir).
 
     words_cache: where the per-report workers left the sections' words for the full-text index
-    (fulltext.prepare); entries no longer used are dropped."""
+    (fulltext.prepare); entries no longer used are dropped.  keys: report_id -> what its rows depend on
+    (its package digest and the code); state: a file where they are kept with the database they describe.
+    Given both, reports whose key is unchanged since that database are neither deleted nor inserted again,
+    and only the Parquet partitions of the others are rewritten."""
     target_dir.mkdir(parents=True, exist_ok=True)
-    names = ([P.CORPUS_SQLITE, P.CORPUS_XLSX] + [P.parquet(name) for name in E.PARQUET_TABLES]
-             + [P.excel_csv(name) for name in E.PARQUET_TABLES])
+    ids = sorted(report_ids)
+    db = target_dir / P.CORPUS_SQLITE
+    prev = _load_state(state, db) if keys is not None else None
+    replace = set(ids) if prev is None else (
+        {rid for rid in ids if prev["keys"].get(rid) != keys[rid]} | (set(prev["keys"]) - set(ids)))
+    in_place = prev is not None and len(replace) <= IN_PLACE_SHARE * max(len(ids), 1)
+    parts = {} if prev is None else {rid: prev["parts"][rid] for rid in ids if rid not in replace}
+    names = [P.CORPUS_SQLITE, P.CORPUS_XLSX] + [P.excel_csv(name) for name in E.PARQUET_TABLES]
     temps = {name: _temp(target_dir, name) for name in names}
+    used: set[str] = set()
+
+    def words_of(rid):
+        return cached_words(words_cache, (out_dir / rid / "sections.json").read_bytes(), used)
+
     try:
-        con = _open_sqlite(temps[P.CORPUS_SQLITE])
+        con = None if in_place else open_sqlite(temps[P.CORPUS_SQLITE])
         try:
-            metadata = list(report_rows(out_dir, report_ids, "metadata"))
+            metadata = list(report_rows(out_dir, ids, "metadata"))
+            for rid, rows in zip(ids, metadata):
+                parts.setdefault(rid, list(E.partition_of(rows[0])))
             per_report: dict[str, list[dict]] = {}
             # Parents before children for the foreign keys: agencies, then reports, then the rest.
-            _insert(con, "agencies", E.agency_records([rec for rows in metadata for rec in rows]))
+            if con is not None:
+                insert(con, "agencies", E.agency_records([rec for rows in metadata for rec in rows]))
             for name in E.PARQUET_TABLES:
-                stream = ParquetStream(name, temps[P.parquet(name)])
                 with open(temps[P.excel_csv(name)], "w", encoding="utf-8", newline="") as excel:
                     excel.write(E.excel_csv_head(name))
-                    for rows in metadata if name == "metadata" else report_rows(out_dir, report_ids, name):
-                        _insert(con, name, rows)
-                        stream.add(rows)
+                    for rows in metadata if name == "metadata" else report_rows(out_dir, ids, name):
+                        if con is not None:
+                            insert(con, name, rows)
                         excel.write(E.excel_csv_lines(name, rows))
                         if name in E.XLSX_TABLES:
                             per_report.setdefault(name, []).extend(rows)
-                stream.close()
             temps[P.CORPUS_XLSX].write_bytes(E.corpus_xlsx(per_report))
         except BaseException:
-            con.close()
+            if con is not None:
+                con.close()
             raise
-        used: set[str] = set()
-        _finish_sqlite(con, temps[P.CORPUS_SQLITE],
-                       lambda rid: cached_words(words_cache, (out_dir / rid / "sections.json").read_bytes(), used))
-        prune(words_cache, used)
-        for name in names:
+        if con is not None:
+            finish_sqlite(con, temps[P.CORPUS_SQLITE], words_of)
+            used_now = used
+        else:
+            # Copy on write: the published file (hard-linked into site/) is never opened for writing.
+            shutil.copyfile(db, temps[P.CORPUS_SQLITE])
+            update_sqlite(temps[P.CORPUS_SQLITE], out_dir, ids, replace, words_of)
+            used_now = None  # only the changed reports' words were read: keep the cache as it is
+        changed_parts = ({tuple(p) for p in parts.values()} if prev is None else
+                         {tuple(parts[rid]) for rid in replace if rid in parts}
+                         | {tuple(prev["parts"][rid]) for rid in replace if rid in prev["parts"]})
+        names += write_parquet_partitions(out_dir, parts, changed_parts, target_dir, commit)
+        if used_now is not None:
+            prune(words_cache, used_now)
+        if state is not None:
+            state.unlink(missing_ok=True)  # the database is about to change: the old record no longer holds
+        for name in [P.CORPUS_SQLITE, P.CORPUS_XLSX] + [P.excel_csv(name) for name in E.PARQUET_TABLES]:
             commit(str(temps[name]), target_dir / name)
+        if state is not None and keys is not None:
+            state.parent.mkdir(parents=True, exist_ok=True)
+            state.write_text(json.dumps({"sqlite": _stamp(db), "segmenter": _segmenter_id().hex(),
+                                         "keys": {rid: keys[rid] for rid in ids}, "parts": parts},
+                                        sort_keys=True), encoding="utf-8")
     finally:
         for tmp in temps.values():
             tmp.unlink(missing_ok=True)

@@ -11,10 +11,12 @@ import datetime as dt
 import io
 import re
 import sqlite3
+from functools import lru_cache
 
 from gongkai import paths as P
 from gongkai.schema import measures as M
 from gongkai.schema import registry as R
+from gongkai.schema.places import province_or_unknown
 from gongkai.package.combined import COMBINED_TITLE
 from gongkai.package.datapackage import LICENSE, _cell_text, data_version
 from gongkai.package.fulltext import add_fulltext, section_words
@@ -301,15 +303,38 @@ def corpus_xlsx(tables: dict[str, list[dict]]) -> bytes:
     return xlsx_bytes(COMBINED_TITLE, [], tables, XLSX_TABLES, (XLSX_NOTE,))
 
 
+@lru_cache(maxsize=None)
+def _province_folder(province: str | None) -> str:
+    return P.region_slug(province_or_unknown(province))  # a slug segments with jieba: once per province
+
+
+def partition_of(metadata: dict) -> tuple[int, str]:
+    """(report year, province folder) of the Parquet partition a report's rows are in (paths.parquet_part)."""
+    return int(metadata["year"]), _province_folder(metadata.get("province"))
+
+
+def parquet_list(sizes: dict[str, int]) -> bytes:
+    """paths.PARQUET_LIST: every Parquet file (relative to downloads/all/) and its size, a line each, so the
+    datasets can be fetched over HTTP, which lists no folders (`wget -x -nH -B <base> -i`)."""
+    return "".join(f"{rel}\t{sizes[rel]}\n" for rel in sorted(sizes)).encode("utf-8")
+
+
 def corpus_exports(records: dict[str, list[dict]]) -> dict[str, bytes]:
-    """The whole-corpus files beside the combined package: one SQLite database, Parquet and an Excel-safe CSV
-    per table, and the workbook of the tables with a row per report."""
+    """The whole-corpus files beside the combined package: one SQLite database, a Parquet dataset (a file
+    per partition) and an Excel-safe CSV per table, and the workbook of the tables with a row per report."""
     tables = corpus_tables(records)
     files = {P.CORPUS_SQLITE: sqlite_bytes(records),
              P.CORPUS_XLSX: corpus_xlsx({name: tables[name] for name in XLSX_TABLES})}
+    parts = {rec["report_id"]: partition_of(rec) for rec in records.get("metadata", ())}
     for name in PARQUET_TABLES:
-        files[P.parquet(name)] = parquet_bytes(name, tables[name])
+        by_part: dict[tuple, list[dict]] = {part: [] for part in parts.values()}
+        for rec in tables[name]:
+            by_part[parts[rec["report_id"]]].append(rec)
+        for part, rows in by_part.items():
+            files[P.parquet_part(name, *part)] = parquet_bytes(name, rows)
         files[P.excel_csv(name)] = excel_csv(name, tables[name])
+    files[P.PARQUET_LIST] = parquet_list({rel: len(data) for rel, data in files.items()
+                                          if rel.startswith(P.PARQUET_DIR + "/")})
     return files
 
 

@@ -273,10 +273,24 @@ def _corpus_item(name: str) -> tuple[str, str] | None:
         zh, _en = table_title(stem[: -len("_excel")])
         return "CSV（Excel）", (f"{zh}，全部报告；UTF-8 带 BOM，Excel 双击即可正确显示中文；"
                                "以 `=`、`+`、`-`、`@` 开头的文字前加 `'`，不会被当作公式")
-    if (stem in R.RESOURCE_ORDER and ext == "csv") or (stem in PARQUET_TABLES and ext == "parquet"):
+    if stem in R.RESOURCE_ORDER and ext == "csv":
         zh, _en = table_title(stem)
-        return ("CSV（UTF-8）" if ext == "csv" else "Parquet"), f"{zh}，全部报告"
+        return "CSV（UTF-8）", f"{zh}，全部报告"
+    if name == P.PARQUET_DIR:
+        return "Parquet", parquet_text()
     return None
+
+
+def parquet_text() -> str:
+    """How the partitioned Parquet datasets are laid out, read in one call, and fetched (paths.parquet_part)."""
+    example, table = P.parquet_part("applications", 2023, "beijingshi"), P.parquet("applications")
+    return (f"每张表一个 Parquet 数据集（文件夹 `{P.PARQUET_DIR}/<表名>/`，表：{'、'.join(f'`{t}`' for t in PARQUET_TABLES)}），"
+            f"按报告年度和省份分区（Hive 风格，如 `{example}`），一份报告更新时只重写它所在的文件。"
+            f"整个文件夹一次读入：`pandas.read_parquet(\"{table}\")`、`pyarrow.dataset.dataset(\"{table}\", "
+            f"partitioning=\"hive\")`，或 DuckDB `read_parquet('{table}/*/*/*.parquet', hive_partitioning=true)`；"
+            f"分区键 `{P.PARQUET_YEAR}`、`{P.PARQUET_PROVINCE}` 作为列加入（不与表中的 `year`、`province` 同名）。"
+            "网站不列出文件夹内容：本链接是全部文件及其大小的清单（路径相对于 `downloads/all/`，"
+            "可用 `wget -x -nH -B <本站>/downloads/all/ -i FILES.txt` 下载）")
 
 
 # Three lines of pandas, shown on the downloads page and the data dictionary (the README has the same).
@@ -294,7 +308,7 @@ def pandas_section() -> str:
             "申请人代码、版本、层级等）为分类类型；日期为日期类型。`base` 可以是本站网址（读取 `downloads/` 下的文件），"
             "也可以是本地的 `datapackages/` 目录。\n\n" + PANDAS_EXAMPLE +
             "`data.load_report(\"<机关代码>\", <年度>)` 读取一份报告的全部表。不用本项目代码时，`pandas.read_parquet` "
-            "也能直接读取 Parquet 文件（含 `measures.parquet`）。\n\n")
+            "也能直接读取 Parquet 数据集的文件夹（如 `" + P.parquet("measures") + "`）。\n\n")
 
 
 def version_section(version: str) -> str:
@@ -324,8 +338,10 @@ def downloads_page(sizes: dict[str, int], built_on: str = "") -> str:
         if item is None:
             continue
         fmt, desc = item
+        # A folder (the Parquet datasets) links to its file list: a static site lists no folder.
+        href = f"{P.COMBINED}/{P.PARQUET_LIST}" if name == P.PARQUET_DIR else rel
         rows.append(((rank.get(fmt, 3), fmt, name),
-                     f"| [{md_text(name)}](downloads/{rel}) | {md_text(fmt)} | {desc} | {human_size(size)} | "
+                     f"| [{md_text(name)}](downloads/{href}) | {md_text(fmt)} | {desc} | {human_size(size)} | "
                      f"{md_text(built_on)} |\n"))
     out += [row for _, row in sorted(rows)]
     out.append("\n## 单份报告\n\n每份报告的页面上都有以下文件（[机关索引](agencies.md)列出全部报告）：\n\n"
@@ -376,7 +392,7 @@ def sqlite_dictionary() -> str:
     out = [f"## SQLite 数据库\n\n[下载](downloads.md)页的 `{P.CORPUS_SQLITE}` 含上列各资源，每个一张表，列、类型和主键相同"
            "（资源 `metadata` 的表名为 `reports`），并以外键相连；字段说明也在表 `fields` 中。另有两张汇总表："
            "`agencies`（每个机关一行）和 `measures`（每份报告一行，每个[指标](#measures)一列，"
-           "也有 Parquet 文件 `measures.parquet`）：\n\n"]
+           f"也有 Parquet 数据集 `{P.parquet('measures')}`）：\n\n"]
     for name in DERIVED:
         zh, _en = table_title(name)
         out.append(f"### {md_text(zh)} {{#table-{name}}}\n\n表名 `{name}`；主键：{'、'.join(f'`{k}`' for k in table_key(name))}\n\n"

@@ -172,7 +172,11 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     combined_digest = digest_of_hashes(hashes)
     key = derived.key("everything", combined_digest, *(p.digest for p in sorted(published, key=lambda p: p.report_id)))
     if not derived.fresh(key, dl_dir / P.COMBINED):
-        if write_everything_zip(out_dir, ids, dl_dir / P.COMBINED / P.EVERYTHING_ZIP):
+        # Each member keyed by its inputs and the code, so unchanged members are copied, not deflated again.
+        member_keys = {k: derived.key("zip-member", v) for k, v in
+                       [*hashes.items(), *((p.report_id, p.digest) for p in published)]}
+        if write_everything_zip(out_dir, ids, dl_dir / P.COMBINED / P.EVERYTHING_ZIP, keys=member_keys,
+                                state=cache / "everything-zip.json"):
             result.written.append((dl_dir / P.COMBINED / P.EVERYTHING_ZIP).relative_to(root).as_posix())
         derived.remember(key, [P.EVERYTHING_ZIP])
     build_report = {
@@ -199,7 +203,9 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
             if commit_temp(tmp, target):
                 result.written.append(target.relative_to(root).as_posix())
 
-        derived.remember(key, write_corpus_exports(out_dir, ids, dl_dir / P.COMBINED, commit, ctx.words_cache))
+        report_keys = {p.report_id: derived.key("corpus-report", p.digest) for p in published}
+        derived.remember(key, write_corpus_exports(out_dir, ids, dl_dir / P.COMBINED, commit, ctx.words_cache,
+                                                   keys=report_keys, state=cache / "corpus-state.json"))
     derived.prune()
     result.timings["exports"] = time.perf_counter() - te
 
@@ -207,7 +213,9 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     releases = list_releases(root / P.RELEASES_DIR)
     write(root / P.DOCS_DIR / P.CHANGELOG_PAGE, changelog_page(releases).encode("utf-8"))
     write(dl_dir / P.COMBINED / P.CHANGELOG, changelog_text(releases).encode("utf-8"))
-    sizes = {f"{P.COMBINED}/{p.name}": p.stat().st_size for p in sorted((dl_dir / P.COMBINED).iterdir())}
+    # A folder (the Parquet datasets) counts with the bytes of its files.
+    sizes = {f"{P.COMBINED}/{p.name}": (sum(f.stat().st_size for f in p.rglob("*") if f.is_file()) if p.is_dir()
+                                        else p.stat().st_size) for p in sorted((dl_dir / P.COMBINED).iterdir())}
     pages = write_pages(root / P.DOCS_DIR, result.reports, result.failures, sizes,
                         lambda path, text: write(path, text.encode("utf-8")), built_on=build_date(os.environ),
                         report_pages=False,

@@ -56,3 +56,70 @@ def test_every_resource_key_begins_with_the_report_id():
     assert all(R.key_of(name)[0] == "report_id" for name in R.RESOURCE_ORDER)
     assert combined_errors(["a/2020", "b/2020"]) == []
     assert combined_errors(["a/2020", "a/2020"])
+
+
+def _packages(out_dir, ids, version):
+    """Package files for each report, their text made from the version each report is at."""
+    from gongkai import paths as P
+
+    for rel in package_names(json_forms=False):
+        (out_dir / P.COMBINED).mkdir(parents=True, exist_ok=True)
+        (out_dir / P.COMBINED / rel).write_text(f"{rel} of {sorted(version.items())}\n" * 50)
+    for rid in ids:
+        (out_dir / rid).mkdir(parents=True, exist_ok=True)
+        for rel in package_names():
+            (out_dir / rid / rel).write_text(f"{rid} {rel} version {version[rid]}\n" * 40)
+
+
+def _keys(ids, version):
+    keys = {rid: f"{rid}@{version[rid]}" for rid in ids}
+    keys.update({rel: f"{rel}@{sorted(version.items())}" for rel in package_names(json_forms=False)})
+    return keys
+
+
+def test_an_incremental_everything_zip_copies_unchanged_members_and_equals_a_fresh_one(tmp_path, monkeypatch):
+    from gongkai.package import combined as C
+
+    out, ids = tmp_path / "dp", ["a/2022", "b/2022", "c/2023"]
+    version = {rid: 1 for rid in ids}
+    _packages(out, ids, version)
+    target, state = tmp_path / "dl" / "all.zip", tmp_path / "cache" / "zip.json"
+    target.parent.mkdir()
+    assert write_everything_zip(out, ids, target, keys=_keys(ids, version), state=state)
+    # b changes, c is gone, d is new.
+    version.update({"b/2022": 2, "d/2024": 1})
+    del version["c/2023"]
+    ids = ["a/2022", "b/2022", "d/2024"]
+    _packages(out, ids, version)
+    deflated = []
+    real = C.zip_file_member
+    monkeypatch.setattr(C, "zip_file_member", lambda zf, name, path, chunk: deflated.append(name) or real(zf, name, path, chunk))
+    assert write_everything_zip(out, ids, target, keys=_keys(ids, version), state=state)
+    monkeypatch.undo()
+    fresh = tmp_path / "fresh.zip"
+    write_everything_zip(out, ids, fresh)
+    assert target.read_bytes() == fresh.read_bytes()
+    assert sorted(deflated) == sorted([f"gongkai-all/{rel}" for rel in package_names(json_forms=False)]
+                                         + [f"gongkai-all/reports/{rid}/{rel}" for rid in ("b/2022", "d/2024")
+                                            for rel in package_names()])
+    assert zip_members_ok(target)
+
+
+def zip_members_ok(path) -> bool:
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        return zf.testzip() is None
+
+
+def test_the_zip_state_of_another_file_is_not_trusted(tmp_path):
+    """A zip replaced behind the build's back (another inode) is rebuilt whole, never copied from."""
+    out, ids = tmp_path / "dp", ["a/2022"]
+    _packages(out, ids, {"a/2022": 1})
+    target, state = tmp_path / "all.zip", tmp_path / "zip.json"
+    write_everything_zip(out, ids, target, keys=_keys(ids, {"a/2022": 1}), state=state)
+    good = target.read_bytes()
+    target.unlink()
+    target.write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip under the old name
+    write_everything_zip(out, ids, target, keys=_keys(ids, {"a/2022": 1}), state=state)
+    assert target.read_bytes() == good

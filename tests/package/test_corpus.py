@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from gongkai.package import exports as E
 from gongkai.package.corpus import ParquetStream
@@ -79,3 +81,43 @@ def test_corpus_excel_csvs_and_workbook(built):
     assert wb["metadata"].max_row == wb["measures"].max_row == 1 + len(result.reports)
     readme = [row[0] for row in wb["README"].iter_rows(values_only=True) if row]
     assert any(isinstance(v, str) and "1,048,576" in v for v in readme)
+
+
+@pytest.fixture(scope="module")
+def scenario(built, tmp_path_factory):
+    from corpus_scenario import two_builds
+
+    root, _, _ = built
+    return two_builds(root / "datapackages", tmp_path_factory.mktemp("corpus"))
+
+
+def test_incremental_parquet_partitions_equal_a_whole_build(scenario):
+    from gongkai import paths as P
+
+    def files(folder):
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted((folder / P.PARQUET_DIR).rglob("*"))
+                if p.is_file()}
+
+    got, want = files(scenario.incremental), files(scenario.fresh)
+    assert sorted(got) == sorted(want) and len(want) > len(E.PARQUET_TABLES)
+    for rel in want:
+        assert got[rel] == want[rel], rel
+    assert not [p for p in scenario.incremental.iterdir() if p.suffix == ".parquet"]
+
+
+def test_a_one_report_change_rewrites_only_the_partitions_of_the_reports_that_changed(scenario, built):
+    from gongkai import paths as P
+    from gongkai.package.exports import partition_of
+
+    root, _, _ = built
+    meta = {rid: json.loads((root / "datapackages" / rid / "metadata.json").read_bytes())[0]
+            for rid in (scenario.edited, scenario.added, scenario.removed)}
+    touched = {partition_of(m) for m in meta.values()}
+    untouched = [rel for rel in scenario.before
+                 if not any(f"/{P.PARQUET_YEAR}={y}/{P.PARQUET_PROVINCE}={p}/" in rel for y, p in touched)]
+    assert untouched and len(untouched) < len(scenario.before)
+    for rel in untouched:
+        assert scenario.after[rel] == scenario.before[rel], rel
+    # The edited report's text is in its partition's sections file: that file was replaced.
+    edited = P.parquet_part("sections", *partition_of(meta[scenario.edited]))
+    assert scenario.after[edited][0] != scenario.before[edited][0]

@@ -17,6 +17,7 @@ from conftest import ROOT
 from gongkai import paths as P
 from gongkai.package import exports as E
 from gongkai.schema import registry as R
+from gongkai.schema.places import UNKNOWN_PROVINCE
 from gongkai.extract import extract
 from gongkai.package.datapackage import source_entry, to_csv
 from gongkai.pages.write import report_downloads
@@ -218,11 +219,19 @@ def test_parquet_tables_match_the_csvs(built):
     import pyarrow.parquet as pq
 
     for name in R.RESOURCE_ORDER:
+        # Each table is a folder of partitions, read in one call; the Hive keys come as two more columns.
         table = pq.read_table(_corpus(root) / P.parquet(name))
         rows = _csv_rows((_corpus(root) / f"{name}.csv").read_bytes())
         assert table.num_rows == len(rows), name
-        assert table.column_names == [c.name for c in R.columns_of(name)]
+        assert table.column_names == [c.name for c in R.columns_of(name)] + [P.PARQUET_YEAR, P.PARQUET_PROVINCE]
         assert table.schema.field("report_id").metadata[b"title_zh"] == "报告编号".encode()
+        if name == "metadata":
+            for rec in table.to_pylist():
+                assert rec[P.PARQUET_YEAR] == rec["year"] and rec[P.PARQUET_PROVINCE] == P.region_slug(
+                    rec["province"] or UNKNOWN_PROVINCE)
+        listed = dict(line.split("\t") for line in (_corpus(root) / P.PARQUET_LIST).read_text().splitlines())
+        parts = sorted((_corpus(root) / P.parquet(name)).rglob("*.parquet"))
+        assert parts and all(int(listed[p.relative_to(_corpus(root)).as_posix()]) == p.stat().st_size for p in parts)
     apps = pq.read_table(_corpus(root) / P.parquet("applications"))
     assert str(apps.schema.field("value").type) == "int64"
     ad = pq.read_table(_corpus(root) / P.parquet("active_disclosure")).to_pylist()
@@ -257,7 +266,10 @@ def test_downloads_page_lists_every_corpus_file(built):
     root, _, _ = built
     page = (root / "docs" / "downloads.md").read_text(encoding="utf-8")
     for p in _corpus(root).iterdir():
-        assert f"](downloads/all/{p.name})" in page, p.name
+        # A folder links to its file list (a static site shows no folder).
+        href = P.PARQUET_LIST if p.name == P.PARQUET_DIR else p.name
+        assert f"](downloads/all/{href})" in page, p.name
+    assert "pandas.read_parquet" in page and "hive_partitioning" in page
     assert re.search(r"\| \d{4}\\-\d\d\\-\d\d \|", page)  # the build date, on each row
     assert (root / "site" / "downloads" / "all" / P.CORPUS_SQLITE).exists()
 

@@ -33,5 +33,7 @@ def test_every_page_and_every_download_states_the_licence(built):
         with zipfile.ZipFile(path) as zf:
             (member,) = [n for n in zf.namelist() if n.endswith("/" + README_NAME) and n.count("/") == 1]
             assert LICENSE["path"] in zf.read(member).decode("utf-8"), path
-    for path in sorted((site / "downloads" / "all").glob("*.parquet")):
+    parquet = sorted((site / "downloads" / "all").rglob("*.parquet"))
+    assert parquet
+    for path in parquet:
         assert pq.read_schema(path).metadata[b"license"] == f"ODC-PDDL-1.0 {LICENSE['path']}".encode(), path

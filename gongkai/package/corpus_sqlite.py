@@ -1,0 +1,177 @@
+"""The whole-corpus SQLite database: written whole from the per-report packages on disk, or brought up to date
+in place from the last build's database, so a one-report edit does not rewrite every row of the corpus.
+
+Whole: every table is inserted report by report in report_id order, then VACUUM (a compact file in key
+order), then the full-text index (fulltext.py), then the header's history fields zeroed: the bytes depend
+only on the rows.
+
+In place (update_sqlite, on a private copy of the last database that the caller renames over it): in one
+transaction the rows of the reports that changed or went away are deleted from every table and their
+full-text entries removed, the agencies they touch are derived again, and the changed and new reports'
+rows are inserted.  The content equals a whole build's (tests/package/test_corpus_sqlite.py compares every
+table's rows and every full-text entry); the bytes do not: new rows take new rowids and sit on pages freed
+or appended, not in key order.  Making them equal would mean VACUUM and rebuilding the full-text index,
+which is what the whole build costs (BENCHMARKS.md, issue 17), so the file is left as it is: freed pages are
+reused by later updates, and a build whose code or toolchain changed writes the database whole again.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from gongkai.package import exports as E
+from gongkai.package.fulltext import AGENCIES_FTS, SECTIONS_FTS, add_fulltext, segment
+from gongkai.schema import measures as M
+from gongkai.schema import registry as R
+
+# Header fields of an SQLite file that record its history rather than its content (change counter,
+# the counter when the version was stored, the library version that wrote it).  A serialised in-memory
+# database has them at zero; so does ours, so the bytes depend only on the rows.
+SQLITE_HISTORY_FIELDS = ((24, 4), (92, 8))
+# The tables holding rows of one report each, children of `reports` (the metadata resource).
+REPORT_TABLES = tuple(name for name in E.CORPUS_TABLES if name not in ("agencies", "metadata"))
+
+
+def report_rows(out_dir: Path, report_ids: list[str], resource: str):
+    """Each report's rows of `resource`, in report_id order, sorted by the resource's key."""
+    if resource == M.TABLE:
+        yield from measure_rows(out_dir, report_ids)
+        return
+    key = R.key_of(resource)
+    for rid in sorted(report_ids):
+        rows = json.loads((out_dir / rid / f"{resource}.json").read_bytes())
+        yield sorted(rows, key=lambda rec: E._sort_key(rec, key))
+
+
+def measure_rows(out_dir: Path, report_ids: list[str]):
+    """Each report's row of the measures table (as a one-row list), from its cells on disk."""
+    for rid in sorted(report_ids):
+        records = {t: json.loads((out_dir / rid / f"{t}.json").read_bytes())
+                   for t in ("applications", "reviews_litigation")}
+        yield [M.table_row(rid, records)]
+
+
+def open_sqlite(path: Path) -> sqlite3.Connection:
+    """A new database with every table; a scratch file renamed into place only when complete, so no journal."""
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA journal_mode = OFF")
+    con.execute("PRAGMA synchronous = OFF")
+    con.execute("PRAGMA foreign_keys = ON")
+    for name in E.CORPUS_TABLES:
+        con.execute(E.create_table_sql(name))
+    con.execute(E.FIELDS_SQL)
+    return con
+
+
+def insert(con: sqlite3.Connection, name: str, rows: list[dict]) -> None:
+    cols = E.columns(name)
+    marks = ", ".join("?" for _ in cols)
+    con.executemany(f'INSERT INTO "{E._sql_name(name)}" VALUES ({marks})',
+                    ([E._sql_value(c, rec.get(c.name)) for c in cols] for rec in rows))
+
+
+def zero_history(path: Path) -> None:
+    with open(path, "r+b") as fh:
+        for offset, size in SQLITE_HISTORY_FIELDS:
+            fh.seek(offset)
+            fh.write(bytes(size))
+
+
+def finish_sqlite(con: sqlite3.Connection, path: Path, words_of) -> None:
+    """The field table, then VACUUM (a compact file in key order), the full-text index, then the history
+    fields zeroed."""
+    try:
+        con.executemany('INSERT INTO "fields" VALUES (?, ?, ?, ?, ?, ?, ?)', E.field_rows())
+        con.commit()
+        con.execute("VACUUM")
+        add_fulltext(con, words_of)
+    finally:
+        con.close()
+    zero_history(path)
+
+
+def _marks(items) -> str:
+    return ", ".join("?" for _ in items)
+
+
+def update_sqlite(path: Path, out_dir: Path, report_ids: list[str], replace: set[str], words_of) -> None:
+    """Bring the database at `path` (the last build's, copied) to the reports `report_ids`, whose packages are
+    in out_dir: `replace` names every report whose rows must go (changed, or no longer published); those of
+    them still in report_ids are inserted again from their packages.
+
+    words_of(report_id) -> the full-text words of a report's sections, as for add_fulltext.  A contentless
+    full-text index forgets a row only when given the words it indexed, so the deleted rows' words are
+    segmented again from their text in the database (the same segmenter: the caller writes the database
+    whole when fulltext's version changed)."""
+    new = sorted(set(report_ids) & replace)
+    con = sqlite3.connect(path)
+    try:
+        # One transaction; the journal in memory so it can roll back, and the keys checked at the commit,
+        # as agencies are replaced while their other reports still point at them.
+        con.execute("PRAGMA journal_mode = MEMORY")
+        con.execute("PRAGMA synchronous = OFF")
+        con.execute("PRAGMA foreign_keys = ON")
+        con.execute("BEGIN")
+        con.execute("PRAGMA defer_foreign_keys = ON")
+        gone = sorted(replace)
+        slugs = {row[0] for row in con.execute(
+            f'SELECT agency_slug FROM reports WHERE report_id IN ({_marks(gone)})', gone)}
+        metadata = {rid: json.loads((out_dir / rid / "metadata.json").read_bytes()) for rid in new}
+        slugs |= {rec["agency_slug"] for rows in metadata.values() for rec in rows}
+        _forget_sections(con, gone)
+        for name in REPORT_TABLES + ("metadata",):
+            con.execute(f'DELETE FROM "{E._sql_name(name)}" WHERE report_id IN ({_marks(gone)})', gone)
+        _replace_agencies(con, out_dir, sorted(slugs), metadata)
+        insert(con, "metadata", [rec for rid in new for rec in metadata[rid]])
+        for name in REPORT_TABLES:
+            for rows in report_rows(out_dir, new, name):
+                insert(con, name, rows)
+        _index_sections(con, new, words_of)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    finally:
+        con.close()
+    zero_history(path)
+
+
+def _forget_sections(con: sqlite3.Connection, report_ids: list[str]) -> None:
+    rows = con.execute("SELECT s.rowid, r.agency, s.heading, s.text FROM sections s JOIN reports r "
+                       f"ON r.report_id = s.report_id WHERE s.report_id IN ({_marks(report_ids)})", report_ids)
+    con.executemany(f'INSERT INTO "{SECTIONS_FTS}" ("{SECTIONS_FTS}", rowid, agency, heading, text) '
+                    "VALUES ('delete', ?, ?, ?, ?)",
+                    [(rowid, segment(agency), segment(heading), segment(text)) for rowid, agency, heading, text
+                     in rows.fetchall()])
+
+
+def _replace_agencies(con: sqlite3.Connection, out_dir: Path, slugs: list[str], metadata: dict[str, list]) -> None:
+    """Derive the rows of these agencies again (exports.agency_records) from all their reports' metadata:
+    the reports still in the database and the new ones."""
+    if not slugs:
+        return
+    old = con.execute(f"SELECT rowid, agency, region FROM agencies WHERE agency_slug IN ({_marks(slugs)})",
+                      slugs).fetchall()
+    con.executemany(f'INSERT INTO "{AGENCIES_FTS}" ("{AGENCIES_FTS}", rowid, agency, region) '
+                    "VALUES ('delete', ?, ?, ?)", [(rowid, segment(a), segment(r)) for rowid, a, r in old])
+    con.execute(f"DELETE FROM agencies WHERE agency_slug IN ({_marks(slugs)})", slugs)
+    kept = [rid for (rid,) in con.execute(
+        f"SELECT report_id FROM reports WHERE agency_slug IN ({_marks(slugs)})", slugs)]
+    records = [rec for rid in kept for rec in json.loads((out_dir / rid / "metadata.json").read_bytes())]
+    records += [rec for rows in metadata.values() for rec in rows if rec["agency_slug"] in slugs]
+    insert(con, "agencies", E.agency_records(records))
+    rows = con.execute(f"SELECT rowid, agency, region FROM agencies WHERE agency_slug IN ({_marks(slugs)})",
+                       slugs).fetchall()
+    con.executemany(f'INSERT INTO "{AGENCIES_FTS}" (rowid, agency, region) VALUES (?, ?, ?)',
+                    [(rowid, segment(a), segment(r)) for rowid, a, r in rows])
+
+
+def _index_sections(con: sqlite3.Connection, report_ids: list[str], words_of) -> None:
+    insert_sql = f'INSERT INTO "{SECTIONS_FTS}" (rowid, agency, heading, text) VALUES (?, ?, ?, ?)'
+    for rid in report_ids:
+        words = words_of(rid)
+        rows = con.execute("SELECT s.rowid, s.section, r.agency FROM sections s JOIN reports r "
+                           "ON r.report_id = s.report_id WHERE s.report_id = ?", (rid,)).fetchall()
+        con.executemany(insert_sql, [(rowid, segment(agency), *words.get(section, ["", ""]))
+                                     for rowid, section, agency in rows])

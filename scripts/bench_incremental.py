@@ -1,0 +1,120 @@
+"""The corpus exports written whole, then after a one-report edit (scripts/bench_exports.py --incremental).
+
+Times, at each corpus size, what build.py's combined and exports phases run: write_combined (the combined
+CSVs, streamed whole every build), write_everything_zip and write_corpus_exports (SQLite, Parquet, Excel
+CSVs, workbook), first with no previous output (a whole build) and then after one report's package changed
+(its sections text and one cell), with the state the build keeps in build/cache.  Also the two costs the
+in-place database update chose between: copying the database (copy on write) and a VACUUM of it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from gongkai import paths as P
+from gongkai.files import commit_temp
+from gongkai.package.combined import write_combined, write_everything_zip
+from gongkai.package.corpus import write_corpus_exports
+from gongkai.pipeline.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _keys(out: Path, ids: list[str]) -> dict[str, str]:
+    keys = {}
+    for rid in ids:
+        h = hashlib.sha256()
+        for path in sorted((out / rid).iterdir()):
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
+        keys[rid] = h.hexdigest()
+    return keys
+
+
+def _clone(src: Path, base: list[str], n: int, out: Path) -> list[str]:
+    """n packages: the built ones, then copies under new agency slugs (slug-c<k>) with every mention replaced."""
+    ids = []
+    k = 0
+    while len(ids) < n:
+        for rid in base:
+            if len(ids) >= n:
+                break
+            slug, year = rid.rsplit("/", 1)
+            new_slug = slug if k == 0 else f"{slug}-c{k}"
+            dest = out / new_slug / year
+            dest.mkdir(parents=True, exist_ok=True)
+            for f in (src / rid).iterdir():
+                (dest / f.name).write_bytes(f.read_bytes().replace(slug.encode(), new_slug.encode()))
+            ids.append(f"{new_slug}/{year}")
+        k += 1
+    return sorted(ids)
+
+
+def _edit(out: Path, rid: str) -> None:
+    sections = json.loads((out / rid / "sections.json").read_bytes())
+    sections[0]["text"] = (sections[0].get("text") or "") + "（更正：本段有改动）"
+    (out / rid / "sections.json").write_text(json.dumps(sections, ensure_ascii=False), encoding="utf-8")
+    apps = json.loads((out / rid / "applications.json").read_bytes())
+    row = next(r for r in apps if isinstance(r.get("value"), int))
+    row["value"] += 1
+    (out / rid / "applications.json").write_text(json.dumps(apps, ensure_ascii=False), encoding="utf-8")
+
+
+def _phase(out: Path, ids: list[str], dl: Path, cache: Path) -> dict[str, float]:
+    keys = _keys(out, ids)
+    t = {}
+    t0 = time.perf_counter()
+    hashes, _ = write_combined(ids, [], out)
+    t["combined"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    write_everything_zip(out, ids, dl / P.EVERYTHING_ZIP, keys={**hashes, **keys}, state=cache / "zip.json")
+    t["zip"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    write_corpus_exports(out, ids, dl, commit_temp, cache / "words", keys=keys, state=cache / "corpus.json")
+    t["corpus"] = time.perf_counter() - t0
+    return t
+
+
+def incremental(sizes: list[int], synth: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "synth.py"), str(tmp / "src" / "reports"),
+                        "--count", str(synth), "--formats", "txt"], check=True, stdout=subprocess.DEVNULL)
+        (tmp / "src" / "docs").mkdir()
+        result = build(tmp / "src", log=lambda *_: None)
+        src = tmp / "src" / P.PACKAGES_DIR
+        base = sorted(r.report_id for r in result.reports)
+        print(f"{len(base)} synthetic reports built, cloned to each size\n")
+        print("| reports | step | whole (s) | after a one-report edit (s) |\n|---:|---|---:|---:|")
+        for n in sizes:
+            work = tmp / f"n{n}"
+            out, dl, cache = work / "dp", work / "dl", work / "cache"
+            ids = _clone(src, base, n, out)
+            dl.mkdir(parents=True)
+            whole = _phase(out, ids, dl, cache)
+            _edit(out, ids[len(ids) // 2])
+            after = _phase(out, ids, dl, cache)
+            for step in whole:
+                print(f"| {n:,} | {step} | {whole[step]:.2f} | {after[step]:.2f} |")
+            print(f"| {n:,} | **exports phase** | {sum(whole.values()):.2f} | {sum(after.values()):.2f} |")
+            db = dl / P.CORPUS_SQLITE
+            t0 = time.perf_counter()
+            shutil.copyfile(db, work / "copy.sqlite")
+            copy_s = time.perf_counter() - t0
+            import sqlite3
+
+            con = sqlite3.connect(work / "copy.sqlite")
+            t0 = time.perf_counter()
+            con.execute("VACUUM")
+            vacuum_s = time.perf_counter() - t0
+            con.close()
+            parts = list((dl / P.PARQUET_DIR).rglob("*.parquet"))
+            print(f"| {n:,} | (database {db.stat().st_size / 1e6:.0f} MB: copy {copy_s:.2f} s, VACUUM {vacuum_s:.2f} s; "
+                  f"zip {(dl / P.EVERYTHING_ZIP).stat().st_size / 1e6:.0f} MB; {len(parts)} Parquet files, "
+                  f"{sum(p.stat().st_size for p in parts) / 1e6:.1f} MB) | | |")
+            shutil.rmtree(work)

@@ -1,0 +1,90 @@
+"""Two corpus builds over the sample reports' packages, for the tests of the incremental corpus exports
+(tests/package/test_corpus_sqlite.py, test_corpus.py): a first build where one report's text and agency
+name were different and one report was missing, then a second build with that report restored, the
+missing one added and a third one removed; and a whole build of the second state in another folder."""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gongkai import paths as P
+from gongkai.files import commit_temp
+from gongkai.package import corpus_sqlite
+from gongkai.package.corpus import write_corpus_exports
+
+
+def _keys(out: Path, ids: list[str]) -> dict[str, str]:
+    """report_id -> a digest of its package files (the build keys by the package digest the same way)."""
+    keys = {}
+    for rid in ids:
+        h = hashlib.sha256()
+        for path in sorted((out / rid).iterdir()):
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
+        keys[rid] = h.hexdigest()
+    return keys
+
+
+def _stamps(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in sorted((folder / P.PARQUET_DIR).rglob("*.parquet"))}
+
+
+@dataclass
+class Scenario:
+    incremental: Path  # downloads/all after the first build and the in-place second one
+    fresh: Path  # downloads/all of a whole build of the second state
+    edited: str  # changed between the builds
+    added: str
+    removed: str
+    before: dict = field(default_factory=dict)  # Parquet file -> (inode, mtime) after the first build
+    after: dict = field(default_factory=dict)
+    updated_in_place: bool = False
+
+
+def two_builds(datapackages: Path, tmp: Path) -> Scenario:
+    out = tmp / "datapackages"
+    ids = sorted(p.parent.relative_to(datapackages).as_posix() for p in datapackages.glob("*/*/metadata.json"))
+    for rid in ids:
+        shutil.copytree(datapackages / rid, out / rid)
+    # The edited report: one with sections and an agency that has other reports, so the agency row and the
+    # full-text index both change.
+    slugs = [rid.rsplit("/", 1)[0] for rid in ids]
+    edited = next(rid for rid in ids if slugs.count(rid.rsplit("/", 1)[0]) > 1
+                  and json.loads((out / rid / "sections.json").read_bytes()))
+    removed = next(rid for rid in reversed(ids) if rid != edited)
+    added = next(rid for rid in ids if rid not in (edited, removed))
+    original = {name: (out / edited / name).read_bytes() for name in ("sections.json", "metadata.json")}
+    sections = json.loads(original["sections.json"])
+    sections[0]["text"] = "改动后的正文：行政复议和司法审查的说明。"
+    meta = json.loads(original["metadata.json"])
+    meta[0]["agency"] = meta[0]["agency"] + "（旧称）"
+    (out / edited / "sections.json").write_text(json.dumps(sections, ensure_ascii=False), encoding="utf-8")
+    (out / edited / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    first = [rid for rid in ids if rid != added]
+    state, inc, fresh = tmp / "cache" / "corpus.json", tmp / "inc", tmp / "fresh"
+    write_corpus_exports(out, first, inc, commit_temp, keys=_keys(out, first), state=state)
+    scenario = Scenario(inc, fresh, edited, added, removed, before=_stamps(inc))
+    for name, data in original.items():
+        (out / edited / name).write_bytes(data)
+    second = [rid for rid in ids if rid != removed]
+    calls = []
+    real = corpus_sqlite.update_sqlite
+
+    def spy(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    import gongkai.package.corpus as corpus
+
+    corpus.update_sqlite = spy
+    try:
+        write_corpus_exports(out, second, inc, commit_temp, keys=_keys(out, second), state=state)
+    finally:
+        corpus.update_sqlite = real
+    scenario.updated_in_place = len(calls) == 1
+    scenario.after = _stamps(inc)
+    write_corpus_exports(out, second, fresh, commit_temp)
+    return scenario
