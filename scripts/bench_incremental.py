@@ -21,6 +21,7 @@ from gongkai import paths as P
 from gongkai.files import commit_temp
 from gongkai.package.combined import write_combined, write_everything_zip
 from gongkai.package.corpus import write_corpus_exports
+from gongkai.package.fulltext import prepare
 from gongkai.pipeline.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +68,8 @@ def _edit(out: Path, rid: str) -> None:
 
 def _phase(out: Path, ids: list[str], dl: Path, cache: Path) -> dict[str, float]:
     keys = _keys(out, ids)
+    for rid in ids:  # the per-report workers segment the sections for the full-text index before this phase
+        prepare(cache / "words", (out / rid / "sections.json").read_bytes())
     t = {}
     t0 = time.perf_counter()
     hashes, _ = write_combined(ids, [], out)
@@ -80,7 +83,7 @@ def _phase(out: Path, ids: list[str], dl: Path, cache: Path) -> dict[str, float]
     return t
 
 
-def incremental(sizes: list[int], synth: int) -> None:
+def incremental(sizes: list[int], synth: int, profile: bool = False) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         subprocess.run([sys.executable, str(ROOT / "scripts" / "synth.py"), str(tmp / "src" / "reports"),

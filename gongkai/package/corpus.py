@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 
 from gongkai.package import exports as E
@@ -27,6 +28,8 @@ from gongkai.package.corpus_sqlite import (finish_sqlite, insert, measure_rows, 
                                            update_sqlite)
 from gongkai.package.fulltext import _segmenter_id, cached_words, prune
 from gongkai import paths as P
+from gongkai.files import atomic_write
+from gongkai.schema import measures as M
 
 __all__ = ["ParquetStream", "measure_rows", "report_rows", "write_corpus_exports"]
 
@@ -79,6 +82,8 @@ class ParquetStream:
 # An in-place update deletes and inserts the changed reports' rows one by one; past this share of the corpus,
 # writing the database whole (inserts in key order, VACUUM) is as quick and gives the compact file.
 IN_PLACE_SHARE = 0.2
+# The files written whole (from their last version where it can) every time the corpus changes.
+REWRITTEN = (P.CORPUS_SQLITE, P.CORPUS_XLSX) + tuple(P.excel_csv(name) for name in E.PARQUET_TABLES)
 
 
 def _temp(target_dir: Path, name: str) -> Path:
@@ -96,7 +101,7 @@ def _stamp(path: Path) -> list[int] | None:
     return [st.st_ino, st.st_size, st.st_mtime_ns]
 
 
-def _load_state(state: Path | None, db: Path) -> dict | None:
+def _load_state(state: Path | None, target_dir: Path) -> dict | None:
     """What the last build recorded about the corpus files now in place, when they are still those files."""
     if state is None:
         return None
@@ -104,7 +109,11 @@ def _load_state(state: Path | None, db: Path) -> dict | None:
         recorded = json.loads(state.read_bytes())
     except (OSError, ValueError):
         return None
-    if recorded.get("sqlite") != _stamp(db) or recorded.get("segmenter") != _segmenter_id().hex():
+    if not {"keys", "parts", "rows", "excel"} <= set(recorded):
+        return None
+    stamps = recorded.get("stamps", {})
+    if recorded.get("segmenter") != _segmenter_id().hex() or set(stamps) != set(REWRITTEN) \
+            or any(stamps[name] != _stamp(target_dir / name) for name in REWRITTEN):
         return None
     return recorded
 
@@ -161,6 +170,25 @@ def _remove_others(target_dir: Path, keep: set[str]) -> None:
             os.rmdir(dirpath)
 
 
+def _write_excel(name: str, out_dir: Path, ids: list[str], path: Path, rows_of, old: Path | None,
+                 old_offsets: dict[str, list[int]]) -> dict[str, list[int]]:
+    """The corpus Excel CSV of one table, a report's lines after another in report_id order; a report in
+    old_offsets has its lines copied from the old file (the same bytes excel_csv_lines would give), the
+    others are made from rows_of(report_id).  Returns report_id -> [offset, length] in the new file."""
+    offsets = {}
+    with open(path, "wb") as fh, (open(old, "rb") if old is not None else nullcontext()) as src:
+        fh.write(E.excel_csv_head(name).encode("utf-8"))
+        for rid in ids:
+            start = fh.tell()
+            if rid in old_offsets:
+                src.seek(old_offsets[rid][0])
+                fh.write(src.read(old_offsets[rid][1]))
+            else:
+                fh.write(E.excel_csv_lines(name, rows_of(rid)).encode("utf-8"))
+            offsets[rid] = [start, fh.tell() - start]
+    return offsets
+
+
 def write_corpus_exports(out_dir: Path, report_ids: list[str], target_dir: Path, commit,
                          words_cache: Path | None = None, keys: dict[str, str] | None = None,
                          state: Path | None = None) -> list[str]:
@@ -170,72 +198,91 @@ def write_corpus_exports(out_dir: Path, report_ids: list[str], target_dir: Path,
 
     words_cache: where the per-report workers left the sections' words for the full-text index
     (fulltext.prepare); entries no longer used are dropped.  keys: report_id -> what its rows depend on
-    (its package digest and the code); state: a file where they are kept with the database they describe.
-    Given both, reports whose key is unchanged since that database are neither deleted nor inserted again,
-    and only the Parquet partitions of the others are rewritten."""
+    (its package digest and the code); state: a file where they are kept with the files they describe.
+    Given both, only the packages of reports whose key changed are read: the database is updated in place,
+    their Parquet partitions rewritten, their lines of the Excel CSVs made again (the other reports' lines
+    are copied from the last CSVs), and the workbook's rows of the other reports come from the state."""
     target_dir.mkdir(parents=True, exist_ok=True)
     ids = sorted(report_ids)
     db = target_dir / P.CORPUS_SQLITE
-    prev = _load_state(state, db) if keys is not None else None
+    prev = _load_state(state, target_dir) if keys is not None else None
     replace = set(ids) if prev is None else (
         {rid for rid in ids if prev["keys"].get(rid) != keys[rid]} | (set(prev["keys"]) - set(ids)))
-    in_place = prev is not None and len(replace) <= IN_PLACE_SHARE * max(len(ids), 1)
-    parts = {} if prev is None else {rid: prev["parts"][rid] for rid in ids if rid not in replace}
-    names = [P.CORPUS_SQLITE, P.CORPUS_XLSX] + [P.excel_csv(name) for name in E.PARQUET_TABLES]
-    temps = {name: _temp(target_dir, name) for name in names}
+    if prev is not None and len(replace) > IN_PLACE_SHARE * max(len(ids), 1):
+        prev = None  # as quick to write whole, and the database comes out compact
+    kept = [] if prev is None else [rid for rid in ids if rid not in replace]
+    parts = {rid: prev["parts"][rid] for rid in kept}
+    rows = {rid: prev["rows"][rid] for rid in kept}  # the workbook's rows (XLSX_TABLES) of each report
+    temps = {name: _temp(target_dir, name) for name in REWRITTEN}
     used: set[str] = set()
 
     def words_of(rid):
         return cached_words(words_cache, (out_dir / rid / "sections.json").read_bytes(), used)
 
     try:
-        con = None if in_place else open_sqlite(temps[P.CORPUS_SQLITE])
-        try:
-            metadata = list(report_rows(out_dir, ids, "metadata"))
-            for rid, rows in zip(ids, metadata):
-                parts.setdefault(rid, list(E.partition_of(rows[0])))
-            per_report: dict[str, list[dict]] = {}
-            # Parents before children for the foreign keys: agencies, then reports, then the rest.
-            if con is not None:
-                insert(con, "agencies", E.agency_records([rec for rows in metadata for rec in rows]))
-            for name in E.PARQUET_TABLES:
-                with open(temps[P.excel_csv(name)], "w", encoding="utf-8", newline="") as excel:
-                    excel.write(E.excel_csv_head(name))
-                    for rows in metadata if name == "metadata" else report_rows(out_dir, ids, name):
-                        if con is not None:
-                            insert(con, name, rows)
-                        excel.write(E.excel_csv_lines(name, rows))
-                        if name in E.XLSX_TABLES:
-                            per_report.setdefault(name, []).extend(rows)
-            temps[P.CORPUS_XLSX].write_bytes(E.corpus_xlsx(per_report))
-        except BaseException:
-            if con is not None:
-                con.close()
-            raise
-        if con is not None:
-            finish_sqlite(con, temps[P.CORPUS_SQLITE], words_of)
-            used_now = used
+        fresh = sorted(set(ids) - set(kept))
+        for rid, meta, measures in zip(fresh, report_rows(out_dir, fresh, "metadata"), measure_rows(out_dir, fresh)):
+            parts[rid] = list(E.partition_of(meta[0]))
+            rows[rid] = {"metadata": meta, M.TABLE: measures}
+        offsets = {}
+        if prev is None:
+            offsets = _write_whole(out_dir, ids, temps, rows, words_of)
+            prune(words_cache, used)
         else:
             # Copy on write: the published file (hard-linked into site/) is never opened for writing.
             shutil.copyfile(db, temps[P.CORPUS_SQLITE])
             update_sqlite(temps[P.CORPUS_SQLITE], out_dir, ids, replace, words_of)
-            used_now = None  # only the changed reports' words were read: keep the cache as it is
+            for name in E.PARQUET_TABLES:
+                reuse = {rid: prev["excel"][name][rid] for rid in kept}
+                offsets[name] = _write_excel(name, out_dir, ids, temps[P.excel_csv(name)],
+                                             lambda rid, name=name: _rows(out_dir, rid, name, rows),
+                                             target_dir / P.excel_csv(name), reuse)
+            # The words cache is left as it is: only the changed reports' words were looked up.
+        temps[P.CORPUS_XLSX].write_bytes(E.corpus_xlsx(
+            {name: [rec for rid in ids for rec in rows[rid][name]] for name in E.XLSX_TABLES}))
         changed_parts = ({tuple(p) for p in parts.values()} if prev is None else
                          {tuple(parts[rid]) for rid in replace if rid in parts}
                          | {tuple(prev["parts"][rid]) for rid in replace if rid in prev["parts"]})
-        names += write_parquet_partitions(out_dir, parts, changed_parts, target_dir, commit)
-        if used_now is not None:
-            prune(words_cache, used_now)
+        names = list(REWRITTEN) + write_parquet_partitions(out_dir, parts, changed_parts, target_dir, commit)
         if state is not None:
-            state.unlink(missing_ok=True)  # the database is about to change: the old record no longer holds
-        for name in [P.CORPUS_SQLITE, P.CORPUS_XLSX] + [P.excel_csv(name) for name in E.PARQUET_TABLES]:
+            state.unlink(missing_ok=True)  # the files are about to change: the old record no longer holds
+        for name in REWRITTEN:
             commit(str(temps[name]), target_dir / name)
         if state is not None and keys is not None:
             state.parent.mkdir(parents=True, exist_ok=True)
-            state.write_text(json.dumps({"sqlite": _stamp(db), "segmenter": _segmenter_id().hex(),
-                                         "keys": {rid: keys[rid] for rid in ids}, "parts": parts},
-                                        sort_keys=True), encoding="utf-8")
+            atomic_write(state, json.dumps({
+                "stamps": {name: _stamp(target_dir / name) for name in REWRITTEN},
+                "segmenter": _segmenter_id().hex(), "keys": {rid: keys[rid] for rid in ids}, "parts": parts,
+                "rows": rows, "excel": offsets}, sort_keys=True, ensure_ascii=False).encode("utf-8"))
     finally:
         for tmp in temps.values():
             tmp.unlink(missing_ok=True)
     return names
+
+
+def _rows(out_dir: Path, rid: str, name: str, rows: dict) -> list[dict]:
+    """One report's rows of a table: the workbook's tables from what was read already, others from its package."""
+    if name in rows[rid]:
+        return rows[rid][name]
+    return next(report_rows(out_dir, [rid], name))
+
+
+def _write_whole(out_dir: Path, ids: list[str], temps: dict[str, Path], rows: dict, words_of) -> dict:
+    """The database and the Excel CSVs from every report, one pass over each table's per-report files: a
+    report's rows go to both together.  Returns the CSVs' offsets (_write_excel)."""
+    con = open_sqlite(temps[P.CORPUS_SQLITE])
+    offsets = {}
+    try:
+        # Parents before children for the foreign keys: agencies, then reports, then the rest.
+        insert(con, "agencies", E.agency_records([rec for rid in ids for rec in rows[rid]["metadata"]]))
+        for name in E.PARQUET_TABLES:
+            def rows_of(rid, name=name):
+                got = _rows(out_dir, rid, name, rows)
+                insert(con, name, got)
+                return got
+            offsets[name] = _write_excel(name, out_dir, ids, temps[P.excel_csv(name)], rows_of, None, {})
+    except BaseException:
+        con.close()
+        raise
+    finish_sqlite(con, temps[P.CORPUS_SQLITE], words_of)
+    return offsets

@@ -121,3 +121,16 @@ def test_a_one_report_change_rewrites_only_the_partitions_of_the_reports_that_ch
     # The edited report's text is in its partition's sections file: that file was replaced.
     edited = P.parquet_part("sections", *partition_of(meta[scenario.edited]))
     assert scenario.after[edited][0] != scenario.before[edited][0]
+
+
+def test_incremental_excel_csvs_and_workbook_equal_a_whole_build(scenario):
+    """The unchanged reports' lines are copied from the last CSVs and their workbook rows come from the
+    build's state: the files are still byte for byte what a whole build writes."""
+    from gongkai.package.corpus import REWRITTEN
+    from gongkai import paths as P
+
+    for name in REWRITTEN:
+        if name != P.CORPUS_SQLITE:
+            assert (scenario.incremental / name).read_bytes() == (scenario.fresh / name).read_bytes(), name
+    text = (scenario.incremental / P.excel_csv("metadata")).read_text(encoding="utf-8")
+    assert scenario.added in text and scenario.removed not in text
