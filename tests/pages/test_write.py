@@ -42,6 +42,14 @@ def test_downloads_page_lists_known_corpus_files_with_sizes_and_skips_others():
     assert page.index(P.EVERYTHING_ZIP) < page.index("checks.csv")  # the zip first
 
 
+def test_downloads_page_links_the_parquet_folder_to_its_file_list_and_says_how_to_read_it():
+    page = downloads_page({f"{P.COMBINED}/{P.PARQUET_DIR}": 5 * (1 << 20)}, built_on="2026-12-01")
+    assert f"](downloads/{P.COMBINED}/{P.PARQUET_LIST}) | Parquet |" in page and "| 5.0 MB |" in page
+    for how in ('pandas.read_parquet("parquet/applications")', "pyarrow.dataset.dataset", "hive_partitioning=true",
+                f"{P.PARQUET_YEAR}=2023/{P.PARQUET_PROVINCE}=beijingshi/part-0.parquet"):
+        assert how in page, how
+
+
 def test_human_size():
     assert [human_size(n) for n in (0, 1023, 1024, 1536, 5 << 20)] == ["0 字节", "1023 字节", "1.0 KB", "1.5 KB",
                                                                           "5.0 MB"]
