@@ -23,6 +23,7 @@ from gongkai.package.combined import write_combined, write_everything_zip
 from gongkai.package.corpus import write_corpus_exports
 from gongkai.package.fulltext import prepare
 from gongkai.pipeline.build import build
+from gongkai.schema.places import PROVINCES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,6 +40,7 @@ def _keys(out: Path, ids: list[str]) -> dict[str, str]:
 
 def _clone(src: Path, base: list[str], n: int, out: Path) -> list[str]:
     """n packages: the built ones, then copies under new agency slugs (slug-c<k>) with every mention replaced."""
+    provinces = sorted(PROVINCES)
     ids = []
     k = 0
     while len(ids) < n:
@@ -51,6 +53,12 @@ def _clone(src: Path, base: list[str], n: int, out: Path) -> list[str]:
             dest.mkdir(parents=True, exist_ok=True)
             for f in (src / rid).iterdir():
                 (dest / f.name).write_bytes(f.read_bytes().replace(slug.encode(), new_slug.encode()))
+            # Each copy in another province (synth.py's provinces are made up): the Parquet partitions then
+            # hold about as many reports each as at 10,000 real reports in ~31 provinces and a few years.
+            meta = json.loads((dest / "metadata.json").read_bytes())
+            for rec in meta:
+                rec["province"] = provinces[k % len(provinces)]
+            (dest / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
             ids.append(f"{new_slug}/{year}")
         k += 1
     return sorted(ids)
