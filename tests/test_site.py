@@ -189,7 +189,7 @@ ALLOWED = {
     "BOM", "zip", "ZIP", "Frictionless", "Table Schema", "MkDocs", "Material", "Pagefind", "ECharts",
     "GitHub", "English", "Open Data Commons", "ODC", "PDDL", "pdfplumber", "JavaScript", "Python", "PNG",
     "SVG", "Word", "WPS", "Unicode", "ID", "Schema", "yml", "reports", "KB", "MB", "README", "Data Package",
-    "pandas", "Datasette", "datasette", "GB", "BibTeX", "DOCX", "TXT", "OCR",
+    "pandas", "Datasette", "datasette", "GB", "BibTeX", "DOCX", "TXT", "OCR", "DuckDB", "Hive",
 }
 # Skipped: code, English-marked parts, and text quoted from a report or its sidecar (class gk-text: the
 # report's narrative; gk-quoted: the sidecar's description of the source), which is not the site's wording.

@@ -339,9 +339,9 @@ def downloads_page(sizes: dict[str, int], built_on: str = "") -> str:
             continue
         fmt, desc = item
         # A folder (the Parquet datasets) links to its file list: a static site lists no folder.
-        href = f"{P.COMBINED}/{P.PARQUET_LIST}" if name == P.PARQUET_DIR else rel
+        href, text = (f"{P.COMBINED}/{P.PARQUET_LIST}", f"`{name}/`") if name == P.PARQUET_DIR else (rel, md_text(name))
         rows.append(((rank.get(fmt, 3), fmt, name),
-                     f"| [{md_text(name)}](downloads/{href}) | {md_text(fmt)} | {desc} | {human_size(size)} | "
+                     f"| [{text}](downloads/{href}) | {md_text(fmt)} | {desc} | {human_size(size)} | "
                      f"{md_text(built_on)} |\n"))
     out += [row for _, row in sorted(rows)]
     out.append("\n## 单份报告\n\n每份报告的页面上都有以下文件（[机关索引](agencies.md)列出全部报告）：\n\n"
