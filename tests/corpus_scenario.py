@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from gongkai import paths as P
 from gongkai.files import commit_temp
 from gongkai.package import corpus_sqlite
 from gongkai.package.corpus import write_corpus_exports
+from gongkai.package.fulltext import AGENCIES_FTS, SECTIONS_FTS
 
 
 def _keys(out: Path, ids: list[str]) -> dict[str, str]:
@@ -88,3 +90,28 @@ def two_builds(datapackages: Path, tmp: Path) -> Scenario:
     scenario.after = _stamps(inc)
     write_corpus_exports(out, second, fresh, commit_temp)
     return scenario
+
+
+def sqlite_content(path) -> dict:
+    """Every table's rows, sorted (rowids aside), and each full-text index as (term, column, offset, the key of
+    the row it points at)."""
+    con = sqlite3.connect(path)
+    try:
+        tables = [name for (name,) in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%_fts%' ORDER BY name")]
+        content = {name: sorted(con.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr) for name in tables}
+        for fts, table, key in ((SECTIONS_FTS, "sections", "report_id, section"),
+                                (AGENCIES_FTS, "agencies", "agency_slug")):
+            con.execute(f"CREATE VIRTUAL TABLE temp.v_{fts} USING fts5vocab(main, {fts}, 'instance')")
+            content[fts] = sorted(con.execute(
+                f"SELECT v.term, v.col, v.offset, {', '.join('t.' + k.strip() for k in key.split(','))} "
+                f"FROM temp.v_{fts} v JOIN \"{table}\" t ON t.rowid = v.doc").fetchall())
+            orphans = con.execute(f"SELECT count(*) FROM temp.v_{fts} v LEFT JOIN \"{table}\" t "
+                                  "ON t.rowid = v.doc WHERE t.rowid IS NULL").fetchone()[0]
+            content[fts + " entries of no row"] = orphans
+        content["schema"] = sorted(con.execute("SELECT type, name, sql FROM sqlite_master").fetchall(), key=repr)
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        con.close()
+    return content

@@ -4,11 +4,9 @@ The in-place update must give the content of a whole build of the same reports: 
 every full-text entry (term, column, position) attached to the same section or agency."""
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
-from corpus_scenario import two_builds
+from corpus_scenario import sqlite_content, two_builds
 from gongkai import paths as P
 from gongkai.package.fulltext import AGENCIES_FTS, SECTIONS_FTS
 
@@ -19,34 +17,9 @@ def scenario(built, tmp_path_factory):
     return two_builds(root / "datapackages", tmp_path_factory.mktemp("corpus"))
 
 
-def _content(path):
-    """Every table's rows, sorted (rowids aside), and each full-text index as (term, column, offset, the key of
-    the row it points at)."""
-    con = sqlite3.connect(path)
-    try:
-        tables = [name for (name,) in con.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%_fts%' ORDER BY name")]
-        content = {name: sorted(con.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr) for name in tables}
-        for fts, table, key in ((SECTIONS_FTS, "sections", "report_id, section"),
-                                (AGENCIES_FTS, "agencies", "agency_slug")):
-            con.execute(f"CREATE VIRTUAL TABLE temp.v_{fts} USING fts5vocab(main, {fts}, 'instance')")
-            content[fts] = sorted(con.execute(
-                f"SELECT v.term, v.col, v.offset, {', '.join('t.' + k.strip() for k in key.split(','))} "
-                f"FROM temp.v_{fts} v JOIN \"{table}\" t ON t.rowid = v.doc").fetchall())
-            orphans = con.execute(f"SELECT count(*) FROM temp.v_{fts} v LEFT JOIN \"{table}\" t "
-                                  "ON t.rowid = v.doc WHERE t.rowid IS NULL").fetchone()[0]
-            content[fts + " entries of no row"] = orphans
-        content["schema"] = sorted(con.execute("SELECT type, name, sql FROM sqlite_master").fetchall(), key=repr)
-        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
-    finally:
-        con.close()
-    return content
-
-
 def test_the_database_updated_in_place_holds_what_a_whole_build_holds(scenario):
     assert scenario.updated_in_place
-    got, want = _content(scenario.incremental / P.CORPUS_SQLITE), _content(scenario.fresh / P.CORPUS_SQLITE)
+    got, want = sqlite_content(scenario.incremental / P.CORPUS_SQLITE), sqlite_content(scenario.fresh / P.CORPUS_SQLITE)
     assert want["sections"] and want[SECTIONS_FTS] and want[AGENCIES_FTS]
     assert want[SECTIONS_FTS + " entries of no row"] == 0
     for name in want:
@@ -71,8 +44,8 @@ def test_a_failed_update_leaves_the_database_as_it_was(built, tmp_path):
     root, result, _ = built
     db = tmp_path / "db.sqlite"
     db.write_bytes((root / "docs" / "downloads" / "all" / P.CORPUS_SQLITE).read_bytes())
-    before = _content(db)
+    before = sqlite_content(db)
     rid = result.reports[0].report_id
     with pytest.raises(FileNotFoundError):
         update_sqlite(db, tmp_path / "no-packages", [rid], {rid}, lambda _rid: {})
-    assert _content(db) == before
+    assert sqlite_content(db) == before

@@ -286,3 +286,45 @@ def test_slim_parent_keeps_collisions_and_cross_year_checks(tmp_path, monkeypatc
     first, second = _trees(full_root), _trees(slim_root)
     assert first.keys() == second.keys()
     assert [k for k in first if first[k] != second[k]] == []
+
+
+def test_a_rebuild_after_one_edit_gives_the_corpus_exports_of_a_whole_build(tmp_path, monkeypatch):
+    """build.py's exports step after one report changed (issue 17): the zip copies the unchanged members,
+    the database is updated in place, and the files hold what a whole build of the same reports writes."""
+    from corpus_scenario import sqlite_content
+
+    from gongkai import files as F
+    from gongkai import paths as P
+    from gongkai.package import combined, corpus
+
+    names = [SEED, "004_wuhan_hanyangqu_zfb_2022.txt", "005_chongqing_jiulongpo_erlangjd_2022.txt"]
+    reports = [ROOT / "reports" / n for name in names for n in (name, name + ".yml")]
+    root = copy_project(tmp_path / "inc", reports=reports)
+    first = build(root, log=lambda *_: None, keep_records=False)
+    rid = next(r.report_id for r in first.reports if r.source.name == names[1])
+    edited = root / "reports" / names[1]
+    text = edited.read_text(encoding="utf-8")
+    changed = text.replace("。", "。（本句为测试改动）", 1)
+    assert changed != text
+    edited.write_text(changed, encoding="utf-8")
+    copied, in_place = [], []
+    monkeypatch.setattr(combined, "copy_zip_member", lambda *a: copied.append(a[2].filename) or F.copy_zip_member(*a))
+    real_update = corpus.update_sqlite
+    # One report of three is past the share at which a whole write is chosen; this test is of the update.
+    monkeypatch.setattr(corpus, "IN_PLACE_SHARE", 1.0)
+    monkeypatch.setattr(corpus, "update_sqlite", lambda *a: in_place.append(a) or real_update(*a))
+    build(root, log=lambda *_: None, keep_records=False)
+    monkeypatch.undo()
+    assert copied and not any(f"/reports/{rid}/" in c for c in copied)
+    assert len(in_place) == 1
+    fresh = copy_project(tmp_path / "fresh", reports=reports)
+    (fresh / "reports" / names[1]).write_text(changed, encoding="utf-8")
+    build(fresh, log=lambda *_: None, keep_records=False)
+    inc, whole = (r / P.DOCS_DIR / P.DOWNLOADS / P.COMBINED for r in (root, fresh))
+    files = sorted(p.relative_to(whole).as_posix() for p in whole.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(inc).as_posix() for p in inc.rglob("*") if p.is_file())
+    assert any(f.endswith(".parquet") for f in files)
+    for rel in files:
+        if rel != P.CORPUS_SQLITE:
+            assert (inc / rel).read_bytes() == (whole / rel).read_bytes(), rel
+    assert sqlite_content(inc / P.CORPUS_SQLITE) == sqlite_content(whole / P.CORPUS_SQLITE)
