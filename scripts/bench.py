@@ -134,6 +134,44 @@ def parse_build_line(stdout: str) -> dict:
     return out
 
 
+def parse_site_lines(stdout: str) -> dict:
+    """The site step's log lines (gongkai/site.py): shards rendered, their summed seconds and peaks, the
+    assembly; and the build's own peak memory line (gongkai/cli.py)."""
+    out = {}
+    m = re.search(r"pages: (\d+) shard\(s\) rendered in ([\d.]+)s wall; summed over shards MkDocs ([\d.]+)s, "
+                  r"Pagefind ([\d.]+)s; peak memory MkDocs (\d+) MB, Pagefind (\d+) MB", stdout)
+    if m:
+        out.update(shards_rendered=int(m.group(1)), site_wall_s=float(m.group(2)), mkdocs_s=float(m.group(3)),
+                   pagefind_s=float(m.group(4)), rss_mkdocs_mb=int(m.group(5)), rss_pagefind_mb=int(m.group(6)))
+    m = re.search(r"site: (\d+) files assembled from (\d+) shard\(s\) in ([\d.]+)s", stdout)
+    if m:
+        out.update(site_files=int(m.group(1)), shards=int(m.group(2)), assemble_s=float(m.group(3)))
+    m = re.search(r"peak memory: build process (\d+) MB, largest subprocess (\d+) MB", stdout)
+    if m:
+        out["rss_build_mb"], out["rss_child_mb"] = int(m.group(1)), int(m.group(2))
+    return out
+
+
+def shard_runs(root: Path) -> list[dict]:
+    """Each shard run of the last site build: its name and, per step, seconds and peak memory."""
+    path = root / "build" / "shards" / "shards.json"
+    if not path.exists():
+        return []
+    return [{"name": r["name"], **{f"{step}_{k}": v[k] for step, v in r["steps"].items()
+                                   for k in ("seconds", "max_rss_mb")}} for r in json.loads(path.read_text())]
+
+
+def site_files(site: Path, n: int) -> dict:
+    """Files and folders of the built site: the count per 1,000 reports and the largest folder."""
+    files, largest = 0, ("", 0)
+    for dirpath, dirnames, filenames in os.walk(site):
+        files += len(filenames)
+        if len(dirnames) + len(filenames) > largest[1]:
+            largest = (os.path.relpath(dirpath, site), len(dirnames) + len(filenames))
+    return {"files": files, "files_per_1000": round(files / n * 1000), "largest_dir": largest[0],
+            "largest_dir_entries": largest[1], "manifest": (site / "MANIFEST.tsv").exists()}
+
+
 def edit_one_run(root: Path, work: Path, n: int, log) -> dict:
     """Edit one report and rebuild: only it is re-extracted."""
     # os.link shares the inode with the corpus: break the link before editing.
@@ -143,7 +181,8 @@ def edit_one_run(root: Path, work: Path, n: int, log) -> dict:
     name.write_bytes(data)
     edited = edit_one(root / "reports")
     one = run([PY, "-m", "gongkai", "site", "--root", "."], cwd=root, log=work / f"n{n}-edit.log")
-    res = {"file": edited, "wall_s": one["wall_s"], **parse_build_line(one["stdout"])}
+    res = {"file": edited, "wall_s": one["wall_s"], **parse_build_line(one["stdout"]),
+           **parse_site_lines(one["stdout"]), "shard_runs": shard_runs(root)}
     log(f"[{n}] one edited {res}")
     return res
 
@@ -163,13 +202,9 @@ def bench_size(n: int, work: Path, corpus: Path, baseline: bool, log=print, edit
     cold = run([PY, "-m", "gongkai", "site", "--root", "."], cwd=root, log=work / f"n{n}-cold.log")
     res["cold"] = {**{k: cold[k] for k in ("wall_s", "peak_rss_mb")}, **parse_build_line(cold["stdout"])}
     res["site"] = site_stats(root / "site")
-    m = re.search(r"search index: Pagefind ([\d.]+)s", cold["stdout"])
-    res["cold"]["pagefind_s"] = float(m.group(1)) if m else None
-    m = re.search(r"pages: MkDocs ([\d.]+)s", cold["stdout"])
-    res["cold"]["mkdocs_s"] = float(m.group(1)) if m else None
-    m = re.search(r"peak memory: build process (\d+) MB, largest subprocess (\d+) MB", cold["stdout"])
-    if m:
-        res["cold"]["rss_build_mb"], res["cold"]["rss_child_mb"] = int(m.group(1)), int(m.group(2))
+    res["cold"].update(parse_site_lines(cold["stdout"]))
+    res["cold"]["shards"] = shard_runs(root)
+    res["site"].update(site_files(root / "site", n))
     pf = pagefind_eval(root / "site", work)
     if pf:
         res["pagefind"] = {k: pf[k] for k in ("pages", "index_kb", "index_wall_s")}
@@ -276,8 +311,11 @@ def pagefind_eval(site: Path, work: Path, queries=("司法", "司法局", "教�
     wall = None
     if not (site / "pagefind" / "pagefind-entry.json").exists():
         wall = run([PY, "-m", "pagefind_bin_extended", "--site", str(site), "--output-subdir", "pagefind"])["wall_s"]
-    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
-    row = {"pages": sum(v["page_count"] for v in entry["languages"].values()),
+    listing = site / "pagefind" / "shards.json"
+    bundles = [site / "pagefind"] + [site / "pagefind" / s for s in
+                                     (json.loads(listing.read_text())["shards"] if listing.exists() else [])]
+    entries = [json.loads((b / "pagefind-entry.json").read_text()) for b in bundles]
+    row = {"pages": sum(v["page_count"] for e in entries for v in e["languages"].values()), "indexes": len(bundles),
            "index_kb": round(du(site / "pagefind") / 1024), "index_wall_s": wall,
            "queries": search_probe.probe(site, list(queries))}
     path = work / "pagefind.json"
@@ -347,6 +385,40 @@ def render_markdown(work: Path, out: Path) -> None:
                      f"{_f(slope_t, '{:,.0f}')} ms | {_f(c.get('rss_build_mb'), '{:,.0f}')} MB | "
                      f"{_f(c.get('rss_child_mb'), '{:,.0f}')} MB | {_f(slope_m, '{:,.0f}')} MB |")
         prev = r
+    lines += ["", "## Memory of every process, and the shards", "",
+              "Peak RSS of each kind of process in the full build. *build process*: the main process's own peak; "
+              "*largest other*: GNU time's largest process of the tree (forked workers count the pages they share "
+              "with the build process); MkDocs and Pagefind: the largest shard's run, each measured alone "
+              "(gongkai/shard_build.py, GNU time).", "",
+              "| N | build process | largest other | MkDocs, largest shard | Pagefind, largest shard | shards | "
+              "reports per shard |", "|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in runs:
+        c = r["cold"]
+        shards = max((c.get("shards") or 1) - 1, 1)  # the hub is not a report shard
+        lines.append(f"| {r['n']:,} | {_f(c.get('rss_build_mb'), '{:,.0f}')} MB | {_f(c.get('peak_rss_mb'), '{:,.0f}')} MB | "
+                     f"{_f(c.get('rss_mkdocs_mb'), '{:,.0f}')} MB | {_f(c.get('rss_pagefind_mb'), '{:,.0f}')} MB | "
+                     f"{c.get('shards', '–')} | {r['n'] / shards:,.0f} |")
+    lines += ["", "## One report edited: where the time goes", "",
+              "The first `.txt` report gets one more word and `python -m gongkai site` runs again. Phases from the "
+              "build's own output; *site* is the re-rendered shards (wall), *assemble* the new site/ linked from "
+              "the shards' outputs.", "",
+              "| N | wall | re-extracted | files written | extract | packages | combined | exports | pages | "
+              "shards re-rendered | site | assemble |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in runs:
+        e = r.get("edit_one") or {}
+        if e:
+            lines.append(f"| {r['n']:,} | {_f(e.get('wall_s'))} s | {e.get('extracted', '–')} | {e.get('written', '–')} | "
+                         + " | ".join(_f(e.get(k)) for k in ("extract_s", "packages_s", "combined_s", "exports_s",
+                                                              "pages_s"))
+                         + f" | {e.get('shards_rendered', '–')} | {_f(e.get('site_wall_s'))} | {_f(e.get('assemble_s'))} |")
+    lines += ["", "## Files of the site", "",
+              "| N | files | per 1,000 reports | largest folder | its entries | MANIFEST.tsv |",
+              "|---:|---:|---:|---|---:|---|"]
+    for r in runs:
+        s_ = r["site"]
+        if "files" in s_:
+            lines.append(f"| {r['n']:,} | {s_['files']:,} | {s_['files_per_1000']:,} | `{s_['largest_dir']}` | "
+                         f"{s_['largest_dir_entries']:,} | {'yes' if s_['manifest'] else 'no'} |")
     lines += ["", "## Parallel extraction", "", "| N | JOBS=1 | all cores | speed-up |", "|---:|---:|---:|---:|"]
     for r in runs:
         one = r.get("extract_jobs1_s")
@@ -400,6 +472,7 @@ def main(argv=None) -> int:
                     help="measure the one-report edit only up to this many reports")
     ap.add_argument("--formats", default="txt:45,html:45,pdf:10")
     ap.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    ap.add_argument("--no-pdf", action="store_true", help="skip the PDF reader timing")
     ap.add_argument("--report-only", action="store_true", help="rewrite BENCHMARKS.md from the recorded runs")
     ap.add_argument("--pagefind-site", type=Path, help="only evaluate Pagefind on this built site")
     args = ap.parse_args(argv)
@@ -420,9 +493,10 @@ def main(argv=None) -> int:
         synth.write_corpus(corpus, sizes[-1], list(formats), list(weights), log=lambda m: print(m, flush=True))
     results = [bench_size(n, args.work, corpus, n <= args.baseline_max, log=lambda m: print(m, flush=True),
                           edit_max=args.edit_max) for n in sizes]
-    pdf = {"synthetic": pdf_timing(sorted(corpus.glob("*.pdf"))[:20]),
-           "real": pdf_timing(sorted((ROOT / "reports").glob("*.pdf"))), "load": load_average()}
-    (args.work / "pdf.json").write_text(json.dumps(pdf, indent=1), encoding="utf-8")
+    if not args.no_pdf:
+        pdf = {"synthetic": pdf_timing(sorted(corpus.glob("*.pdf"))[:20]),
+               "real": pdf_timing(sorted((ROOT / "reports").glob("*.pdf"))), "load": load_average()}
+        (args.work / "pdf.json").write_text(json.dumps(pdf, indent=1), encoding="utf-8")
     (args.work / "machine.json").write_text(json.dumps({**machine(), "load": load_average()}, indent=1),
                                             encoding="utf-8")
     render_markdown(args.work, args.out)
