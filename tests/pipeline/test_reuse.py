@@ -1,0 +1,64 @@
+"""gongkai/pipeline/reuse.py: a report is published again exactly when one of its inputs changed, or a file it
+owns went missing."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from gongkai.pipeline.reuse import Reuse
+
+
+@dataclass
+class Pub:
+    report_id: str
+    digest: str
+    written: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    files: list = field(default_factory=list)
+    export_s: float = 0.0
+    validate_s: float = 0.0
+
+
+def _rep(slug="sifa", year=2023, key="k1", checks=()):
+    return SimpleNamespace(slug=slug, report_id=f"{slug}/{year}", extract_key=key, cross_year_checks=list(checks))
+
+
+def test_the_key_follows_every_input():
+    r = Reuse("unused", "code-1")
+    prev = _rep(year=2022)
+    base = r.key(_rep(), prev, None, {"state": "ok"})
+    assert base == r.key(_rep(), prev, None, {"state": "ok"})
+    changed = [r.key(_rep(key="k2"), prev, None, {"state": "ok"}),          # the source or the extractor
+               r.key(_rep(slug="sifa-2"), prev, None, {"state": "ok"}),     # a slug told apart
+               r.key(_rep(checks=["上年结转不符"]), prev, None, {"state": "ok"}),  # a cross-year check
+               r.key(_rep(), None, None, {"state": "ok"}),                  # the year before went away
+               r.key(_rep(), prev, _rep(year=2024), {"state": "ok"}),       # a year after arrived
+               r.key(_rep(), prev, None, {"state": "gone"}),               # the source's check state
+               Reuse("unused", "code-2").key(_rep(), prev, None, {"state": "ok"})]  # the code or the version
+    assert base not in changed and len(set(changed)) == len(changed)
+    assert r.key(_rep(key=None), prev, None, None) is None  # a report kept whole is always published
+
+
+def test_a_recorded_result_is_reused_while_its_files_exist(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "page.md").write_text("x")
+    store = Reuse(tmp_path / "cache", "code")
+    key = store.key(_rep(), None, None, None)
+    assert store.get(key, tmp_path, Pub) is None
+    store.put(key, Pub("sifa/2023", "d1", written=["docs/page.md"], files=["docs/page.md"], export_s=1.5))
+    again = Reuse(tmp_path / "cache", "code")
+    got = again.get(key, tmp_path, Pub)
+    assert got == Pub("sifa/2023", "d1", files=["docs/page.md"])  # nothing written this time
+    (tmp_path / "docs" / "page.md").unlink()
+    assert Reuse(tmp_path / "cache", "code").get(key, tmp_path, Pub) is None
+
+
+def test_failures_are_not_recorded_and_unused_records_are_pruned(tmp_path):
+    store = Reuse(tmp_path, "code")
+    k1, k2 = store.key(_rep(key="a"), None, None, None), store.key(_rep(key="b"), None, None, None)
+    store.put(k1, Pub("sifa/2023", "d", errors=["bad"]))
+    assert store.get(k1, tmp_path, Pub) is None
+    store.put(k2, Pub("sifa/2023", "d"))
+    later = Reuse(tmp_path, "code")
+    later.prune()  # a build that used neither record
+    assert later.get(k2, tmp_path, Pub) is None
