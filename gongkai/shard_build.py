@@ -4,8 +4,9 @@ and measured.
 
 A shard's folder under build/shards/<name>/ holds `docs/` (hard links to the files of docs/, relinked when
 a file is replaced), `stand-ins.txt` (the files of other shards its pages link to, which the MkDocs hook
-adds as files it does not render), `site/` (its output) and `stamp` (the fingerprint of what `site/` was
-built from: a shard whose inputs did not change is not run again).
+adds as files it does not render) with `files.state` (the state of the files it was found from), `site/`
+(its output) and `stamp` (the fingerprint of what `site/` was built from: a shard whose inputs did not
+change is not run again).
 
 `python -m gongkai.shard_build ROOT SHARD_DIR` is the MkDocs step of one shard.
 """
@@ -75,15 +76,39 @@ def stand_ins(docs: Path, files: list[str]) -> list[str]:
     return sorted(t for t in out if (docs / t).is_file())
 
 
-def fingerprint(theme: str, docs: Path, files: list[str], others: list[str]) -> str:
-    """What a shard's output is made from: the theme and toolchain (site.docs_fingerprint's part that is
-    not docs/), its files (path, size, mtime: the build rewrites only changed files) and its stand-ins."""
-    h = hashlib.sha256(theme.encode())
+def files_state(docs: Path, files: list[str]) -> str:
+    """A digest of a shard's files as they are on disk (path, size, mtime: the build rewrites only changed
+    files, so an unchanged file keeps its mtime); nothing is read."""
+    h = hashlib.sha256()
     for rel in files:
         st = (docs / rel).stat()
         h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    h.update("\n".join(others).encode())
     return h.hexdigest()
+
+
+def fingerprint(theme: str, state: str, others: list[str]) -> str:
+    """What a shard's output is made from: the theme and toolchain (site.theme_fingerprint), its files
+    (files_state) and its stand-ins."""
+    return hashlib.sha256("\n".join([theme, state, *others]).encode("utf-8")).hexdigest()
+
+
+def prepare(docs: Path, files: list[str], shard: Path, theme: str) -> str:
+    """Make a shard's folder ready to render: its docs/ linked, its stand-ins listed (found again only when
+    one of its files changed: finding them reads every page).  Its fingerprint."""
+    sync_tree(docs, files, shard / "docs")
+    state = files_state(docs, files)
+    known = shard / "files.state"
+    listing = shard / STAND_INS
+    others = None
+    if known.exists() and listing.exists() and known.read_text().strip() == state:
+        others = listing.read_text(encoding="utf-8").splitlines()
+        if not all((docs / rel).is_file() for rel in others):  # a target went away: its link must fail again
+            others = None
+    if others is None:
+        others = stand_ins(docs, files)
+        listing.write_text("".join(f"{rel}\n" for rel in others), encoding="utf-8")
+        known.write_text(state + "\n")
+    return fingerprint(theme, state, others)
 
 
 # GNU time reports the peak memory of the command alone: a child's own ru_maxrss (os.wait4) also counts the

@@ -27,7 +27,7 @@ from pathlib import Path
 from gongkai import paths as P
 from gongkai import shard_build as SB
 from gongkai import shards as S
-from gongkai.files import link_or_copy, write_if_changed
+from gongkai.files import link_or_copy
 from gongkai.shard_build import EXCLUDE_SELECTORS, PAGEFIND_DIR  # noqa: F401  (their one home is shard_build)
 
 TOOLCHAIN = ("mkdocs", "mkdocs-material", "pymdown-extensions", "Markdown", "Jinja2", "pagefind-bin-extended")
@@ -252,10 +252,7 @@ def prepare_shards(root: Path, per_shard: int) -> dict[str, tuple[Path, str]]:
     out = {}
     for name, files in plan.items():
         shard = root / SHARDS_DIR / name
-        SB.sync_tree(docs, files, shard / "docs")
-        others = SB.stand_ins(docs, files)
-        write_if_changed(shard / SB.STAND_INS, "".join(f"{rel}\n" for rel in others).encode("utf-8"))
-        out[name] = (shard, SB.fingerprint(theme, docs, files, others))
+        out[name] = (shard, SB.prepare(docs, files, shard, theme))
     if (root / SHARDS_DIR).is_dir():
         for old in sorted((root / SHARDS_DIR).iterdir()):
             if old.is_dir() and old.name not in out:

@@ -40,12 +40,18 @@ def test_stand_ins_are_the_existing_files_elsewhere_that_the_pages_link_to(tmp_p
 
 
 def test_a_shard_fingerprint_changes_with_its_files_and_stand_ins(tmp_path):
-    (tmp_path / "a.md").write_text("x")
-    fp = SB.fingerprint("theme", tmp_path, ["a.md"], [])
-    assert SB.fingerprint("theme", tmp_path, ["a.md"], ["b.md"]) != fp
-    assert SB.fingerprint("other", tmp_path, ["a.md"], []) != fp
-    os.utime(tmp_path / "a.md", ns=(1, 1))
-    assert SB.fingerprint("theme", tmp_path, ["a.md"], []) != fp
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.md").write_text("[机关](agencies.md)")
+    (tmp_path / "docs" / "agencies.md").write_text("x")
+    fp = SB.prepare(tmp_path / "docs", ["a.md"], tmp_path / "shard", "theme")
+    assert (tmp_path / "shard" / SB.STAND_INS).read_text() == "agencies.md\n"
+    assert SB.prepare(tmp_path / "docs", ["a.md"], tmp_path / "shard", "theme") == fp
+    assert SB.prepare(tmp_path / "docs", ["a.md"], tmp_path / "shard", "other") != fp
+    # An edited page: new state, its links found again.
+    (tmp_path / "docs" / "a.md").write_text("[机关](agencies.md) [年度](years.md)")
+    (tmp_path / "docs" / "years.md").write_text("y")
+    assert SB.prepare(tmp_path / "docs", ["a.md"], tmp_path / "shard", "theme") != fp
+    assert (tmp_path / "shard" / SB.STAND_INS).read_text() == "agencies.md\nyears.md\n"
 
 
 def _agencies() -> tuple[str, ...]:
