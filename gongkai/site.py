@@ -28,6 +28,7 @@ from gongkai import paths as P
 from gongkai import shard_build as SB
 from gongkai import shards as S
 from gongkai.files import link_or_copy
+from gongkai.pipeline.manifest import manifest_site
 from gongkai.shard_build import EXCLUDE_SELECTORS, PAGEFIND_DIR  # noqa: F401  (their one home is shard_build)
 
 TOOLCHAIN = ("mkdocs", "mkdocs-material", "pymdown-extensions", "Markdown", "Jinja2", "pagefind-bin-extended")
@@ -312,6 +313,7 @@ def build_site(root: Path, force: bool = False, log=print, scheduler: str | None
     files = assemble(root, {name: shard for name, (shard, _) in prepared.items()}, new)
     if drop_empty_sitemap(new):
         log(f"no sitemap.xml: set {SITE_URL_ENV}=https://…/ (the published address) to get one")
+    manifest_site(new, root / P.CACHE_DIR)  # before the swap: the site and its manifest always match
     swap_in(root, new)
     log(f"site: {files} files assembled from {len(prepared)} shard(s) in {time.perf_counter() - t0:.1f}s")
     stamp.parent.mkdir(parents=True, exist_ok=True)

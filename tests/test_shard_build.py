@@ -120,6 +120,15 @@ def test_the_shards_assemble_into_one_site_whose_links_resolve(local):
         assert (site / "downloads" / a / "2023" / "x.csv").read_text() == "a,b\n"
     hub = (site / "agencies" / "index.html").read_text(encoding="utf-8")
     assert all(f'href="{a}/"' in hub for a in AGENCIES)
+    # The deploy manifest lists every other file of the assembled site with its hash.
+    import hashlib
+
+    from gongkai import paths as P
+
+    rows = [line.split("\t") for line in (site / P.SITE_MANIFEST).read_text(encoding="utf-8").splitlines()[1:]]
+    on_disk = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()} - {P.SITE_MANIFEST}
+    assert {rel for _, _, rel in rows} == on_disk
+    assert all(hashlib.sha256((site / rel).read_bytes()).hexdigest() == sha for sha, _, rel in rows)
     listed = (site / "pagefind" / "shards.json").read_text()
     for name in shards:
         if name != S.HUB:
