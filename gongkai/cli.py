@@ -75,8 +75,7 @@ def main(argv=None) -> int:
         return 1 if errors else 0
     site = args.command == "site"
     status, _result = build_mod.run(args.root, site=site, force=site and args.force)
-    if site:
-        print(peak_memory())
+    print(peak_memory())
     return status
 
 

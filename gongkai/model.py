@@ -121,16 +121,6 @@ class Report:
     records: dict[str, list[dict]]  # resource name -> rows, columns as in the registry
     checks: list[CheckResult]
     warnings: list[str] = field(default_factory=list)
-    # Set when the build keeps the report slim (pipeline/slim.py): its full form stays in the extraction
-    # cache under extract_key, and what the build decided for it is replayed on the full form there.
-    summary_line: str = ""  # what the build log says of it, taken before its rows were dropped
-    extract_key: str | None = None
-    cross_year_cells: dict | None = None  # the applications cells the cross-year check reads
-    cross_year_checks: list[CheckResult] = field(default_factory=list)
-
-    @property
-    def is_slim(self) -> bool:
-        return self.extract_key is not None
 
     @property
     def report_id(self) -> str:

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from gongkai import index as I
 from gongkai.schema import measures as M
 from gongkai.schema import registry as R
 from gongkai import paths as P
@@ -261,7 +262,7 @@ def agency_charts(slug: str, reps, cells=None) -> list[Chart]:
     years = range(min(by_year), max(by_year) + 1)
     cats = tuple(Category(y, f"{y} 年" if y in by_year else f"{y} 年（无报告）", str(y)) for y in years)
     none = dict.fromkeys(M.BY_CODE)
-    rows = [M.compute_cells(cells[id(r)] if cells else M.cell_values(r.records)) if (r := by_year.get(y)) else none
+    rows = [M.compute_cells(cells[id(r)] if cells else I.cells(r)) if (r := by_year.get(y)) else none
             for y in years]
     agency = reps[-1].meta.agency
     out = []
@@ -316,7 +317,7 @@ CORRECTION = ("review_correction_rate", "lawsuit_correction_rate")
 
 def overview_charts(prefix: str, scope_zh: str, scope_en: str, reports, cells=None) -> list[Chart]:
     """Over a set of reports (all, one year's, one region's): outcomes, refusals by reason, correction rates."""
-    records_list = [cells[id(r)] if cells else M.cell_values(r.records) for r in reports]
+    records_list = [cells[id(r)] if cells else I.cells(r) for r in reports]
     charts = [
         _pooled_chart(f"{prefix}/outcomes", f"{scope_zh}：申请的办理结果", f"{scope_en}: outcomes of requests",
                       Series("value", "件数", "Requests", COUNT), records_list, OUTCOMES, _measure_label,
@@ -336,21 +337,39 @@ def overview_charts(prefix: str, scope_zh: str, scope_en: str, reports, cells=No
     return [c for c in charts if any(v is not None for v in c.values[0])]
 
 
+def _section(heading: str, page: str, charts: list[Chart], sections: dict, files: dict) -> None:
+    """A page's chart section (into `sections`) and its charts' data files (into `files`)."""
+    if not charts:
+        return
+    parts = [f"## {heading}\n\n"]
+    for chart in charts:
+        out = render(chart, page)
+        parts.append(out.snippet)
+        files.update(out.files)
+    sections[page] = "".join(parts)
+
+
+AGENCY_HEADING = "历年趋势"
+
+
+def agency_section(slug: str, reps) -> tuple[dict[str, str], dict[str, str]]:
+    """One agency page's chart section and data files, as site_charts gives them: pages.write writes the
+    agency pages one at a time, so memory does not hold every agency's page and charts at once."""
+    sections: dict = {}
+    files: dict = {}
+    _section(AGENCY_HEADING, P.agency_page(slug), agency_charts(slug, reps), sections, files)
+    return sections, files
+
+
 def site_charts(reports, by_agency: dict, pages) -> tuple[dict[str, str], dict[str, str]]:
     """Chart sections for the generated pages that exist (page path -> Markdown), and the chart data files."""
     sections, files = {}, {}
 
     def add(page: str, heading: str, charts: list[Chart]):
-        if not charts or page not in pages:
-            return
-        parts = [f"## {heading}\n\n"]
-        for chart in charts:
-            out = render(chart, page)
-            parts.append(out.snippet)
-            files.update(out.files)
-        sections[page] = "".join(parts)
+        if page in pages:
+            _section(heading, page, charts, sections, files)
 
-    cells = {id(r): M.cell_values(r.records) for r in reports}  # read once, pooled for many pages
+    cells = {id(r): I.cells(r) for r in reports}  # read once (a full report's from its rows), pooled for many pages
     add("index.md", "图表", overview_charts("home", "全部报告", "All reports", reports, cells))
     by_year: dict[int, list] = {}
     for rep in reports:
@@ -364,7 +383,7 @@ def site_charts(reports, by_agency: dict, pages) -> tuple[dict[str, str], dict[s
         add(P.region_page(province), "图表",
             overview_charts(f"regions/{P.region_slug(province)}", province, P.region_slug(province), reps, cells))
     for slug, reps in by_agency.items():
-        add(P.agency_page(slug), "历年趋势", agency_charts(slug, reps, cells))
+        add(P.agency_page(slug), AGENCY_HEADING, agency_charts(slug, reps, cells))
     return sections, files
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from gongkai import index as I
 from gongkai.schema import measures as M
 from gongkai.schema import registry as R
 from gongkai import paths as P
@@ -24,16 +25,17 @@ UNKNOWN_NOTE = ("“—”表示无法计算：所需单元格空白、缺失或
                 "汇总行中的比例为各报告分子之和除以分母之和；括号内为纳入计算的报告数（未注明的为全部报告）。")
 
 
-# id(records) -> (records, cell values): a page set pools the same reports many times over, and reading
-# the cells is the costly part.  Filled while overview_pages runs; the records are held so no id is reused.
+# id(report) -> (report, its measure cells): a page set pools the same reports many times over, and a full
+# report's cells are read from its rows (an index has them).  Filled while overview_pages runs; the reports
+# are held so no id is reused.
 _CELLS: dict[int, tuple] = {}
 
 
-def cells_of(rep) -> dict:
-    hit = _CELLS.get(id(rep.records))
-    if hit is not None and hit[0] is rep.records:
+def cells_of(rep) -> M.CellVector:
+    hit = _CELLS.get(id(rep))
+    if hit is not None and hit[0] is rep:
         return hit[1]
-    return M.cell_values(rep.records)
+    return I.cells(rep)
 
 
 def pool(code: str, reports) -> M.Pooled:
@@ -335,7 +337,7 @@ def en_page() -> str:
 def overview_pages(reports, failures, quality_extra: str = "") -> dict[str, str]:
     """Relative path under docs/ -> page text (and the quality CSV)."""
     _CELLS.clear()
-    _CELLS.update({id(r.records): (r.records, M.cell_values(r.records)) for r in reports})
+    _CELLS.update({id(r): (r, I.cells(r)) for r in reports if not isinstance(r, I.ReportIndex)})
     try:
         return _pages(reports, failures, quality_extra)
     finally:

@@ -6,6 +6,7 @@ import csv
 import io
 from collections import defaultdict
 
+from gongkai import index as I
 from gongkai import paths as P
 from gongkai.pages.checks import FAMILY_NAMES
 from gongkai.pages.markup import align, esc, sortable, front_matter, md_link, md_text, number
@@ -23,12 +24,8 @@ CELL_ISSUES = ("inferred", "ambiguous", "missing", "unreadable", "illegible")
 
 
 def _cell_counts(rep) -> dict[str, dict[str, int]]:
-    """status -> table -> number of cells."""
-    counts: dict = defaultdict(lambda: defaultdict(int))
-    for table in R.TABLES:
-        for rec in rep.records[table]:
-            counts[rec["status"]][table] += 1
-    return counts
+    """status -> table -> number of cells (of the statuses in CELL_ISSUES among others)."""
+    return I.cell_counts(rep)
 
 
 def quality_rows(reports, failures) -> list[dict]:

@@ -5,6 +5,7 @@ from collections import defaultdict
 from pathlib import Path
 
 
+from gongkai import index as I
 from gongkai.pages import charts, cite
 from gongkai.schema import measures as M
 from gongkai.schema import registry as R
@@ -153,9 +154,9 @@ def corrections_table(rows: list[dict], pages: dict[str, str] | None = None) -> 
 
 def corrections_page(reports) -> str:
     """更正记录: every open correction of every report, with the errata log's download."""
-    rows = [r for rep in reports for r in rep.records.get("corrections") or []]
+    rows = [r for rep in reports for r in I.corrections(rep)]
     links = {rep.report_id: link(P.page_url(P.report_page_of(rep)), f"{rep.meta.agency} {rep.meta.year}")
-             for rep in reports if rep.records.get("corrections")}
+             for rep in reports if I.corrections(rep)}
     out = [front_matter("更正记录"), "# 更正记录\n\n",
            "维护者发现某个数字摘录有误时，在该报告的来源说明文件（与报告同名的 `.yml` 文件）的 `corrections:` 下公开更正："
            "单元格代码、更正值、理由、更正人和日期。更正后的单元格状态为 `corrected`（已更正），"
@@ -190,7 +191,7 @@ def agency_page(slug: str, reps: list) -> str:
     head = "| 年度 | 提取状态 | " + " | ".join(md_text(M.BY_CODE[c].short_zh) for c in TABLE_MEASURES) + " | 未通过核验 |\n"
     rows = [head, "|---|---|" + "---:|" * (len(TABLE_MEASURES) + 1) + "\n"]
     for rep in reps:
-        values = M.compute(rep.records)
+        values = M.compute_cells(I.cells(rep))
         rows.append(f"| {md_link(str(rep.meta.year) + ' 年', f'../{P.report_page_of(rep)}')} "
                     f"| {md_text(R.REPORT_STATUSES[rep.status][0])} | "
                     + " | ".join(M.fmt_report(c, values) for c in TABLE_MEASURES) + f" | {len(rep.failed_checks)} |\n")
@@ -518,15 +519,25 @@ def write_pages(docs: Path, reports, failures, download_sizes, write, built_on: 
         "downloads.md": downloads_page(download_sizes, built_on),
         P.CORRECTIONS_PAGE: corrections_page(reports),
     }
-    for slug, reps in by_agency.items():
-        pages[P.agency_page(slug)] = agency_page(slug, reps)
-        if report_pages:
+    if report_pages:
+        for reps in by_agency.values():
             for i, rep in enumerate(reps):
                 prev_rep = reps[i - 1] if i > 0 else None
                 next_rep = reps[i + 1] if i + 1 < len(reps) else None
                 pages[P.report_page_of(rep)] = report_page(rep, prev_rep, next_rep)
-    sections, chart_files = charts.site_charts(reports, by_agency, pages)
+    sections, chart_files = charts.site_charts(reports, {}, pages)  # the agencies' charts below
     charts.place_all(pages, sections)
     for rel, text in sorted({**pages, **chart_files}.items()):
         write(docs / rel, text)
-    return sorted({**pages, **chart_files})
+    done = [*pages, *chart_files]
+    del pages, sections, chart_files
+    # One agency at a time: its page and charts are written and let go, so memory holds no more than one
+    # agency's pages, however many agencies there are (there are about half as many as reports).
+    for slug, reps in by_agency.items():
+        page = {P.agency_page(slug): agency_page(slug, reps)}
+        sections, chart_files = charts.agency_section(slug, reps)
+        charts.place_all(page, sections)
+        for rel, text in sorted({**page, **chart_files}.items()):
+            write(docs / rel, text)
+            done.append(rel)
+    return sorted(done)

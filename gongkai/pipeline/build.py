@@ -13,8 +13,9 @@ from gongkai.pages.api import api_files
 from gongkai.package.corpus import write_corpus_exports
 from gongkai.package.exports import build_date
 from gongkai.pipeline.incremental import Derived, UpToDate
+from gongkai.pipeline.pathlog import PathLog
 from gongkai.model import Report
-from gongkai.extract import check_record, sidecar_path, summary
+from gongkai.extract import sidecar_path, summary
 from gongkai.files import commit_temp, link_or_copy, remove_temp_files, write_if_changed
 from gongkai.package.changes import changelog_text, list_releases, releases_state
 from gongkai.package.datapackage import data_version, source_entry
@@ -24,7 +25,8 @@ from gongkai.package.combined import combined_errors, digest_of_hashes, write_co
 from gongkai.pipeline.cleanup import prune_archive, prune_stamps, remove_stale, remove_stale_pages
 from gongkai.pipeline.publish import Context, publish_all
 from gongkai.pipeline.select import discover, keep_last_good, previous_packages, resolve_collisions, resolve_duplicates
-from gongkai.pipeline.slim import application_cells, slim, slim_on_arrival
+from gongkai.pipeline.slim import add_checks, slim_on_arrival
+from gongkai import index as I
 from gongkai.pipeline.runner import RunStats, default_jobs, extract_many, extractor_fingerprint
 from gongkai.pages import cite
 from gongkai.pages.write import write_pages
@@ -36,13 +38,13 @@ from gongkai.site import build_site
 
 @dataclass
 class BuildResult:
-    reports: list[Report] = field(default_factory=list)
+    reports: list = field(default_factory=list)  # Reports, or their indexes (build keep_records=False)
     stale: list[dict] = field(default_factory=list)  # last good packages kept for files that failed this time
     failures: list[dict] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     extracted: list[str] = field(default_factory=list)  # files extracted in this build, not taken from the cache
-    written: list[str] = field(default_factory=list)  # files (relative to the root) whose bytes changed
+    written: PathLog = field(default_factory=PathLog)  # files (relative to the root) whose bytes changed
     up_to_date: bool = False  # nothing changed since the last successful build: nothing was done
 
     def writer(self, root: Path):
@@ -57,8 +59,8 @@ def extract_all(files: list[Path], log=print, cache_dir: Path | None = None, job
                 scheduler: str | None = None, slim_reports: bool = False) -> tuple[list[Report], list[dict], RunStats]:
     """Every file's Report or the reason it is not one; unchanged files come from the cache.
 
-    slim_reports: keep each report slim from its arrival on (slim.slim_stored); its full form stays
-    in the extraction cache, where the per-report phase loads it again."""
+    slim_reports: keep each report's index (gongkai/index.py) from its arrival on; its full form stays
+    in the extraction cache, where the per-report phase loads it again (slim.full_report)."""
     outcomes, stats = extract_many(files, cache_dir=cache_dir, jobs=jobs, scheduler=scheduler,
                                    shrink=slim_on_arrival if slim_reports else None)
     fresh = set(stats.extracted)
@@ -70,23 +72,26 @@ def extract_all(files: list[Path], log=print, cache_dir: Path | None = None, job
         else:
             reports.append(outcome.report)
             if outcome.name in fresh:
-                log(outcome.report.summary_line or summary(outcome.report))
+                log(outcome.report.summary_line if slim_reports else summary(outcome.report))
+            if slim_reports:
+                outcome.report.summary_line = ""  # logged (or not to be): no need to keep it
     return reports, failures, stats
 
 
-def add_cross_year_checks(reports: list[Report]) -> None:
+def add_cross_year_checks(reports: list) -> None:
     """Compare each report's 上年结转 with the same agency's 结转下年度 of the year before."""
     by_id = {r.report_id: r for r in reports}
     for rep in reports:
         prev = by_id.get(f"{rep.slug}/{rep.meta.year - 1}")
-        if prev is None or not rep.records["applications"] or not prev.records["applications"]:
+        if prev is None or not I.has_applications(rep) or not I.has_applications(prev):
             continue
-        added = cross_year_checks(application_cells(prev), application_cells(rep), prev.meta.year)
-        if rep.is_slim:
-            rep.cross_year_checks = added  # replayed on the full report by slim.full_report
-        rep.checks.extend(added)
-        rep.records["checks"].extend(check_record(rep.report_id, c) for c in added)
-        rep.records["metadata"][0]["checks_failed"] = len(rep.failed_checks)
+        added = cross_year_checks(I.application_cells(prev), I.application_cells(rep), prev.meta.year)
+        if isinstance(rep, I.ReportIndex):
+            # Replayed on the full report from the year before's cells (slim.full_report).
+            rep.cross_year_prev = (prev.cross_year, prev.cross_year_status)
+            rep.failed_checks += tuple(c for c in added if c.result == "fail")
+        else:
+            add_checks(rep, added)
 
 
 def _package_sha256s(pkg_dir: Path) -> set[str]:
@@ -100,8 +105,9 @@ def _package_sha256s(pkg_dir: Path) -> set[str]:
 
 def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None = None,
           force: bool = False, keep_records: bool = True) -> BuildResult:
-    """keep_records=False slims each report once its own files are written (slim.slim), so memory
-    does not hold every row of every report; the returned reports then carry only cell values."""
+    """keep_records=False keeps each report's index (gongkai/index.py) from extraction on, so memory does
+    not hold every row of every report; the returned reports are then indexes (slim.full_report gives
+    the full one back)."""
     result = BuildResult()
     # The data version and the release notes are inputs too: packages carry the version, pages the notes.
     state = UpToDate(root, f"{extractor_fingerprint()}\0{build_date(os.environ)}\0{data_version()}\0"
@@ -140,14 +146,14 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     ctx = Context(root=root, out_dir=out_dir, dl_dir=dl_dir, docs=root / P.DOCS_DIR, derived=derived,
                   valid_stamps=valid_stamps, extract_cache=cache / "extract", source_checks=source_checks,
                   words_cache=cache / "words")
-    published = publish_all(result.reports, ctx, jobs or default_jobs())
+    published = publish_all(result.reports, ctx, jobs or default_jobs(), scheduler)
     for pub in published:
         result.written += pub.written
+        pub.written = []  # kept once, compressed, in result.written
         result.invalid += pub.errors
         derived.used.add(pub.derived_key)
-    if not keep_records:
-        for rep in result.reports:
-            slim(rep)
+    if not keep_records:  # a report that did not come through the cache is indexed now
+        result.reports = [r if isinstance(r, I.ReportIndex) else I.index_of(r) for r in result.reports]
     result.timings["packages"] = time.perf_counter() - t1
     # Worker seconds, summed over the workers: shares of the per-report phase, not extra wall time.
     result.timings["validate_worker"] = sum(p.validate_s for p in published)

@@ -9,6 +9,7 @@ the whole corpus: memory stays bounded however many reports there are.
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +45,7 @@ class Context:
     docs: Path  # docs/: the report's page and its API file
     derived: Derived
     valid_stamps: Path
-    extract_cache: Path | None = None  # where reports slimmed on arrival (slim_stored) are loaded from again
+    extract_cache: Path | None = None  # where indexed reports (slim.slim_on_arrival) are loaded from again
     source_checks: dict | None = None  # report file -> its source's state (check-sources), for the report page
     words_cache: Path | None = None  # the sections' words for the corpus full-text index (fulltext.prepare)
 
@@ -181,10 +182,14 @@ def _publish_index(i: int) -> Published:
     return publish_one(full_report(reports[i], ctx.extract_cache), ctx, *near[reports[i].report_id])
 
 
-def publish_all(reports: list, ctx: Context, jobs: int) -> list[Published]:
-    """publish_one for every report, in the reports' order; `jobs` > 1 shares them among forked workers."""
+def publish_all(reports: list, ctx: Context, jobs: int, scheduler: str | None = None) -> list[Published]:
+    """publish_one for every report, in the reports' order; `jobs` > 1 shares them among forked workers, and
+    `scheduler` (or DASK_SCHEDULER) among the workers of that Dask cluster (see publish_dask)."""
     global _SHARED
     near = neighbours(reports)
+    scheduler = scheduler if scheduler is not None else os.environ.get("DASK_SCHEDULER") or None
+    if scheduler and reports:
+        return publish_dask(reports, ctx, near, scheduler)
     if jobs <= 1 or len(reports) < 2:
         return [publish_one(full_report(rep, ctx.extract_cache), ctx, *near[rep.report_id]) for rep in reports]
     import multiprocessing
@@ -203,3 +208,44 @@ def publish_all(reports: list, ctx: Context, jobs: int) -> list[Published]:
         _SHARED = None
 
 
+def publish_batch(items: list[tuple], ctx: Context) -> list[Published]:
+    """The task a Dask worker runs: (report, the year before's, the year after's) for a few reports."""
+    return [publish_one(full_report(rep, ctx.extract_cache), ctx, prev_rep, next_rep)
+            for rep, prev_rep, next_rep in items]
+
+
+def publish_dask(reports: list, ctx: Context, near: dict, address: str) -> list[Published]:
+    """The per-report phase on a Dask cluster, in batches of up to 16 reports.
+
+    Only the reports' indexes (gongkai/index.py, ~2 KB each) and the context travel; a worker reads and writes
+    the files itself, so **every worker must see the same file system as the build** at the same paths: the
+    reports folder (sources are archived and shown from there), the extraction cache (full_report loads each
+    report from it), and the output folders datapackages/, docs/ and build/cache/ (a shared or network file
+    system, as on most clusters).  At most a few batches per worker are in flight, so the driver holds a
+    bounded number of tasks whatever the number of reports; the results come back in the reports' order."""
+    from distributed import Client, as_completed
+
+    with Client(address) as client:
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        size = max(1, min(16, len(reports) // (4 * workers)))
+        starts = iter(range(0, len(reports), size))
+        shared = client.scatter(ctx, broadcast=True)
+        results: dict[int, list[Published]] = {}
+        start_of: dict[str, int] = {}  # task key -> its first report's position
+        pending = as_completed()
+
+        def submit() -> None:
+            start = next(starts, None)
+            if start is not None:
+                items = [(rep, *near[rep.report_id]) for rep in reports[start:start + size]]
+                fut = client.submit(publish_batch, items, shared, pure=False)
+                start_of[fut.key] = start
+                pending.add(fut)
+
+        for _ in range(4 * workers):
+            submit()
+        for fut in pending:
+            results[start_of.pop(fut.key)] = fut.result()
+            fut.release()
+            submit()
+    return [pub for start in sorted(results) for pub in results[start]]

@@ -9,8 +9,8 @@ from pathlib import Path
 from gongkai import paths as P
 from gongkai.extract import companion_images
 from gongkai.model import Report
-from gongkai.schema import registry as R
 from gongkai.pipeline.slim import reslug
+from gongkai import index as I
 from gongkai.readers import SUPPORTED
 
 IGNORED_NAMES = {"README.md", ".gitkeep"}
@@ -56,10 +56,6 @@ def resolve_collisions(reports: list[Report]) -> list[Report]:
     return reports
 
 
-def _reported_cells(rep: Report) -> int:
-    return sum(1 for t in R.TABLES for r in rep.records[t] if r["status"] == "reported")
-
-
 def resolve_duplicates(reports: list[Report]) -> tuple[list[Report], list[dict]]:
     """One report per agency and year: the one with most cells read wins, then the first file name."""
     groups: dict[str, list[Report]] = {}
@@ -67,10 +63,10 @@ def resolve_duplicates(reports: list[Report]) -> tuple[list[Report], list[dict]]
         groups.setdefault(rep.report_id, []).append(rep)
     kept, dropped = [], []
     for rid in sorted(groups):
-        ranked = sorted(groups[rid], key=lambda r: (-_reported_cells(r), r.source.name))
+        ranked = sorted(groups[rid], key=lambda r: (-I.reported_cells(r), r.source.name))
         kept.append(ranked[0])
         for other in ranked[1:]:
-            won, lost = _reported_cells(ranked[0]), _reported_cells(other)
+            won, lost = I.reported_cells(ranked[0]), I.reported_cells(other)
             why = (f"it has more cells read ({won} vs {lost})" if won > lost
                    else f"both have {won} cells read and its file name sorts first")
             dropped.append({"file": other.source.name,

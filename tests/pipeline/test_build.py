@@ -14,6 +14,7 @@ from conftest import ROOT, copy_project
 from sidecars import agency_years_in_sidecars
 from golden import expected_cells, load, GOLDEN_DIR
 from gongkai.schema import registry as R
+from gongkai.index import ReportIndex
 from gongkai.pipeline.build import build
 from gongkai.package.validate import validate_package
 
@@ -245,9 +246,9 @@ def _trees(root: Path) -> dict:
 
 
 def test_slim_parent_keeps_collisions_and_cross_year_checks(tmp_path, monkeypatch):
-    """`make site` keeps only slim reports in the main process from extraction on; the workers reload the
-    full ones from the extraction cache and must still apply the slug that tells two agencies apart and
-    the cross-year checks computed from the slim reports: the files equal a build that kept every row."""
+    """`make site` keeps only each report's index in the main process from extraction on; the workers reload
+    the full ones from the extraction cache and must still apply the slug that tells two agencies apart and
+    the cross-year checks computed from the indexes: the files equal a build that kept every row."""
     import gongkai.pipeline.build as B
 
     seed = ROOT / "reports" / SEED
@@ -269,20 +270,23 @@ def test_slim_parent_keeps_collisions_and_cross_year_checks(tmp_path, monkeypatc
     full = build(full_root, log=lambda *_: None)
     held = []
     real = B.publish_all
-    monkeypatch.setattr(B, "publish_all", lambda reports, ctx, jobs: held.extend(reports) or real(reports, ctx, jobs))
+    monkeypatch.setattr(B, "publish_all", lambda reports, *args: held.extend(reports) or real(reports, *args))
     slim = build(slim_root, log=lambda *_: None, keep_records=False)
     assert not full.invalid and not slim.invalid
-    # The main process held no report's text, raw cells or passing checks while the files were written.
+    # The main process held only each report's index (no rows, no text) while the files were written.
     assert len(held) == 3
     for rep in held:
-        assert rep.records["sections"] == [] and rep.records["applications"]
-        assert {key for rec in rep.records["applications"] for key in rec} == {"code", "status", "value"}
+        assert isinstance(rep, ReportIndex) and not hasattr(rep, "records") and rep.cross_year is not None
     # 司法厅 sorts before 统计局 (by code point), so it keeps the slug and the 统计局 is told apart by a hash.
     ids = {r.meta.agency: r.slug for r in slim.reports}
     assert ids["宁夏回族自治区司法厅"] == "one-slug" and ids["宁夏回族自治区统计局"].startswith("one-slug-")
     with (slim_root / "datapackages" / "one-slug" / "2022" / "checks.csv").open(encoding="utf-8") as fh:
         checks = {r["check_id"]: r["result"] for r in csv.DictReader(fh)}
     assert checks["cross_year.natural_person"] == "fail" and checks["cross_year.commercial"] == "pass"
+    # The index carries the failed cross-year checks for the pages over many reports (the quality page).
+    later_index = next(r for r in slim.reports if r.meta.year == 2022)
+    assert "cross_year.natural_person" in {c.check_id for c in later_index.failed_checks}
+    assert "cross_year.commercial" not in {c.check_id for c in later_index.failed_checks}
     first, second = _trees(full_root), _trees(slim_root)
     assert first.keys() == second.keys()
     assert [k for k in first if first[k] != second[k]] == []
