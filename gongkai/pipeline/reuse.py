@@ -34,7 +34,8 @@ class Reuse:
         extract_key = getattr(rep, "extract_key", None)
         if not extract_key:
             return None
-        checks = [repr(c) for c in (getattr(rep, "cross_year_checks", None) or [])]
+        # The cross-year check replayed on it (slim.full_report) reads the year before's cells (index.py).
+        checks = [repr(getattr(rep, "cross_year_prev", None))]
         parts = [self.salt, extract_key, rep.report_id, rep.slug, json.dumps(checks, ensure_ascii=False),
                  prev_rep.report_id if prev_rep else "", next_rep.report_id if next_rep else "",
                  json.dumps(source_check, ensure_ascii=False, sort_keys=True, default=str)]

@@ -19,8 +19,8 @@ class Pub:
     validate_s: float = 0.0
 
 
-def _rep(slug="sifa", year=2023, key="k1", checks=()):
-    return SimpleNamespace(slug=slug, report_id=f"{slug}/{year}", extract_key=key, cross_year_checks=list(checks))
+def _rep(slug="sifa", year=2023, key="k1", prev_cells=None):
+    return SimpleNamespace(slug=slug, report_id=f"{slug}/{year}", extract_key=key, cross_year_prev=prev_cells)
 
 
 def test_the_key_follows_every_input():
@@ -30,7 +30,7 @@ def test_the_key_follows_every_input():
     assert base == r.key(_rep(), prev, None, {"state": "ok"})
     changed = [r.key(_rep(key="k2"), prev, None, {"state": "ok"}),          # the source or the extractor
                r.key(_rep(slug="sifa-2"), prev, None, {"state": "ok"}),     # a slug told apart
-               r.key(_rep(checks=["上年结转不符"]), prev, None, {"state": "ok"}),  # a cross-year check
+               r.key(_rep(prev_cells=((3,), ("reported",))), prev, None, {"state": "ok"}),  # a cross-year check
                r.key(_rep(), None, None, {"state": "ok"}),                  # the year before went away
                r.key(_rep(), prev, _rep(year=2024), {"state": "ok"}),       # a year after arrived
                r.key(_rep(), prev, None, {"state": "gone"}),               # the source's check state
