@@ -187,7 +187,8 @@ def edit_one_run(root: Path, work: Path, n: int, log) -> dict:
     return res
 
 
-def bench_size(n: int, work: Path, corpus: Path, baseline: bool, log=print, edit_max: int = 5000) -> dict:
+def bench_size(n: int, work: Path, corpus: Path, baseline: bool, log=print, edit_max: int = 5000,
+               reuse_extraction: str = "") -> dict:
     root = work / f"n{n}"
     if root.exists():
         shutil.rmtree(root)
@@ -197,7 +198,12 @@ def bench_size(n: int, work: Path, corpus: Path, baseline: bool, log=print, edit
     shutil.copytree(ROOT / "gongkai", root / "gongkai", ignore=shutil.ignore_patterns("__pycache__"))
     for p in sorted(corpus.iterdir())[: 2 * n]:  # each report and its sidecar
         os.link(p, root / "reports" / p.name)
-    res = {"n": n}
+    seed = work / "extract-cache"
+    if reuse_extraction == "use" and seed.is_dir():
+        # The smaller sizes' reports come from their runs' extraction cache: the build of this size then
+        # extracts only the reports the smaller runs did not have (the table says how many).
+        shutil.copytree(seed, root / "build" / "cache" / "extract", copy_function=os.link)
+    res = {"n": n, "extraction_seeded": reuse_extraction == "use" and (root / "build" / "cache" / "extract").is_dir()}
     log(f"[{n}] cold build")
     cold = run([PY, "-m", "gongkai", "site", "--root", "."], cwd=root, log=work / f"n{n}-cold.log")
     res["cold"] = {**{k: cold[k] for k in ("wall_s", "peak_rss_mb")}, **parse_build_line(cold["stdout"])}
@@ -235,6 +241,9 @@ def bench_size(n: int, work: Path, corpus: Path, baseline: bool, log=print, edit
         shutil.rmtree(broot)
         log(f"[{n}] baseline {res['baseline']}")
     (work / f"n{n}.json").write_text(json.dumps(res, ensure_ascii=False, indent=1), encoding="utf-8")
+    if reuse_extraction:  # "keep" or "use": the next size may start from this one's cache
+        shutil.rmtree(seed, ignore_errors=True)
+        shutil.move(str(root / "build" / "cache" / "extract"), str(seed))
     shutil.rmtree(root)  # the numbers are recorded; at 10,000 reports a root holds gigabytes
     return res
 
@@ -352,19 +361,28 @@ def render_markdown(work: Path, out: Path) -> None:
                      f"{_f(ratio, '{:.2f}×')} | {_f(r['noop']['wall_s'])} s | "
                      + (f"{_f(r['edit_one'].get('wall_s'))} s ({r['edit_one'].get('extracted', '?')}) |"
                         if r["edit_one"] else "not measured |"))
+    seeded = [r for r in runs if r.get("extraction_seeded")]
+    if seeded:
+        lines += ["", "Sizes " + ", ".join(f"{r['n']:,}" for r in seeded) + " started from the previous size's "
+                  "extraction cache (`--reuse-extraction`): their full build extracted only the reports the smaller "
+                  "run did not have (the *extracted* count below); every other phase ran whole."]
     lines += ["", "Phases of the full build (seconds, from the build's own output). *packages* is the per-report phase in "
               "worker processes (package files, zip, Excel CSV and XLSX, validation, report page, API file); "
               "*combined* the all-reports package and zip streamed from disk; *validate* Frictionless on the combined "
               "descriptor; *exports* SQLite and Parquet; *pages* the overview pages; *rest* is start-up, the walk "
               "and everything not timed.", "",
-              "| N | extract | packages | combined | validate | exports | pages | MkDocs | Pagefind | rest |",
-              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+              "*site* is the shards' MkDocs and Pagefind runs (wall, JOBS at a time; the two summed columns are their "
+              "seconds added over the shards) and *assemble* the linking of the new site/.", "",
+              "| N | extracted | extract | packages | combined | validate | exports | pages | site | (MkDocs summed) | "
+              "(Pagefind summed) | assemble | rest |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in runs:
         c = r["cold"]
         phases = [c.get(k) for k in ("extract_s", "packages_s", "combined_s", "validate_s", "exports_s", "pages_s",
-                                     "mkdocs_s", "pagefind_s")]
-        rest = c["wall_s"] - sum(p or 0 for p in phases)
-        lines.append(f"| {r['n']:,} | " + " | ".join(_f(p) for p in phases) + f" | {_f(rest)} |")
+                                     "site_wall_s")]
+        rest = c["wall_s"] - sum(p or 0 for p in phases) - (c.get("assemble_s") or 0)
+        lines.append(f"| {r['n']:,} | {c.get('extracted', '–')} | " + " | ".join(_f(p) for p in phases)
+                     + f" | {_f(c.get('mkdocs_s'))} | {_f(c.get('pagefind_s'))} | {_f(c.get('assemble_s'))} | {_f(rest)} |")
     lines += ["", "## Growth with N", "",
               "Each row against the row before it: how much the wall time and the memory grew per added report. "
               "Linear growth shows as a steady time per report; the build process's memory is what it holds "
@@ -472,6 +490,9 @@ def main(argv=None) -> int:
                     help="measure the one-report edit only up to this many reports")
     ap.add_argument("--formats", default="txt:45,html:45,pdf:10")
     ap.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    ap.add_argument("--reuse-extraction", action="store_true",
+                    help="sizes from --reuse-from on start with the previous size's extraction cache")
+    ap.add_argument("--reuse-from", type=int, default=0)
     ap.add_argument("--no-pdf", action="store_true", help="skip the PDF reader timing")
     ap.add_argument("--report-only", action="store_true", help="rewrite BENCHMARKS.md from the recorded runs")
     ap.add_argument("--pagefind-site", type=Path, help="only evaluate Pagefind on this built site")
@@ -491,8 +512,12 @@ def main(argv=None) -> int:
         formats, weights = zip(*((f.split(":")[0], float(f.split(":")[1])) for f in args.formats.split(",")))
         print(f"generating {sizes[-1]} synthetic reports into {corpus}", flush=True)
         synth.write_corpus(corpus, sizes[-1], list(formats), list(weights), log=lambda m: print(m, flush=True))
+    if args.reuse_extraction:
+        shutil.rmtree(args.work / "extract-cache", ignore_errors=True)
     results = [bench_size(n, args.work, corpus, n <= args.baseline_max, log=lambda m: print(m, flush=True),
-                          edit_max=args.edit_max) for n in sizes]
+                          edit_max=args.edit_max,
+                          reuse_extraction=("use" if n >= args.reuse_from else "keep") if args.reuse_extraction else "")
+               for n in sizes]
     if not args.no_pdf:
         pdf = {"synthetic": pdf_timing(sorted(corpus.glob("*.pdf"))[:20]),
                "real": pdf_timing(sorted((ROOT / "reports").glob("*.pdf"))), "load": load_average()}
