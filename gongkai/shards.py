@@ -3,11 +3,12 @@
 MkDocs holds every page of a run in memory, and Pagefind's indexer every page it indexes, so neither may see
 the whole site once there are tens of thousands of reports.  The site is cut into independent runs:
 
-- the *hub*: every page that is not an agency's (home, indexes, years, regions, quality, downloads…) and
-  every static file (assets, the API's index files, charts);
-- *report shards*: an agency's page, its reports' pages and evidence files and their API files, all in one
-  shard, chosen by a hash of the agency's folder name, so an agency never moves between shards while the
-  shard count stays the same.
+- the *hub*: every page that is not an agency's (home, indexes, years, regions, quality, downloads…);
+- *report shards*: an agency's page and its reports' pages, all in one shard, chosen by a hash of the
+  agency's folder name, so an agency never moves between shards while the shard count stays the same.
+
+Files that are not pages (assets, API files, evidence data, charts' data) go through no run: the site
+build links them into the site as they are, which is all MkDocs would have done.
 
 Fixed-size chunks, not provinces or years: a province's share of the country's agencies varies tenfold and
 a year's pages grow with every new report, but a hash spreads agencies evenly, so every shard is bounded.

@@ -163,6 +163,17 @@ def run_shards(root: Path, todo: list[tuple[str, Path]], scheduler: str | None, 
         return list(pool.map(SB.run_shard, *args))
 
 
+def _link(src: Path, dst: Path) -> None:
+    """dst as a hard link to src (a copy across devices); a file already at dst is replaced."""
+    try:
+        os.link(src, dst)
+    except FileExistsError:
+        dst.unlink()
+        _link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
 def link_tree(src: Path, dest: Path, tops: tuple[str, ...] | None = None) -> int:
     """Hard-link every file under src (or under its top-level entries `tops`) to the same path under dest;
     dot-files (a killed build's temporary files) are skipped.  The number of files."""
@@ -171,7 +182,7 @@ def link_tree(src: Path, dest: Path, tops: tuple[str, ...] | None = None) -> int
         start = src / top
         if start.is_file():
             if not top.startswith("."):
-                link_or_copy(start, dest / top)
+                _link(start, dest / top)
                 count += 1
             continue
         for dirpath, dirnames, filenames in os.walk(start):
@@ -180,9 +191,21 @@ def link_tree(src: Path, dest: Path, tops: tuple[str, ...] | None = None) -> int
             (dest / rel).mkdir(parents=True, exist_ok=True)
             for name in sorted(filenames):
                 if not name.startswith("."):
-                    link_or_copy(Path(dirpath, name), dest / rel / name)
+                    _link(Path(dirpath, name), dest / rel / name)
                     count += 1
     return count
+
+
+def link_files(src: Path, dest: Path, files: list[str]) -> int:
+    """Hard-link the listed files of src to the same paths under dest.  Their number."""
+    made = set()
+    for rel in files:
+        parent = (dest / rel).parent
+        if parent not in made:
+            parent.mkdir(parents=True, exist_ok=True)
+            made.add(parent)
+        _link(src / rel, dest / rel)
+    return len(files)
 
 
 def _urls(sitemap: Path) -> list[str]:
@@ -223,17 +246,18 @@ def merge_sitemaps(new: Path, shard_sites: list[tuple[str, Path]]) -> None:
     _write_sitemap(new / SITEMAPS[0], "".join(index) + "</sitemapindex>\n")
 
 
-def assemble(root: Path, plan: dict[str, Path], new: Path) -> int:
-    """The whole site in `new`, hard-linked from the shards' outputs: the hub's site (but its sitemap), each
-    report shard's agency and report pages, API files and search index, the downloads, one sitemap, and the
-    list of report-shard indexes the search merges.  The number of files."""
+def assemble(root: Path, plan: dict[str, Path], static: list[str], new: Path) -> int:
+    """The whole site in `new`, hard-linked: the hub's rendered site (but its sitemap), each report shard's
+    agency and report pages and search index, the static files of docs/ (`static`: assets, the API, the
+    evidence data; MkDocs would only have copied them) and the downloads, one sitemap, and the list of
+    report-shard indexes the search merges.  The number of files."""
     hub = plan[S.HUB] / "site"
     count = link_tree(hub, new, tuple(sorted(p.name for p in hub.iterdir() if p.name not in SITEMAPS)))
     reports = [name for name in plan if name != S.HUB]
     for name in reports:
         site = plan[name] / "site"
-        count += link_tree(site, new, tuple(t for t in (*S.AGENCY_DIRS, S.API_DIR, SB.index_dir(name))
-                                            if (site / t).exists()))
+        count += link_tree(site, new, tuple(t for t in (*S.AGENCY_DIRS, SB.index_dir(name)) if (site / t).exists()))
+    count += link_files(root / P.DOCS_DIR, new, static)
     merge_sitemaps(new, [(name, plan[name] / "site") for name in plan])
     downloads = root / P.DOCS_DIR / P.DOWNLOADS
     if downloads.is_dir():
@@ -244,21 +268,23 @@ def assemble(root: Path, plan: dict[str, Path], new: Path) -> int:
     return count + 1
 
 
-def prepare_shards(root: Path, per_shard: int) -> dict[str, tuple[Path, str]]:
-    """Each shard's folder made ready (its docs/ linked, its stand-ins listed), with its fingerprint;
-    the folders of shards that no longer exist are removed."""
+def prepare_shards(root: Path, per_shard: int) -> tuple[dict[str, tuple[Path, str]], list[str]]:
+    """Each shard's folder made ready (its pages linked, its stand-ins listed), with its fingerprint, and
+    the static files of docs/ (not pages: they are linked into the site as they are, never through MkDocs,
+    so a changed data file re-renders no page); the folders of shards that no longer exist are removed."""
     docs = root / P.DOCS_DIR
     theme = theme_fingerprint(root)
-    plan = S.assign(docs_files(docs), per_shard)
+    files = docs_files(docs)
+    plan = S.assign([rel for rel in files if rel.endswith(".md")], per_shard)
     out = {}
-    for name, files in plan.items():
+    for name, pages in plan.items():
         shard = root / SHARDS_DIR / name
-        out[name] = (shard, SB.prepare(docs, files, shard, theme))
+        out[name] = (shard, SB.prepare(docs, pages, shard, theme))
     if (root / SHARDS_DIR).is_dir():
         for old in sorted((root / SHARDS_DIR).iterdir()):
             if old.is_dir() and old.name not in out:
                 shutil.rmtree(old, ignore_errors=True)
-    return out
+    return out, [rel for rel in files if not rel.endswith(".md")]
 
 
 def build_site(root: Path, force: bool = False, log=print, scheduler: str | None = None,
@@ -279,7 +305,7 @@ def build_site(root: Path, force: bool = False, log=print, scheduler: str | None
     stamp = root / STAMP
     stamp.unlink(missing_ok=True)
     t0 = time.perf_counter()
-    prepared = prepare_shards(root, per_shard)
+    prepared, static = prepare_shards(root, per_shard)
     todo = []
     for name, (shard, fp) in prepared.items():
         done = shard / "stamp"
@@ -310,7 +336,7 @@ def build_site(root: Path, force: bool = False, log=print, scheduler: str | None
     new = root / f"{NEW_PREFIX}{os.getpid()}"
     shutil.rmtree(new, ignore_errors=True)
     new.mkdir()
-    files = assemble(root, {name: shard for name, (shard, _) in prepared.items()}, new)
+    files = assemble(root, {name: shard for name, (shard, _) in prepared.items()}, static, new)
     if drop_empty_sitemap(new):
         log(f"no sitemap.xml: set {SITE_URL_ENV}=https://…/ (the published address) to get one")
     manifest_site(new, root / P.CACHE_DIR)  # before the swap: the site and its manifest always match
