@@ -170,8 +170,9 @@ def load(table: str, base: str | Path | None = None) -> pd.DataFrame:
 
 def load_report(agency_slug: str, year: int, base: str | Path | None = None) -> dict[str, pd.DataFrame]:
     """Every table of one report's package: {resource name: DataFrame}."""
-    rid = _check_slug(agency_slug, year)
-    return {name: _read_csv(location(base, *rid.split("/"), P.resource_csv(name)), name) for name in R.RESOURCE_ORDER}
+    _check_slug(agency_slug, year)
+    folder = P.report_dir(agency_slug, year).split("/")
+    return {name: _read_csv(location(base, *folder, P.resource_csv(name)), name) for name in R.RESOURCE_ORDER}
 
 
 def measures(base: str | Path | None = None, context: bool = True) -> pd.DataFrame:

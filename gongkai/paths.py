@@ -7,6 +7,9 @@ Nothing here reads the disk.
 """
 from __future__ import annotations
 
+import hashlib
+import posixpath
+
 from gongkai.parse.slug import slugify
 from gongkai.schema.places import UNKNOWN_PROVINCE
 
@@ -49,18 +52,59 @@ CITATION_FILE = "CITATION.txt"  # beside every package: how to cite the data
 # Directories under docs/ whose every file is generated (a file no longer generated is removed).
 GENERATED_DIRS = ("reports", "agencies", "years", "regions", API_DIR, CHART_DIR)
 
-# A report page sits at reports/<slug>/<year>/ in the site: three levels below the root.
-REPORT_PAGE_TO_ROOT = "../../../"
+# --- fan-out: no published folder holds every agency ------------------------------------------------
+# At national scale (~160,000 agencies, a million reports) one folder per agency in a single directory is
+# beyond what object stores list and CDNs serve comfortably.  Every per-agency folder therefore sits in one
+# of BUCKETS buckets named by the first two hex digits of sha256(slug): fixed for an agency forever (it
+# depends on nothing but the slug, never on how many agencies there are), and even across buckets
+# (160,000 agencies -> ~625 a bucket; a million reports -> ~4,000 report folders a bucket).  Two hex
+# digits can never be a fixed name of those folders either (all/, archive/, index.json ...).
+BUCKET_HEX = 2
+BUCKETS = 16 ** BUCKET_HEX
+
+
+def bucket(slug: str) -> str:
+    """The agency's bucket: the first two hex digits of the sha256 of its slug (UTF-8)."""
+    return hashlib.sha256(slug.encode("utf-8")).hexdigest()[:BUCKET_HEX]
 
 
 def report_id(slug: str, year: int) -> str:
-    """A report's id, and its folder under datapackages/ and docs/downloads/."""
+    """A report's id: the key of its rows in every table, the SQLite and the API (not a folder: see report_dir)."""
     return f"{slug}/{year}"
+
+
+def agency_dir(slug: str) -> str:
+    """An agency's folder under datapackages/, docs/downloads/ and api/: <bucket>/<slug>."""
+    return f"{bucket(slug)}/{slug}"
+
+
+def report_dir(slug: str, year: int | str) -> str:
+    """A report's folder under datapackages/ and docs/downloads/: <bucket>/<slug>/<year>."""
+    return f"{agency_dir(slug)}/{year}"
+
+
+def report_dir_of(rid: str) -> str:
+    """report_dir of a report_id ("<slug>/<year>"), for code that holds only the id."""
+    slug, sep, year = rid.rpartition("/")
+    if not sep or not slug or not year:
+        raise ValueError(f"not a report id: {rid!r}")
+    return report_dir(slug, year)
+
+
+def to_root(path: str) -> str:
+    """The relative URL from a page's site URL (page_url of `path`, under docs/) up to the site's root."""
+    return "../" * page_url(path).count("/")
+
+
+def relative(from_path: str, to_path: str) -> str:
+    """A link from the file `from_path` to the file `to_path`, both relative to docs/ (as a Markdown page
+    links: MkDocs resolves it against the page's own .md file, then turns it into the target's URL)."""
+    return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
 
 
 # --- pages (relative to docs/) ---------------------------------------------------------------------
 def report_page(slug: str, year: int) -> str:
-    return f"reports/{slug}/{year}.md"
+    return f"reports/{agency_dir(slug)}/{year}.md"
 
 
 def report_page_of(rep) -> str:
@@ -69,12 +113,12 @@ def report_page_of(rep) -> str:
 
 
 def report_evidence(slug: str, year: int) -> str:
-    """The evidence view's data, beside the report page (reports/<slug>/<year>/ in the site)."""
-    return f"reports/{slug}/{year}/evidence.json"
+    """The evidence view's data, beside the report page (reports/<bucket>/<slug>/<year>/ in the site)."""
+    return f"reports/{report_dir(slug, year)}/evidence.json"
 
 
 def agency_page(slug: str) -> str:
-    return f"agencies/{slug}.md"
+    return f"agencies/{agency_dir(slug)}.md"
 
 
 def year_page(year: int) -> str:
@@ -166,11 +210,18 @@ def archive_file(sha256: str, source_name: str) -> str:
 
 def report_api(slug: str, year: int) -> str:
     """Relative to api/."""
-    return f"{slug}/{year}.json"
+    return f"{report_dir(slug, year)}.json"
 
 
 def report_links(slug: str, year: int) -> dict[str, str]:
     """Site-root-relative links of one report (the API publishes these)."""
-    base = f"{DOWNLOADS}/{report_id(slug, year)}/"
-    return {"page": page_url(report_page(slug, year)), "api": f"{API_DIR}/{report_api(slug, year)}",
+    base = f"{DOWNLOADS}/{report_dir(slug, year)}/"
+    return {"page": page_url(report_page(slug, year)), "agency": page_url(agency_page(slug)),
+            "api": f"{API_DIR}/{report_api(slug, year)}",
             "downloads": base, "datapackage": f"{base}{DESCRIPTOR}", "zip": f"{base}{report_zip(slug, year)}"}
+
+
+# Where raw-HTML links (written with final URLs) start from: a report page is reports/<bucket>/<slug>/<year>/
+# in the site, four levels below the root; an agency page agencies/<bucket>/<slug>/, three.
+REPORT_PAGE_TO_ROOT = to_root(report_page("x", 2000))  # "../../../../"
+AGENCY_PAGE_TO_ROOT = to_root(agency_page("x"))  # "../../../"

@@ -32,7 +32,7 @@ def _keys(out: Path, ids: list[str]) -> dict[str, str]:
     keys = {}
     for rid in ids:
         h = hashlib.sha256()
-        for path in sorted((out / rid).iterdir()):
+        for path in sorted((out / P.report_dir_of(rid)).iterdir()):
             h.update(path.name.encode() + b"\0" + path.read_bytes())
         keys[rid] = h.hexdigest()
     return keys
@@ -49,9 +49,9 @@ def _clone(src: Path, base: list[str], n: int, out: Path) -> list[str]:
                 break
             slug, year = rid.rsplit("/", 1)
             new_slug = slug if k == 0 else f"{slug}-c{k}"
-            dest = out / new_slug / year
+            dest = out / P.report_dir(new_slug, year)
             dest.mkdir(parents=True, exist_ok=True)
-            for f in (src / rid).iterdir():
+            for f in (src / P.report_dir_of(rid)).iterdir():
                 (dest / f.name).write_bytes(f.read_bytes().replace(slug.encode(), new_slug.encode()))
             # Each copy in another province (synth.py's provinces are made up): the Parquet partitions then
             # hold about as many reports each as at 10,000 real reports in ~31 provinces and a few years.
@@ -65,19 +65,19 @@ def _clone(src: Path, base: list[str], n: int, out: Path) -> list[str]:
 
 
 def _edit(out: Path, rid: str) -> None:
-    sections = json.loads((out / rid / "sections.json").read_bytes())
+    sections = json.loads((out / P.report_dir_of(rid) / "sections.json").read_bytes())
     sections[0]["text"] = (sections[0].get("text") or "") + "（更正：本段有改动）"
-    (out / rid / "sections.json").write_text(json.dumps(sections, ensure_ascii=False), encoding="utf-8")
-    apps = json.loads((out / rid / "applications.json").read_bytes())
+    (out / P.report_dir_of(rid) / "sections.json").write_text(json.dumps(sections, ensure_ascii=False), encoding="utf-8")
+    apps = json.loads((out / P.report_dir_of(rid) / "applications.json").read_bytes())
     row = next(r for r in apps if isinstance(r.get("value"), int))
     row["value"] += 1
-    (out / rid / "applications.json").write_text(json.dumps(apps, ensure_ascii=False), encoding="utf-8")
+    (out / P.report_dir_of(rid) / "applications.json").write_text(json.dumps(apps, ensure_ascii=False), encoding="utf-8")
 
 
 def _phase(out: Path, ids: list[str], dl: Path, cache: Path) -> dict[str, float]:
     keys = _keys(out, ids)
     for rid in ids:  # the per-report workers segment the sections for the full-text index before this phase
-        prepare(cache / "words", (out / rid / "sections.json").read_bytes())
+        prepare(cache / "words", (out / P.report_dir_of(rid) / "sections.json").read_bytes())
     t = {}
     t0 = time.perf_counter()
     hashes, _ = write_combined(ids, [], out)

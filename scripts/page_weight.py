@@ -74,7 +74,9 @@ def weigh(site: Path, pages: list[str]) -> list[tuple[str, dict[str, int]]]:
 
 def main(argv: list[str]) -> None:
     site = Path(argv[0]).resolve()
-    pages = argv[1:] or ["", "regions/fujiansheng/", "reports/huaianshi-hongze-qu-renminzhengfu/2023/"]
+    from gongkai import paths as P
+
+    pages = argv[1:] or ["", "regions/fujiansheng/", P.page_url(P.report_page("huaianshi-hongze-qu-renminzhengfu", 2023))]
     print("| page | total | html | js | css | other |\n|---|---:|---:|---:|---:|---:|")
     for rel, k in weigh(site, pages):
         print(f"| {rel} | " + " | ".join(f"{k.get(c, 0) / 1000:,.1f} KB" for c in ("total", "html", "js", "css", "other")) + " |")

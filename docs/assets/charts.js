@@ -105,7 +105,7 @@
   function dataTable(el) { return document.getElementById(el.id + "-data"); }
 
   function fileName(el, ext) {
-    // charts/agencies/x/reviews.json -> gongkai-agencies-x-reviews.png
+    // charts/agencies/ab/x/reviews.json -> gongkai-agencies-ab-x-reviews.png
     return "gongkai-" + el.getAttribute("data-src").replace(/^charts\//, "").replace(/\.json$/, "")
       .replace(/[^A-Za-z0-9_-]+/g, "-") + "." + ext;
   }

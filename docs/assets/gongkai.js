@@ -109,7 +109,9 @@
       var seen = {}, list = [];
       data.reports.forEach(function (r) {
         if (!seen[r.agency_slug]) {
-          seen[r.agency_slug] = { slug: r.agency_slug, name: r.agency, region: r.region || "", reports: [] };
+          // The agency page's URL comes from the API (links.agency): its folder is the build's to choose.
+          seen[r.agency_slug] = { slug: r.agency_slug, name: r.agency, region: r.region || "", page: r.links.agency,
+                                  reports: [] };
           list.push(seen[r.agency_slug]);
         }
         seen[r.agency_slug].name = r.agency; // reports are sorted by year within an agency: keep the latest name
@@ -137,7 +139,7 @@
       tr.appendChild(el("th", { scope: "col" }, "指标 / 年度"));
       list.forEach(function (a) {
         var th = el("th", { scope: "col" });
-        th.appendChild(el("a", { href: site + "agencies/" + encodeURIComponent(a.slug) + "/" }, a.name));
+        th.appendChild(el("a", { href: site + a.page }, a.name));
         tr.appendChild(th);
       });
       thead.appendChild(tr);

@@ -55,7 +55,7 @@ def _csv_body(path: Path) -> bytes:
 def _csv_parts(name: str, report_ids: list[str], out_dir: Path):
     yield _csv_header(name)
     for rid in sorted(report_ids):
-        yield _csv_body(out_dir / rid / P.resource_csv(name))
+        yield _csv_body(out_dir / P.report_dir_of(rid) / P.resource_csv(name))
 
 
 def combined_descriptor(sources: list[dict]) -> bytes:
@@ -113,7 +113,7 @@ def write_everything_zip(out_dir: Path, report_ids: list[str], target: Path, chu
         member_keys[rel] = (keys or {}).get(rel, "")
     for rid in report_ids:
         for rel in package_names():
-            members[f"reports/{rid}/{rel}"] = out_dir / rid / rel
+            members[f"reports/{rid}/{rel}"] = out_dir / P.report_dir_of(rid) / rel
             member_keys[f"reports/{rid}/{rel}"] = (keys or {}).get(rid, "")
     reusable = _reusable(target, state, member_keys) if keys is not None else {}
 

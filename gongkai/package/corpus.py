@@ -219,7 +219,7 @@ def write_corpus_exports(out_dir: Path, report_ids: list[str], target_dir: Path,
     used: set[str] = set()
 
     def words_of(rid):
-        return cached_words(words_cache, (out_dir / rid / "sections.json").read_bytes(), used)
+        return cached_words(words_cache, (out_dir / P.report_dir_of(rid) / P.resource_json("sections")).read_bytes(), used)
 
     try:
         fresh = sorted(set(ids) - set(kept))

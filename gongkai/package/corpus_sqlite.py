@@ -20,6 +20,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from gongkai import paths as P
 from gongkai.package import exports as E
 from gongkai.package.fulltext import AGENCIES_FTS, SECTIONS_FTS, add_fulltext, segment
 from gongkai.schema import measures as M
@@ -40,14 +41,14 @@ def report_rows(out_dir: Path, report_ids: list[str], resource: str):
         return
     key = R.key_of(resource)
     for rid in sorted(report_ids):
-        rows = json.loads((out_dir / rid / f"{resource}.json").read_bytes())
+        rows = json.loads((out_dir / P.report_dir_of(rid) / P.resource_json(resource)).read_bytes())
         yield sorted(rows, key=lambda rec: E._sort_key(rec, key))
 
 
 def measure_rows(out_dir: Path, report_ids: list[str]):
     """Each report's row of the measures table (as a one-row list), from its cells on disk."""
     for rid in sorted(report_ids):
-        records = {t: json.loads((out_dir / rid / f"{t}.json").read_bytes())
+        records = {t: json.loads((out_dir / P.report_dir_of(rid) / P.resource_json(t)).read_bytes())
                    for t in ("applications", "reviews_litigation")}
         yield [M.table_row(rid, records)]
 
@@ -117,7 +118,7 @@ def update_sqlite(path: Path, out_dir: Path, report_ids: list[str], replace: set
         gone = sorted(replace)
         slugs = {row[0] for row in con.execute(
             f'SELECT agency_slug FROM reports WHERE report_id IN ({_marks(gone)})', gone)}
-        metadata = {rid: json.loads((out_dir / rid / "metadata.json").read_bytes()) for rid in new}
+        metadata = {rid: json.loads((out_dir / P.report_dir_of(rid) / P.resource_json("metadata")).read_bytes()) for rid in new}
         slugs |= {rec["agency_slug"] for rows in metadata.values() for rec in rows}
         _forget_sections(con, gone)
         for name in REPORT_TABLES + ("metadata",):
@@ -158,7 +159,7 @@ def _replace_agencies(con: sqlite3.Connection, out_dir: Path, slugs: list[str], 
     con.execute(f"DELETE FROM agencies WHERE agency_slug IN ({_marks(slugs)})", slugs)
     kept = [rid for (rid,) in con.execute(
         f"SELECT report_id FROM reports WHERE agency_slug IN ({_marks(slugs)})", slugs)]
-    records = [rec for rid in kept for rec in json.loads((out_dir / rid / "metadata.json").read_bytes())]
+    records = [rec for rid in kept for rec in json.loads((out_dir / P.report_dir_of(rid) / P.resource_json("metadata")).read_bytes())]
     records += [rec for rows in metadata.values() for rec in rows if rec["agency_slug"] in slugs]
     insert(con, "agencies", E.agency_records(records))
     rows = con.execute(f"SELECT rowid, agency, region FROM agencies WHERE agency_slug IN ({_marks(slugs)})",

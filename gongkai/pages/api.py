@@ -3,7 +3,9 @@
 Layout (documented in the README and on the English page):
   api/index.json               every report with its metadata, measures and links
   api/agencies.json            every agency with its years
-  api/<agency-slug>/<year>.json  one report: metadata, the three tables cell by cell, checks, sections
+  api/<bucket>/<agency-slug>/<year>.json  one report: metadata, the three tables cell by cell, checks,
+                               sections (<bucket>: paths.bucket, two hex digits of the slug's sha256;
+                               every report's `links.api` in index.json gives the exact path)
 
 Field names are English; Chinese labels sit alongside (`*_zh`).  Files are pure functions of
 the reports, sorted, without timestamps, so the same inputs give the same bytes.
@@ -93,7 +95,7 @@ def agencies_json(reports) -> dict:
             "level": m.level, "level_zh": LEVELS.get(m.level or ""),
             "page": P.page_url(P.agency_page(slug)),
             "years": [r.meta.year for r in reps],
-            "reports": [{"year": r.meta.year, "report_id": r.report_id, "api": f"api/{slug}/{r.meta.year}.json",
+            "reports": [{"year": r.meta.year, "report_id": r.report_id, "api": f"{P.API_DIR}/{P.report_api(slug, r.meta.year)}",
                          "page": P.page_url(P.report_page(slug, r.meta.year))} for r in reps],
         })
     return {"api_version": API_VERSION, "agencies": agencies}

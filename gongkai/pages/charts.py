@@ -61,7 +61,7 @@ class Category:
 
 @dataclass(frozen=True)
 class Chart:
-    id: str                      # e.g. "agencies/<slug>/counts"; becomes the data file path
+    id: str                      # e.g. "agencies/<bucket>/<slug>/counts"; becomes the data file path
     title_zh: str                # may contain report text (agency names): always escaped
     title_en: str
     type: str                    # LINE (x = years, value axis) or BAR (x = categories)
@@ -271,7 +271,7 @@ def agency_charts(slug: str, reps, cells=None) -> list[Chart]:
         values = tuple(tuple(row[c] for row in rows) for c in codes)
         if all(v is None for vals in values for v in vals):
             continue  # an empty chart says nothing; the year-by-year table shows the unknowns
-        out.append(Chart(f"agencies/{slug}/{gid}", f"{agency}：{title_zh}", f"{title_en} by year", LINE,
+        out.append(Chart(f"agencies/{P.agency_dir(slug)}/{gid}", f"{agency}：{title_zh}", f"{title_en} by year", LINE,
                          "year", "年度", "Year", cats, series, values,
                          note_zh="“—”表示该年度没有报告，或报告中的相关单元格为空白、缺失或无法读取；"
                                  "折线在这些年度断开。"))

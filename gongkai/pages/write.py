@@ -53,11 +53,16 @@ def report_page(rep, prev_rep, next_rep, source_check: dict | None = None) -> st
     title = reference["title"]
     out = [front_matter(title, {"description": _clean(f"{m.agency}{m.year}年政府信息公开工作年度报告数据"),
                                 **search_filters(m, [m.year])}), h1(title)]
-    crumbs = [md_link("机关索引", "../../agencies.md"), md_link(m.agency, f"../../{P.agency_page(rep.slug)}")]
+    here = P.report_page_of(rep)
+
+    def to(target: str) -> str:  # a Markdown link from this page (reports/<bucket>/<slug>/<year>.md)
+        return P.relative(here, target)
+
+    crumbs = [md_link("机关索引", to("agencies.md")), md_link(m.agency, to(P.agency_page(rep.slug)))]
     if prev_rep:
-        crumbs.append(md_link(f"← {prev_rep.meta.year} 年", f"../{prev_rep.slug}/{prev_rep.meta.year}.md"))
+        crumbs.append(md_link(f"← {prev_rep.meta.year} 年", to(P.report_page_of(prev_rep))))
     if next_rep:
-        crumbs.append(md_link(f"{next_rep.meta.year} 年 →", f"../{next_rep.slug}/{next_rep.meta.year}.md"))
+        crumbs.append(md_link(f"{next_rep.meta.year} 年 →", to(P.report_page_of(next_rep))))
     out.append(" · ".join(crumbs) + "\n\n")
     zh_status = R.REPORT_STATUSES[rep.status][0]
     if rep.status != "complete":
@@ -77,8 +82,8 @@ def report_page(rep, prev_rep, next_rep, source_check: dict | None = None) -> st
     info = [
         ["机关", md_text(m.agency)],
         *([["机关全称", md_text(m.agency_official)]] if m.agency_official and m.agency_official != m.agency else []),
-        ["地区", f"{md_text(m.region or '未知')}（{md_link(province, '../../' + P.region_page(province))}）"],
-        ["层级", md_text(_level(m.level))], ["年度", md_link(f"{m.year}", f"../../{P.year_page(m.year)}")],
+        ["地区", f"{md_text(m.region or '未知')}（{md_link(province, to(P.region_page(province)))}）"],
+        ["层级", md_text(_level(m.level))], ["年度", md_link(f"{m.year}", to(P.year_page(m.year)))],
         ["格式版本", md_text(R.EDITION_LABELS.get(rep.edition or "", "未能判断"))],
         ["提取状态", f"{md_text(zh_status)}（`{rep.status}`）"],
         ["发布日期", md_text(m.publication_date or "未知")],
@@ -132,7 +137,7 @@ def report_page(rep, prev_rep, next_rep, source_check: dict | None = None) -> st
         # The warnings are written for maintainers (in English, naming codes): they are listed on the quality
         # page; the reader learns that they exist and where.
         out.append(f"## 提取提示\n\n提取这份报告时记录了 {len(rep.warnings)} 条技术提示（供维护者核对），"
-                   f"列在{md_link('数据质量', '../../quality.md#warnings')}页。\n\n")
+                   f"列在{md_link('数据质量', to('quality.md') + '#warnings')}页。\n\n")
     out.append(cite.block(**reference))
     return "".join(out)
 
@@ -182,25 +187,30 @@ def archive_link(rep) -> str:
 
 def agency_page(slug: str, reps: list) -> str:
     name = reps[-1].meta.agency
+    here = P.agency_page(slug)
+
+    def to(target: str) -> str:  # a Markdown link from this page (agencies/<bucket>/<slug>.md)
+        return P.relative(here, target)
+
     out = [front_matter(name, search_filters(reps[-1].meta, [r.meta.year for r in reps])), h1(name),
-           md_link("← 机关索引", "../agencies.md") + "\n\n"]
+           md_link("← 机关索引", to("agencies.md")) + "\n\n"]
     m = reps[-1].meta
-    out.append(f"地区：{md_link(province_or_unknown(reps[-1].meta.province), '../' + P.region_page(province_or_unknown(reps[-1].meta.province)))}"
+    out.append(f"地区：{md_link(province_or_unknown(m.province), to(P.region_page(province_or_unknown(m.province))))}"
                f"（{md_text(m.region or '未知')}） · 层级：{md_text(_level(m.level))}\n\n")
     out.append("## 逐年主要指标\n\n")
     head = "| 年度 | 提取状态 | " + " | ".join(md_text(M.BY_CODE[c].short_zh) for c in TABLE_MEASURES) + " | 未通过核验 |\n"
     rows = [head, "|---|---|" + "---:|" * (len(TABLE_MEASURES) + 1) + "\n"]
     for rep in reps:
         values = M.compute_cells(I.cells(rep))
-        rows.append(f"| {md_link(str(rep.meta.year) + ' 年', f'../{P.report_page_of(rep)}')} "
+        rows.append(f"| {md_link(str(rep.meta.year) + ' 年', to(P.report_page_of(rep)))} "
                     f"| {md_text(R.REPORT_STATUSES[rep.status][0])} | "
                     + " | ".join(M.fmt_report(c, values) for c in TABLE_MEASURES) + f" | {len(rep.failed_checks)} |\n")
     out.append("".join(rows) + "\n")
     if any("※" in row for row in rows):
-        out.append(f"{M.DISPUTED_NOTE_ZH}见{md_link('方法说明', '../methodology.md#totals')}。\n\n")
+        out.append(f"{M.DISPUTED_NOTE_ZH}见{md_link('方法说明', to('methodology.md') + '#totals')}。\n\n")
     out.append("“—”表示无法计算（所需单元格空白、缺失或无法读取，或比例的分母为 0）。各年度的汇总见"
-               + "、".join(md_link(f"{y} 年", f"../{P.year_page(y)}") for y in sorted({r.meta.year for r in reps}))
-               + "；指标的公式见[数据字典](../dictionary.md#measures)。\n\n" + charts.MARKER + "\n")
+               + "、".join(md_link(f"{y} 年", to(P.year_page(y))) for y in sorted({r.meta.year for r in reps}))
+               + "；指标的公式见" + md_link("数据字典", to("dictionary.md") + "#measures") + "。\n\n" + charts.MARKER + "\n")
     out.append(cite.block(f"{name} 政府信息公开工作年度报告数据", P.page_url(P.agency_page(slug)), author=name, key=slug))
     return "".join(out)
 
@@ -222,8 +232,8 @@ def agencies_index(by_agency: dict) -> str:
     return "".join(out)
 
 
-# A report page reports/<slug>/<year>.md is served at reports/<slug>/<year>/ (mkdocs.yml use_directory_urls),
-# three levels below the site root: where its raw-HTML links start from.
+# A report page reports/<bucket>/<slug>/<year>.md is served at reports/<bucket>/<slug>/<year>/ (mkdocs.yml
+# use_directory_urls), P.REPORT_PAGE_TO_ROOT below the site root: where its raw-HTML links start from.
 
 
 def report_downloads(rep) -> str:
@@ -231,7 +241,7 @@ def report_downloads(rep) -> str:
 
     Raw HTML on one line with final URLs, passed through unparsed by hooks/gongkai_mkdocs.py: as Markdown
     its ~27 links were half of a report page's Markdown time at 1,000 reports."""
-    base = f"{P.REPORT_PAGE_TO_ROOT}{P.DOWNLOADS}/{rep.report_id}"
+    base = f"{P.REPORT_PAGE_TO_ROOT}{P.DOWNLOADS}/{P.report_dir(rep.slug, rep.meta.year)}"
     items = [link(f"{base}/{P.report_zip(rep.slug, rep.meta.year)}", "完整数据包（zip）"),
              link(f"{base}/{P.report_xlsx(rep.slug, rep.meta.year)}", "Excel 工作簿（XLSX，每张表一个工作表）"),
              link(f"{base}/{P.DESCRIPTOR}", P.DESCRIPTOR),
@@ -241,7 +251,7 @@ def report_downloads(rep) -> str:
         items.append(f"{esc(zh)}：{link(f'{base}/{P.resource_csv(name)}', 'CSV')} · "
                      f"{link(f'{base}/{P.excel_csv(name)}', 'Excel CSV')} · {link(f'{base}/{P.resource_json(name)}', 'JSON')}")
     return ('## 下载\n\n<div class="gk-downloads"><ul>' + "".join(f"<li>{d}</li>" for d in items) + "</ul></div>\n\n"
-            "各格式的说明见[下载](../../downloads.md)页。\n\n")
+            f"各格式的说明见{md_link('下载', P.relative(P.report_page_of(rep), 'downloads.md'))}页。\n\n")
 
 
 def human_size(size: int) -> str:

@@ -160,7 +160,7 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     result.timings["exports_worker"] = sum(p.export_s for p in published)
     prune_stamps(valid_stamps, {p.valid_key for p in published})
     prune_archive(dl_dir / P.ARCHIVE, {rep.sha256 for rep in result.reports}
-                  | {sha for s in result.stale for sha in _package_sha256s(out_dir / s["report_id"])})
+                  | {sha for s in result.stale for sha in _package_sha256s(out_dir / P.report_dir_of(s["report_id"]))})
 
     # The combined outputs are assembled from the per-report files now on disk, one file at a time.
     t2 = time.perf_counter()

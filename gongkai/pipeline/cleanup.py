@@ -8,16 +8,31 @@ from pathlib import Path
 from gongkai import paths as P
 
 def remove_stale(directory: Path, keep: set[str]) -> None:
+    """Report folders (<bucket>/<slug>/<year>, paths.report_dir) under datapackages/ or docs/downloads/ whose
+    report id is not in `keep`, and the folders they leave empty.  Files sitting above the report level
+    inside a bucket (left by an older layout) go too; files at the top (build_report.json) and the combined
+    and archive folders stay."""
     if not directory.exists():
         return
-    for slug_dir in directory.iterdir():
-        if not slug_dir.is_dir() or slug_dir.name in (P.COMBINED, P.ARCHIVE):
+    keep_dirs = {P.report_dir_of(rid) for rid in keep}
+    for bucket_dir in directory.iterdir():
+        if not bucket_dir.is_dir() or bucket_dir.name in (P.COMBINED, P.ARCHIVE):
             continue
-        for year_dir in slug_dir.iterdir():
-            if f"{slug_dir.name}/{year_dir.name}" not in keep:
-                shutil.rmtree(year_dir)
-        if not any(slug_dir.iterdir()):
-            slug_dir.rmdir()
+        for slug_dir in bucket_dir.iterdir():
+            if not slug_dir.is_dir():
+                slug_dir.unlink()
+                continue
+            for year_dir in slug_dir.iterdir():
+                if f"{bucket_dir.name}/{slug_dir.name}/{year_dir.name}" in keep_dirs and year_dir.is_dir():
+                    continue
+                if year_dir.is_dir():
+                    shutil.rmtree(year_dir)
+                else:
+                    year_dir.unlink()
+            if not any(slug_dir.iterdir()):
+                slug_dir.rmdir()
+        if not any(bucket_dir.iterdir()):
+            bucket_dir.rmdir()
 
 
 def remove_stale_pages(docs: Path, keep: set[str]) -> None:

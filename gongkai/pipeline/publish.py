@@ -136,7 +136,8 @@ def publish_one(rep, ctx: Context, prev_rep=None, next_rep=None) -> Published:
         out.pages.append(rel)
         if write_if_changed(ctx.docs / rel, data):
             out.written.append(_rel(ctx, ctx.docs / rel))
-    pkg_dir, dl_dir = ctx.out_dir / rep.report_id, ctx.dl_dir / rep.report_id
+    folder = P.report_dir(rep.slug, rep.meta.year)
+    pkg_dir, dl_dir = ctx.out_dir / folder, ctx.dl_dir / folder
     for rel, data in sorted(files.items()):
         if write_if_changed(pkg_dir / rel, data):
             out.written.append(_rel(ctx, pkg_dir / rel))

@@ -93,7 +93,7 @@ def keep_last_good(failures: list[dict], published: set[str], previous: dict[str
     stale = []
     for failure in failures:
         rid = previous.get(failure["file"])
-        if not rid or rid in published or not (out_dir / rid / "datapackage.json").is_file():
+        if not rid or rid in published or not (out_dir / P.report_dir_of(rid) / P.DESCRIPTOR).is_file():
             continue
         stale.append({"file": failure["file"], "report_id": rid, "stale": True, "reason": failure["reason"]})
         failure["reason"] += (f" — the last good data package ({rid}) from an earlier build is kept and "
