@@ -11,6 +11,7 @@ import sys
 import search_probe
 
 from conftest import ROOT
+from gongkai import paths as P
 from gongkai import site as sitebuild
 
 LIMIT = 1_000_000  # issue 6: a first search costs at most 1 MB of downloads
@@ -38,8 +39,8 @@ def test_index_is_built_with_the_site_and_covers_the_article_only(built):
     indexed = {rel for rel, html in pages.items() if "data-pagefind-body" in html}
     # Every report and agency page is indexed ...
     for rep in result.reports:
-        assert f"reports/{rep.slug}/{rep.meta.year}/index.html" in indexed
-        assert f"agencies/{rep.slug}/index.html" in indexed
+        assert f"{P.page_url(P.report_page(rep.slug, rep.meta.year))}index.html" in indexed
+        assert f"{P.page_url(P.agency_page(rep.slug))}index.html" in indexed
     # ... but not the search page itself, the file list with its build date, or the 404 page.
     assert not {"search/index.html", "downloads/index.html", "404.html"} & indexed
     assert sum(lang["page_count"] for e in entries for lang in e["languages"].values()) == len(indexed)

@@ -6,6 +6,8 @@ and SVG (made in the browser from the drawn chart) and linked to on its own.
 """
 from __future__ import annotations
 
+from gongkai import paths as P
+
 
 def _agency_with_charts(site):
     return next(r for r in site.result.reports if r.source.name == "001_huaian_hongzequ_2023.pdf").slug
@@ -27,7 +29,7 @@ def test_without_javascript_charts_give_way_to_a_sentence_and_their_table(site, 
     context.on("response", lambda resp: broken.append(f"{resp.status} {resp.url}") if resp.status >= 400 else None)
     try:
         page = context.new_page()
-        for rel in ("", f"agencies/{_agency_with_charts(site)}/", "regions/jiangsusheng/"):
+        for rel in ("", P.page_url(P.agency_page(_agency_with_charts(site))), "regions/jiangsusheng/"):
             page.goto(site.url(rel), wait_until="load")
             charts = page.locator("div.gk-chart[data-src]")
             assert charts.count() >= 2, rel
@@ -49,7 +51,7 @@ def test_without_javascript_charts_give_way_to_a_sentence_and_their_table(site, 
 
 def test_chart_saves_as_png_and_svg_and_has_its_own_link(site, open_page):
     page = open_page(site)
-    page.goto(site.url(f"agencies/{_agency_with_charts(site)}/"), wait_until="load")
+    page.goto(site.url(P.page_url(P.agency_page(_agency_with_charts(site)))), wait_until="load")
     chart = page.locator("div.gk-chart[data-src]").first
     chart.scroll_into_view_if_needed()
     page.wait_for_function("el => el.getAttribute('data-gk-state') === 'ready'", arg=chart.element_handle())

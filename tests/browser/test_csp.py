@@ -3,11 +3,13 @@ answers (Pagefind's WebAssembly), the compare page loads its data, tables sort. 
 test (conftest.py) fails on any refusal; this test visits each kind of page and uses what runs on it."""
 from __future__ import annotations
 
+from gongkai import paths as P
+
 
 def test_pages_work_within_the_content_security_policy(site, open_page, seed):
     page = open_page(site)
     hz = next(r for r in site.result.reports if r.source.name == "001_huaian_hongzequ_2023.pdf")
-    for rel in ("", f"agencies/{hz.slug}/", "regions/", f"reports/{seed.slug}/{seed.meta.year}/", "dictionary/",
+    for rel in ("", P.page_url(P.agency_page(hz.slug)), "regions/", P.page_url(P.report_page(seed.slug, seed.meta.year)), "dictionary/",
                 "404.html"):
         page.goto(site.url(rel), wait_until="load")
         policy = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")

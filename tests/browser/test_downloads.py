@@ -100,7 +100,7 @@ def _download_all(page, served, rel: str, tmp: Path) -> dict[str, dict]:
 
 def test_every_download_on_the_seed_report_page_parses(site, open_page, seed, tmp_path):
     page = open_page(site)
-    parsed = _download_all(page, site, f"reports/{seed.slug}/{seed.meta.year}/", tmp_path)
+    parsed = _download_all(page, site, P.page_url(P.report_page(seed.slug, seed.meta.year)), tmp_path)
     kinds = Counter(p["kind"] for p in parsed.values())
     assert kinds["csv"] and kinds["json"] and kinds["zip"], f"expected CSV, JSON and zip downloads, got {kinds}"
     archives = [p for p in parsed.values() if p["kind"] == "archive"]
@@ -203,10 +203,10 @@ def test_chart_data_on_the_home_page_parses(site, open_page, tmp_path):
 
 
 def test_seed_report_in_the_json_api(site, open_page, seed):
-    """api/<agency>/<year>.json, fetched by a page script, carries the seed's figures; its links resolve."""
+    """api/<bucket>/<agency>/<year>.json, fetched by a page script, carries the seed's figures; its links resolve."""
     page = open_page(site)
     page.goto(site.url())
-    api = page.evaluate(f"fetch('api/{seed.slug}/{seed.meta.year}.json').then(r => r.json())")
+    api = page.evaluate(f"fetch('{P.API_DIR}/{P.report_api(seed.slug, seed.meta.year)}').then(r => r.json())")
     golden = expected_cells(load(GOLDEN_DIR / f"{seed.source.name}.yml"))
     # 一、本年新收 and 予以公开, 总计 column, as printed in the source document.
     assert api["measures"]["received"] == golden[("applications", "new_received.total")]
@@ -229,8 +229,6 @@ def test_seed_report_in_the_json_api(site, open_page, seed):
 def test_an_html_source_is_archived_as_plain_text_and_opens_inert(site, open_page):
     """原文存档 of a web page: its bytes, served as text, so its scripts never run on this site (the page
     guard fails the test on any dialog, page error or request off the site)."""
-    from gongkai import paths as P
-
     html = [r for r in site.result.reports if r.source.suffix.lower() in (".html", ".htm")]
     assert html, "the sample corpus has an HTML report"
     for rep in html:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pdfplumber
 
 from conftest import ROOT
+from gongkai import paths as P
 
 PANEL = "#gk-ev-panel"
 
@@ -22,7 +23,7 @@ def _report(site, source: str):
 
 def open_cell(page, served, rep, code: str, kind: str, width: int | None = None):
     """Open the report page and click the number of cell `code`; wait until the panel drew its evidence."""
-    page.goto(served.url(f"reports/{rep.slug}/{rep.meta.year}/"), wait_until="load")
+    page.goto(served.url(P.page_url(P.report_page(rep.slug, rep.meta.year))), wait_until="load")
     link = page.locator(f'article a[href="#cell={code}"]')
     link.click()
     page.wait_for_selector(f"{PANEL}[data-ready]", timeout=30_000)
@@ -100,7 +101,7 @@ def test_an_ambiguous_run_lists_every_reading_and_its_address_opens_it_directly(
     """平潭 2025 prints 行政规范性文件's three figures as 5845546: fifteen ways to cut it, none published."""
     rep = _report(site, "027_fujian_pingtan_syq_2025.txt")
     page = open_page(site, width=390, height=800)  # a phone
-    page.goto(site.url(f"reports/{rep.slug}/{rep.meta.year}/#cell=normative_documents.issued"), wait_until="load")
+    page.goto(site.url(f"{P.page_url(P.report_page(rep.slug, rep.meta.year))}#cell=normative_documents.issued"), wait_until="load")
     page.wait_for_selector(f"{PANEL}[data-ready]", timeout=30_000)
     readings = page.locator(f"{PANEL} .gk-ev-readings tr").all_inner_texts()
     assert len(readings) == 15 and all("".join(r.split()[2:]) == "5845546" for r in readings)
@@ -115,7 +116,7 @@ def test_an_ambiguous_run_lists_every_reading_and_its_address_opens_it_directly(
 def test_the_keyboard_opens_a_number(site, open_page):
     rep = _report(site, "000_8719cb9f3c2be4e4.txt")
     page = open_page(site)
-    page.goto(site.url(f"reports/{rep.slug}/{rep.meta.year}/"), wait_until="load")
+    page.goto(site.url(P.page_url(P.report_page(rep.slug, rep.meta.year))), wait_until="load")
     page.locator('article a[href="#cell=granted.natural_person"]').focus()
     page.keyboard.press("Enter")
     page.wait_for_selector(f"{PANEL}[data-ready='text']", timeout=30_000)

@@ -13,6 +13,7 @@ import yaml
 
 from conftest import ROOT, copy_project, make_site
 from .conftest import serve
+from gongkai import paths as P
 
 SEED = "000_8719cb9f3c2be4e4.txt"
 # Every payload that could run sets window.gkPwned, so running at all is caught, not only alert().
@@ -109,7 +110,7 @@ def _seed(site):
 
 def test_hostile_report_renders_inert_in_the_browser(hostile_site, open_page):
     rep = _seed(hostile_site)
-    pages = ["", "agencies/", "quality/", f"agencies/{rep.slug}/", f"reports/{rep.slug}/{rep.meta.year}/"]
+    pages = ["", "agencies/", "quality/", P.page_url(P.agency_page(rep.slug)), P.page_url(P.report_page(rep.slug, rep.meta.year))]
     page = open_page(hostile_site)
     for rel in pages:
         assert page.goto(hostile_site.url(rel), wait_until="load").status == 200, rel

@@ -1,6 +1,8 @@
 """The guard behind every browser test can fail: outside requests, 404s and dialogs are caught."""
 from __future__ import annotations
 
+from gongkai import paths as P
+
 
 def test_guard_records_outside_request_404_and_dialog(site, open_page):
     page = open_page(site)
@@ -34,7 +36,7 @@ def test_pages_load_only_from_the_site(site, open_page):
     from outside (the guard fails the test on any outside request, 404 or JS error)."""
     seed_rep = [r for r in site.result.reports if r.source.name == "000_8719cb9f3c2be4e4.txt"][0]
     paths = ["", "agencies/", "quality/", "dictionary/", "downloads/", "methodology/",
-             f"agencies/{seed_rep.slug}/", f"reports/{seed_rep.slug}/{seed_rep.meta.year}/"]
+             P.page_url(P.agency_page(seed_rep.slug)), P.page_url(P.report_page(seed_rep.slug, seed_rep.meta.year))]
     page = open_page(site)
     for rel in paths:
         response = page.goto(site.url(rel), wait_until="load")

@@ -2,6 +2,8 @@
 scroll, and the header keeps the site's short name whole."""
 from __future__ import annotations
 
+from gongkai import paths as P
+
 # Cells whose content overflows them (clipped), and number cells laid out on more than one line (broken:
 # "64.3" above "%"), among the cells a reader can see.
 CELLS = """cells => {
@@ -24,7 +26,7 @@ CELLS = """cells => {
 def test_tables_on_a_phone_have_no_clipped_or_broken_cell(site, open_page, seed):
     page = open_page(site, width=390, height=844)
     hz = next(r for r in site.result.reports if r.source.name == "001_huaian_hongzequ_2023.pdf")
-    for rel in ("", "regions/jiangsusheng/", f"agencies/{hz.slug}/", f"reports/{hz.slug}/{hz.meta.year}/",
+    for rel in ("", "regions/jiangsusheng/", P.page_url(P.agency_page(hz.slug)), P.page_url(P.report_page(hz.slug, hz.meta.year)),
                 "all-reports/", "coverage/", "dictionary/"):
         page.goto(site.url(rel), wait_until="load")
         found = page.eval_on_selector_all(".md-typeset table td, .md-typeset table th", CELLS)
@@ -55,7 +57,7 @@ def test_the_site_title_is_not_cut_on_a_phone(site, open_page):
 def test_a_report_page_has_a_jump_list_on_a_phone_only(site, open_page):
     hz = next(r for r in site.result.reports if r.source.name == "001_huaian_hongzequ_2023.pdf")
     page = open_page(site, width=390, height=844)
-    page.goto(site.url(f"reports/{hz.slug}/{hz.meta.year}/"), wait_until="load")
+    page.goto(site.url(P.page_url(P.report_page(hz.slug, hz.meta.year))), wait_until="load")
     jump = page.locator("nav.gk-jump")
     assert jump.is_visible()
     links = jump.locator("a")
@@ -70,5 +72,5 @@ def test_a_report_page_has_a_jump_list_on_a_phone_only(site, open_page):
     box = heading.bounding_box()
     assert 0 <= box["y"] < 844
     desktop = open_page(site, width=1440, height=900)
-    desktop.goto(site.url(f"reports/{hz.slug}/{hz.meta.year}/"), wait_until="load")
+    desktop.goto(site.url(P.page_url(P.report_page(hz.slug, hz.meta.year))), wait_until="load")
     assert not desktop.locator("nav.gk-jump").is_visible()  # Material's own table of contents is shown there

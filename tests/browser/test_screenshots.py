@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 
 from .conftest import SCREENSHOTS
+from gongkai import paths as P
 
 WIDTHS = {"desktop": 1280, "phone": 390}
 
 
 def _pages(seed) -> dict[str, str]:
-    return {"home": "", "agency": f"agencies/{seed.slug}/", "report": f"reports/{seed.slug}/{seed.meta.year}/"}
+    return {"home": "", "agency": P.page_url(P.agency_page(seed.slug)), "report": P.page_url(P.report_page(seed.slug, seed.meta.year))}
 
 
 @pytest.mark.parametrize("device", sorted(WIDTHS))

@@ -12,6 +12,7 @@ import shutil
 import pytest
 
 from .conftest import serve
+from gongkai import paths as P
 
 SEARCH_BOX = "input.gk-search__input"
 RESULTS = ".pagefind-ui__results"
@@ -49,8 +50,8 @@ def test_search_finds_the_seed_agency(site, open_page, seed, query, width):
     assert query in hit.inner_text().replace("\u200b", "")
     # Both the agency page and the report page are found, and the report link opens the report.
     links = {a.get_attribute("href") for a in page.locator(f"{RESULTS} .pagefind-ui__result-title a").all()}
-    report = f"reports/{seed.slug}/{seed.meta.year}/"
-    assert any(h.endswith(report) for h in links) and any(h.endswith(f"agencies/{seed.slug}/") for h in links)
+    report = P.page_url(P.report_page(seed.slug, seed.meta.year))
+    assert any(h.endswith(report) for h in links) and any(h.endswith(P.page_url(P.agency_page(seed.slug))) for h in links)
     page.locator(f"{RESULTS} .pagefind-ui__result-title a[href$='{report}']").first.click()
     page.wait_for_url(f"**/{report}")
     assert "宁夏回族自治区司法厅" in page.locator("article h1").inner_text()
@@ -75,7 +76,7 @@ def test_search_works_from_a_sub_path_and_fetches_under_a_megabyte(site, open_pa
         fetched = {}
         page.on("requestfinished", lambda req: "/pagefind/" in req.url and fetched.setdefault(
             req.url.split("?")[0], (tmp_path / req.url.split("?")[0].replace(served.base, "", 1)).stat().st_size))
-        page.goto(served.url(f"gongkai/agencies/{seed.slug}/"))
+        page.goto(served.url(f"gongkai/{P.page_url(P.agency_page(seed.slug))}"))
         _search(page, "司法")
         hit = _seed_hit(page, seed)
         assert page.url.startswith(served.url("gongkai/search/?q="))
@@ -90,17 +91,17 @@ def test_results_appear_while_typing_in_the_header(site, open_page, seed):
     """No Enter: the first results are listed under the header's box, as links to the pages, with a link to
     all of them on the 搜索 page."""
     page = open_page(site, width=390)
-    page.goto(site.url(f"agencies/{seed.slug}/"))
+    page.goto(site.url(P.page_url(P.agency_page(seed.slug))))
     page.locator(SEARCH_BOX).first.click()
     page.keyboard.insert_text("司法厅")
-    hit = page.locator(f".gk-live a.gk-live__hit[href$='reports/{seed.slug}/{seed.meta.year}/']")
+    hit = page.locator(f".gk-live a.gk-live__hit[href$='{P.page_url(P.report_page(seed.slug, seed.meta.year))}']")
     hit.wait_for(state="visible", timeout=20_000)
     assert "宁夏回族自治区司法厅" in hit.inner_text()
-    assert page.url == site.url(f"agencies/{seed.slug}/")  # still on the page: nothing was submitted
+    assert page.url == site.url(P.page_url(P.agency_page(seed.slug)))  # still on the page: nothing was submitted
     all_link = page.locator(".gk-live a.gk-live__all")
     assert "search/?q=" in all_link.get_attribute("href")
     hit.click()
-    page.wait_for_url(f"**/reports/{seed.slug}/{seed.meta.year}/")
+    page.wait_for_url(f"**/{P.page_url(P.report_page(seed.slug, seed.meta.year))}")
 
 
 @pytest.mark.parametrize("key", ["/", "s"])

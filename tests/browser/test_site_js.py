@@ -3,6 +3,8 @@
 Pages open through the browser fixtures (conftest.py): offline, and a JS error fails the test."""
 from __future__ import annotations
 
+from gongkai import paths as P
+
 SEED_SLUG = "ningxiahuizuzizhiqu-sifating"
 HONGZE_SLUG = "huaianshi-hongze-qu-renminzhengfu"
 
@@ -56,7 +58,7 @@ def test_compare_page_shows_chosen_agencies_side_by_side(site, open_page):
 
 def test_table_headers_are_not_clipped_on_a_phone(site, open_page):
     page, base = _page(open_page, site, 390, 844)
-    for rel in ("", "years/2021/", "agencies/" + HONGZE_SLUG + "/"):
+    for rel in ("", "years/2021/", P.page_url(P.agency_page(HONGZE_SLUG))):
         page.goto(base + rel)
         clipped = page.eval_on_selector_all(
             ".md-typeset table th",

@@ -6,6 +6,7 @@ from pathlib import Path
 import yaml
 
 from conftest import copy_project
+from gongkai import paths as P
 from gongkai.pipeline.build import build
 from gongkai.harvest.sources import check_sources
 from gongkai.pages.provenance import quality_section
@@ -46,10 +47,10 @@ def test_changed_and_gone_sources_are_listed_next_to_the_archived_copy(server, s
     assert f"reports/{files[urls[2]]}" not in section  # online: not listed
     assert "<script>" not in section and "&lt;script&gt;" in section  # the failed URL, escaped
     gone = next(r for r in result.reports if r.source.name == files[urls[0]])
-    page = (root / "docs" / "reports" / gone.slug / f"{gone.meta.year}.md").read_text(encoding="utf-8")
+    page = (root / "docs" / P.report_page_of(gone)).read_text(encoding="utf-8")
     assert '!!! note "来源已失效（2026-12-01 起）"' in page and "| 来源状态 | 已失效" in page
     online = next(r for r in result.reports if r.source.name == files[urls[2]])
-    page = (root / "docs" / "reports" / online.slug / f"{online.meta.year}.md").read_text(encoding="utf-8")
+    page = (root / "docs" / P.report_page_of(online)).read_text(encoding="utf-8")
     assert "| 来源状态 | 在线" in page and '!!! note "来源' not in page
 
 

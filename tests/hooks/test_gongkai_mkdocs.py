@@ -12,6 +12,7 @@ import markdown
 import pytest
 
 from conftest import ROOT
+from gongkai import paths as P
 from gongkai import files
 from gongkai.schema import registry as R
 from gongkai.pages.markup import checks_table, text_block
@@ -116,7 +117,7 @@ def test_report_page_download_links_resolve_in_the_built_site(built):
     config = (root / "mkdocs.yml").read_text(encoding="utf-8")
     assert re.search(r"^use_directory_urls: true$", config, re.M)  # site.REPORT_PAGE_TO_ROOT assumes it
     for rep in result.reports:
-        page_dir = root / "site" / "reports" / rep.slug / str(rep.meta.year)
+        page_dir = root / "site" / P.page_url(P.report_page_of(rep))
         html = (page_dir / "index.html").read_text(encoding="utf-8")
         block = re.search(r'<div class="gk-downloads"><ul>.*?</ul></div>', html).group(0)
         hrefs = re.findall(r'href="([^"]+)"', block)

@@ -83,10 +83,10 @@ def test_bom_only_in_the_excel_csv(built):
 def test_report_page_links_every_download(built):
     root, result, _ = built
     rep = _report(result, SEED)
-    page = (root / "docs" / "reports" / rep.slug / f"{rep.meta.year}.md").read_text(encoding="utf-8")
+    page = (root / "docs" / P.report_page_of(rep)).read_text(encoding="utf-8")
     links = re.findall(r'href="((?:\.\./)+downloads/[^"]+)"', page)
     published = {p.name for p in _dl(root, rep).iterdir()}
-    own = [link for link in links if f"/downloads/{rep.report_id}/" in link]
+    own = [link for link in links if f"/downloads/{P.report_dir(rep.slug, rep.meta.year)}/" in link]
     assert {link.rsplit("/", 1)[-1] for link in own} == published
     # The one other download is the archived source file (原文存档).
     assert [link for link in links if link not in own] == [

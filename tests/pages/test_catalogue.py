@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from gongkai import paths as P
 from gongkai.pages import catalogue as C
 from gongkai.schema import measures as M
 from gongkai.schema import registry as R
@@ -31,9 +32,9 @@ def test_reports_table_has_a_row_per_report_with_its_place_status_and_measures(b
     seed = _rep(result, "000_8719cb9f3c2be4e4.txt")
     hz24 = _rep(result, "002_huaian_hongzequ_2024.pdf")
     # By hand from the printed tables: 本年新收 14 (the seed), 95 (洪泽区 2024).
-    row = _row(page, f"reports/{seed.slug}/{seed.meta.year}/")
+    row = _row(page, P.page_url(P.report_page(seed.slug, seed.meta.year)))
     assert 'data-province="宁夏回族自治区"' in row and f'data-year="{seed.meta.year}"' in row
-    assert f'<a href="../agencies/{seed.slug}/">宁夏回族自治区司法厅</a>' in row
+    assert f'<a href="../agencies/{P.bucket(seed.slug)}/{seed.slug}/">宁夏回族自治区司法厅</a>' in row
     cells = _cells(row)
     assert cells[4] == R.REPORT_STATUSES[seed.status][0] and cells[5] == "14"  # 提取状态, 新收申请
     assert _cells(_row(page, f"reports/{hz24.slug}/2024/"))[5] == "95"

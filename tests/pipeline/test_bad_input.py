@@ -210,7 +210,7 @@ def test_variants_of_real_reports_read_the_same_cells_as_the_original(bad_build,
 def test_hostile_markup_and_names_render_inert(bad_build):
     root = bad_build[0]
     rid = {r["file"]: r["report_id"] for r in bad_build[3]["reports"]}[KINDS["html_hostile_markup"]]
-    page = (root / "site" / "reports" / rid / "index.html").read_text(encoding="utf-8")
+    page = (root / "site" / "reports" / P.report_dir_of(rid) / "index.html").read_text(encoding="utf-8")
     body = page.split('<article', 1)[1]
     assert "<script>alert" not in body and "<iframe" not in body and "onerror=" not in body.replace("onerror=&", "")
     assert 'href="javascript:' not in body.lower()
@@ -231,5 +231,5 @@ def test_a_file_name_with_table_and_code_characters_is_shown_whole(bad_build):
     root, _, _, report = bad_build
     name = KINDS["name_shell_metachars"]
     rid = {r["file"]: r["report_id"] for r in report["reports"]}[name]
-    page = (root / "site" / "reports" / rid / "index.html").read_text(encoding="utf-8")
+    page = (root / "site" / "reports" / P.report_dir_of(rid) / "index.html").read_text(encoding="utf-8")
     assert f"<code>{name}</code>" in html.unescape(page)

@@ -13,6 +13,7 @@ import yaml
 from conftest import ROOT, copy_project
 from sidecars import agency_years_in_sidecars
 from golden import expected_cells, load, GOLDEN_DIR
+from gongkai import paths as P
 from gongkai.schema import registry as R
 from gongkai.index import ReportIndex
 from gongkai.pipeline.build import build
@@ -95,14 +96,14 @@ def test_blank_cell_stays_blank(built):
     """Shanghai 2019 leaves 予以公开/总计 empty although the row has values: null + blank, never 0."""
     root, _, _ = built
     rid = _meta(root)["041_shanghai_shizhengfu_bgt_2019.html"]["report_id"]
-    with (root / "datapackages" / rid / "applications.csv").open(encoding="utf-8") as fh:
+    with (root / "datapackages" / P.report_dir_of(rid) / "applications.csv").open(encoding="utf-8") as fh:
         rows = {r["code"]: r for r in csv.DictReader(fh)}
     assert rows["granted.total"]["value"] == "" and rows["granted.total"]["status"] == "blank"
     assert rows["granted.natural_person"]["value"] == "258"
-    data = json.loads((root / "datapackages" / rid / "applications.json").read_text(encoding="utf-8"))
+    data = json.loads((root / "datapackages" / P.report_dir_of(rid) / "applications.json").read_text(encoding="utf-8"))
     cell = next(r for r in data if r["code"] == "granted.total")
     assert cell["value"] is None and cell["status"] == "blank"
-    page = (root / "site" / "reports" / rid / "index.html").read_text(encoding="utf-8")
+    page = (root / "site" / "reports" / P.report_dir_of(rid) / "index.html").read_text(encoding="utf-8")
     assert 'class="gk-blank"' in page
 
 
@@ -110,7 +111,7 @@ def test_pre_2019_report_is_published_with_status(built):
     root, _, _ = built
     meta = _meta(root)["030_fujian_pingtan_syq_2017.txt"]
     assert meta["status"] == "no standard tables" and meta["edition"] == "pre-2019"
-    page = (root / "site" / "reports" / meta["report_id"] / "index.html").read_text(encoding="utf-8")
+    page = (root / "site" / "reports" / P.report_dir_of(meta["report_id"]) / "index.html").read_text(encoding="utf-8")
     assert "无标准表格" in page
     assert "概述" in page  # its narrative is published as text
 
@@ -127,7 +128,7 @@ def test_run_together_crawler_text_is_never_reported_as_printed(built):
     assert {r["status"] for r in rows} <= {"inferred", "ambiguous", "unreadable"}
     assert all(r["value"] == "" for r in rows if r["status"] != "inferred")
     assert any(r["status"] == "ambiguous" for r in rows) and any(r["status"] == "inferred" for r in rows)
-    page = (root / "site" / "reports" / meta["report_id"] / "index.html").read_text(encoding="utf-8")
+    page = (root / "site" / "reports" / P.report_dir_of(meta["report_id"]) / "index.html").read_text(encoding="utf-8")
     assert 'class="gk-num gk-inferred"' in page and 'class="gk-ambiguous"' in page
 
 
@@ -167,7 +168,7 @@ class _Cells(HTMLParser):
 def test_seed_page_shows_every_number(built):
     root, _, _ = built
     rid = _meta(root)[SEED]["report_id"]
-    page = (root / "site" / "reports" / rid / "index.html").read_text(encoding="utf-8")
+    page = (root / "site" / "reports" / P.report_dir_of(rid) / "index.html").read_text(encoding="utf-8")
     parser = _Cells()
     parser.feed(page)
     form_tables = [t for t in parser.tables if t is not None]
@@ -183,12 +184,12 @@ def test_identity_failures_are_shown(built):
     """001 prints 行政复议 总计 0 beside 维持 10 and 纠正 1: published as printed, flagged."""
     root, _, _ = built
     rid = _meta(root)["001_huaian_hongzequ_2023.pdf"]["report_id"]
-    with (root / "datapackages" / rid / "checks.csv").open(encoding="utf-8") as fh:
+    with (root / "datapackages" / P.report_dir_of(rid) / "checks.csv").open(encoding="utf-8") as fh:
         checks = {r["check_id"]: r for r in csv.DictReader(fh)}
     assert checks["review_total.review"]["result"] == "fail"
     assert (checks["review_total.review"]["lhs"], checks["review_total.review"]["rhs"]) == ("0", "11")
     assert checks["balance.total"]["result"] == "pass"
-    page = (root / "site" / "reports" / rid / "index.html").read_text(encoding="utf-8")
+    page = (root / "site" / "reports" / P.report_dir_of(rid) / "index.html").read_text(encoding="utf-8")
     assert "勾稽关系未通过" in page and "review_total.review" in page
     quality = (root / "site" / "quality" / "index.html").read_text(encoding="utf-8")
     assert "review_total.review" in quality
@@ -210,7 +211,7 @@ def test_builds_are_byte_identical(built, tmp_path):
 def test_download_links_resolve(built):
     root, _, _ = built
     rid = _meta(root)[SEED]["report_id"]
-    page_dir = root / "site" / "reports" / rid
+    page_dir = root / "site" / "reports" / P.report_dir_of(rid)
     page = (page_dir / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'href="([^"]+\.(?:csv|json|zip))"', page)
     assert len(links) >= 2 * len(R.RESOURCE_ORDER) + 2

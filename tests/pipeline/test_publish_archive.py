@@ -53,7 +53,7 @@ def test_report_page_and_api_link_the_archived_copy(built):
     for rep in result.reports[:5]:
         rel = P.archive_file(rep.sha256, rep.source.name)
         page = (root / "docs" / P.report_page_of(rep)).read_text(encoding="utf-8")
-        assert "原文存档" in page and f'href="../../../downloads/{rel}"' in page
+        assert "原文存档" in page and f'href="../../../../downloads/{rel}"' in page
         api = json.loads((root / "docs" / "api" / P.report_api(rep.slug, rep.meta.year)).read_text(encoding="utf-8"))
         assert api["links"]["archive"] == f"downloads/{rel}"
         # The link resolves in the built site.

@@ -116,7 +116,7 @@ def test_every_package_carries_the_version_and_the_manifest_holds(two_releases):
     root, ids = two_releases
     release = root / "releases" / "2025.12.01.2"
     for desc in [root / "datapackages" / "all" / "datapackage.json", release / "datapackage.json",
-                 *(root / "datapackages" / rid / "datapackage.json" for rid in ids.values() if rid != ids[GONE])]:
+                 *(root / "datapackages" / P.report_dir_of(rid) / "datapackage.json" for rid in ids.values() if rid != ids[GONE])]:
         assert json.loads(desc.read_text())["version"] == "2025.12.01.2", desc
     listed = {}
     for line in (release / P.MANIFEST).read_text().splitlines():

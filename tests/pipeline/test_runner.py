@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_project
+from gongkai import paths as P
 from gongkai.schema import registry as R
 from gongkai.pipeline import fingerprint, runner
 from gongkai.pipeline.build import build
@@ -142,8 +143,9 @@ def test_removed_report_takes_its_pages_and_packages_with_it(tmp_path, corpus):
     (root / "reports" / gone.source.name).unlink()
     (root / "reports" / (gone.source.name + ".yml")).unlink()
     build(root, **QUIET)
-    assert not (root / "docs" / "reports" / f"{gone.report_id}.md").exists()
-    assert not (root / "datapackages" / gone.report_id).exists()
+    assert (root / "docs" / P.report_page_of(first.reports[0])).exists()  # the paths below are where pages are
+    assert not (root / "docs" / P.report_page_of(gone)).exists()
+    assert not (root / "datapackages" / P.report_dir(gone.slug, gone.meta.year)).exists()
     assert not (root / "docs" / "downloads" / gone.report_id).exists()
 
 

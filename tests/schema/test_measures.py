@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from gongkai import paths as P
 from gongkai.schema import measures as M
 from gongkai.schema import registry as R
 
@@ -148,7 +149,7 @@ def test_pages_show_both_numbers_flagged_and_the_rule(built):
     assert proc.returncode == 0, proc.stderr[-3000:]
     rep = _hongze_2023(result)
     region = (root / "site" / "regions" / "jiangsusheng" / "index.html").read_text(encoding="utf-8")
-    agency = (root / "site" / "agencies" / rep.slug / "index.html").read_text(encoding="utf-8")
+    agency = (root / "site" / P.page_url(P.agency_page(rep.slug)) / "index.html").read_text(encoding="utf-8")
     for page in (region, agency):
         assert "0（分项之和 11）※" in page and "9.1%※" in page
         assert M.DISPUTED_NOTE_ZH in page
@@ -164,7 +165,7 @@ def test_missing_years_are_gaps_in_the_trend(built):
 
     root, result, _ = built
     slug = next(r.slug for r in result.reports if r.source.name.startswith("027_fujian_pingtan"))
-    charts = sorted((root / "site" / "charts" / "agencies" / slug).glob("*.json"))
+    charts = sorted((root / "site" / "charts" / "agencies" / P.agency_dir(slug)).glob("*.json"))
     assert charts
     data = json.loads(charts[0].read_text(encoding="utf-8"))
     assert data["x"]["values"] == list(range(2017, 2026))
