@@ -125,4 +125,4 @@ def test_report_page_download_links_resolve_in_the_built_site(built):
         assert len(hrefs) == 4 + 3 * len(R.RESOURCE_ORDER)
         for href in hrefs:
             target = (page_dir / href).resolve()
-            assert target.is_file() and target.parent == (root / "site" / "downloads" / rep.report_id).resolve(), href
+            assert target.is_file() and target.parent == (root / "site" / "downloads" / P.report_dir_of(rep.report_id)).resolve(), href

@@ -37,7 +37,7 @@ def _report(result, source_name: str):
 
 
 def _dl(root: Path, rep) -> Path:
-    return root / "docs" / "downloads" / rep.report_id
+    return root / "docs" / "downloads" / P.report_dir(rep.slug, rep.meta.year)
 
 
 def test_neutralising_rule():

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from gongkai import paths as P
 from gongkai.pages.api import api_files
 
 SEED = "ningxiahuizuzizhiqu-sifating/2021"
@@ -27,6 +28,7 @@ def test_index_lists_every_report_with_measures_and_working_links(built):
     for entry in index["reports"]:
         links = entry["links"]
         assert (root / "site" / links["page"] / "index.html").exists(), links["page"]
+        assert (root / "site" / links["agency"] / "index.html").exists(), links["agency"]
         for rel in (links["api"], links["datapackage"], links["zip"]):
             assert (root / "site" / rel).exists(), rel
         for table in index["tables"]:
@@ -46,7 +48,7 @@ def test_agencies_list_their_years(built):
 
 def test_report_file_has_cells_with_codes_and_both_labels(built):
     root, _result, _proc = built
-    rep = _load(root, f"{SEED}.json")
+    rep = _load(root, P.report_api(*SEED.split("/")))
     table = rep["tables"]["applications"]
     cells = {c["code"]: c for c in table["cells"]}
     rows = {r["code"]: r for r in table["rows"]}

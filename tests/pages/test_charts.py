@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from golden import GOLDEN_DIR, load
+from gongkai import paths as P
 from gongkai.pages import charts as C
 from gongkai.schema import registry as R
 
@@ -113,7 +114,7 @@ def test_agency_chart_data_matches_the_source_documents(built):
     """洪泽区 2023 and 2024: values read by hand from the PDFs (tests/golden), not from our parser."""
     root, result, _ = built
     slug = next(r.slug for r in result.reports if r.source.name.startswith("001_huaian_hongzequ"))
-    base = root / "docs" / "charts" / "agencies" / slug
+    base = root / "docs" / "charts" / "agencies" / P.agency_dir(slug)
     data = json.loads((base / "applications.json").read_text(encoding="utf-8"))
     assert data["x"]["values"] == [2023, 2024]
     series = {s["code"]: s["values"] for s in data["series"]}

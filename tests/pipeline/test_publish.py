@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+from gongkai import paths as P
 from gongkai.pipeline.incremental import Derived
 from gongkai.package.combined import package_names
 from gongkai.pipeline.publish import Context, publish_all
@@ -14,8 +15,8 @@ def test_downloads_are_hard_links_of_the_package_files(built):
     root, result, _ = built
     for rep in result.reports[:3]:
         for rel in package_names():
-            a = (root / "datapackages" / rep.report_id / rel).stat()
-            b = (root / "docs" / "downloads" / rep.report_id / rel).stat()
+            a = (root / "datapackages" / P.report_dir_of(rep.report_id) / rel).stat()
+            b = (root / "docs" / "downloads" / P.report_dir_of(rep.report_id) / rel).stat()
             assert (a.st_ino, a.st_dev) == (b.st_ino, b.st_dev), rel
 
 

@@ -146,7 +146,7 @@ def test_removed_report_takes_its_pages_and_packages_with_it(tmp_path, corpus):
     assert (root / "docs" / P.report_page_of(first.reports[0])).exists()  # the paths below are where pages are
     assert not (root / "docs" / P.report_page_of(gone)).exists()
     assert not (root / "datapackages" / P.report_dir(gone.slug, gone.meta.year)).exists()
-    assert not (root / "docs" / "downloads" / gone.report_id).exists()
+    assert not (root / "docs" / "downloads" / P.report_dir_of(gone.report_id)).exists()
 
 
 def test_parallel_build_is_byte_identical_to_serial(tmp_path, corpus):

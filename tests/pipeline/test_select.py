@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from conftest import ROOT, copy_project
+from gongkai import paths as P
 from gongkai.pipeline.build import build
 from gongkai.pipeline.select import discover
 
@@ -13,7 +14,7 @@ RID = "ningxiahuizuzizhiqu-sifating/2021"
 
 
 def _package(root) -> dict[str, bytes]:
-    base = root / "datapackages" / RID
+    base = root / "datapackages" / P.report_dir_of(RID)
     return {p.relative_to(base).as_posix(): p.read_bytes() for p in sorted(base.rglob("*")) if p.is_file()}
 
 
@@ -34,7 +35,7 @@ def test_a_failed_report_keeps_its_last_good_package_marked_stale_until_it_extra
                                 "reason": "the file is empty (0 bytes)"}]
     (failure,) = report["failures"]
     assert failure["reason"].startswith("the file is empty (0 bytes)") and "kept and marked stale" in failure["reason"]
-    assert (root / "docs" / "downloads" / RID / "datapackage.json").is_file()
+    assert (root / "docs" / "downloads" / P.report_dir_of(RID) / "datapackage.json").is_file()
     assert "marked stale" in (root / "docs" / "quality.md").read_text(encoding="utf-8")
 
     # Still broken at the next full build: still kept (the stale entry carries it forward).
