@@ -164,7 +164,7 @@ def test_index_with_filters_is_byte_identical_when_rebuilt(built, tmp_path):
 
     root, _, _ = built
     site = root / "site"
-    report = next(site.glob("reports/*/*/index.html")).read_text(encoding="utf-8")
+    report = next(site.glob("reports/*/*/*/index.html")).read_text(encoding="utf-8")
     assert 'data-pagefind-filter="年度:' in report and 'data-pagefind-filter="地区:' in report
     shard = next(p for p in sorted((root / sitebuild.SHARDS_DIR).iterdir()) if p.name.startswith("s"))
     index = sitebuild.SB.index_dir(shard.name)

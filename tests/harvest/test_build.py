@@ -8,6 +8,7 @@ from pathlib import Path
 
 from conftest import copy_project
 from golden import GOLDEN_DIR, expected_cells, load
+from gongkai import paths as P
 from gongkai.pipeline.build import build
 from gongkai.extract import extract
 
@@ -38,7 +39,7 @@ def test_a_page_linking_its_pdf_is_published_with_the_pdfs_numbers(server, setti
            for r in report.records[t]}
     assert {k: got.get(k) for k in golden} == golden
 
-    pkg = root / "datapackages" / report.report_id
+    pkg = root / "datapackages" / P.report_dir_of(report.report_id)
     rows = list(csv.DictReader(io.StringIO((pkg / "applications.csv").read_text(encoding="utf-8"))))
     published = {("applications", r["code"]): r["value"] for r in rows}
     assert published[("applications", "new_received.total")] == "21"

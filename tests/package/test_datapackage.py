@@ -24,7 +24,7 @@ def test_records_json_is_json_dumps(rs):
 def test_records_json_on_every_published_json_form(built):
     root = built[0]
     """Every JSON form of the sample build, read back and written again, as json.dumps would write it."""
-    forms = sorted((root / "datapackages").glob("*/*/*.json"))
+    forms = sorted((root / "datapackages").glob("*/*/*/*.json"))  # <bucket>/<slug>/<year>/
     assert len(forms) > 100
     for path in forms:
         if path.name == "datapackage.json":

@@ -90,7 +90,7 @@ def test_report_page_links_every_download(built):
     assert {link.rsplit("/", 1)[-1] for link in own} == published
     # The one other download is the archived source file (原文存档).
     assert [link for link in links if link not in own] == [
-        f"../../../downloads/{P.archive_file(rep.sha256, rep.source.name)}"]
+        f"../../../../downloads/{P.archive_file(rep.sha256, rep.source.name)}"]
     assert report_downloads(rep) in page
 
 
@@ -155,7 +155,7 @@ def test_xlsx_text_outside_xml_is_replaced_not_refused():
 def test_per_report_exports_are_deterministic(built, hostile_report):
     root, result, _ = built
     rep = _report(result, SEED)
-    title = json.loads((root / "datapackages" / rep.report_id / "datapackage.json").read_text())["title"]
+    title = json.loads((root / "datapackages" / P.report_dir_of(rep.report_id) / "datapackage.json").read_text())["title"]
     again = E.report_exports(title, rep.slug, rep.meta.year, [source_entry(rep)], rep.records)
     for name, data in again.items():
         assert (_dl(root, rep) / name).read_bytes() == data, name

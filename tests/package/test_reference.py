@@ -7,6 +7,7 @@ import json
 import pyarrow.parquet as pq
 
 from conftest import ROOT
+from gongkai import paths as P
 from gongkai.extract import extract
 from gongkai.files import write_files
 from gongkai.package.datapackage import report_package
@@ -36,7 +37,7 @@ def test_combined_package_is_each_reports_rows_in_report_id_order_under_one_head
 def test_write_parquet_holds_every_row_of_the_reports(tmp_path):
     reports = _reports()
     for rep in reports:
-        write_files(tmp_path / rep.report_id, report_package(rep))
+        write_files(tmp_path / P.report_dir_of(rep.report_id), report_package(rep))
     ids = sorted(r.report_id for r in reports)
     write_parquet(tmp_path, ids, "applications", tmp_path / "a.parquet", row_group=50)
     table = pq.read_table(tmp_path / "a.parquet")

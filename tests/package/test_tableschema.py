@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from gongkai import paths as P
 from gongkai.package import tableschema as T
 from gongkai.package.datapackage import table_schema
 from gongkai.schema import registry as R
@@ -18,7 +19,7 @@ SEED = "000_8719cb9f3c2be4e4.txt"
 def seed_package(built):
     root, result, _ = built
     rep = next(r for r in result.reports if r.source.name == SEED)
-    return root / "datapackages" / rep.report_id
+    return root / "datapackages" / P.report_dir_of(rep.report_id)
 
 
 def test_casting_follows_frictionless():
@@ -90,7 +91,7 @@ def legacy_package(built):
     """A pre-2019 report's package: the only one with rows in legacy_statistics (number fields with a minimum)."""
     root, result, _ = built
     rep = next(r for r in result.reports if r.records["legacy_statistics"])
-    return root / "datapackages" / rep.report_id
+    return root / "datapackages" / P.report_dir_of(rep.report_id)
 
 
 

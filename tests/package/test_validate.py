@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from gongkai import paths as P
 from gongkai.package import validate as V
 
 SEED = "000_8719cb9f3c2be4e4.txt"
@@ -146,7 +147,7 @@ def test_fast_and_frictionless_agree_on_every_kind_of_sample_package(built):
 def seed_package(built, tmp_path_factory):
     root, result, _ = built
     rep = next(r for r in result.reports if r.source.name == SEED)
-    return root / "datapackages" / rep.report_id
+    return root / "datapackages" / P.report_dir_of(rep.report_id)
 
 
 @pytest.mark.parametrize("kind", sorted(MUTATIONS))

@@ -51,7 +51,7 @@ def test_the_downloads_carry_the_same_citation_text(built):
     root, result, _ = built
     dl = root / "docs" / "downloads"
     rep = result.reports[0]
-    own = (dl / rep.report_id / P.CITATION_FILE).read_text(encoding="utf-8")
+    own = (dl / P.report_dir_of(rep.report_id) / P.CITATION_FILE).read_text(encoding="utf-8")
     c = cite.citation(f"{rep.meta.agency} {rep.meta.year} 年政府信息公开工作年度报告",
                       P.page_url(P.report_page_of(rep)), rep.meta.year, rep.meta.agency, f"{rep.slug}-{rep.meta.year}")
     assert c["gbt7714"] in own and all(line in own for line in c["bibtex"].splitlines())

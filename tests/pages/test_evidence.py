@@ -17,7 +17,7 @@ SEED = ROOT / "reports" / "000_8719cb9f3c2be4e4.txt"
 def test_a_text_reports_cells_give_their_line_and_characters_and_the_lines_around_them():
     rep = extract(SEED)
     ev = evidence(rep, **source_view(SEED))
-    assert ev["format"] == "txt" and ev["archive"].startswith("../../../downloads/archive/")
+    assert ev["format"] == "txt" and ev["archive"].startswith("../../../../downloads/archive/")
     # reports/000…txt line 47: 一、本年新收政府信息公开申请数量\t\t14\t0\t0\t0\t0\t0\t14\t
     cell = ev["cells"]["new_received.natural_person"]
     assert (cell["line"], cell["value"], cell["status"]) == (47, "14", "reported")

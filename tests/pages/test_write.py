@@ -21,10 +21,10 @@ class _Rep:
         return P.report_id(self.slug, self.meta.year)
 
 
-def test_a_report_page_links_every_file_of_its_package_from_three_levels_down():
+def test_a_report_page_links_every_file_of_its_package_from_four_levels_down():
     rep = _Rep("ningxiahuizuzizhiqu-sifating", 2021)
     md = report_downloads(rep)
-    base = f"../../../downloads/{rep.report_id}/"
+    base = "../../../../downloads/e7/ningxiahuizuzizhiqu-sifating/2021/"  # e7: the slug's sha256
     assert f'href="{base}ningxiahuizuzizhiqu-sifating-2021.zip"' in md
     assert f'href="{base}ningxiahuizuzizhiqu-sifating-2021.xlsx"' in md
     for name in R.RESOURCE_ORDER:

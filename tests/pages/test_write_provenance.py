@@ -31,10 +31,10 @@ def test_no_made_up_provenance_in_any_page_package_or_api_file(built):
         assert shown == "未记录", rep.source.name
         source = re.search(r"^\| 来源 \| (.*) \|$", page, re.M).group(1)
         assert source == (f"<{side['source_url']}>" if side.get("source_url") else "未记录"), rep.source.name
-        pkg = json.loads((root / "datapackages" / rep.report_id / "datapackage.json").read_text(encoding="utf-8"))
+        pkg = json.loads((root / "datapackages" / P.report_dir_of(rep.report_id) / "datapackage.json").read_text(encoding="utf-8"))
         src = pkg["sources"][0]
         assert src.get("retrieved") is None and src.get("url") == side.get("source_url")
-        meta = json.loads((root / "datapackages" / rep.report_id / "metadata.json").read_text(encoding="utf-8"))
+        meta = json.loads((root / "datapackages" / P.report_dir_of(rep.report_id) / "metadata.json").read_text(encoding="utf-8"))
         row = meta[0] if isinstance(meta, list) else meta["data"][0] if "data" in meta else meta
         assert row.get("retrieved") is None and row.get("source_url") == side.get("source_url")
         api = json.loads((root / "docs" / "api" / P.report_api(rep.slug, rep.meta.year)).read_text(encoding="utf-8"))

@@ -184,12 +184,12 @@ def test_every_good_report_publishes_byte_for_byte_as_in_a_clean_build(bad_build
         if path.is_dir() or rel.parts[0] == "all" or rel.name == "build_report.json":
             continue
         assert (bad / rel).read_bytes() == path.read_bytes(), rel
-        compared.add("/".join(rel.parts[:2]))
-    assert compared == {r.report_id for r in built[1].reports}
+        compared.add("/".join(rel.parts[:3]))
+    assert compared == {P.report_dir_of(r.report_id) for r in built[1].reports}
 
 
 def _records(root, report_id, table):
-    rows = json.loads((root / "datapackages" / report_id / f"{table}.json").read_text(encoding="utf-8"))
+    rows = json.loads((root / "datapackages" / P.report_dir_of(report_id) / f"{table}.json").read_text(encoding="utf-8"))
     return [(r["code"], r["value"], r["status"]) for r in rows]
 
 

@@ -23,7 +23,7 @@ SEED = "000_8719cb9f3c2be4e4.txt"
 
 
 def _report_dirs(root: Path) -> list[Path]:
-    return sorted(p.parent for p in (root / "datapackages").glob("*/*/datapackage.json"))
+    return sorted(p.parent for p in (root / "datapackages").glob("*/*/*/datapackage.json"))
 
 
 def _meta(root: Path) -> dict[str, dict]:
@@ -62,7 +62,7 @@ def test_package_layout_and_provenance(built):
     root, _, _ = built
     meta = _meta(root)
     seed = meta[SEED]
-    pkg = json.loads((root / "datapackages" / seed["report_id"] / "datapackage.json").read_text())
+    pkg = json.loads((root / "datapackages" / P.report_dir_of(seed["report_id"]) / "datapackage.json").read_text())
     names = [r["name"] for r in pkg["resources"]]
     for table in ("metadata", "active_disclosure", "applications", "reviews_litigation"):
         assert table in names and f"{table}_json" in names
@@ -81,7 +81,7 @@ def test_package_layout_and_provenance(built):
 def test_validation_rejects_a_bad_value(built, tmp_path):
     """The validation can fail: a negative count breaks the schema's minimum."""
     root, _, _ = built
-    src = root / "datapackages" / _meta(root)[SEED]["report_id"]
+    src = root / "datapackages" / P.report_dir_of(_meta(root)[SEED]["report_id"])
     bad = tmp_path / "bad"
     bad.mkdir()
     for f in src.iterdir():
@@ -123,7 +123,7 @@ def test_run_together_crawler_text_is_never_reported_as_printed(built):
     assert meta["status"] == "cells run together"
     rows = []
     for table in R.TABLES:
-        with (root / "datapackages" / meta["report_id"] / f"{table}.csv").open(encoding="utf-8") as fh:
+        with (root / "datapackages" / P.report_dir_of(meta["report_id"]) / f"{table}.csv").open(encoding="utf-8") as fh:
             rows += list(csv.DictReader(fh))
     assert {r["status"] for r in rows} <= {"inferred", "ambiguous", "unreadable"}
     assert all(r["value"] == "" for r in rows if r["status"] != "inferred")
@@ -136,7 +136,7 @@ def test_truncated_excerpt_is_incomplete_with_missing_cells(built):
     root, _, _ = built
     meta = _meta(root)["006_tianjin_hongqiaoqu_zwfwb_2022.txt"]
     assert meta["status"] == "tables incomplete"
-    with (root / "datapackages" / meta["report_id"] / "applications.csv").open(encoding="utf-8") as fh:
+    with (root / "datapackages" / P.report_dir_of(meta["report_id"]) / "applications.csv").open(encoding="utf-8") as fh:
         rows = {r["code"]: r for r in csv.DictReader(fh)}
     # Read from the excerpt: 一、本年新收 | 1 | 0 | 0 | 0 | 0 | 3 | 4 ; it stops inside （二）部分公开.
     assert rows["new_received.other_organisation"]["value"] == "3"
@@ -281,7 +281,7 @@ def test_slim_parent_keeps_collisions_and_cross_year_checks(tmp_path, monkeypatc
     # 司法厅 sorts before 统计局 (by code point), so it keeps the slug and the 统计局 is told apart by a hash.
     ids = {r.meta.agency: r.slug for r in slim.reports}
     assert ids["宁夏回族自治区司法厅"] == "one-slug" and ids["宁夏回族自治区统计局"].startswith("one-slug-")
-    with (slim_root / "datapackages" / "one-slug" / "2022" / "checks.csv").open(encoding="utf-8") as fh:
+    with (slim_root / "datapackages" / P.report_dir("one-slug", 2022) / "checks.csv").open(encoding="utf-8") as fh:
         checks = {r["check_id"]: r["result"] for r in csv.DictReader(fh)}
     assert checks["cross_year.natural_person"] == "fail" and checks["cross_year.commercial"] == "pass"
     # The index carries the failed cross-year checks for the pages over many reports (the quality page).

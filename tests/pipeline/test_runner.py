@@ -117,11 +117,11 @@ def test_editing_one_report_rewrites_only_what_depends_on_it(tmp_path, corpus, m
     assert second.extracted == [target]
     assert exported == [(rep.slug, rep.meta.year)]
     written = set(second.written)
-    assert f"datapackages/{rep.report_id}/sections.csv" in written
-    assert f"docs/reports/{rep.report_id}.md" in written
+    assert f"datapackages/{P.report_dir_of(rep.report_id)}/sections.csv" in written
+    assert f"docs/{P.report_page_of(rep)}" in written
     assert "datapackages/all/sections.csv" in written
     # Its tables did not change, and nothing of another agency did.
-    assert f"datapackages/{rep.report_id}/applications.csv" not in written
+    assert f"datapackages/{P.report_dir_of(rep.report_id)}/applications.csv" not in written
     assert not [w for w in written if other.slug in w]
     assert docs_fingerprint(root) != fp
 
