@@ -98,7 +98,8 @@ def digest_of_hashes(hashes: dict[str, str]) -> str:
 
 def write_everything_zip(out_dir: Path, report_ids: list[str], target: Path, chunk: int = CHUNK,
                          keys: dict[str, str] | None = None, state: Path | None = None) -> bool:
-    """The combined package plus every report's package under reports/<id>/, read from disk in chunks;
+    """The combined package plus every report's package under reports/<report_id>/ inside the zip (named by the
+    report, not by the bucketed folder it sits in on disk), read from disk in chunks;
     the same names, order and bytes as files.zip_bytes on the whole dict.  True if the zip changed.
     A README.txt with the licence comes first among the members, by name order.
 

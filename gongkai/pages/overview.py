@@ -328,8 +328,10 @@ def en_page() -> str:
                "| `api/index.json` | measure definitions, and every report: `report_id`, agency, region, level, year, "
                "edition, status, `checks_failed`, `measures`, `links` |\n"
                "| `api/agencies.json` | every agency with its region, level and years |\n"
-               "| `api/<agency-slug>/<year>.json` | one report: metadata, the three tables cell by cell "
-               "(codes, zh/en labels, value, unit, status), checks and narrative sections |\n\n"
+               "| `api/<bucket>/<agency-slug>/<year>.json` | one report: metadata, the three tables cell by cell "
+               "(codes, zh/en labels, value, unit, status), checks and narrative sections; `<bucket>` is the first "
+               "two hex digits of the SHA-256 of the agency slug (every entry's `links.api` in index.json gives "
+               "the path) |\n\n"
                "Example: [`api/index.json`](api/index.json), [`api/agencies.json`](api/agencies.json).\n")
     return "".join(out)
 

@@ -376,7 +376,9 @@ def downloads_page(sizes: dict[str, int], built_on: str = "") -> str:
     out.append(cite.block(cite.DATASET_ZH, P.page_url("downloads.md")))
     out.append("每份报告的下载文件夹和合并数据包旁都有同样内容的引用说明文件 "
                f"`{P.CITATION_FILE}`。\n\n")
-    out.append("各报告的数据包也在仓库的 `datapackages/<机关代码>/<年度>/datapackage.json`，结构见[数据字典](dictionary.md)。"
+    out.append("各报告的数据包也在仓库的 `datapackages/<分桶>/<机关代码>/<年度>/datapackage.json`"
+               "（`<分桶>` 是机关代码 SHA-256 值的前两位十六进制数字，使每个文件夹的条目数不随机关数量增长），"
+               "结构见[数据字典](dictionary.md)。"
                "数据包本身不含构建时间：相同的输入总是得到逐字节相同的文件。\n")
     out.append("\n" + pandas_section())
     out.append("\n## JSON API {#api}\n\n随网站一起发布的静态 JSON 文件（离线也可用），供程序读取。"
@@ -385,8 +387,8 @@ def downloads_page(sizes: dict[str, int], built_on: str = "") -> str:
                "| `api/index.json` | 指标定义，以及每份报告的机关、地区、层级、年度、格式版本、提取状态、未通过的核验数、"
                "主要指标和链接 |\n"
                "| `api/agencies.json` | 全部机关及其地区、层级和年度 |\n"
-               "| `api/<机关代码>/<年度>.json` | 一份报告：元数据、三张表的每个单元格（代码、中英文标签、数值、单位、状态）、"
-               "核验结果和正文各节 |\n\n"
+               "| `api/<分桶>/<机关代码>/<年度>.json` | 一份报告：元数据、三张表的每个单元格（代码、中英文标签、数值、单位、状态）、"
+               "核验结果和正文各节（确切路径见 `api/index.json` 中该报告的 `links.api`） |\n\n"
                "全部数据以 ODC-PDDL-1.0（公共领域贡献）发布。\n")
     return "".join(out)
 

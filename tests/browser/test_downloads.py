@@ -162,7 +162,7 @@ def test_every_download_on_the_downloads_page_parses(site, open_page, tmp_path):
     for table in ("active_disclosure", "applications", "reviews_litigation"):
         # The combined table is the union of the reports' own tables (files published next to each page).
         per_report = sum(len(_csv_rows(p.read_bytes())[1])
-                         for p in (site.root / "downloads").glob(f"*/*/{table}.csv"))
+                         for p in (site.root / "downloads").glob(f"*/*/*/{table}.csv"))  # <bucket>/<slug>/<year>/
         assert parsed[f"{table}.csv"]["rows"] == per_report, table
     for name, p in parsed.items():
         if p["kind"] == "sqlite":
