@@ -45,7 +45,7 @@ def test_index_is_built_with_the_site_and_covers_the_article_only(built):
     assert not {"search/index.html", "downloads/index.html", "404.html"} & indexed
     assert sum(lang["page_count"] for e in entries for lang in e["languages"].values()) == len(indexed)
     # The marker wraps the article, so the header (its search form) and nav stay outside the index.
-    seed = pages[f"reports/{result.reports[0].slug}/{result.reports[0].meta.year}/index.html"]
+    seed = pages[f"{P.page_url(P.report_page_of(result.reports[0]))}index.html"]
     assert seed.index('class="gk-search"') < seed.index("data-pagefind-body")
     assert seed.index("data-pagefind-body") > seed.index('class="md-nav')
 

@@ -139,5 +139,5 @@ def test_search_page_filters_by_year_province_and_level(site, open_page, seed):
     hrefs = page.evaluate("() => [...document.querySelectorAll("
                           "'.pagefind-ui__result-inner > .pagefind-ui__result-title a')].map(a => a.getAttribute('href'))")
     # Only 2023's report pages and the agencies that have a 2023 report remain.
-    assert any(re.search(r"/reports/[^/]+/2023/$", h) for h in hrefs), hrefs
-    assert all(re.search(r"/reports/[^/]+/2023/$|/agencies/[^/]+/$", h) for h in hrefs), hrefs
+    assert any(re.search(r"/reports/[0-9a-f]{2}/[^/]+/2023/$", h) for h in hrefs), hrefs
+    assert all(re.search(r"/reports/[0-9a-f]{2}/[^/]+/2023/$|/agencies/[0-9a-f]{2}/[^/]+/$", h) for h in hrefs), hrefs
