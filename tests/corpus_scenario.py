@@ -23,7 +23,7 @@ def _keys(out: Path, ids: list[str]) -> dict[str, str]:
     keys = {}
     for rid in ids:
         h = hashlib.sha256()
-        for path in sorted((out / rid).iterdir()):
+        for path in sorted((out / P.report_dir_of(rid)).iterdir()):
             h.update(path.name.encode() + b"\0" + path.read_bytes())
         keys[rid] = h.hexdigest()
     return keys
@@ -48,29 +48,31 @@ class Scenario:
 
 def two_builds(datapackages: Path, tmp: Path) -> Scenario:
     out = tmp / "datapackages"
-    ids = sorted(p.parent.relative_to(datapackages).as_posix() for p in datapackages.glob("*/*/metadata.json"))
+    # <bucket>/<slug>/<year>/metadata.json -> the report id <slug>/<year>
+    ids = sorted(p.parent.relative_to(datapackages).as_posix().split("/", 1)[1]
+                 for p in datapackages.glob("*/*/*/metadata.json"))
     for rid in ids:
-        shutil.copytree(datapackages / rid, out / rid)
+        shutil.copytree(datapackages / P.report_dir_of(rid), out / P.report_dir_of(rid))
     # The edited report: one with sections and an agency that has other reports, so the agency row and the
     # full-text index both change.
     slugs = [rid.rsplit("/", 1)[0] for rid in ids]
     edited = next(rid for rid in ids if slugs.count(rid.rsplit("/", 1)[0]) > 1
-                  and json.loads((out / rid / "sections.json").read_bytes()))
+                  and json.loads((out / P.report_dir_of(rid) / "sections.json").read_bytes()))
     removed = next(rid for rid in reversed(ids) if rid != edited)
     added = next(rid for rid in ids if rid not in (edited, removed))
-    original = {name: (out / edited / name).read_bytes() for name in ("sections.json", "metadata.json")}
+    original = {name: (out / P.report_dir_of(edited) / name).read_bytes() for name in ("sections.json", "metadata.json")}
     sections = json.loads(original["sections.json"])
     sections[0]["text"] = "改动后的正文：行政复议和司法审查的说明。"
     meta = json.loads(original["metadata.json"])
     meta[0]["agency"] = meta[0]["agency"] + "（旧称）"
-    (out / edited / "sections.json").write_text(json.dumps(sections, ensure_ascii=False), encoding="utf-8")
-    (out / edited / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    (out / P.report_dir_of(edited) / "sections.json").write_text(json.dumps(sections, ensure_ascii=False), encoding="utf-8")
+    (out / P.report_dir_of(edited) / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     first = [rid for rid in ids if rid != added]
     state, inc, fresh = tmp / "cache" / "corpus.json", tmp / "inc", tmp / "fresh"
     write_corpus_exports(out, first, inc, commit_temp, keys=_keys(out, first), state=state)
     scenario = Scenario(inc, fresh, edited, added, removed, before=_stamps(inc))
     for name, data in original.items():
-        (out / edited / name).write_bytes(data)
+        (out / P.report_dir_of(edited) / name).write_bytes(data)
     second = [rid for rid in ids if rid != removed]
     calls = []
     real = corpus_sqlite.update_sqlite

@@ -66,9 +66,9 @@ def _packages(out_dir, ids, version):
         (out_dir / P.COMBINED).mkdir(parents=True, exist_ok=True)
         (out_dir / P.COMBINED / rel).write_text(f"{rel} of {sorted(version.items())}\n" * 50)
     for rid in ids:
-        (out_dir / rid).mkdir(parents=True, exist_ok=True)
+        (out_dir / P.report_dir_of(rid)).mkdir(parents=True, exist_ok=True)
         for rel in package_names():
-            (out_dir / rid / rel).write_text(f"{rid} {rel} version {version[rid]}\n" * 40)
+            (out_dir / P.report_dir_of(rid) / rel).write_text(f"{rid} {rel} version {version[rid]}\n" * 40)
 
 
 def _keys(ids, version):

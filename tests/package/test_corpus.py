@@ -110,7 +110,7 @@ def test_a_one_report_change_rewrites_only_the_partitions_of_the_reports_that_ch
     from gongkai.package.exports import partition_of
 
     root, _, _ = built
-    meta = {rid: json.loads((root / "datapackages" / rid / "metadata.json").read_bytes())[0]
+    meta = {rid: json.loads((root / "datapackages" / P.report_dir_of(rid) / "metadata.json").read_bytes())[0]
             for rid in (scenario.edited, scenario.added, scenario.removed)}
     touched = {partition_of(m) for m in meta.values()}
     untouched = [rel for rel in scenario.before
