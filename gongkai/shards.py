@@ -28,17 +28,15 @@ from urllib.parse import unquote
 
 HUB = "hub"
 SHARD_REPORTS = 2000  # reports a shard holds at most: one shard's MkDocs and Pagefind runs stay well under 1 GB
-AGENCY_DIRS = ("reports", "agencies")  # reports/<agency>/…, agencies/<agency>.md
-API_DIR = "api"  # api/<agency>/<year>.json goes with the agency; api/*.json with the hub
+AGENCY_DIRS = ("reports", "agencies")  # reports/<bucket>/<agency>/…, agencies/<bucket>/<agency>.md
 
 
 def agency_key(rel: str) -> str | None:
-    """The folder (or page name) that ties a docs/ file to one agency, or None for a hub file."""
+    """The agency a page belongs to, from its path (reports/<bucket>/<agency>/<year>.md or
+    agencies/<bucket>/<agency>.md: paths.report_page and paths.agency_page), or None for a hub page."""
     parts = rel.split("/")
-    if parts[0] in AGENCY_DIRS and len(parts) >= 2:
-        return parts[1][: -len(".md")] if len(parts) == 2 and parts[1].endswith(".md") else parts[1]
-    if parts[0] == API_DIR and len(parts) >= 3:
-        return parts[1]
+    if parts[0] in AGENCY_DIRS and len(parts) >= 3:
+        return parts[2][: -len(".md")] if len(parts) == 3 and parts[2].endswith(".md") else parts[2]
     return None
 
 

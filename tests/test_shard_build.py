@@ -5,6 +5,7 @@ fails the strict build."""
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 from pathlib import Path
 
@@ -82,18 +83,22 @@ def _project(dest: Path) -> Path:
     for item in load_config(str(ROOT / "mkdocs.yml")).nav:
         ((title, md),) = item.items()
         (dest / "docs" / md).write_text(f"# {title}\n", encoding="utf-8")
-    links = "".join(f"- [{a}](agencies/{a}.md)\n" for a in AGENCIES)
+    from gongkai import paths as P
+
+    def link(src: str, dst: str) -> str:
+        return posixpath.relpath(dst, posixpath.dirname(src))
+
+    links = "".join(f"- [{a}]({link('agencies.md', P.agency_page(a))})\n" for a in AGENCIES)
     (dest / "docs" / "agencies.md").write_text(f"# 机关索引\n\n{links}", encoding="utf-8")
     for a in AGENCIES:
-        (dest / "docs" / "agencies" / f"{a}.md").parent.mkdir(parents=True, exist_ok=True)
-        (dest / "docs" / "agencies" / f"{a}.md").write_text(
-            f"# {a}\n\n[2023 年](../reports/{a}/2023.md) · [机关索引](../agencies.md)\n", encoding="utf-8")
-        (dest / "docs" / "reports" / a).mkdir(parents=True, exist_ok=True)
-        (dest / "docs" / "reports" / a / "2023.md").write_text(
-            f"# {a} 2023 年报告\n\n政府信息公开工作年度报告。[机关](../../agencies/{a}.md) · "
-            f"[方法](../../methodology.md#top) · [下载](../../downloads/{a}/2023/x.csv)\n", encoding="utf-8")
-        (dest / "docs" / "downloads" / a / "2023").mkdir(parents=True)
-        (dest / "docs" / "downloads" / a / "2023" / "x.csv").write_text("a,b\n")
+        agency, report = P.agency_page(a), P.report_page(a, 2023)
+        download = f"downloads/{P.report_dir(a, 2023)}/x.csv"
+        for rel, text in {agency: f"# {a}\n\n[2023 年]({link(agency, report)}) · [机关索引]({link(agency, 'agencies.md')})\n",
+                          report: f"# {a} 2023 年报告\n\n政府信息公开工作年度报告。[机关]({link(report, agency)}) · "
+                                  f"[方法]({link(report, 'methodology.md')}#top) · [下载]({link(report, download)})\n",
+                          download: "a,b\n"}.items():
+            (dest / "docs" / rel).parent.mkdir(parents=True, exist_ok=True)
+            (dest / "docs" / rel).write_text(text, encoding="utf-8")
     return dest
 
 
@@ -112,14 +117,17 @@ def test_the_shards_assemble_into_one_site_whose_links_resolve(local):
     site = local / "site"
     shards = [p.name for p in (local / sitebuild.SHARDS_DIR).iterdir() if p.is_dir()]
     assert sorted(shards) == [S.HUB, S.shard_name(0), S.shard_name(1)]
+    from gongkai import paths as P
+
     for a in AGENCIES:
-        page = (site / "reports" / a / "2023" / "index.html").read_text(encoding="utf-8")
+        page = (site / P.page_url(P.report_page(a, 2023)) / "index.html").read_text(encoding="utf-8")
         # Links into another run's pages were resolved to their URLs, as in one build.
-        assert f'href="../../../agencies/{a}/"' in page and 'href="../../../methodology/#top"' in page
-        assert 'href="../../../downloads/' + a + '/2023/x.csv"' in page
-        assert (site / "downloads" / a / "2023" / "x.csv").read_text() == "a,b\n"
+        assert f'href="../../../../{P.page_url(P.agency_page(a))}"' in page
+        assert 'href="../../../../methodology/#top"' in page
+        assert f'href="../../../../downloads/{P.report_dir(a, 2023)}/x.csv"' in page
+        assert (site / "downloads" / P.report_dir(a, 2023) / "x.csv").read_text() == "a,b\n"
     hub = (site / "agencies" / "index.html").read_text(encoding="utf-8")
-    assert all(f'href="{a}/"' in hub for a in AGENCIES)
+    assert all(f'href="{P.agency_dir(a)}/"' in hub for a in AGENCIES)
     # The deploy manifest lists every other file of the assembled site with its hash.
     import hashlib
 
@@ -151,16 +159,19 @@ def test_one_edited_page_re_renders_its_shard_only(local, tmp_path):
     root = tmp_path / "p"
     shutil.copytree(local, root, symlinks=True)  # file times kept: the copy is as current as the original
     assert sitebuild.build_site(root, log=lambda *_: None, scheduler="", per_shard=PER_SHARD) is None
-    page = root / "docs" / "reports" / AGENCIES[0] / "2023.md"
+    from gongkai import paths as P
+
+    page = root / "docs" / P.report_page(AGENCIES[0], 2023)
+    html = root / "site" / P.page_url(P.report_page(AGENCIES[0], 2023)) / "index.html"
     page.write_text(page.read_text(encoding="utf-8") + "\n新增一句。\n", encoding="utf-8")
     assert sitebuild.build_site(root, log=lambda *_: None, scheduler="", per_shard=PER_SHARD) == 0
     ran = [r["name"] for r in json.loads((root / sitebuild.SHARDS_DIR / sitebuild.SHARD_LOG).read_text())]
-    plan = S.assign(sitebuild.docs_files(root / "docs"), PER_SHARD)
-    assert ran == [next(n for n, files in plan.items() if f"reports/{AGENCIES[0]}/2023.md" in files)]
-    assert "新增一句" in (root / "site" / "reports" / AGENCIES[0] / "2023" / "index.html").read_text(encoding="utf-8")
+    plan = S.assign([f for f in sitebuild.docs_files(root / "docs") if f.endswith(".md")], PER_SHARD)
+    assert ran == [next(n for n, files in plan.items() if P.report_page(AGENCIES[0], 2023) in files)]
+    assert "新增一句" in html.read_text(encoding="utf-8")
     # A link to a file that exists in no shard fails the strict build, and the last good site stays.
-    page.write_text(page.read_text(encoding="utf-8") + "\n[坏链接](../../nowhere.md)\n", encoding="utf-8")
+    page.write_text(page.read_text(encoding="utf-8") + "\n[坏链接](../../../nowhere.md)\n", encoding="utf-8")
     logged = []
     assert sitebuild.build_site(root, log=logged.append, scheduler="", per_shard=PER_SHARD) == 1
     assert "nowhere.md" in logged[-1]
-    assert "新增一句" in (root / "site" / "reports" / AGENCIES[0] / "2023" / "index.html").read_text(encoding="utf-8")
+    assert "新增一句" in html.read_text(encoding="utf-8")

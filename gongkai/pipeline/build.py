@@ -24,6 +24,7 @@ from gongkai.checks.cross_year import cross_year_checks
 from gongkai.package.combined import combined_errors, digest_of_hashes, write_combined, write_everything_zip
 from gongkai.pipeline.cleanup import prune_archive, prune_stamps, remove_stale, remove_stale_pages
 from gongkai.pipeline.publish import Context, publish_all
+from gongkai.pipeline.reuse import Reuse
 from gongkai.pipeline.select import discover, keep_last_good, previous_packages, resolve_collisions, resolve_duplicates
 from gongkai.pipeline.slim import add_checks, slim_on_arrival
 from gongkai import index as I
@@ -46,6 +47,7 @@ class BuildResult:
     extracted: list[str] = field(default_factory=list)  # files extracted in this build, not taken from the cache
     written: PathLog = field(default_factory=PathLog)  # files (relative to the root) whose bytes changed
     up_to_date: bool = False  # nothing changed since the last successful build: nothing was done
+    reused: int = 0  # reports whose per-report files were kept from the last build (pipeline/reuse.py)
 
     def writer(self, root: Path):
         """write(path, bytes): writes only changed bytes, and records what it wrote."""
@@ -146,7 +148,10 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     ctx = Context(root=root, out_dir=out_dir, dl_dir=dl_dir, docs=root / P.DOCS_DIR, derived=derived,
                   valid_stamps=valid_stamps, extract_cache=cache / "extract", source_checks=source_checks,
                   words_cache=cache / "words")
-    published = publish_all(result.reports, ctx, jobs or default_jobs(), scheduler)
+    reuse = Reuse(cache / "published", f"{derived.code}\0{cite.dataset_version()}")
+    published = publish_all(result.reports, ctx, jobs or default_jobs(), scheduler, reuse)
+    reuse.prune()
+    result.reused = len(reuse.hits)
     for pub in published:
         result.written += pub.written
         pub.written = []  # kept once, compressed, in result.written
@@ -257,7 +262,8 @@ def print_summary(result: BuildResult) -> int:
         return 0
     t = result.timings
     print(f"{len(result.reports)} report(s) published, {len(result.failures)} file(s) not published; "
-          f"{len(result.extracted)} file(s) extracted, the rest from the cache; {len(result.written)} file(s) written; "
+          f"{len(result.extracted)} file(s) extracted, the rest from the cache; {result.reused} report(s) unchanged "
+          f"since the last build, their files kept; {len(result.written)} file(s) written; "
           f"extract {t['extract']:.1f}s, packages {t['packages']:.1f}s (per report: package, downloads, "
           f"validation, page; worker time validate {t['validate_worker']:.1f} s, Excel exports "
           f"{t['exports_worker']:.1f} s), combined {t['combined']:.1f}s, validate {t['validate']:.1f}s, "

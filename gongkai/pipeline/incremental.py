@@ -48,6 +48,13 @@ class Derived:
             return False
         return all((directory / n).is_file() for n in names)
 
+    def names(self, key: str) -> list[str]:
+        """The files a group's stamp lists (none when there is no stamp)."""
+        try:
+            return json.loads((self.dir / key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+
     def remember(self, key: str, names) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
         (self.dir / key).write_text(json.dumps(sorted(names)), encoding="utf-8")

@@ -33,6 +33,7 @@ from gongkai.package.licence import README_NAME, readme
 from gongkai.pages.write import neighbours, report_page
 from gongkai.files import sha256_file
 from gongkai.package.validate import validate_files
+from gongkai.pipeline.reuse import Reuse
 from gongkai.pipeline.slim import full_report
 
 
@@ -58,6 +59,7 @@ class Published:
     written: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)  # generated files under docs/ (page, API), relative to it
+    files: list[str] = field(default_factory=list)  # every file the report's outputs occupy, relative to the root
     derived_key: str = ""
     valid_key: str = ""
     export_s: float = 0.0
@@ -158,6 +160,10 @@ def publish_one(rep, ctx: Context, prev_rep=None, next_rep=None) -> Published:
                 out.written.append(_rel(ctx, dl_dir / rel))
         ctx.derived.remember(out.derived_key, extra)
         out.export_s = time.perf_counter() - t
+    out.files = sorted({_rel(ctx, ctx.docs / rel) for rel in out.pages}
+                       | {_rel(ctx, d / rel) for d in (pkg_dir, dl_dir) for rel in files}
+                       | {_rel(ctx, dl_dir / rel) for rel in ctx.derived.names(out.derived_key)}
+                       | {_rel(ctx, ctx.dl_dir / P.archive_file(rep.sha256, rep.source.name))})
     # Segmenting the text for the full-text index is the slow part of the corpus database: done here, on
     # every core, and only for sections not segmented before.
     prepare(ctx.words_cache, files["sections.json"])
@@ -183,11 +189,30 @@ def _publish_index(i: int) -> Published:
     return publish_one(full_report(reports[i], ctx.extract_cache), ctx, *near[reports[i].report_id])
 
 
-def publish_all(reports: list, ctx: Context, jobs: int, scheduler: str | None = None) -> list[Published]:
-    """publish_one for every report, in the reports' order; `jobs` > 1 shares them among forked workers, and
-    `scheduler` (or DASK_SCHEDULER) among the workers of that Dask cluster (see publish_dask)."""
-    global _SHARED
+def publish_all(reports: list, ctx: Context, jobs: int, scheduler: str | None = None,
+                reuse: Reuse | None = None) -> list[Published]:
+    """publish_one for every report, in the reports' order, but those `reuse` finds published before from
+    the same inputs (pipeline/reuse.py); `jobs` > 1 shares them among forked workers, and `scheduler` (or
+    DASK_SCHEDULER) among the workers of that Dask cluster (see publish_dask)."""
     near = neighbours(reports)
+    if reuse is None:
+        return _publish(reports, ctx, near, jobs, scheduler)
+    checks = ctx.source_checks or {}
+    keys = {rep.report_id: reuse.key(rep, *near[rep.report_id], checks.get(rep.source.name)) for rep in reports}
+    done = {}
+    for rep in reports:
+        pub = reuse.get(keys[rep.report_id], ctx.root, Published)
+        if pub is not None:
+            done[rep.report_id] = pub
+    fresh = _publish([rep for rep in reports if rep.report_id not in done], ctx, near, jobs, scheduler)
+    for pub in fresh:
+        reuse.put(keys[pub.report_id], pub)
+    made = {pub.report_id: pub for pub in fresh}
+    return [done.get(rep.report_id) or made[rep.report_id] for rep in reports]
+
+
+def _publish(reports: list, ctx: Context, near: dict, jobs: int, scheduler: str | None) -> list[Published]:
+    global _SHARED
     scheduler = scheduler if scheduler is not None else os.environ.get("DASK_SCHEDULER") or None
     if scheduler and reports:
         return publish_dask(reports, ctx, near, scheduler)

@@ -27,6 +27,7 @@ class Reuse:
         self.dir = Path(directory)
         self.salt = salt  # the code and the dataset version: a new build of either republishes everything
         self.used: set[str] = set()
+        self.hits: set[str] = set()  # keys whose recorded result was taken
 
     def key(self, rep, prev_rep, next_rep, source_check: dict | None) -> str | None:
         """The digest of everything publish_one reads for `rep`; None when the report is not keyed by its
@@ -55,6 +56,7 @@ class Reuse:
         if not all(os.path.isfile(root / rel) for rel in record.get("files", [])):
             return None
         self.used.add(key)
+        self.hits.add(key)
         return make(**record)
 
     def put(self, key: str | None, published) -> None:

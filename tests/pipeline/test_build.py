@@ -318,8 +318,10 @@ def test_a_rebuild_after_one_edit_gives_the_corpus_exports_of_a_whole_build(tmp_
     # One report of three is past the share at which a whole write is chosen; this test is of the update.
     monkeypatch.setattr(corpus, "IN_PLACE_SHARE", 1.0)
     monkeypatch.setattr(corpus, "update_sqlite", lambda *a: in_place.append(a) or real_update(*a))
-    build(root, log=lambda *_: None, keep_records=False)
+    second = build(root, log=lambda *_: None, keep_records=False)
     monkeypatch.undo()
+    # The two unchanged reports' files were kept (pipeline/reuse.py); only the edited one was published again.
+    assert second.reused == len(first.reports) - 1
     assert copied and not any(f"/reports/{rid}/" in c for c in copied)
     assert len(in_place) == 1
     fresh = copy_project(tmp_path / "fresh", reports=reports)
@@ -333,3 +335,11 @@ def test_a_rebuild_after_one_edit_gives_the_corpus_exports_of_a_whole_build(tmp_
         if rel != P.CORPUS_SQLITE:
             assert (inc / rel).read_bytes() == (whole / rel).read_bytes(), rel
     assert sqlite_content(inc / P.CORPUS_SQLITE) == sqlite_content(whole / P.CORPUS_SQLITE)
+    # Every other file, the kept reports' included, is what the whole build wrote (but the downloads page,
+    # which gives the database's size: updated in place, its bytes differ, not its content).
+    for top in (P.PACKAGES_DIR, P.DOCS_DIR):
+        mine = {p.relative_to(root).as_posix(): p for p in (root / top).rglob("*") if p.is_file()}
+        theirs = {p.relative_to(fresh).as_posix(): p for p in (fresh / top).rglob("*") if p.is_file()}
+        assert sorted(mine) == sorted(theirs)
+        assert [rel for rel in mine if not rel.endswith((P.CORPUS_SQLITE, "docs/downloads.md"))
+                and mine[rel].read_bytes() != theirs[rel].read_bytes()] == []
