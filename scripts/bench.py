@@ -209,7 +209,7 @@ def bench_size(n: int, work: Path, corpus: Path, baseline: bool, log=print, edit
     res["cold"] = {**{k: cold[k] for k in ("wall_s", "peak_rss_mb")}, **parse_build_line(cold["stdout"])}
     res["site"] = site_stats(root / "site")
     res["cold"].update(parse_site_lines(cold["stdout"]))
-    res["cold"]["shards"] = shard_runs(root)
+    res["cold"]["shard_runs"] = shard_runs(root)
     res["site"].update(site_files(root / "site", n))
     pf = pagefind_eval(root / "site", work)
     if pf:
@@ -412,10 +412,12 @@ def render_markdown(work: Path, out: Path) -> None:
               "reports per shard |", "|---:|---:|---:|---:|---:|---:|---:|"]
     for r in runs:
         c = r["cold"]
-        shards = max((c.get("shards") or 1) - 1, 1)  # the hub is not a report shard
+        shards = c.get("shards")
+        shards = len(shards) if isinstance(shards, list) else shards  # runs before 2026-12-01 kept the list here
+        shards = max((shards or 1) - 1, 1)  # the hub is not a report shard
         lines.append(f"| {r['n']:,} | {_f(c.get('rss_build_mb'), '{:,.0f}')} MB | {_f(c.get('peak_rss_mb'), '{:,.0f}')} MB | "
                      f"{_f(c.get('rss_mkdocs_mb'), '{:,.0f}')} MB | {_f(c.get('rss_pagefind_mb'), '{:,.0f}')} MB | "
-                     f"{c.get('shards', '–')} | {r['n'] / shards:,.0f} |")
+                     f"{shards + 1} | {r['n'] / shards:,.0f} |")
     lines += ["", "## One report edited: where the time goes", "",
               "The first `.txt` report gets one more word and `python -m gongkai site` runs again. Phases from the "
               "build's own output; *site* is the re-rendered shards (wall), *assemble* the new site/ linked from "
@@ -454,7 +456,7 @@ def render_markdown(work: Path, out: Path) -> None:
                      f"{_f(b.get('search_first_query_kb'), '{:,.0f}')} KB |")
     pf = work / "pagefind.json"
     if pf.exists():
-        lines += ["", "Our search is Pagefind extended (pagefind-bin-extended 1.5.2), indexed by `make site`; measured in "
+        lines += ["", "Our search is Pagefind extended (pagefind-bin-extended, the version pinned in requirements.txt), indexed by `make site` (one index per shard, merged on the 搜索 page); measured in "
                   "Chromium on the 搜索 page with ?q= (scripts/search_probe.py: a fresh context per query, bytes of "
                   "every /pagefind/ file fetched, UI script and styles included, uncompressed). The lunr baseline "
                   "downloads its whole index and worker before the first result:", "",
