@@ -171,7 +171,11 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     t2 = time.perf_counter()
     ids = [rep.report_id for rep in result.reports]
     result.invalid += combined_errors(ids)
-    hashes, changed = write_combined(ids, [source_entry(rep) for rep in result.reports], out_dir)
+    # A report's byte ranges in the last combined CSVs are copied while its package (and the code) is unchanged.
+    csv_keys = {p.report_id: derived.key("combined-csv", p.digest) for p in published}
+    hashes, changed = write_combined(ids, [source_entry(rep) for rep in result.reports], out_dir,
+                                     keys=csv_keys if set(csv_keys) >= set(ids) else None,
+                                     state=cache / "combined-csv.json")
     for path in changed:
         result.written.append(path.relative_to(root).as_posix())
     for rel in sorted(hashes):

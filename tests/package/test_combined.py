@@ -123,3 +123,62 @@ def test_the_zip_state_of_another_file_is_not_trusted(tmp_path):
     target.write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip under the old name
     write_everything_zip(out, ids, target, keys=_keys(ids, {"a/2022": 1}), state=state)
     assert target.read_bytes() == good
+
+
+def _csv_packages(out_dir, ids, version):
+    """Per-report CSVs (the header, then rows naming the report and its version; a report may have none)."""
+    from gongkai import paths as P
+    from gongkai.package.combined import _csv_header
+
+    for rid in ids:
+        (out_dir / rid).mkdir(parents=True, exist_ok=True)
+        for k, name in enumerate(R.RESOURCE_ORDER):
+            rows = "".join(f'{rid},"v{version[rid]}",{i}\n' for i in range((k + len(rid)) % 4))
+            (out_dir / rid / P.resource_csv(name)).write_bytes(_csv_header(name) + rows.encode("utf-8"))
+
+
+def test_an_incremental_combined_csv_copies_unchanged_reports_and_equals_a_fresh_one(tmp_path, monkeypatch):
+    """A removed, an added and a changed report, and the ids handed over in another order: the unchanged
+    reports' bytes come from the last CSVs, only the changed and new reports' CSVs are opened, and every
+    file and hash is what a whole build writes."""
+    from gongkai.package import combined as C
+
+    out, state = tmp_path / "dp", tmp_path / "cache" / "combined.json"
+    version = {"a/2022": 1, "b/2022": 1, "c/2023": 1, "e/2024": 1}
+    _csv_packages(out, list(version), version)
+    C.write_combined(list(version), [], out, keys={r: f"{r}@{v}" for r, v in version.items()}, state=state)
+    version.update({"b/2022": 2, "d/2024": 1})
+    del version["c/2023"]
+    _csv_packages(out, list(version), version)
+    ids = ["e/2024", "d/2024", "b/2022", "a/2022"]
+    read = []
+    real = C._csv_body
+    monkeypatch.setattr(C, "_csv_body", lambda path: read.append(path.parent.relative_to(out).as_posix()) or real(path))
+    hashes, _ = C.write_combined(ids, [], out, keys={r: f"{r}@{v}" for r, v in version.items()}, state=state)
+    monkeypatch.undo()
+    assert sorted(set(read)) == ["b/2022", "d/2024"]
+    fresh = tmp_path / "fresh"
+    _csv_packages(fresh, ids, version)
+    fresh_hashes, _ = C.write_combined(sorted(ids), [], fresh)
+    assert hashes == fresh_hashes
+    for name in R.RESOURCE_ORDER:
+        rel = f"all/{name}.csv"
+        assert (out / rel).read_bytes() == (fresh / rel).read_bytes(), rel
+    text = b"".join((out / f"all/{n}.csv").read_bytes() for n in R.RESOURCE_ORDER).decode("utf-8")
+    assert '"v2"' in text and "d/2024" in text and "c/2023" not in text
+
+
+def test_a_combined_csv_changed_behind_the_builds_back_is_written_whole(tmp_path):
+    """The state holds only for the files it was recorded with: an edited CSV is never copied from."""
+    from gongkai import paths as P
+    from gongkai.package import combined as C
+
+    out, state, ids = tmp_path / "dp", tmp_path / "combined.json", ["a/2022", "b/2022"]
+    keys = {rid: rid for rid in ids}
+    _csv_packages(out, ids, {rid: 1 for rid in ids})
+    C.write_combined(ids, [], out, keys=keys, state=state)
+    path = out / P.COMBINED / P.resource_csv(R.RESOURCE_ORDER[0])
+    good = path.read_bytes()
+    path.write_bytes(good.replace(b"\"v1\"", b"\"v1x\""))  # same inode, another size
+    C.write_combined(ids, [], out, keys=keys, state=state)
+    assert path.read_bytes() == good
