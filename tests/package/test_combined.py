@@ -147,16 +147,17 @@ def test_an_incremental_combined_csv_copies_unchanged_reports_and_equals_a_fresh
     version = {"a/2022": 1, "b/2022": 1, "c/2023": 1, "e/2024": 1}
     _csv_packages(out, list(version), version)
     C.write_combined(list(version), [], out, keys={r: f"{r}@{v}" for r, v in version.items()}, state=state)
-    version.update({"b/2022": 2, "d/2024": 1})
+    # a changes, c (between b and e, which come together now) is gone, f is new.
+    version.update({"a/2022": 2, "f/2024": 1})
     del version["c/2023"]
     _csv_packages(out, list(version), version)
-    ids = ["e/2024", "d/2024", "b/2022", "a/2022"]
+    ids = ["f/2024", "e/2024", "b/2022", "a/2022"]
     read = []
     real = C._csv_body
     monkeypatch.setattr(C, "_csv_body", lambda path: read.append(path.parent.relative_to(out).as_posix()) or real(path))
     hashes, _ = C.write_combined(ids, [], out, keys={r: f"{r}@{v}" for r, v in version.items()}, state=state)
     monkeypatch.undo()
-    assert sorted(set(read)) == ["b/2022", "d/2024"]
+    assert sorted(set(read)) == ["a/2022", "f/2024"]
     fresh = tmp_path / "fresh"
     _csv_packages(fresh, ids, version)
     fresh_hashes, _ = C.write_combined(sorted(ids), [], fresh)
@@ -165,7 +166,7 @@ def test_an_incremental_combined_csv_copies_unchanged_reports_and_equals_a_fresh
         rel = f"all/{name}.csv"
         assert (out / rel).read_bytes() == (fresh / rel).read_bytes(), rel
     text = b"".join((out / f"all/{n}.csv").read_bytes() for n in R.RESOURCE_ORDER).decode("utf-8")
-    assert '"v2"' in text and "d/2024" in text and "c/2023" not in text
+    assert '"v2"' in text and "f/2024" in text and "c/2023" not in text
 
 
 def test_a_combined_csv_changed_behind_the_builds_back_is_written_whole(tmp_path):
