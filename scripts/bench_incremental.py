@@ -1,7 +1,7 @@
 """The corpus exports written whole, then after a one-report edit (scripts/bench_exports.py --incremental).
 
 Times, at each corpus size, what build.py's combined and exports phases run: write_combined (the combined
-CSVs, streamed whole every build), write_everything_zip and write_corpus_exports (SQLite, Parquet, Excel
+CSVs, unchanged reports' ranges copied from the last ones), write_everything_zip and write_corpus_exports (SQLite, Parquet, Excel
 CSVs, workbook), first with no previous output (a whole build) and then after one report's package changed
 (its sections text and one cell), with the state the build keeps in build/cache.  Also the two costs the
 in-place database update chose between: copying the database (copy on write) and a VACUUM of it.
@@ -80,7 +80,7 @@ def _phase(out: Path, ids: list[str], dl: Path, cache: Path) -> dict[str, float]
         prepare(cache / "words", (out / P.report_dir_of(rid) / "sections.json").read_bytes())
     t = {}
     t0 = time.perf_counter()
-    hashes, _ = write_combined(ids, [], out)
+    hashes, _ = write_combined(ids, [], out, keys=keys, state=cache / "combined-csv.json")
     t["combined"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     write_everything_zip(out, ids, dl / P.EVERYTHING_ZIP, keys={**hashes, **keys}, state=cache / "zip.json")
