@@ -14,16 +14,17 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_incremental import _clone, _edit, _keys  # noqa: E402
+from bench_incremental import _clone, _edit, _keys  # scripts/ is on the path when this script is run
 
-from gongkai import paths as P  # noqa: E402
-from gongkai.package.combined import write_combined  # noqa: E402
+from gongkai import paths as P
+from gongkai.package.combined import write_combined
 
 
 def main(src: Path, sizes: list[int]) -> None:
     base = sorted(p.parent.relative_to(src).as_posix() for p in src.glob("*/*/metadata.json")
                   if p.parent.parent.name != P.COMBINED)
+    if not base:
+        sys.exit(f"{src}: no built report packages (*/*/metadata.json) to clone")
     print("| reports | whole (s) | nothing changed (s) | after a one-report edit (s) | combined CSVs (MB) |")
     print("|---:|---:|---:|---:|---:|")
     for n in sizes:
