@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import io
+import json
 import os
 import shutil
 import struct
@@ -233,3 +234,26 @@ def copy_zip_member(zf: zipfile.ZipFile, src, info: zipfile.ZipInfo, chunk: int 
     zf.filelist.append(copied)
     zf.NameToInfo[copied.filename] = copied
     zf._didModify = True
+
+
+def file_stamp(path: Path) -> list[int] | None:
+    """[inode, size, mtime_ns] of a file, or None when it is missing.  A state the build recorded about a file
+    it wrote is trusted only while the file still has the same stamp: a file replaced or edited behind the
+    build's back has another."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def load_state(path: Path | None) -> dict | None:
+    """The JSON object a build recorded in a state file, or None when there is none or it does not parse
+    (the build then writes its outputs whole)."""
+    if path is None:
+        return None
+    try:
+        recorded = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    return recorded if isinstance(recorded, dict) else None

@@ -110,3 +110,32 @@ def test_a_member_streamed_from_disk_has_the_bytes_of_one_written_whole(tmp_path
     with zipfile.ZipFile(streamed, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         F.zip_file_member(zf, "all/big.csv", path, chunk=4096)
     assert streamed.getvalue() == F.zip_bytes({"big.csv": path.read_bytes()}, prefix="all")
+
+
+def test_a_file_stamp_changes_when_the_file_is_replaced_or_edited(tmp_path):
+    from gongkai.files import atomic_write, file_stamp
+
+    path = tmp_path / "a.csv"
+    assert file_stamp(path) is None
+    atomic_write(path, b"a,b\n")
+    first = file_stamp(path)
+    assert first == file_stamp(path)
+    atomic_write(path, b"a,b\n")  # same bytes, a new file
+    assert file_stamp(path) != first
+    second = file_stamp(path)
+    with open(path, "ab") as fh:  # edited in place
+        fh.write(b"1,2\n")
+    assert file_stamp(path) != second
+
+
+def test_a_state_file_that_is_missing_broken_or_not_an_object_is_none(tmp_path):
+    from gongkai.files import load_state
+
+    path = tmp_path / "state.json"
+    assert load_state(None) is None and load_state(path) is None
+    path.write_text("{broken")
+    assert load_state(path) is None
+    path.write_text("[1, 2]")
+    assert load_state(path) is None
+    path.write_text('{"keys": {}}')
+    assert load_state(path) == {"keys": {}}

@@ -10,8 +10,8 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from gongkai import paths as P
-from gongkai.files import (CHUNK, atomic_write, copy_zip_member, stream_to, write_if_changed, zip_file_member,
-                           zip_info, zip_members)
+from gongkai.files import (CHUNK, atomic_write, copy_zip_member, file_stamp, load_state, stream_to, write_if_changed,
+                           zip_file_member, zip_info, zip_members)
 from gongkai.package.datapackage import descriptor_bytes
 from gongkai.package.licence import README_NAME, readme
 from gongkai.schema import registry as R
@@ -56,26 +56,13 @@ def combined_descriptor(sources: list[dict]) -> bytes:
     return descriptor_bytes(P.COMBINED_NAME, COMBINED_TITLE, COMBINED_DESCRIPTION, sources, json_forms=False)
 
 
-def _stamp(path: Path) -> list[int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return [st.st_ino, st.st_size, st.st_mtime_ns]
-
-
 def _load_state(state: Path | None, target: Path) -> dict | None:
     """What the last build recorded about the combined CSVs now in place, while they are still those files
     (same inode, size and mtime: a CSV replaced or edited behind the build's back is never copied from)."""
-    if state is None:
-        return None
-    try:
-        recorded = json.loads(state.read_bytes())
-    except (OSError, ValueError):
-        return None
+    recorded = load_state(state)
     names = [P.resource_csv(r) for r in R.RESOURCE_ORDER]
-    if not isinstance(recorded, dict) or not {"stamps", "keys", "ranges"} <= set(recorded) \
-            or any(recorded["stamps"].get(n) != _stamp(target / n) or n not in recorded["ranges"] for n in names):
+    if recorded is None or not {"stamps", "keys", "ranges"} <= set(recorded) \
+            or any(recorded["stamps"].get(n) != file_stamp(target / n) or n not in recorded["ranges"] for n in names):
         return None
     return recorded
 
@@ -162,7 +149,7 @@ def write_combined(report_ids: list[str], sources: list[dict], out_dir: Path, ke
     hashes["datapackage.json"] = hashlib.sha256(data).hexdigest()
     if state is not None and keys is not None:
         state.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(state, json.dumps({"stamps": {n: _stamp(target / n) for n in ranges},
+        atomic_write(state, json.dumps({"stamps": {n: file_stamp(target / n) for n in ranges},
                                         "keys": {rid: keys[rid] for rid in ids}, "ranges": ranges},
                                        sort_keys=True).encode("utf-8"))
     return hashes, changed

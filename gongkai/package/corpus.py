@@ -30,7 +30,7 @@ from gongkai.package.corpus_sqlite import (finish_sqlite, insert, measure_rows, 
                                            update_sqlite)
 from gongkai.package.fulltext import _segmenter_id, cached_words, prune
 from gongkai import paths as P
-from gongkai.files import atomic_write
+from gongkai.files import atomic_write, file_stamp, load_state
 from gongkai.schema import measures as M
 
 __all__ = ["ParquetStream", "measure_rows", "report_rows", "write_corpus_exports"]
@@ -95,27 +95,14 @@ def _temp(target_dir: Path, name: str) -> Path:
     return Path(tmp)
 
 
-def _stamp(path: Path) -> list[int] | None:
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return [st.st_ino, st.st_size, st.st_mtime_ns]
-
-
 def _load_state(state: Path | None, target_dir: Path) -> dict | None:
     """What the last build recorded about the corpus files now in place, when they are still those files."""
-    if state is None:
-        return None
-    try:
-        recorded = json.loads(state.read_bytes())
-    except (OSError, ValueError):
-        return None
-    if not {"keys", "parts", "rows", "excel"} <= set(recorded):
+    recorded = load_state(state)
+    if recorded is None or not {"keys", "parts", "rows", "excel"} <= set(recorded):
         return None
     stamps = recorded.get("stamps", {})
     if recorded.get("segmenter") != _segmenter_id().hex() or set(stamps) != set(REWRITTEN) \
-            or any(stamps[name] != _stamp(target_dir / name) for name in REWRITTEN):
+            or any(stamps[name] != file_stamp(target_dir / name) for name in REWRITTEN):
         return None
     return recorded
 
@@ -253,7 +240,7 @@ def write_corpus_exports(out_dir: Path, report_ids: list[str], target_dir: Path,
         if state is not None and keys is not None:
             state.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(state, json.dumps({
-                "stamps": {name: _stamp(target_dir / name) for name in REWRITTEN},
+                "stamps": {name: file_stamp(target_dir / name) for name in REWRITTEN},
                 "segmenter": _segmenter_id().hex(), "keys": {rid: keys[rid] for rid in ids}, "parts": parts,
                 "rows": rows, "excel": offsets}, sort_keys=True, ensure_ascii=False).encode("utf-8"))
     finally:
