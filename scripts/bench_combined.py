@@ -21,10 +21,10 @@ from gongkai.package.combined import write_combined
 
 
 def main(src: Path, sizes: list[int]) -> None:
-    base = sorted(p.parent.relative_to(src).as_posix() for p in src.glob("*/*/metadata.json")
-                  if p.parent.parent.name != P.COMBINED)
+    # Report ids (<slug>/<year>) of the packages in their bucket folders (<bucket>/<slug>/<year>/).
+    base = sorted(f"{p.parent.parent.name}/{p.parent.name}" for p in src.glob("*/*/*/metadata.json"))
     if not base:
-        sys.exit(f"{src}: no built report packages (*/*/metadata.json) to clone")
+        sys.exit(f"{src}: no built report packages (<bucket>/<slug>/<year>/metadata.json) to clone")
     print("| reports | whole (s) | nothing changed (s) | after a one-report edit (s) | combined CSVs (MB) |")
     print("|---:|---:|---:|---:|---:|")
     for n in sizes:
@@ -36,7 +36,7 @@ def main(src: Path, sizes: list[int]) -> None:
                 if step == "edit":
                     rid = ids[len(ids) // 2]
                     _edit(out, rid)
-                    csv = out / rid / P.resource_csv("applications")
+                    csv = out / P.report_dir_of(rid) / P.resource_csv("applications")
                     csv.write_bytes(csv.read_bytes() + csv.read_bytes().splitlines(keepends=True)[-1])
                 keys = _keys(out, ids)  # the package digests the build has from its workers, not timed
                 t0 = time.perf_counter()
