@@ -29,6 +29,7 @@ from gongkai import shard_build as SB
 from gongkai import shards as S
 from gongkai.files import link_or_copy
 from gongkai.pipeline.manifest import manifest_site
+from gongkai.pipeline.runner import default_jobs
 from gongkai.shard_build import EXCLUDE_SELECTORS, PAGEFIND_DIR  # noqa: F401  (their one home is shard_build)
 
 TOOLCHAIN = ("mkdocs", "mkdocs-material", "pymdown-extensions", "Markdown", "Jinja2", "pagefind-bin-extended")
@@ -139,11 +140,6 @@ SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file: above it, an ind
 def docs_files(docs: Path) -> list[str]:
     """docs/ files that the site generator reads (the downloads are linked into the site as they are)."""
     return [rel for rel, _ in _walk(docs, skip_top=(P.DOWNLOADS,)) if not rel.rsplit("/", 1)[-1].startswith(".")]
-
-
-def _jobs() -> int:
-    env = os.environ.get("JOBS", "").strip()
-    return max(1, int(env)) if env else len(os.sched_getaffinity(0))
 
 
 def run_shards(root: Path, todo: list[tuple[str, Path]], scheduler: str | None, jobs: int) -> list[dict]:
@@ -262,7 +258,7 @@ def assemble(root: Path, plan: dict[str, Path], static: list[str], new: Path) ->
     downloads = root / P.DOCS_DIR / P.DOWNLOADS
     if downloads.is_dir():
         count += link_tree(root / P.DOCS_DIR, new, (P.DOWNLOADS,))
-    listing = {"shards": [SB.index_dir(name)[len(PAGEFIND_DIR) + 1:] + "/" for name in reports
+    listing = {"shards": [f"{SB.SHARD_INDEXES}/{name}/" for name in reports
                           if (plan[name] / "site" / SB.index_dir(name)).is_dir()]}
     (new / PAGEFIND_DIR / SHARD_LIST).write_text(json.dumps(listing) + "\n", encoding="utf-8")
     return count + 1
@@ -314,7 +310,7 @@ def build_site(root: Path, force: bool = False, log=print, scheduler: str | None
             todo.append((name, shard))
     log(f"pages: {len(prepared)} shard(s), {len(todo)} to render ({time.perf_counter() - t0:.1f}s to prepare)")
     t0 = time.perf_counter()
-    results = run_shards(root, todo, scheduler, _jobs())
+    results = run_shards(root, todo, scheduler, default_jobs())
     _write_json(root / SHARDS_DIR / SHARD_LOG, results)
     failed = next((r for r in results if r["failed"]), None)
     if failed:

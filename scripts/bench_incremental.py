@@ -8,7 +8,6 @@ in-place database update chose between: copying the database (copy on write) and
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import subprocess
@@ -18,6 +17,7 @@ import time
 from pathlib import Path
 
 from gongkai import paths as P
+from gongkai.pipeline.incremental import folder_digest
 from gongkai.files import commit_temp
 from gongkai.package.combined import write_combined, write_everything_zip
 from gongkai.package.corpus import write_corpus_exports
@@ -29,13 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _keys(out: Path, ids: list[str]) -> dict[str, str]:
-    keys = {}
-    for rid in ids:
-        h = hashlib.sha256()
-        for path in sorted((out / P.report_dir_of(rid)).iterdir()):
-            h.update(path.name.encode() + b"\0" + path.read_bytes())
-        keys[rid] = h.hexdigest()
-    return keys
+    """report_id -> its package's digest, as the build keys the report (incremental.folder_digest)."""
+    return {rid: folder_digest(out / P.report_dir_of(rid)) for rid in ids}
 
 
 def _clone(src: Path, base: list[str], n: int, out: Path) -> list[str]:

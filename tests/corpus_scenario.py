@@ -4,7 +4,6 @@ name were different and one report was missing, then a second build with that re
 missing one added and a third one removed; and a whole build of the second state in another folder."""
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import sqlite3
@@ -12,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai import paths as P
+from gongkai.pipeline.incremental import folder_digest
 from gongkai.files import commit_temp
 from gongkai.package import corpus_sqlite
 from gongkai.package.corpus import write_corpus_exports
@@ -19,14 +19,8 @@ from gongkai.package.fulltext import AGENCIES_FTS, SECTIONS_FTS
 
 
 def _keys(out: Path, ids: list[str]) -> dict[str, str]:
-    """report_id -> a digest of its package files (the build keys by the package digest the same way)."""
-    keys = {}
-    for rid in ids:
-        h = hashlib.sha256()
-        for path in sorted((out / P.report_dir_of(rid)).iterdir()):
-            h.update(path.name.encode() + b"\0" + path.read_bytes())
-        keys[rid] = h.hexdigest()
-    return keys
+    """report_id -> its package's digest, as the build keys the report (incremental.folder_digest)."""
+    return {rid: folder_digest(out / P.report_dir_of(rid)) for rid in ids}
 
 
 def _stamps(folder: Path) -> dict[str, tuple[int, int]]:

@@ -23,6 +23,12 @@ def digest(files: dict[str, bytes]) -> str:
     return h.hexdigest()
 
 
+def folder_digest(folder: Path) -> str:
+    """digest() of the files of a folder by name: a report's package folder on disk gives the digest the
+    per-report phase gave the package it wrote there (publish.Published.digest)."""
+    return digest({p.name: p.read_bytes() for p in Path(folder).iterdir() if p.is_file()})
+
+
 def code_digest() -> str:
     h = hashlib.sha256()
     for path in sorted(PACKAGE_DIR.rglob("*.py")):

@@ -59,3 +59,14 @@ def test_the_build_is_up_to_date_until_an_input_or_output_changes(tmp_path):
     state.record()
     state.forget()
     assert not UpToDate(tmp_path, "build-date").current()
+
+
+def test_a_package_folder_digests_as_the_package_it_holds(tmp_path):
+    from gongkai.pipeline.incremental import folder_digest
+
+    files = {"datapackage.json": b"{}", "applications.csv": b"code,value\n"}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    assert folder_digest(tmp_path) == digest(files)
+    (tmp_path / "applications.csv").write_bytes(b"code,value\n1,2\n")
+    assert folder_digest(tmp_path) != digest(files)
