@@ -207,12 +207,17 @@ HTML_SOURCE = ROOT / "reports" / "041_shanghai_shizhengfu_bgt_2019.html"
 def html_with_images_beside(dpi: int = 150) -> Path:
     """041's HTML page with each <table> replaced by a picture file saved beside it, as the harvester
     stores a page whose tables are images (sidecar `images:`; see /work/wt/briefs/ocr-harvest.md).
-    The pictures are pages 3–5 of the Chromium print, which hold the three tables, in black and white."""
+    The pictures are the pages of the Chromium print that hold tables (found in its text layer: a fixed page
+    range once left out the page with table 四's values), in black and white."""
     import re
+
+    import pdfplumber
 
     name = "041_shanghai_shizhengfu_bgt_2019_images_beside.html"
     dest = OUT / name
-    pages = render(SOURCES[2][0], dpi)[2:5]
+    with pdfplumber.open(SOURCES[2][0]) as pdf:
+        with_tables = [i for i, page in enumerate(pdf.pages) if page.find_tables()]
+    pages = [render(SOURCES[2][0], dpi)[i] for i in with_tables]
     files = []
     for i, page in enumerate(pages, 1):
         file = f"{name}.img{i:02d}.png"
@@ -227,7 +232,8 @@ def html_with_images_beside(dpi: int = 150) -> Path:
         "derived_from": HTML_SOURCE.name,
         "images": files,
         "notes": f"Test variant derived from reports/{HTML_SOURCE.name}: each <table> replaced by a picture "
-                 f"file beside the page (pages 3-5 of its Chromium print at {dpi} dpi, black and white). Same "
+                 f"file beside the page (the pages of its Chromium print that hold tables, "
+                 f"{', '.join(str(i + 1) for i in with_tables)}, at {dpi} dpi, black and white). Same "
                  "golden values as its source.",
     }
     (OUT / f"{name}.yml").write_text(yaml.safe_dump(sidecar, allow_unicode=True, sort_keys=True), encoding="utf-8")

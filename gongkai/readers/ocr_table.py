@@ -208,10 +208,48 @@ def find_tables(ink: np.ndarray, dpi: int) -> tuple[list[Grid], np.ndarray]:
         part = rules[y:y + h, x:x + w].copy()
         _close_cut_edges(part, vert[y:y + h, x:x + w], s)
         cells = _cells(part, frame, s)
-        if len(cells) >= 2:
+        if len(cells) >= 2 and _holds_its_print(ink, rules > 0, frame, cells, s):
             grids.append(Grid(frame, group_rows(cells, s)))
     grids.sort(key=lambda g: (g.frame.y0, g.frame.x0))
     return grids, rules > 0
+
+
+PRINT_IN_CELLS = 0.85  # share of a table's print (its rules aside) that lies in its cells
+PRINT_BEYOND = 0.1  # share of the print joined to a table's rules that may lie beyond its frame (a seal's rim)
+
+
+def _holds_its_print(ink: np.ndarray, rules: np.ndarray, frame: Box, cells: list[Box], s: float) -> bool:
+    """Whether the rules found are a table's: its print sits inside its cells, and what is printed joined to
+    its rules stays inside its frame.
+
+    The strokes of large print (a title's line: 年's bars, 二's strokes, run on by the rule-following
+    across the neighbouring characters) also meet as "rules" and enclose "cells": the gaps between
+    strokes.  Their other strokes then lie outside those cells (in the frame's open regions), and the
+    characters the "rules" are cut from reach beyond the frame.  A table's text is in its cells, and
+    nothing printed runs out through its frame.
+    """
+    cv2 = _cv2()
+    y0, y1, x0, x1 = frame.y0, frame.y1, frame.x0, frame.x1
+    printed = clean_specks(ink[y0:y1, x0:x1] & ~rules[y0:y1, x0:x1], s)
+    in_cells = np.zeros_like(printed)
+    for c in cells:
+        in_cells[c.y0 - y0:c.y1 - y0, c.x0 - x0:c.x1 - x0] = True
+    total = int(printed.sum())
+    if total and (printed & in_cells).sum() < PRINT_IN_CELLS * total:
+        return False
+    pad = int(40 * s)
+    H, W = ink.shape
+    wy0, wy1, wx0, wx1 = max(0, y0 - pad), min(H, y1 + pad), max(0, x0 - pad), min(W, x1 + pad)
+    window = ink[wy0:wy1, wx0:wx1].astype(np.uint8)
+    on_rules = np.zeros(window.shape, dtype=bool)
+    on_rules[y0 - wy0:y1 - wy0, x0 - wx0:x1 - wx0] = rules[y0:y1, x0:x1]
+    _n, labels = cv2.connectedComponents(window, connectivity=8)
+    joined = np.unique(labels[on_rules & (window > 0)])
+    joined = np.isin(labels, joined[joined > 0])
+    inside = np.zeros_like(joined)
+    m = 2  # the frame's own blur
+    inside[max(0, y0 - wy0 - m):y1 - wy0 + m, max(0, x0 - wx0 - m):x1 - wx0 + m] = True
+    return (joined & ~inside).sum() <= PRINT_BEYOND * max(1, int(joined.sum()))
 
 
 def _longest_run(horiz: np.ndarray) -> int:

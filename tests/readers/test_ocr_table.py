@@ -132,3 +132,63 @@ def test_large_print_is_not_a_table():
     assert grids == []
     grids, _ = T.find_tables(_page_ink("001_huaian_hongzequ_2023_scan150.pdf", 2), 200)
     assert [[len(r) for r in g.rows] for g in grids] == [[1, 4, 4, 4, 1, 2, 2, 1]]  # table 二 only
+
+
+_FONTS = ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
+
+
+def _title(text: str, font_path: str, points: int, width: int = 1654) -> np.ndarray:
+    """One line of large print at 200 dpi, as a report's title is printed."""
+    import pytest
+    from PIL import Image, ImageDraw, ImageFont
+
+    try:
+        font = ImageFont.truetype(font_path, int(points * 200 / 72))
+    except OSError:
+        pytest.skip(f"font {font_path} not installed")
+    px = int(points * 200 / 72)
+    img = Image.new("L", (width, px * 3), 255)
+    ImageDraw.Draw(img).text((100, px), text, fill=0, font=font)
+    return np.asarray(img)
+
+
+def test_a_title_in_large_print_is_read_as_text_not_as_a_table():
+    """002's mixed scan: page 1 is only the title, and the strokes of its second line (2024 年…年度报告, large
+    print) met as rules: 年's bars, run on across 4 and 政, enclosed the gaps between strokes as two cells.
+    Read as a table, the line never reached the title search, and the year was not found.  Titles in
+    large print, in a Song (serif) and a bold Hei (sans) face at 18–36 pt, give no table."""
+    found = {}
+    for font in _FONTS:
+        for points in (18, 20, 22, 24, 28, 32, 36):
+            for text in ("2024年政府信息公开工作年度报告", "淮安市洪泽区人民政府", "2023年度政府信息公开工作报告",
+                         "二〇二二年工作年度报告"):
+                grids, _ = T.find_tables(T.ink_mask(_title(text, font, points)), 200)
+                if grids:
+                    found[(font.rsplit("/", 1)[1], points, text)] = [[len(r) for r in g.rows] for g in grids]
+    assert found == {}
+    grids, _ = T.find_tables(_page_ink("002_huaian_hongzequ_2024_mixed.pdf", 1), 200)
+    assert grids == []
+
+
+def test_a_table_under_a_title_in_large_print_is_still_a_table():
+    title = _title("2024年政府信息公开工作年度报告", _FONTS[1], 28)
+    img = _grid([100, 150, 200, 250], [100, 500, 600, 700, 800], size=(400, 1654))
+    page = np.vstack([title, img])
+    grids, _ = T.find_tables(T.ink_mask(page), 200)
+    assert [[len(r) for r in g.rows] for g in grids] == [[4, 4, 4]]
+
+
+def test_the_pictures_beside_041s_page_hold_its_tables_whole():
+    """The fixture once took a fixed range of pages of the print: the last picture ended at table 四's header
+    and its 15 values were in no picture, so the reader could not find them.  The pictures now hold every
+    row of the three tables: the last one ends with the values row of table 四 (15 cells)."""
+    from pathlib import Path
+
+    from gongkai.readers import ocr
+
+    scans = Path(__file__).resolve().parent.parent / "fixtures" / "scans"
+    name = "041_shanghai_shizhengfu_bgt_2019_images_beside.html"
+    pic = ocr.image_picture((scans / f"{name}.img03.png").read_bytes(), "img03")
+    gray = ocr._scale_to(ocr._to_gray(pic.pixels)[1], T.BASE_DPI / ocr.estimate_dpi(ocr._to_gray(pic.pixels)[1]))
+    grids, _ = T.find_tables(T.ink_mask(gray), 200)
+    assert [len(r) for r in grids[-1].rows][-1] == 15
