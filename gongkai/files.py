@@ -81,6 +81,32 @@ def files_equal(a: Path, b: Path) -> bool:
                 return True
 
 
+def copy_range(src, dst, start: int, length: int) -> None:
+    """Append `length` bytes of open binary file src, from offset `start`, to open binary file dst.
+
+    In the kernel (copy_file_range) where the system has it: an unchanged report's lines of a corpus file
+    are copied without passing through Python, and a file system with reflinks shares the blocks.  dst
+    must be unbuffered (buffering=0) or flushed, since the copy writes at its file descriptor's position."""
+    if hasattr(os, "copy_file_range"):
+        try:
+            while length > 0:
+                done = os.copy_file_range(src.fileno(), dst.fileno(), length, start)
+                if not done:
+                    raise OSError(f"{src.name}: ends before the range to copy")
+                start, length = start + done, length - done
+            return
+        except OSError as exc:
+            if exc.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+                raise
+    src.seek(start)
+    while length > 0:
+        block = src.read(min(CHUNK, length))
+        if not block:
+            raise OSError(f"{src.name}: ends before the range to copy")
+        dst.write(block)
+        start, length = start + len(block), length - len(block)
+
+
 def commit_temp(tmp: str, target: Path) -> bool:
     """Rename a finished temporary file over target unless target already holds these bytes; True if
     target changed.  For outputs streamed to disk (temp_beside) rather than built in memory."""

@@ -28,7 +28,9 @@ COMBINED = "all"  # datapackages/all/ and docs/downloads/all/: every report in o
 COMBINED_NAME = "gongkai-all"  # the combined package's name and the folder inside the everything-zip
 EVERYTHING_ZIP = "gongkai-all.zip"
 CORPUS_SQLITE = "gongkai-all.sqlite"
-CORPUS_XLSX = "gongkai-all.xlsx"  # the reports and their measures, one row each (cell tables outgrow Excel)
+# The corpus workbook of builds before issue 17 (one row per report): a national corpus outgrows a sheet, and
+# metadata_excel.csv and measures_excel.csv hold the same rows; the build removes it.
+LEGACY_CORPUS_XLSX = "gongkai-all.xlsx"
 DESCRIPTOR = "datapackage.json"
 QUALITY_CSV = "quality.csv"
 # Data releases (pipeline/release.py): releases/<version>/ in the project root, and what each holds.

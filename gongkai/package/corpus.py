@@ -20,18 +20,17 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
-from contextlib import nullcontext
 from pathlib import Path
 
 from gongkai.package import exports as E
 from gongkai.package.corpus_sqlite import (finish_sqlite, insert, measure_rows, open_sqlite, report_rows,
                                            update_sqlite)
-from gongkai.package.fulltext import _segmenter_id, cached_words, prune
+from gongkai.package.fulltext import _cache_file, _segmenter_id, cached_words, prune
 from gongkai import paths as P
-from gongkai.files import atomic_write, file_stamp, load_state
+from gongkai.files import atomic_write, copy_range, file_stamp, load_state
 from gongkai.schema import measures as M
+from gongkai.schema import registry as R
 
 __all__ = ["ParquetStream", "measure_rows", "report_rows", "write_corpus_exports"]
 
@@ -46,23 +45,34 @@ class ParquetStream:
     def __init__(self, resource: str, path: Path, row_group: int = PARQUET_ROW_GROUP):
         import pyarrow.parquet as pq
 
-        self.cols = E.columns(resource)
+        self.resource = resource
         self.schema = E.parquet_schema(resource)
         self.row_group = row_group
         self.writer = pq.ParquetWriter(path, self.schema, compression="zstd")
         self.pending: list = []
         self.count = self.total = 0
 
-    def add(self, rows: list[dict]) -> None:
+    @staticmethod
+    def table(resource: str, rows: list[dict], schema=None):
+        """Rows of one table as an Arrow table of its Parquet schema."""
         import pyarrow as pa
 
-        if not rows:
-            return
         arrays = [pa.array([E._arrow_value(c, rec.get(c.name)) for rec in rows], type=E._arrow_type(c))
-                  for c in self.cols]
-        self.pending.append(pa.Table.from_arrays(arrays, schema=self.schema))
-        self.count += len(rows)
-        self.total += len(rows)
+                  for c in E.columns(resource)]
+        return pa.Table.from_arrays(arrays, schema=schema or E.parquet_schema(resource))
+
+    def add(self, rows: list[dict]) -> None:
+        if rows:
+            self.add_table(self.table(self.resource, rows, self.schema))
+
+    def add_table(self, table) -> None:
+        import pyarrow as pa
+
+        if not table.num_rows:
+            return
+        self.pending.append(table)
+        self.count += table.num_rows
+        self.total += table.num_rows
         while self.count >= self.row_group:
             whole = pa.concat_tables(self.pending)
             self.writer.write_table(whole.slice(0, self.row_group).combine_chunks())
@@ -84,8 +94,8 @@ class ParquetStream:
 # An in-place update deletes and inserts the changed reports' rows one by one; past this share of the corpus,
 # writing the database whole (inserts in key order, VACUUM) is as quick and gives the compact file.
 IN_PLACE_SHARE = 0.2
-# The files written whole (from their last version where it can) every time the corpus changes.
-REWRITTEN = (P.CORPUS_SQLITE, P.CORPUS_XLSX) + tuple(P.excel_csv(name) for name in E.PARQUET_TABLES)
+# The single files over the whole corpus, written whole (from their last version where it can) when they change.
+REWRITTEN = (P.CORPUS_SQLITE,) + tuple(P.excel_csv(name) for name in E.PARQUET_TABLES)
 
 
 def _temp(target_dir: Path, name: str) -> Path:
@@ -98,7 +108,7 @@ def _temp(target_dir: Path, name: str) -> Path:
 def _load_state(state: Path | None, target_dir: Path) -> dict | None:
     """What the last build recorded about the corpus files now in place, when they are still those files."""
     recorded = load_state(state)
-    if recorded is None or not {"keys", "parts", "rows", "excel"} <= set(recorded):
+    if recorded is None or not {"keys", "parts", "excel"} <= set(recorded):
         return None
     stamps = recorded.get("stamps", {})
     if recorded.get("segmenter") != _segmenter_id().hex() or set(stamps) != set(REWRITTEN) \
@@ -107,12 +117,83 @@ def _load_state(state: Path | None, target_dir: Path) -> dict | None:
     return recorded
 
 
+def read_report(out_dir: Path, rid: str, metadata: list[dict] | None = None) -> tuple[dict[str, list[dict]], bytes]:
+    """Every corpus table's rows of one report, each sorted by its key, and its sections.json bytes (the key
+    of its full-text words): each JSON file of its package read once for every format, and its measures
+    row computed from the same rows.  metadata: its metadata rows when already read."""
+    folder = out_dir / P.report_dir_of(rid)
+    tables, sections = {}, b""
+    for name in R.RESOURCE_ORDER:
+        if name == "metadata" and metadata is not None:
+            tables[name] = metadata
+            continue
+        data = (folder / P.resource_json(name)).read_bytes()
+        if name == "sections":
+            sections = data
+        tables[name] = sorted(json.loads(data), key=lambda rec, k=R.key_of(name): E._sort_key(rec, k))
+    tables[M.TABLE] = [M.table_row(rid, tables)]
+    return tables, sections
+
+
+class _Words:
+    """words_of(report_id) for the full-text index, from the words cache the per-report workers filled
+    (fulltext.prepare), keyed by each report's sections bytes as the pass read them."""
+
+    def __init__(self, out_dir: Path, cache: Path | None):
+        self.out_dir, self.cache, self.files, self.used = out_dir, cache, {}, set()
+
+    def saw(self, rid: str, sections: bytes) -> None:
+        if self.cache is not None:
+            self.files[rid] = _cache_file(self.cache, sections)
+
+    def __call__(self, rid: str) -> dict[str, list[str]]:
+        path = self.files.get(rid)
+        if path is not None:
+            self.used.add(path.name)
+            try:
+                return json.loads(path.read_bytes())
+            except (OSError, ValueError):
+                pass  # not prepared (or a damaged entry): segmented here
+        data = (self.out_dir / P.report_dir_of(rid) / P.resource_json("sections")).read_bytes()
+        return cached_words(self.cache, data, self.used)
+
+
+class _Spill:
+    """One table's rows on their way to the Parquet partitions: each report's rows as one Arrow IPC message
+    in a scratch file, in report_id order, so the one pass over the reports needs neither the table in
+    memory nor a second read of every report's JSON; a partition is then its reports' messages in order."""
+
+    def __init__(self, name: str, path: Path):
+        self.name, self.path, self.at = name, path, {}
+        self.fh = open(path, "w+b")
+        self.schema = E.parquet_schema(name)
+
+    def add(self, part: tuple, rows: list[dict]) -> None:
+        if rows:
+            data = ParquetStream.table(self.name, rows, self.schema).to_batches()[0].serialize()
+            self.at.setdefault(part, []).append((self.fh.tell(), data.size))
+            self.fh.write(data)
+
+    def tables(self, part: tuple):
+        import pyarrow as pa
+
+        self.fh.flush()
+        for offset, size in self.at.get(part, ()):
+            self.fh.seek(offset)
+            yield pa.Table.from_batches([pa.ipc.read_record_batch(pa.py_buffer(self.fh.read(size)), self.schema)])
+
+    def close(self) -> None:
+        self.fh.close()
+        self.path.unlink(missing_ok=True)
+
+
 def write_parquet_partitions(out_dir: Path, parts: dict[str, list], which: set[tuple], target_dir: Path,
-                             commit) -> list[str]:
-    """Write the partitions in `which` of every table (each from its reports, in report_id order), remove
-    every file under parquet/ that is not a partition of `parts`, and return the names of all partitions."""
+                             commit, source) -> list[str]:
+    """Write the partitions in `which` of every table, remove every file under parquet/ that is not a
+    partition of `parts`, and return the names of all partitions.  source(table, part, report_ids) gives
+    a partition's Arrow tables (its reports' rows, in report_id order)."""
     members: dict[tuple, list[str]] = {}
-    for rid, part in parts.items():
+    for rid, part in sorted(parts.items()):
         members.setdefault(tuple(part), []).append(rid)
     names = []
     for name in E.PARQUET_TABLES:
@@ -125,8 +206,8 @@ def write_parquet_partitions(out_dir: Path, parts: dict[str, list], which: set[t
             tmp = _temp((target_dir / rel).parent, rel)
             try:
                 stream = ParquetStream(name, tmp)
-                for rows in report_rows(out_dir, members[part], name):
-                    stream.add(rows)
+                for table in source(name, part, members[part]):
+                    stream.add_table(table)
                 stream.close()
                 commit(str(tmp), target_dir / rel)
             finally:
@@ -144,9 +225,11 @@ def write_parquet_partitions(out_dir: Path, parts: dict[str, list], which: set[t
 
 
 def _remove_others(target_dir: Path, keep: set[str]) -> None:
-    """Partitions no report is in any more, and the single files of the layout before partitions."""
+    """Partitions no report is in any more, and the files of layouts before this one (one Parquet file per
+    table; the corpus workbook)."""
     for name in E.PARQUET_TABLES:
         (target_dir / P.legacy_parquet(name)).unlink(missing_ok=True)
+    (target_dir / P.LEGACY_CORPUS_XLSX).unlink(missing_ok=True)
     base = target_dir / P.PARQUET_DIR
     if not base.exists():
         return
@@ -159,119 +242,188 @@ def _remove_others(target_dir: Path, keep: set[str]) -> None:
             os.rmdir(dirpath)
 
 
-def _write_excel(name: str, out_dir: Path, ids: list[str], path: Path, rows_of, old: Path | None,
-                 old_offsets: dict[str, list[int]]) -> dict[str, list[int]]:
-    """The corpus Excel CSV of one table, a report's lines after another in report_id order; a report in
-    old_offsets has its lines copied from the old file (the same bytes excel_csv_lines would give), the
-    others are made from rows_of(report_id).  Returns report_id -> [offset, length] in the new file."""
-    offsets = {}
-    with open(path, "wb") as fh, (open(old, "rb") if old is not None else nullcontext()) as src:
-        fh.write(E.excel_csv_head(name).encode("utf-8"))
-        for rid in ids:
-            start = fh.tell()
-            if rid in old_offsets:
-                src.seek(old_offsets[rid][0])
-                fh.write(src.read(old_offsets[rid][1]))
-            else:
-                fh.write(E.excel_csv_lines(name, rows_of(rid)).encode("utf-8"))
-            offsets[rid] = [start, fh.tell() - start]
-    return offsets
+class _Lines:
+    """One corpus Excel CSV written report by report in report_id order: a report's lines are given (bytes)
+    or copied from the old file by their [offset, length] there, neighbouring copies as one (files.copy_range).
+    offsets: report_id -> [offset, length] in the new file."""
+
+    def __init__(self, name: str, path: Path, old: Path | None = None):
+        self.fh = open(path, "wb", buffering=0)
+        self.src = open(old, "rb") if old is not None else None
+        self.pos, self.pending, self.offsets = 0, None, {}
+        self._write(E.excel_csv_head(name).encode("utf-8"))
+
+    def _write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[self.fh.write(view):]
+        self.pos += len(data)
+
+    def _flush(self) -> None:
+        if self.pending is not None:
+            copy_range(self.src, self.fh, *self.pending)
+            self.pos += self.pending[1]
+            self.pending = None
+
+    def add(self, rid: str, data: bytes) -> None:
+        self._flush()
+        self.offsets[rid] = [self.pos, len(data)]
+        self._write(data)
+
+    def copy(self, rid: str, start: int, length: int) -> None:
+        at = self.pos + (self.pending[1] if self.pending else 0)
+        self.offsets[rid] = [at, length]
+        if self.pending is not None and self.pending[0] + self.pending[1] == start:
+            self.pending[1] += length
+        else:
+            self._flush()
+            self.pending = [start, length]
+
+    def close(self) -> dict[str, list[int]]:
+        self._flush()
+        self.fh.close()
+        if self.src is not None:
+            self.src.close()
+        return self.offsets
+
+
+def _same_lines(old: Path, offsets: dict[str, list[int]], replace: set[str], lines: dict[str, bytes]) -> bool:
+    """True when every replaced report's lines (b"" for a report no longer published) are the bytes it has in
+    the old file (b"" for a report not in it): the file would come out as it is."""
+    with open(old, "rb") as fh:
+        for rid in sorted(replace):
+            want = lines.get(rid, b"")
+            start, length = offsets.get(rid, (0, 0))
+            if length != len(want):
+                return False
+            if length:
+                fh.seek(start)
+                if fh.read(length) != want:
+                    return False
+    return True
 
 
 def write_corpus_exports(out_dir: Path, report_ids: list[str], target_dir: Path, commit,
                          words_cache: Path | None = None, keys: dict[str, str] | None = None,
                          state: Path | None = None) -> list[str]:
-    """The database, the Parquet datasets, the Excel CSVs and the workbook.  Each file is written to a
-    temporary name; `commit(tmp, target)` puts it in place.  Returns the names of the files (relative to
-    target_dir).
+    """The database, the Parquet datasets and the Excel CSVs.  Each file is written to a temporary name;
+    `commit(tmp, target)` puts it in place.  Returns the names of the files (relative to target_dir).
 
     words_cache: where the per-report workers left the sections' words for the full-text index
     (fulltext.prepare); entries no longer used are dropped.  keys: report_id -> what its rows depend on
     (its package digest and the code); state: a file where they are kept with the files they describe.
-    Given both, only the packages of reports whose key changed are read: the database is updated in place,
-    their Parquet partitions rewritten, their lines of the Excel CSVs made again (the other reports' lines
-    are copied from the last CSVs), and the workbook's rows of the other reports come from the state."""
+    Given both, only the packages of reports whose key changed are read (once each): the database is
+    updated in place, their Parquet partitions rewritten, and an Excel CSV in which their lines changed is
+    written again with the other reports' lines copied from the last one (left as it is otherwise)."""
     target_dir.mkdir(parents=True, exist_ok=True)
     ids = sorted(report_ids)
-    db = target_dir / P.CORPUS_SQLITE
     prev = _load_state(state, target_dir) if keys is not None else None
     replace = set(ids) if prev is None else (
         {rid for rid in ids if prev["keys"].get(rid) != keys[rid]} | (set(prev["keys"]) - set(ids)))
     if prev is not None and len(replace) > IN_PLACE_SHARE * max(len(ids), 1):
         prev = None  # as quick to write whole, and the database comes out compact
-    kept = [] if prev is None else [rid for rid in ids if rid not in replace]
-    parts = {rid: prev["parts"][rid] for rid in kept}
-    rows = {rid: prev["rows"][rid] for rid in kept}  # the workbook's rows (XLSX_TABLES) of each report
     temps = {name: _temp(target_dir, name) for name in REWRITTEN}
-    used: set[str] = set()
-
-    def words_of(rid):
-        return cached_words(words_cache, (out_dir / P.report_dir_of(rid) / P.resource_json("sections")).read_bytes(), used)
-
+    words = _Words(out_dir, words_cache)
     try:
-        fresh = sorted(set(ids) - set(kept))
-        for rid, meta, measures in zip(fresh, report_rows(out_dir, fresh, "metadata"), measure_rows(out_dir, fresh)):
-            parts[rid] = list(E.partition_of(meta[0]))
-            rows[rid] = {"metadata": meta, M.TABLE: measures}
-        offsets = {}
         if prev is None:
-            offsets = _write_whole(out_dir, ids, temps, rows, words_of)
-            prune(words_cache, used)
+            parts, offsets, names = _write_whole(out_dir, ids, temps, target_dir, commit, words)
+            prune(words_cache, words.used)
+            rewritten = list(REWRITTEN)
         else:
-            # Copy on write: the published file (hard-linked into site/) is never opened for writing.
-            shutil.copyfile(db, temps[P.CORPUS_SQLITE])
-            update_sqlite(temps[P.CORPUS_SQLITE], out_dir, ids, replace, words_of)
-            for name in E.PARQUET_TABLES:
-                reuse = {rid: prev["excel"][name][rid] for rid in kept}
-                offsets[name] = _write_excel(name, out_dir, ids, temps[P.excel_csv(name)],
-                                             lambda rid, name=name: _rows(out_dir, rid, name, rows),
-                                             target_dir / P.excel_csv(name), reuse)
+            parts, offsets, rewritten, names = _update(out_dir, ids, replace, prev, temps, target_dir, commit, words)
             # The words cache is left as it is: only the changed reports' words were looked up.
-        temps[P.CORPUS_XLSX].write_bytes(E.corpus_xlsx(
-            {name: [rec for rid in ids for rec in rows[rid][name]] for name in E.XLSX_TABLES}))
-        changed_parts = ({tuple(p) for p in parts.values()} if prev is None else
-                         {tuple(parts[rid]) for rid in replace if rid in parts}
-                         | {tuple(prev["parts"][rid]) for rid in replace if rid in prev["parts"]})
-        names = list(REWRITTEN) + write_parquet_partitions(out_dir, parts, changed_parts, target_dir, commit)
+        names = list(REWRITTEN) + names
         if state is not None:
             state.unlink(missing_ok=True)  # the files are about to change: the old record no longer holds
-        for name in REWRITTEN:
+        for name in rewritten:
             commit(str(temps[name]), target_dir / name)
         if state is not None and keys is not None:
             state.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(state, json.dumps({
                 "stamps": {name: file_stamp(target_dir / name) for name in REWRITTEN},
                 "segmenter": _segmenter_id().hex(), "keys": {rid: keys[rid] for rid in ids}, "parts": parts,
-                "rows": rows, "excel": offsets}, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+                "excel": offsets}, sort_keys=True, ensure_ascii=False).encode("utf-8"))
     finally:
         for tmp in temps.values():
             tmp.unlink(missing_ok=True)
     return names
 
 
-def _rows(out_dir: Path, rid: str, name: str, rows: dict) -> list[dict]:
-    """One report's rows of a table: the workbook's tables from what was read already, others from its package."""
-    if name in rows[rid]:
-        return rows[rid][name]
-    return next(report_rows(out_dir, [rid], name))
-
-
-def _write_whole(out_dir: Path, ids: list[str], temps: dict[str, Path], rows: dict, words_of) -> dict:
-    """The database and the Excel CSVs from every report, one pass over each table's per-report files: a
-    report's rows go to both together.  Returns the CSVs' offsets (_write_excel)."""
+def _write_whole(out_dir: Path, ids: list[str], temps: dict[str, Path], target_dir: Path, commit, words) -> tuple:
+    """Every file from every report in one pass: each report's JSON files are read once, and its rows go to
+    the database and the Excel CSVs at once and to the Parquet tables' scratch files (_Spill), from which
+    the partitions are written after the pass.  Returns (parts, the CSVs' offsets, the Parquet files)."""
+    metadata = dict(zip(ids, report_rows(out_dir, ids, "metadata")))  # one row a report: the agencies come first
+    parts = {rid: list(E.partition_of(metadata[rid][0])) for rid in ids}
     con = open_sqlite(temps[P.CORPUS_SQLITE])
-    offsets = {}
+    spills, lines = {}, {}
     try:
-        # Parents before children for the foreign keys: agencies, then reports, then the rest.
-        insert(con, "agencies", E.agency_records([rec for rid in ids for rec in rows[rid]["metadata"]]))
+        # Parents before children for the foreign keys: agencies, then each report's row before its other rows.
+        insert(con, "agencies", E.agency_records([rec for rid in ids for rec in metadata[rid]]))
         for name in E.PARQUET_TABLES:
-            def rows_of(rid, name=name):
-                got = _rows(out_dir, rid, name, rows)
-                insert(con, name, got)
-                return got
-            offsets[name] = _write_excel(name, out_dir, ids, temps[P.excel_csv(name)], rows_of, None, {})
+            spills[name] = _Spill(name, _temp(target_dir, f"{name}.spill"))
+            lines[name] = _Lines(name, temps[P.excel_csv(name)])
+        for rid in ids:
+            tables, sections = read_report(out_dir, rid, metadata.pop(rid))
+            words.saw(rid, sections)
+            for name in E.PARQUET_TABLES:
+                insert(con, name, tables[name])
+                lines[name].add(rid, E.excel_csv_lines(name, tables[name]).encode("utf-8"))
+                spills[name].add(tuple(parts[rid]), tables[name])
+        offsets = {name: w.close() for name, w in lines.items()}
+        finish_sqlite(con, temps[P.CORPUS_SQLITE], words)
+        names = write_parquet_partitions(out_dir, parts, {tuple(p) for p in parts.values()}, target_dir, commit,
+                                         lambda name, part, _ids: spills[name].tables(part))
     except BaseException:
         con.close()
         raise
-    finish_sqlite(con, temps[P.CORPUS_SQLITE], words_of)
-    return offsets
+    finally:
+        for spill in spills.values():
+            spill.close()
+    return parts, offsets, names
+
+
+def _update(out_dir: Path, ids: list[str], replace: set[str], prev: dict, temps: dict[str, Path], target_dir: Path,
+            commit, words) -> tuple:
+    """After some reports changed: the database copied and updated in place, the Excel CSVs in which a
+    replaced report's lines changed written again, the partitions holding a replaced report rewritten.
+    Returns (parts, offsets, the names of the single files written again, the Parquet files)."""
+    kept = [rid for rid in ids if rid not in replace]
+    fresh = sorted(set(ids) & replace)
+    tables = {}
+    for rid in fresh:
+        tables[rid], sections = read_report(out_dir, rid)
+        words.saw(rid, sections)
+    parts = {rid: prev["parts"][rid] for rid in kept}
+    parts.update({rid: list(E.partition_of(tables[rid]["metadata"][0])) for rid in fresh})
+    # Copy on write: the published file (hard-linked into site/) is never opened for writing.
+    with open(target_dir / P.CORPUS_SQLITE, "rb") as src, open(temps[P.CORPUS_SQLITE], "wb") as dst:
+        copy_range(src, dst, 0, os.fstat(src.fileno()).st_size)
+    update_sqlite(temps[P.CORPUS_SQLITE], out_dir, ids, replace, words, tables)
+    rewritten, offsets = [P.CORPUS_SQLITE], {}
+    for name in E.PARQUET_TABLES:
+        old, was = target_dir / P.excel_csv(name), prev["excel"][name]
+        new = {rid: E.excel_csv_lines(name, tables[rid][name]).encode("utf-8") for rid in fresh}
+        if _same_lines(old, was, replace, new):
+            offsets[name] = {rid: was.get(rid, [0, 0]) for rid in ids}
+            continue
+        out = _Lines(name, temps[P.excel_csv(name)], old)
+        for rid in ids:
+            if rid in new:
+                out.add(rid, new[rid])
+            else:
+                out.copy(rid, *was[rid])
+        offsets[name] = out.close()
+        rewritten.append(P.excel_csv(name))
+    changed_parts = ({tuple(parts[rid]) for rid in replace if rid in parts}
+                     | {tuple(prev["parts"][rid]) for rid in replace if rid in prev["parts"]})
+
+    def rows_of(name, _part, members):
+        reading = iter(report_rows(out_dir, [rid for rid in members if rid not in tables], name))
+        for rid in members:
+            rows = tables[rid][name] if rid in tables else next(reading)
+            if rows:
+                yield ParquetStream.table(name, rows)
+
+    names = write_parquet_partitions(out_dir, parts, changed_parts, target_dir, commit, rows_of)
+    return parts, offsets, rewritten, names

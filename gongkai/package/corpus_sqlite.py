@@ -96,10 +96,12 @@ def _marks(items) -> str:
     return ", ".join("?" for _ in items)
 
 
-def update_sqlite(path: Path, out_dir: Path, report_ids: list[str], replace: set[str], words_of) -> None:
+def update_sqlite(path: Path, out_dir: Path, report_ids: list[str], replace: set[str], words_of,
+                  tables: dict[str, dict[str, list[dict]]] | None = None) -> None:
     """Bring the database at `path` (the last build's, copied) to the reports `report_ids`, whose packages are
     in out_dir: `replace` names every report whose rows must go (changed, or no longer published); those of
-    them still in report_ids are inserted again from their packages.
+    them still in report_ids are inserted again, from `tables` (report_id -> table -> its rows sorted by
+    key, as corpus.read_report gives them) when given, else from their packages.
 
     words_of(report_id) -> the full-text words of a report's sections, as for add_fulltext.  A contentless
     full-text index forgets a row only when given the words it indexed, so the deleted rows' words are
@@ -118,7 +120,9 @@ def update_sqlite(path: Path, out_dir: Path, report_ids: list[str], replace: set
         gone = sorted(replace)
         slugs = {row[0] for row in con.execute(
             f'SELECT agency_slug FROM reports WHERE report_id IN ({_marks(gone)})', gone)}
-        metadata = {rid: json.loads((out_dir / P.report_dir_of(rid) / P.resource_json("metadata")).read_bytes()) for rid in new}
+        metadata = {rid: tables[rid]["metadata"] if tables is not None else
+                    json.loads((out_dir / P.report_dir_of(rid) / P.resource_json("metadata")).read_bytes())
+                    for rid in new}
         slugs |= {rec["agency_slug"] for rows in metadata.values() for rec in rows}
         _forget_sections(con, gone)
         for name in REPORT_TABLES + ("metadata",):
@@ -126,7 +130,7 @@ def update_sqlite(path: Path, out_dir: Path, report_ids: list[str], replace: set
         _replace_agencies(con, out_dir, sorted(slugs), metadata)
         insert(con, "metadata", [rec for rid in new for rec in metadata[rid]])
         for name in REPORT_TABLES:
-            for rows in report_rows(out_dir, new, name):
+            for rows in ([tables[rid][name] for rid in new] if tables is not None else report_rows(out_dir, new, name)):
                 insert(con, name, rows)
         _index_sections(con, new, words_of)
         con.commit()

@@ -17,7 +17,6 @@ from gongkai import paths as P
 from gongkai.schema import measures as M
 from gongkai.schema import registry as R
 from gongkai.schema.places import province_or_unknown
-from gongkai.package.combined import COMBINED_TITLE
 from gongkai.package.datapackage import LICENSE, _cell_text, data_version
 from gongkai.package.fulltext import add_fulltext, section_words
 from gongkai.package.xlsx import Sheet, workbook_bytes
@@ -290,19 +289,6 @@ def report_exports(title: str, slug: str, year: int, sources: list[dict],
     return files
 
 
-# The corpus workbook holds the tables with one row per report; the cell tables (hundreds of rows a report)
-# would pass Excel's 1,048,576 rows at a few thousand reports, so they are in the CSVs, SQLite and Parquet.
-XLSX_TABLES = ("metadata", M.TABLE)
-XLSX_NOTE = ("逐格数据（三张统计表、核验、正文）行数可能超过 Excel 的上限（1,048,576 行），见同目录的 *_excel.csv、"
-             "SQLite 和 Parquet 文件。 The cell-level tables can exceed Excel's row limit: see the *_excel.csv, "
-             "SQLite and Parquet files beside this workbook.")
-
-
-def corpus_xlsx(tables: dict[str, list[dict]]) -> bytes:
-    """The corpus workbook from XLSX_TABLES' rows in key order."""
-    return xlsx_bytes(COMBINED_TITLE, [], tables, XLSX_TABLES, (XLSX_NOTE,))
-
-
 @lru_cache(maxsize=None)
 def _province_folder(province: str | None) -> str:
     return P.region_slug(province_or_unknown(province))  # a slug segments with jieba: once per province
@@ -320,11 +306,11 @@ def parquet_list(sizes: dict[str, int]) -> bytes:
 
 
 def corpus_exports(records: dict[str, list[dict]]) -> dict[str, bytes]:
-    """The whole-corpus files beside the combined package: one SQLite database, a Parquet dataset (a file
-    per partition) and an Excel-safe CSV per table, and the workbook of the tables with a row per report."""
+    """The whole-corpus files beside the combined package: one SQLite database, and a Parquet dataset (a file
+    per partition) and an Excel-safe CSV per table.  No workbook: a national corpus has more reports than a
+    sheet has rows (1,048,576), and metadata_excel.csv and measures_excel.csv open in Excel."""
     tables = corpus_tables(records)
-    files = {P.CORPUS_SQLITE: sqlite_bytes(records),
-             P.CORPUS_XLSX: corpus_xlsx({name: tables[name] for name in XLSX_TABLES})}
+    files = {P.CORPUS_SQLITE: sqlite_bytes(records)}
     parts = {rec["report_id"]: partition_of(rec) for rec in records.get("metadata", ())}
     for name in PARQUET_TABLES:
         by_part: dict[tuple, list[dict]] = {part: [] for part in parts.values()}

@@ -270,9 +270,6 @@ def _corpus_item(name: str) -> tuple[str, str] | None:
                           "`measures`（每份报告的指标）、`checks`、`sections`，以及字段说明表 `fields`；"
                           "主键和外键与数据字典一致；报告正文和机关名称可全文检索（`sections_fts`、`agencies_fts`，"
                           "词之间用空格）")
-    if name == P.CORPUS_XLSX:
-        return "XLSX", ("Excel 工作簿：每份报告一行的报告信息（`metadata`）和指标（`measures`），以及字段说明；"
-                        "逐格数据的行数可能超过 Excel 的上限，请用下面的 CSV、SQLite 或 Parquet")
     if name == P.CHANGELOG:
         return "文本", "数据更新记录：每个发布版本与上一版本相比的变化（也见[更新记录](changelog.md)页）"
     if name == P.CITATION_FILE:
@@ -355,6 +352,9 @@ def downloads_page(sizes: dict[str, int], built_on: str = "") -> str:
                      f"| [{text}](downloads/{href}) | {md_text(fmt)} | {desc} | {human_size(size)} | "
                      f"{md_text(built_on)} |\n"))
     out += [row for _, row in sorted(rows)]
+    out.append("\n全部报告不再提供一个 Excel 工作簿（XLSX）：全国的报告数量超过一个工作表的行数上限（1,048,576 行），"
+               f"每改动一份报告也要重写整个工作簿。每份报告一行的报告信息和指标在 `{P.excel_csv('metadata')}` 和 "
+               f"`{P.excel_csv('measures')}` 中，Excel 可直接打开；每份报告仍有自己的工作簿（见下）。\n")
     out.append("\n## 单份报告\n\n每份报告的页面上都有以下文件（[机关索引](agencies.md)列出全部报告）：\n\n"
                "| 文件 | 格式 | 内容 |\n|---|---|---|\n"
                "| `<机关代码>-<年度>.zip` | zip | 该报告的数据包：各表的 CSV 和 JSON、datapackage.json，以及说明许可的 README.txt |\n"

@@ -56,13 +56,12 @@ def test_parquet_row_groups_stay_small_and_match_the_in_memory_file(built, tmp_p
     assert (tmp_path / "c.parquet").read_bytes() == E.parquet_bytes("checks", rows)
 
 
-def test_corpus_excel_csvs_and_workbook(built):
-    """downloads/all/ holds an Excel-safe CSV of every table (BOM, CRLF, the canonical CSV's rows) and a workbook
-    of the tables with one row per report; tests/package/test_exports.py holds them byte-equal to the in-memory
-    corpus_exports."""
+def test_corpus_excel_csvs_and_no_workbook(built):
+    """downloads/all/ holds an Excel-safe CSV of every table (BOM, CRLF, the canonical CSV's rows);
+    tests/package/test_exports.py holds them byte-equal to the in-memory corpus_exports.  No corpus
+    workbook (issue 17): the reports' rows are in metadata_excel.csv and measures_excel.csv, and the
+    downloads page says why."""
     import csv
-
-    from openpyxl import load_workbook
 
     from gongkai import paths as P
 
@@ -76,11 +75,23 @@ def test_corpus_excel_csvs_and_workbook(built):
         assert len(excel) == len(list(csv.reader(io.StringIO(canonical)))), name
     measures = list(csv.reader(io.StringIO((folder / "measures_excel.csv").read_bytes()[3:].decode("utf-8"))))
     assert len(measures) == 1 + len(result.reports) and measures[0][0] == "report_id"
-    wb = load_workbook(folder / P.CORPUS_XLSX, read_only=True)
-    assert wb.sheetnames == ["README", "metadata", "measures"]
-    assert wb["metadata"].max_row == wb["measures"].max_row == 1 + len(result.reports)
-    readme = [row[0] for row in wb["README"].iter_rows(values_only=True) if row]
-    assert any(isinstance(v, str) and "1,048,576" in v for v in readme)
+    assert not list(folder.glob("*.xlsx"))
+    page = (root / "docs" / "downloads.md").read_text(encoding="utf-8")
+    assert "1,048,576" in page and P.excel_csv("measures") in page
+
+
+def test_a_workbook_of_an_earlier_build_is_removed(built, tmp_path):
+    from gongkai import paths as P
+    from gongkai.files import commit_temp
+    from gongkai.package.corpus import write_corpus_exports
+
+    root, result, _ = built
+    target = tmp_path / "all"
+    target.mkdir()
+    (target / P.LEGACY_CORPUS_XLSX).write_bytes(b"PK old workbook")
+    ids = [r.report_id for r in result.reports]
+    names = write_corpus_exports(root / "datapackages", ids, target, commit_temp)
+    assert not (target / P.LEGACY_CORPUS_XLSX).exists() and P.LEGACY_CORPUS_XLSX not in names
 
 
 @pytest.fixture(scope="module")
@@ -123,9 +134,9 @@ def test_a_one_report_change_rewrites_only_the_partitions_of_the_reports_that_ch
     assert scenario.after[edited][0] != scenario.before[edited][0]
 
 
-def test_incremental_excel_csvs_and_workbook_equal_a_whole_build(scenario):
-    """The unchanged reports' lines are copied from the last CSVs and their workbook rows come from the
-    build's state: the files are still byte for byte what a whole build writes."""
+def test_incremental_excel_csvs_equal_a_whole_build(scenario):
+    """The unchanged reports' lines are copied from the last CSVs: the files are still byte for byte what
+    a whole build writes."""
     from gongkai.package.corpus import REWRITTEN
     from gongkai import paths as P
 
