@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from gongkai.package import exports as E
+from gongkai.package.corpus_parquet import (PARQUET_ROW_GROUP, ParquetStream, Spill, merge_partition, temp_name,
+                                            write_parquet_partitions)
 from gongkai.package.corpus_sqlite import (finish_sqlite, insert, measure_rows, open_sqlite, report_rows,
                                            update_sqlite)
 from gongkai.package.fulltext import _cache_file, _segmenter_id, cached_words, prune
@@ -34,75 +35,11 @@ from gongkai.schema import registry as R
 
 __all__ = ["ParquetStream", "measure_rows", "report_rows", "write_corpus_exports"]
 
-# exports.parquet_bytes cuts its table every this many rows, so writing row groups of this size one by
-# one gives the same file.
-PARQUET_ROW_GROUP = E.PARQUET_ROW_GROUP
-
-
-class ParquetStream:
-    """exports.parquet_bytes' file for one table, written a row group at a time as rows arrive."""
-
-    def __init__(self, resource: str, path: Path, row_group: int = PARQUET_ROW_GROUP):
-        import pyarrow.parquet as pq
-
-        self.resource = resource
-        self.schema = E.parquet_schema(resource)
-        self.row_group = row_group
-        self.writer = pq.ParquetWriter(path, self.schema, compression="zstd")
-        self.pending: list = []
-        self.count = self.total = 0
-
-    @staticmethod
-    def table(resource: str, rows: list[dict], schema=None):
-        """Rows of one table as an Arrow table of its Parquet schema."""
-        import pyarrow as pa
-
-        arrays = [pa.array([E._arrow_value(c, rec.get(c.name)) for rec in rows], type=E._arrow_type(c))
-                  for c in E.columns(resource)]
-        return pa.Table.from_arrays(arrays, schema=schema or E.parquet_schema(resource))
-
-    def add(self, rows: list[dict]) -> None:
-        if rows:
-            self.add_table(self.table(self.resource, rows, self.schema))
-
-    def add_table(self, table) -> None:
-        import pyarrow as pa
-
-        if not table.num_rows:
-            return
-        self.pending.append(table)
-        self.count += table.num_rows
-        self.total += table.num_rows
-        while self.count >= self.row_group:
-            whole = pa.concat_tables(self.pending)
-            self.writer.write_table(whole.slice(0, self.row_group).combine_chunks())
-            rest = whole.slice(self.row_group)
-            self.pending, self.count = ([rest] if rest.num_rows else []), rest.num_rows
-
-    def close(self) -> None:
-        import pyarrow as pa
-
-        if self.pending:
-            self.writer.write_table(pa.concat_tables(self.pending).combine_chunks())
-        elif not self.total:
-            self.writer.write_table(self.schema.empty_table())  # what write_table does with no rows
-        self.writer.close()
-
-
-
-
 # An in-place update deletes and inserts the changed reports' rows one by one; past this share of the corpus,
 # writing the database whole (inserts in key order, VACUUM) is as quick and gives the compact file.
 IN_PLACE_SHARE = 0.2
 # The single files over the whole corpus, written whole (from their last version where it can) when they change.
 REWRITTEN = (P.CORPUS_SQLITE,) + tuple(P.excel_csv(name) for name in E.PARQUET_TABLES)
-
-
-def _temp(target_dir: Path, name: str) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=f".{Path(name).name}.", suffix=".tmp")
-    os.close(fd)
-    os.unlink(tmp)  # SQLite and Parquet create the file themselves
-    return Path(tmp)
 
 
 def _load_state(state: Path | None, target_dir: Path) -> dict | None:
@@ -156,90 +93,6 @@ class _Words:
                 pass  # not prepared (or a damaged entry): segmented here
         data = (self.out_dir / P.report_dir_of(rid) / P.resource_json("sections")).read_bytes()
         return cached_words(self.cache, data, self.used)
-
-
-class _Spill:
-    """One table's rows on their way to the Parquet partitions: each report's rows as one Arrow IPC message
-    in a scratch file, in report_id order, so the one pass over the reports needs neither the table in
-    memory nor a second read of every report's JSON; a partition is then its reports' messages in order."""
-
-    def __init__(self, name: str, path: Path):
-        self.name, self.path, self.at = name, path, {}
-        self.fh = open(path, "w+b")
-        self.schema = E.parquet_schema(name)
-
-    def add(self, part: tuple, rows: list[dict]) -> None:
-        if rows:
-            data = ParquetStream.table(self.name, rows, self.schema).to_batches()[0].serialize()
-            self.at.setdefault(part, []).append((self.fh.tell(), data.size))
-            self.fh.write(data)
-
-    def tables(self, part: tuple):
-        import pyarrow as pa
-
-        self.fh.flush()
-        for offset, size in self.at.get(part, ()):
-            self.fh.seek(offset)
-            yield pa.Table.from_batches([pa.ipc.read_record_batch(pa.py_buffer(self.fh.read(size)), self.schema)])
-
-    def close(self) -> None:
-        self.fh.close()
-        self.path.unlink(missing_ok=True)
-
-
-def write_parquet_partitions(out_dir: Path, parts: dict[str, list], which: set[tuple], target_dir: Path,
-                             commit, source) -> list[str]:
-    """Write the partitions in `which` of every table, remove every file under parquet/ that is not a
-    partition of `parts`, and return the names of all partitions.  source(table, part, report_ids) gives
-    a partition's Arrow tables (its reports' rows, in report_id order)."""
-    members: dict[tuple, list[str]] = {}
-    for rid, part in sorted(parts.items()):
-        members.setdefault(tuple(part), []).append(rid)
-    names = []
-    for name in E.PARQUET_TABLES:
-        for part in sorted(members):
-            rel = P.parquet_part(name, *part)
-            names.append(rel)
-            if part not in which and (target_dir / rel).is_file():
-                continue
-            (target_dir / rel).parent.mkdir(parents=True, exist_ok=True)
-            tmp = _temp((target_dir / rel).parent, rel)
-            try:
-                stream = ParquetStream(name, tmp)
-                for table in source(name, part, members[part]):
-                    stream.add_table(table)
-                stream.close()
-                commit(str(tmp), target_dir / rel)
-            finally:
-                tmp.unlink(missing_ok=True)
-    (target_dir / P.PARQUET_DIR).mkdir(parents=True, exist_ok=True)
-    tmp = _temp(target_dir / P.PARQUET_DIR, P.PARQUET_LIST)
-    try:
-        tmp.write_bytes(E.parquet_list({rel: (target_dir / rel).stat().st_size for rel in names}))
-        commit(str(tmp), target_dir / P.PARQUET_LIST)
-    finally:
-        tmp.unlink(missing_ok=True)
-    names.append(P.PARQUET_LIST)
-    _remove_others(target_dir, set(names))
-    return names
-
-
-def _remove_others(target_dir: Path, keep: set[str]) -> None:
-    """Partitions no report is in any more, and the files of layouts before this one (one Parquet file per
-    table; the corpus workbook)."""
-    for name in E.PARQUET_TABLES:
-        (target_dir / P.legacy_parquet(name)).unlink(missing_ok=True)
-    (target_dir / P.LEGACY_CORPUS_XLSX).unlink(missing_ok=True)
-    base = target_dir / P.PARQUET_DIR
-    if not base.exists():
-        return
-    for dirpath, dirnames, filenames in os.walk(base, topdown=False):
-        for fname in filenames:
-            rel = Path(dirpath, fname).relative_to(target_dir).as_posix()
-            if rel not in keep:
-                os.unlink(os.path.join(dirpath, fname))
-        if dirpath != str(base) and not os.listdir(dirpath):
-            os.rmdir(dirpath)
 
 
 class _Lines:
@@ -322,7 +175,7 @@ def write_corpus_exports(out_dir: Path, report_ids: list[str], target_dir: Path,
         {rid for rid in ids if prev["keys"].get(rid) != keys[rid]} | (set(prev["keys"]) - set(ids)))
     if prev is not None and len(replace) > IN_PLACE_SHARE * max(len(ids), 1):
         prev = None  # as quick to write whole, and the database comes out compact
-    temps = {name: _temp(target_dir, name) for name in REWRITTEN}
+    temps = {name: temp_name(target_dir, name) for name in REWRITTEN}
     words = _Words(out_dir, words_cache)
     try:
         if prev is None:
@@ -361,7 +214,7 @@ def _write_whole(out_dir: Path, ids: list[str], temps: dict[str, Path], target_d
         # Parents before children for the foreign keys: agencies, then each report's row before its other rows.
         insert(con, "agencies", E.agency_records([rec for rid in ids for rec in metadata[rid]]))
         for name in E.PARQUET_TABLES:
-            spills[name] = _Spill(name, _temp(target_dir, f"{name}.spill"))
+            spills[name] = Spill(name, temp_name(target_dir, f"{name}.spill"))
             lines[name] = _Lines(name, temps[P.excel_csv(name)])
         for rid in ids:
             tables, sections = read_report(out_dir, rid, metadata.pop(rid))
@@ -418,12 +271,23 @@ def _update(out_dir: Path, ids: list[str], replace: set[str], prev: dict, temps:
     changed_parts = ({tuple(parts[rid]) for rid in replace if rid in parts}
                      | {tuple(prev["parts"][rid]) for rid in replace if rid in prev["parts"]})
 
-    def rows_of(name, _part, members):
+    was_in: dict[tuple, set[str]] = {}
+    for rid, part in prev["parts"].items():
+        was_in.setdefault(tuple(part), set()).add(rid)
+
+    def rows_of(name, part, members):
+        schema = E.parquet_schema(name)
+        merged = merge_partition(target_dir / P.parquet_part(name, *part), schema, members, tables, name,
+                                  was_in.get(part, set()))
+        if merged is not None:
+            yield from merged
+            return
         reading = iter(report_rows(out_dir, [rid for rid in members if rid not in tables], name))
         for rid in members:
             rows = tables[rid][name] if rid in tables else next(reading)
             if rows:
-                yield ParquetStream.table(name, rows)
+                yield ParquetStream.table(name, rows, schema)
 
     names = write_parquet_partitions(out_dir, parts, changed_parts, target_dir, commit, rows_of)
     return parts, offsets, rewritten, names
+
