@@ -166,7 +166,6 @@ def merge_partition(path: Path, schema, members: list[str], tables: dict, name: 
     in Arrow), the changed and new reports' from `tables`.  Values come back as they were written, so the
     file is the one a whole build writes.  None when there is no last file, or it holds a report the state
     did not put in this partition: the caller then reads every member's package."""
-    import numpy as np
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -175,13 +174,9 @@ def merge_partition(path: Path, schema, members: list[str], tables: dict, name: 
     except (OSError, pa.ArrowException):
         return None
     old = pa.Table.from_arrays(old.columns, schema=schema) if old.num_rows else schema.empty_table()
-    ids = old.column("report_id").combine_chunks() if old.num_rows else pa.array([], pa.string())
-    # Rows are in report_id order: each report is one run; where a run starts and which report it is.
-    starts = np.concatenate(([0], np.flatnonzero(_run_ends(ids)) + 1)) if len(ids) else np.array([], int)
-    runs = {ids[int(i)].as_py(): int(i) for i in starts}
-    if not set(runs) <= was_in:
+    runs = _runs(old.column("report_id").combine_chunks())
+    if runs is None or not set(runs) <= was_in:
         return None
-    ends = dict(zip(runs, [int(i) for i in starts[1:]] + [len(ids)]))
     out, pending = [], None  # pending: [start, end) of old rows not yet sliced
     for rid in members:
         if rid in tables:
@@ -191,19 +186,27 @@ def merge_partition(path: Path, schema, members: list[str], tables: dict, name: 
             if tables[rid][name]:
                 out.append(ParquetStream.table(name, tables[rid][name], schema))
         elif rid in runs:
-            if pending is not None and pending[1] == runs[rid]:
-                pending[1] = ends[rid]
+            if pending is not None and pending[1] == runs[rid][0]:
+                pending[1] = runs[rid][1]
             else:
                 if pending is not None:
                     out.append(old.slice(pending[0], pending[1] - pending[0]))
-                pending = [runs[rid], ends[rid]]
+                pending = list(runs[rid])
     if pending is not None:
         out.append(old.slice(pending[0], pending[1] - pending[0]))
     return out
 
 
-def _run_ends(ids):
-    """Where each row's report_id differs from the next row's: the ends of the runs."""
+def _runs(ids) -> dict[str, tuple[int, int]] | None:
+    """report_id -> [start, end) of its rows in a partition file's report_id column, whose rows are sorted by
+    report_id (each report one run); None when they are not."""
     import pyarrow.compute as pc
 
-    return pc.not_equal(ids.slice(1), ids.slice(0, len(ids) - 1)).to_numpy(zero_copy_only=False)
+    if len(ids) > 1 and pc.any(pc.less(ids.slice(1), ids.slice(0, len(ids) - 1))).as_py():
+        return None
+    counts = pc.value_counts(ids)  # in the order values first occur: here, report_id order
+    runs, start = {}, 0
+    for rid, n in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist()):
+        runs[rid] = (start, start + n)
+        start += n
+    return runs
