@@ -220,9 +220,10 @@ def _write_whole(out_dir: Path, ids: list[str], temps: dict[str, Path], target_d
             tables, sections = read_report(out_dir, rid, metadata.pop(rid))
             words.saw(rid, sections)
             for name in E.PARQUET_TABLES:
-                insert(con, name, tables[name])
-                lines[name].add(rid, E.excel_csv_lines(name, tables[name]).encode("utf-8"))
-                spills[name].add(tuple(parts[rid]), tables[name])
+                values = E.column_values(name, tables[name])  # once, for the three formats
+                insert(con, name, tables[name], values)
+                lines[name].add(rid, E.excel_lines(name, values).encode("utf-8"))
+                spills[name].add(tuple(parts[rid]), tables[name], values)
         offsets = {name: w.close() for name, w in lines.items()}
         finish_sqlite(con, temps[P.CORPUS_SQLITE], words)
         names = write_parquet_partitions(out_dir, parts, {tuple(p) for p in parts.values()}, target_dir, commit,

@@ -29,13 +29,13 @@ class ParquetStream:
         self.count = self.total = 0
 
     @staticmethod
-    def table(resource: str, rows: list[dict], schema=None):
-        """Rows of one table as an Arrow table of its Parquet schema."""
+    def table(resource: str, rows: list[dict], schema=None, values: dict[str, list] | None = None):
+        """Rows of one table (or the same rows as exports.column_values) as an Arrow table of its schema."""
         import pyarrow as pa
 
-        arrays = [pa.array([E._arrow_value(c, rec.get(c.name)) for rec in rows], type=E._arrow_type(c))
-                  for c in E.columns(resource)]
-        return pa.Table.from_arrays(arrays, schema=schema or E.parquet_schema(resource))
+        values = E.column_values(resource, rows) if values is None else values
+        return pa.Table.from_arrays([E.arrow_array(c, values[c.name]) for c in E.columns(resource)],
+                                    schema=schema or E.parquet_schema(resource))
 
     def add(self, rows: list[dict]) -> None:
         if rows:
@@ -86,9 +86,9 @@ class Spill:
         self.fh = open(path, "w+b")
         self.schema = E.parquet_schema(name)
 
-    def add(self, part: tuple, rows: list[dict]) -> None:
+    def add(self, part: tuple, rows: list[dict], values: dict[str, list] | None = None) -> None:
         if rows:
-            data = ParquetStream.table(self.name, rows, self.schema).to_batches()[0].serialize()
+            data = ParquetStream.table(self.name, rows, self.schema, values).to_batches()[0].serialize()
             self.at.setdefault(part, []).append((self.fh.tell(), data.size))
             self.fh.write(data)
 

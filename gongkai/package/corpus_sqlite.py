@@ -65,11 +65,13 @@ def open_sqlite(path: Path) -> sqlite3.Connection:
     return con
 
 
-def insert(con: sqlite3.Connection, name: str, rows: list[dict]) -> None:
+def insert(con: sqlite3.Connection, name: str, rows: list[dict], values: dict[str, list] | None = None) -> None:
+    """Insert rows (or the same rows as exports.column_values, when the caller has them)."""
     cols = E.columns(name)
+    values = E.column_values(name, rows) if values is None else values
     marks = ", ".join("?" for _ in cols)
     con.executemany(f'INSERT INTO "{E._sql_name(name)}" VALUES ({marks})',
-                    ([E._sql_value(c, rec.get(c.name)) for c in cols] for rec in rows))
+                    zip(*(E.sql_column(c, values[c.name]) for c in cols)))
 
 
 def zero_history(path: Path) -> None:

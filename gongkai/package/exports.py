@@ -71,13 +71,41 @@ def excel_csv_head(table: str) -> str:
 
 
 def excel_csv_lines(table: str, records: list[dict]) -> str:
-    names = [c.name for c in columns(table)]
+    return excel_lines(table, column_values(table, records))
+
+
+def column_values(table: str, records: list[dict]) -> dict[str, list]:
+    """Each column's values (None where a record lacks it): the corpus exports convert a report's rows for
+    the database, the Excel CSV and Parquet a column at a time from these."""
+    return {c.name: [rec.get(c.name) for rec in records] for c in columns(table)}
+
+
+def _kinds(values: list) -> set:
+    return set(map(type, values)) - {type(None)}
+
+
+def _excel_column(values: list, text: bool) -> list[str]:
+    """excel_text(_cell_text(v)) (text columns) or _cell_text(v) of every value; a column of plain str or
+    int values (what JSON gives) without the per-value calls, since only text starting with a formula
+    trigger can change."""
+    kinds = _kinds(values)
+    if kinds <= {str}:
+        if text:
+            return ["" if v is None else excel_text(v) if v.startswith(FORMULA_TRIGGERS) else v for v in values]
+        return ["" if v is None else v for v in values]
+    if kinds <= {int}:  # a number's text is never neutralised (a plain signed number stays a number)
+        return ["" if v is None else str(v) for v in values]
+    if text:
+        return [excel_text(_cell_text(v)) for v in values]
+    return [_cell_text(v) for v in values]
+
+
+def excel_lines(table: str, cols: dict[str, list]) -> str:
+    """The Excel CSV lines of a table's rows given as column_values."""
     texts = _text_columns(table)
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    for rec in records:
-        writer.writerow([excel_text(_cell_text(rec.get(n))) if n in texts else _cell_text(rec.get(n))
-                         for n in names])
+    csv.writer(buf, lineterminator="\r\n").writerows(
+        zip(*(_excel_column(cols[c.name], c.name in texts) for c in columns(table))))
     return buf.getvalue()
 
 
@@ -175,6 +203,17 @@ def _sql_value(col: R.Column, value):
     return str(value)
 
 
+# The Python types a column's values are stored as unchanged (_sql_value would return them as they are).
+_SQL_AS_IS = {"string": {str}, "integer": {int}, "number": {float}, "date": {str}}
+
+
+def sql_column(col: R.Column, values: list) -> list:
+    """_sql_value of every value of a column; a column already of its stored type is taken as it is."""
+    if _kinds(values) <= _SQL_AS_IS[col.type]:
+        return values
+    return [_sql_value(col, v) for v in values]
+
+
 def create_table_sql(resource: str) -> str:
     """CREATE TABLE from the registry: types, NOT NULL, primary key and the foreign keys between tables."""
     lines = []
@@ -244,6 +283,22 @@ def _arrow_value(col: R.Column, value):
     if col.type == "date":
         return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
     return _sql_value(col, value)
+
+
+def arrow_array(col: R.Column, values: list):
+    """A column as an Arrow array of its type: _arrow_value of each value, or, for values JSON gives (text,
+    whole numbers, ISO dates as text), the same array converted by Arrow without a Python call per value."""
+    import pyarrow as pa
+
+    kinds, kind = _kinds(values), _arrow_type(col)
+    try:
+        if col.type == "date" and kinds <= {str}:
+            return pa.array(values, pa.string()).cast(kind)  # ISO 8601 text, parsed as fromisoformat would
+        if kinds <= _SQL_AS_IS[col.type] or (col.type == "number" and kinds <= {int, float}):
+            return pa.array(values, type=kind)  # an int not exactly a double raises, and goes the long way
+    except (pa.ArrowException, TypeError, ValueError, OverflowError):
+        pass
+    return pa.array([_arrow_value(col, v) for v in values], type=kind)
 
 
 def parquet_schema(resource: str):
