@@ -61,7 +61,7 @@ def _load_state(state: Path | None, target: Path) -> dict | None:
     (same inode, size and mtime: a CSV replaced or edited behind the build's back is never copied from)."""
     recorded = load_state(state)
     names = [P.resource_csv(r) for r in R.RESOURCE_ORDER]
-    if recorded is None or not {"stamps", "keys", "ranges"} <= set(recorded) \
+    if recorded is None or not {"stamps", "keys", "ranges", "hashes"} <= set(recorded) \
             or any(recorded["stamps"].get(n) != file_stamp(target / n) or n not in recorded["ranges"] for n in names):
         return None
     return recorded
@@ -79,9 +79,9 @@ def _copy_range(src, start: int, length: int, fh, sha) -> None:
 
 
 def _fill_csv(fh, sha, name: str, ids: list[str], out_dir: Path, old: Path | None,
-              reuse: dict[str, list[int]]) -> dict[str, list[int]]:
+              reuse: dict[str, list[int]], bodies: dict[str, bytes]) -> dict[str, list[int]]:
     """One combined CSV: the header, then each report's body in report_id order, a report in `reuse` copied
-    from the old file by its [offset, length] there, the others read from their own CSV.  Neighbouring
+    from the old file by its [offset, length] there, the others from `bodies` or their own CSV.  Neighbouring
     reused ranges are copied as one.  Returns report_id -> [offset, length] in the new file."""
     ranges, pending = {}, None  # pending: [start, length] in the old file not yet copied
     with (old.open("rb") if reuse else nullcontext()) as src:
@@ -102,7 +102,7 @@ def _fill_csv(fh, sha, name: str, ids: list[str], out_dir: Path, old: Path | Non
                 if pending is not None:
                     _copy_range(src, *pending, fh, sha)
                     pending = None
-                body = _csv_body(out_dir / P.report_dir_of(rid) / P.resource_csv(name))
+                body = bodies[rid] if rid in bodies else _csv_body(out_dir / P.report_dir_of(rid) / P.resource_csv(name))
                 fh.write(body)
                 sha.update(body)
                 length = len(body)
@@ -122,7 +122,9 @@ def write_combined(report_ids: list[str], sources: list[dict], out_dir: Path, ke
     kept with each report's byte range in the CSVs they describe.  Given both, a report whose key is the
     recorded one has its range copied from the last combined CSV, so only changed and new reports' CSVs are
     opened; the bytes are those of a whole build.  The sha256 of each file is still taken over all its bytes
-    as they are written: O(bytes), but a sequential pass, far cheaper than opening every report's file.
+    as they are written: O(bytes), but a sequential pass, far cheaper than opening every report's file.  A
+    CSV in which no changed, new or removed report's rows differ is not written at all (its recorded sha256
+    is kept): a one-report edit rewrites only the tables whose rows it changed.
 
     Returns ({file name: sha256 of its bytes}, paths whose bytes changed)."""
     target = out_dir / P.COMBINED
@@ -134,11 +136,20 @@ def write_combined(report_ids: list[str], sources: list[dict], out_dir: Path, ke
     hashes, changed, ranges = {}, [], {}
     for name in R.RESOURCE_ORDER:
         path = target / P.resource_csv(name)
+        bodies = {} if prev is None else _replaced_bodies(path, prev["ranges"][P.resource_csv(name)], ids, kept,
+                                                          out_dir, name)
+        if bodies is None:
+            # No replaced report's rows changed in this table (an edit of the text leaves the cell tables
+            # as they were): the file stays, unread, and so does its recorded sha256.
+            was = prev["ranges"][P.resource_csv(name)]
+            ranges[P.resource_csv(name)] = {rid: was.get(rid, [0, 0]) for rid in ids}
+            hashes[P.resource_csv(name)] = prev["hashes"][P.resource_csv(name)]
+            continue
         sha = hashlib.sha256()
         reuse = {rid: prev["ranges"][P.resource_csv(name)][rid] for rid in kept} if prev is not None else {}
 
-        def fill(fh, name=name, sha=sha, reuse=reuse):
-            ranges[P.resource_csv(name)] = _fill_csv(fh, sha, name, ids, out_dir, path, reuse)
+        def fill(fh, name=name, sha=sha, reuse=reuse, bodies=bodies):
+            ranges[P.resource_csv(name)] = _fill_csv(fh, sha, name, ids, out_dir, path, reuse, bodies)
 
         if stream_to(path, fill):
             changed.append(path)
@@ -150,9 +161,30 @@ def write_combined(report_ids: list[str], sources: list[dict], out_dir: Path, ke
     if state is not None and keys is not None:
         state.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(state, json.dumps({"stamps": {n: file_stamp(target / n) for n in ranges},
-                                        "keys": {rid: keys[rid] for rid in ids}, "ranges": ranges},
+                                        "keys": {rid: keys[rid] for rid in ids}, "ranges": ranges,
+                                        "hashes": {n: hashes[n] for n in ranges}},
                                        sort_keys=True).encode("utf-8"))
     return hashes, changed
+
+
+def _replaced_bodies(path: Path, was: dict[str, list[int]], ids: list[str], kept: set[str], out_dir: Path,
+                     name: str) -> dict[str, bytes] | None:
+    """The CSV bodies of the reports not kept (changed or new) that are still published, or None when each of
+    them, and each report gone, has the body it has in the last combined CSV (none for a report new or gone):
+    the file would come out as it is."""
+    present, same, bodies = set(ids), True, {}
+    with path.open("rb") as old:
+        for rid in sorted((present | set(was)) - kept):
+            body = _csv_body(out_dir / P.report_dir_of(rid) / P.resource_csv(name)) if rid in present else b""
+            if rid in present:
+                bodies[rid] = body
+            start, length = was.get(rid, (0, 0))
+            if same and length == len(body) and length:
+                old.seek(start)
+                same = old.read(length) == body
+            elif length != len(body):
+                same = False
+    return None if same else bodies
 
 
 def digest_of_hashes(hashes: dict[str, str]) -> str:

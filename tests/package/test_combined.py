@@ -183,3 +183,39 @@ def test_a_combined_csv_changed_behind_the_builds_back_is_written_whole(tmp_path
     path.write_bytes(good.replace(b"\"v1\"", b"\"v1x\""))  # same inode, another size
     C.write_combined(ids, [], out, keys=keys, state=state)
     assert path.read_bytes() == good
+
+
+def test_a_combined_csv_whose_rows_no_edit_changed_is_left_as_it_is(tmp_path):
+    """A report's package changed (its key), but only its sections rows: the other tables' combined CSVs are
+    not written again (same inode and mtime) and keep their hashes, and every file equals a fresh build's."""
+    from gongkai import paths as P
+    from gongkai.package import combined as C
+
+    out, state, ids = tmp_path / "dp", tmp_path / "combined.json", ["a/2022", "b/2022", "c/2023"]
+    _csv_packages(out, ids, {rid: 1 for rid in ids})
+    first, _ = C.write_combined(ids, [], out, keys={rid: "1" for rid in ids}, state=state)
+    sections = out / P.report_dir_of("b/2022") / P.resource_csv("sections")
+    sections.write_bytes(sections.read_bytes() + b'b/2022,"edited",9\n')
+    stamps = {n: (out / P.COMBINED / P.resource_csv(n)).stat() for n in R.RESOURCE_ORDER}
+    keys = {rid: "1" for rid in ids} | {"b/2022": "2"}
+    hashes, changed = C.write_combined(ids, [], out, keys=keys, state=state)
+    assert [p.name for p in changed] == [P.resource_csv("sections")]
+    for name in R.RESOURCE_ORDER:
+        st = (out / P.COMBINED / P.resource_csv(name)).stat()
+        same = (st.st_ino, st.st_mtime_ns) == (stamps[name].st_ino, stamps[name].st_mtime_ns)
+        assert same == (name != "sections"), name
+        assert (hashes[P.resource_csv(name)] == first[P.resource_csv(name)]) == (name != "sections"), name
+    fresh = tmp_path / "fresh"
+    for rid in ids:
+        (fresh / P.report_dir_of(rid)).mkdir(parents=True)
+        for name in R.RESOURCE_ORDER:
+            (fresh / P.report_dir_of(rid) / P.resource_csv(name)).write_bytes(
+                (out / P.report_dir_of(rid) / P.resource_csv(name)).read_bytes())
+    fresh_hashes, _ = C.write_combined(ids, [], fresh)
+    assert hashes == fresh_hashes
+    for name in R.RESOURCE_ORDER:
+        rel = f"{P.COMBINED}/{P.resource_csv(name)}"
+        assert (out / rel).read_bytes() == (fresh / rel).read_bytes(), rel
+    # A later build with no change trusts the recorded state: the same files and hashes again.
+    again, changed = C.write_combined(ids, [], out, keys=keys, state=state)
+    assert again == hashes and changed == []
