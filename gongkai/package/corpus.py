@@ -1,20 +1,24 @@
 """The whole-corpus SQLite database, Parquet datasets and Excel-safe CSVs, streamed from the per-report
-packages on disk, and the workbook of the reports and their measures; after a build, only what changed.
+packages on disk; after a build, only what changed.
 
 exports.corpus_exports makes the same files from every record in memory; at tens of thousands of
-reports that is gigabytes.  Here each table is read report by report from the packages' JSON
-files (which keep '' apart from null and numbers as numbers), so memory holds one report's rows,
-plus at most one Parquet row group.  Every key begins with report_id, so rows sorted within each
+reports that is gigabytes.  Here each report's package JSON files (which keep '' apart from null and
+numbers as numbers) are read once, in report_id order, for every format: memory holds one report's
+rows, plus at most one Parquet row group.  Every key begins with report_id, so rows sorted within each
 report, taken in report_id order, are the rows sorted by key over the whole corpus.
 
 A rebuild after some reports changed (a report's key: its package digest) updates the database in place
-(corpus_sqlite.update_sqlite) and rewrites only the Parquet partitions holding a changed, new or removed
-report.  Parquet is partitioned by report year and province (paths.parquet_part).  Measured on the sample
+(corpus_sqlite.update_sqlite), rewrites only the Parquet partitions holding a changed, new or removed
+report (corpus_parquet.py), and writes an Excel CSV again only when a replaced report's lines in it differ.
+Parquet is partitioned by report year and province (paths.parquet_part).  Measured on the sample
 corpus, a report takes about 6 KB of Parquet over all tables (sections, the text, 3 KB of it).  By year
 alone, a million reports (about 160,000 a year) would make a year's file ~1 GB (sections ~500 MB), and
 one edit would rewrite it; by year and province a partition holds ~5,000 reports (a big province two or
 three times that), ~30 MB over the tables, in ~7 years x 32 provinces: ~2,000 files, no folder over 32
 entries.  Finer cuts (by level or city) would give many tiny files at today's few thousand reports.
+
+No corpus workbook (issue 17): a national corpus has more reports than a sheet has rows, and each edit
+rewrote it whole; metadata_excel.csv and measures_excel.csv hold its rows.
 """
 from __future__ import annotations
 
