@@ -139,3 +139,27 @@ def test_a_state_file_that_is_missing_broken_or_not_an_object_is_none(tmp_path):
     assert load_state(path) is None
     path.write_text('{"keys": {}}')
     assert load_state(path) == {"keys": {}}
+
+
+@pytest.mark.parametrize("kernel", [True, False])
+def test_copy_range_appends_the_bytes_of_a_range(tmp_path, monkeypatch, kernel):
+    """In the kernel where the system has copy_file_range, else through Python: the same bytes, appended at
+    the destination's position, between bytes written before and after it."""
+    import errno
+    import os
+
+    from gongkai.files import copy_range
+
+    if not kernel and hasattr(os, "copy_file_range"):
+        def refuse(*_a, **_k):
+            raise OSError(errno.EXDEV, "another device")
+        monkeypatch.setattr(os, "copy_file_range", refuse)
+    src = tmp_path / "src"
+    src.write_bytes(bytes(range(256)) * 5000)
+    with open(src, "rb") as fh, open(tmp_path / "dst", "wb", buffering=0) as out:
+        out.write(b"head")
+        copy_range(fh, out, 1000, 600_000)
+        out.write(b"tail")
+        with pytest.raises(OSError):
+            copy_range(fh, out, len(src.read_bytes()) - 10, 20)  # past the end
+    assert (tmp_path / "dst").read_bytes()[:600_008] == b"head" + src.read_bytes()[1000:601_000] + b"tail"
