@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from gongkai import index as I
 from gongkai import paths as P
+from gongkai.pages import measured
 from gongkai.schema import measures as M
 from gongkai.schema import registry as R
 from gongkai.package.datapackage import _json_value
@@ -64,7 +64,7 @@ def summary(rep, measures: dict | None = None) -> dict:
         "region": m.region, "province": m.province, "level": m.level, "level_zh": LEVELS.get(m.level or ""),
         "year": m.year, "edition": rep.edition, "status": rep.status, "status_zh": status_zh,
         "checks_failed": len(rep.failed_checks),
-        "measures": M.compute_cells(I.cells(rep)) if measures is None else measures,
+        "measures": measured.values_of(rep) if measures is None else measures,
         "links": links(rep),
     }
 
@@ -144,9 +144,10 @@ def report_api_path(rep) -> str:
 
 def api_files(reports, per_report: bool = True) -> dict[str, bytes]:
     """Relative path under api/ -> file bytes; per_report=False leaves out the one-report files."""
-    values = {r.report_id: M.compute_cells(I.cells(r)) for r in reports}
-    files = {"index.json": dumps(index_json(reports, values)), "agencies.json": dumps(agencies_json(reports))}
-    if per_report:
-        for rep in reports:
-            files[report_api_path(rep)] = dumps(report_json(rep, values[rep.report_id]))
+    with measured.scope():
+        values = {r.report_id: measured.values_of(r) for r in reports}
+        files = {"index.json": dumps(index_json(reports, values)), "agencies.json": dumps(agencies_json(reports))}
+        if per_report:
+            for rep in reports:
+                files[report_api_path(rep)] = dumps(report_json(rep, values[rep.report_id]))
     return dict(sorted(files.items()))

@@ -17,11 +17,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from gongkai import index as I
 from gongkai.schema import measures as M
 from gongkai.schema import registry as R
 from gongkai import paths as P
-from gongkai.pages import cite
+from gongkai.pages import cite, measured
 from gongkai.pages.markup import MARKER, esc
 from gongkai.schema.places import province_or_unknown, province_order
 
@@ -249,11 +248,8 @@ def _series(code: str) -> Series:
     return Series(m.code, m.zh, m.en, SHARE if m.kind == M.SHARE else COUNT)
 
 
-def agency_charts(slug: str, reps, cells=None) -> list[Chart]:
-    """Line charts across years of one agency's reports (sorted by year); none for a single year.
-
-    `cells` (optional) maps id(report) to its measures.cell_values(), when the caller has them.
-    """
+def agency_charts(slug: str, reps) -> list[Chart]:
+    """Line charts across years of one agency's reports (sorted by year); none for a single year."""
     if len(reps) < 2:
         return []
     # Every year from the first report to the last is on the axis: a year without a report is a gap in the
@@ -262,8 +258,7 @@ def agency_charts(slug: str, reps, cells=None) -> list[Chart]:
     years = range(min(by_year), max(by_year) + 1)
     cats = tuple(Category(y, f"{y} 年" if y in by_year else f"{y} 年（无报告）", str(y)) for y in years)
     none = dict.fromkeys(M.BY_CODE)
-    rows = [M.compute_cells(cells[id(r)] if cells else I.cells(r)) if (r := by_year.get(y)) else none
-            for y in years]
+    rows = [measured.values_of(r) if (r := by_year.get(y)) else none for y in years]
     agency = reps[-1].meta.agency
     out = []
     for gid, title_zh, title_en, codes in TREND_GROUPS:
@@ -286,13 +281,13 @@ _EXCLUDED = Series("reports_excluded", "未纳入的报告数（数据不详）"
                    plot=False, unit=REPORTS)
 
 
-def _pooled_chart(chart_id, title_zh, title_en, value: Series, cells_list, measure_codes, label,
+def _pooled_chart(chart_id, title_zh, title_en, value: Series, reports, measure_codes, label,
                   note_zh, extra=()) -> Chart:
     """A bar per measure, pooled over every report whose inputs are known (measures.pooled_cells).
 
     `extra` adds companion columns: (Series, function of the Pooled result).
     """
-    pooled = [M.pooled_cells(M.BY_CODE[code], cells_list) for code in measure_codes]
+    pooled = [measured.pool(code, reports) for code in measure_codes]
     cats = tuple(Category(code, *label(code)) for code in measure_codes)
     columns = [(value, lambda p: p.value), (_INCLUDED, lambda p: p.covered), (_EXCLUDED, lambda p: p.excluded),
                *extra]
@@ -315,20 +310,19 @@ REASONS = tuple(f"share_{d.code}" for d in R.APP_ROWS if d.group_code == "refuse
 CORRECTION = ("review_correction_rate", "lawsuit_correction_rate")
 
 
-def overview_charts(prefix: str, scope_zh: str, scope_en: str, reports, cells=None) -> list[Chart]:
+def overview_charts(prefix: str, scope_zh: str, scope_en: str, reports) -> list[Chart]:
     """Over a set of reports (all, one year's, one region's): outcomes, refusals by reason, correction rates."""
-    records_list = [cells[id(r)] if cells else I.cells(r) for r in reports]
     charts = [
         _pooled_chart(f"{prefix}/outcomes", f"{scope_zh}：申请的办理结果", f"{scope_en}: outcomes of requests",
-                      Series("value", "件数", "Requests", COUNT), records_list, OUTCOMES, _measure_label,
+                      Series("value", "件数", "Requests", COUNT), reports, OUTCOMES, _measure_label,
                       "每项合计该项数据可知的全部报告，各项纳入的报告数见数据表。"),
         _pooled_chart(f"{prefix}/refused-by-reason", f"{scope_zh}：不予公开的理由",
                       f"{scope_en}: share of requests refused, by reason",
-                      Series("value", "占办理总数的比例", "Share of requests handled", SHARE), records_list, REASONS,
+                      Series("value", "占办理总数的比例", "Share of requests handled", SHARE), reports, REASONS,
                       _reason_label, "比例 = 各报告该理由件数之和 ÷ 同一批报告办理结果总计之和（按规模加权）。"),
         _pooled_chart(f"{prefix}/correction-rates", f"{scope_zh}：行政复议和行政诉讼的纠错率",
                       f"{scope_en}: correction rates in reviews and lawsuits",
-                      Series("value", "纠错率", "Correction rate", SHARE), records_list, CORRECTION, _measure_label,
+                      Series("value", "纠错率", "Correction rate", SHARE), reports, CORRECTION, _measure_label,
                       "纠错率 = 结果纠正 ÷ 已审结案件（结果维持 + 结果纠正 + 其他结果），按规模加权。",
                       extra=((Series("corrected", "结果纠正", "Corrected", plot=False), lambda p: p.num),
                              (Series("decided", "已审结案件", "Decided cases", plot=False), lambda p: p.den))),
@@ -353,11 +347,28 @@ AGENCY_HEADING = "历年趋势"
 
 
 def agency_section(slug: str, reps) -> tuple[dict[str, str], dict[str, str]]:
-    """One agency page's chart section and data files, as site_charts gives them: pages.write writes the
-    agency pages one at a time, so memory does not hold every agency's page and charts at once."""
+    """One agency page's chart section and data files, as site_charts gives them."""
+    return page_section(P.agency_page(slug), agency_charts(slug, reps), AGENCY_HEADING)
+
+
+def home_charts(reports) -> list[Chart]:
+    return overview_charts("home", "全部报告", "All reports", reports)
+
+
+def year_charts(year: int, reports) -> list[Chart]:
+    return overview_charts(f"years/{int(year)}", f"{year} 年", str(year), reports)
+
+
+def region_charts(province: str, reports) -> list[Chart]:
+    return overview_charts(f"regions/{P.region_slug(province)}", province, P.region_slug(province), reports)
+
+
+def page_section(page: str, charts: list[Chart], heading: str = "图表") -> tuple[dict[str, str], dict[str, str]]:
+    """One page's chart section ({page: Markdown}, empty without charts) and its charts' data files: the
+    pages are rendered in groups (pages/write.py), each with its own charts."""
     sections: dict = {}
     files: dict = {}
-    _section(AGENCY_HEADING, P.agency_page(slug), agency_charts(slug, reps), sections, files)
+    _section(heading, page, charts, sections, files)
     return sections, files
 
 
@@ -365,25 +376,24 @@ def site_charts(reports, by_agency: dict, pages) -> tuple[dict[str, str], dict[s
     """Chart sections for the generated pages that exist (page path -> Markdown), and the chart data files."""
     sections, files = {}, {}
 
-    def add(page: str, heading: str, charts: list[Chart]):
+    def add(page: str, heading: str, make):
         if page in pages:
-            _section(heading, page, charts, sections, files)
+            _section(heading, page, make(), sections, files)
 
-    cells = {id(r): I.cells(r) for r in reports}  # read once (a full report's from its rows), pooled for many pages
-    add("index.md", "图表", overview_charts("home", "全部报告", "All reports", reports, cells))
-    by_year: dict[int, list] = {}
-    for rep in reports:
-        by_year.setdefault(rep.meta.year, []).append(rep)
-    for year, reps in sorted(by_year.items()):
-        add(P.year_page(year), "图表", overview_charts(f"years/{int(year)}", f"{year} 年", str(year), reps, cells))
-    by_region: dict[str, list] = {}
-    for rep in reports:
-        by_region.setdefault(province_or_unknown(rep.meta.province), []).append(rep)
-    for province, reps in sorted(by_region.items(), key=lambda kv: province_order(kv[0])):
-        add(P.region_page(province), "图表",
-            overview_charts(f"regions/{P.region_slug(province)}", province, P.region_slug(province), reps, cells))
-    for slug, reps in by_agency.items():
-        add(P.agency_page(slug), AGENCY_HEADING, agency_charts(slug, reps, cells))
+    with measured.scope():  # the same reports are pooled for the home page, their year's and their region's
+        add("index.md", "图表", lambda: home_charts(reports))
+        by_year: dict[int, list] = {}
+        for rep in reports:
+            by_year.setdefault(rep.meta.year, []).append(rep)
+        for year, reps in sorted(by_year.items()):
+            add(P.year_page(year), "图表", lambda: year_charts(year, reps))
+        by_region: dict[str, list] = {}
+        for rep in reports:
+            by_region.setdefault(province_or_unknown(rep.meta.province), []).append(rep)
+        for province, reps in sorted(by_region.items(), key=lambda kv: province_order(kv[0])):
+            add(P.region_page(province), "图表", lambda: region_charts(province, reps))
+        for slug, reps in by_agency.items():
+            add(P.agency_page(slug), AGENCY_HEADING, lambda: agency_charts(slug, reps))
     return sections, files
 
 

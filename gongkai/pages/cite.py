@@ -8,6 +8,7 @@ is deployed; mkdocs.yml has no fixed site_url).
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib import metadata
 
 from gongkai import paths as P
@@ -19,7 +20,9 @@ PUBLISHER = "Gongkai 项目"
 ACCESS_DATE = "引用日期"  # GB/T 7714 puts the access date in brackets; the reader fills in theirs
 
 
+@lru_cache(maxsize=1)
 def dataset_version() -> str:
+    # Cached: reading the installed metadata takes about a millisecond, and every page and chart cites it.
     try:
         # None when the install's metadata folder is gone (an editable install's gongkai.egg-info removed)
         return metadata.version("gongkai") or "unversioned"

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from gongkai import index as I
 from gongkai.schema import measures as M
 from gongkai.schema import registry as R
 from gongkai import paths as P
 from gongkai.pages import cite
 from gongkai.schema.places import LEVELS, province_or_unknown, province_order
-from gongkai.pages import catalogue
+from gongkai.pages import catalogue, measured
 from gongkai.pages.quality import quality_csv, quality_page
 from gongkai.pages.markup import MARKER, align, sortable, esc, front_matter, md_link, md_text
 
@@ -25,21 +24,8 @@ UNKNOWN_NOTE = ("“—”表示无法计算：所需单元格空白、缺失或
                 "汇总行中的比例为各报告分子之和除以分母之和；括号内为纳入计算的报告数（未注明的为全部报告）。")
 
 
-# id(report) -> (report, its measure cells): a page set pools the same reports many times over, and a full
-# report's cells are read from its rows (an index has them).  Filled while overview_pages runs; the reports
-# are held so no id is reused.
-_CELLS: dict[int, tuple] = {}
-
-
-def cells_of(rep) -> M.CellVector:
-    hit = _CELLS.get(id(rep))
-    if hit is not None and hit[0] is rep:
-        return hit[1]
-    return I.cells(rep)
-
-
 def pool(code: str, reports) -> M.Pooled:
-    return M.pooled_cells(M.BY_CODE[code], [cells_of(r) for r in reports])
+    return measured.pool(code, reports)
 
 
 def province_of(rep) -> str:
@@ -101,7 +87,7 @@ def group_table(first_header: str, groups: list[tuple[str, list]], link_prefix: 
 
 def ranking_table(reports, link_prefix: str, with_year: bool) -> str:
     """One row per report, sortable; the default order is by applications received (most first)."""
-    values = {r.report_id: M.compute_cells(cells_of(r)) for r in reports}
+    values = {r.report_id: measured.values_of(r) for r in reports}
     disputes = False
 
     def key(r):
@@ -337,29 +323,39 @@ def en_page() -> str:
 
 
 def overview_pages(reports, failures, quality_extra: str = "") -> dict[str, str]:
-    """Relative path under docs/ -> page text (and the quality CSV)."""
-    _CELLS.clear()
-    _CELLS.update({id(r): (r, I.cells(r)) for r in reports if not isinstance(r, I.ReportIndex)})
-    try:
-        return _pages(reports, failures, quality_extra)
-    finally:
-        _CELLS.clear()
+    """Relative path under docs/ -> page text (and the quality CSV): every page of this module."""
+    with measured.scope():
+        pages = {**hub_pages(reports, failures, quality_extra), **static_pages()}
+        for year, reps in by_year(reports).items():
+            pages[P.year_page(year)] = year_page(year, reps)
+        for province, reps in by_region(reports).items():
+            pages[P.region_page(province)] = region_page(province, reps)
+        return pages
 
 
-def _pages(reports, failures, quality_extra: str = "") -> dict[str, str]:
-    pages = {
+def by_year(reports) -> dict:
+    """year -> its reports, in the order given."""
+    return _by(reports, lambda r: r.meta.year)
+
+
+def by_region(reports) -> dict:
+    """province (or 未知) -> its reports, in the order given."""
+    return _by(reports, province_of)
+
+
+def hub_pages(reports, failures, quality_extra: str = "") -> dict[str, str]:
+    """The pages over every report: home, the years and regions indexes, quality (+ CSV), 报告总表, 覆盖范围."""
+    return {
         "index.md": home_page(reports, failures),
         "years.md": years_index(reports),
         "regions.md": regions_index(reports),
         "quality.md": quality_page(reports, failures) + quality_extra,
         P.QUALITY_CSV: quality_csv(reports, failures),
-        "compare.md": compare_page(),
-        P.REPORTS_PAGE: catalogue.reports_page(reports, lambda r: M.compute_cells(cells_of(r))),
+        P.REPORTS_PAGE: catalogue.reports_page(reports, measured.values_of),
         P.COVERAGE_PAGE: catalogue.coverage_page(reports),
-        "en.md": en_page(),
     }
-    for year, reps in _by(reports, lambda r: r.meta.year).items():
-        pages[P.year_page(year)] = year_page(year, reps)
-    for province, reps in _by(reports, province_of).items():
-        pages[P.region_page(province)] = region_page(province, reps)
-    return pages
+
+
+def static_pages() -> dict[str, str]:
+    """The pages that show no report: compare (it reads the API in the browser) and the English summary."""
+    return {"compare.md": compare_page(), "en.md": en_page()}

@@ -2,16 +2,17 @@
 write_pages, which renders every generated page (pages/reference.py: the dictionary and downloads pages)."""
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from pathlib import Path
 
 
 from gongkai import index as I
-from gongkai.pages import charts, cite
+from gongkai.pages import charts, cite, measured
 from gongkai.schema import measures as M
 from gongkai.schema import registry as R
 from gongkai import paths as P
-from gongkai.pages.overview import TABLE_MEASURES, overview_pages
+from gongkai.pages.overview import TABLE_MEASURES, by_region, by_year, hub_pages, region_page, static_pages, year_page
 from gongkai.pages.provenance import report_source_notice, report_source_row
 from gongkai.pages.reference import dictionary_page, downloads_page
 from gongkai.schema.places import LEVELS, province_or_unknown, province_order
@@ -186,7 +187,7 @@ def agency_page(slug: str, reps: list) -> str:
     head = "| 年度 | 提取状态 | " + " | ".join(md_text(M.BY_CODE[c].short_zh) for c in TABLE_MEASURES) + " | 未通过核验 |\n"
     rows = [head, "|---|---|" + "---:|" * (len(TABLE_MEASURES) + 1) + "\n"]
     for rep in reps:
-        values = M.compute_cells(I.cells(rep))
+        values = measured.values_of(rep)
         rows.append(f"| {md_link(str(rep.meta.year) + ' 年', to(P.report_page_of(rep)))} "
                     f"| {md_text(R.REPORT_STATUSES[rep.status][0])} | "
                     + " | ".join(M.fmt_report(c, values) for c in TABLE_MEASURES) + f" | {len(rep.failed_checks)} |\n")
@@ -252,40 +253,85 @@ def neighbours(reports) -> dict[str, tuple]:
     return out
 
 
-def write_pages(docs: Path, reports, failures, download_sizes, write, built_on: str = "",
-                report_pages: bool = True, quality_extra: str = "") -> list[str]:
-    """Render every generated page; `write(path, text)` does the I/O.  Returns the paths written.
+class Always:
+    """No reuse: every group of pages is rendered (write_pages' `reuse`; pipeline/page_reuse.py keeps them)."""
 
+    def get(self, name: str, reps, extra: str = "") -> list[str] | None:
+        return None
+
+    def put(self, name: str, reps, extra: str, files: list[str]) -> None:
+        pass
+
+
+def write_pages(docs: Path, reports, failures, download_sizes, write, built_on: str = "",
+                report_pages: bool = True, quality_extra: str = "", reuse=None) -> list[str]:
+    """Render every generated page; `write(path, text)` does the I/O.  Returns the paths of every generated
+    page and chart file, whether written now or kept.
+
+    The pages come in groups, each a function of its reports only: the pages over every report (home,
+    indexes, quality, 报告总表, 覆盖范围, corrections), each year's page, each region's page and each
+    agency's page, each with its charts.  `reuse.get(name, reports, extra)` gives the files a group wrote
+    from the same inputs in the last build, still on disk: the group is then not rendered again (after a
+    one-report edit, only that report's year, region and agency, and the hub when what it shows changed).
     report_pages=False leaves out the report pages (the per-report phase writes them, from full records)."""
+    with measured.scope():  # each report's measures once, for every page that shows or pools them
+        return _write_pages(docs, reports, failures, download_sizes, write, built_on, report_pages, quality_extra,
+                            reuse or Always())
+
+
+def _write_pages(docs: Path, reports, failures, download_sizes, write, built_on, report_pages, quality_extra,
+                 reuse) -> list[str]:
     by_agency: dict[str, list] = defaultdict(list)
     for rep in sorted(reports, key=lambda r: (r.slug, r.meta.year)):
         by_agency[rep.slug].append(rep)
-    pages = {
-        **overview_pages(reports, failures, quality_extra),
-        "agencies.md": agencies_index(by_agency),
-        "dictionary.md": dictionary_page(),
-        "downloads.md": downloads_page(download_sizes, built_on),
-        P.CORRECTIONS_PAGE: corrections_page(reports),
-    }
-    if report_pages:
-        for reps in by_agency.values():
-            for i, rep in enumerate(reps):
-                prev_rep = reps[i - 1] if i > 0 else None
-                next_rep = reps[i + 1] if i + 1 < len(reps) else None
-                pages[P.report_page_of(rep)] = report_page(rep, prev_rep, next_rep)
-    sections, chart_files = charts.site_charts(reports, {}, pages)  # the agencies' charts below
-    charts.place_all(pages, sections)
-    for rel, text in sorted({**pages, **chart_files}.items()):
-        write(docs / rel, text)
-    done = [*pages, *chart_files]
-    del pages, sections, chart_files
+    done: list[str] = []
+
+    def group(name: str | None, reps, extra: str, render) -> None:
+        """Render a group (render() -> (pages, chart sections, chart files)) unless reuse keeps it."""
+        kept = reuse.get(name, reps, extra) if name else None
+        if kept is not None:
+            done.extend(kept)
+            return
+        pages, sections, chart_files = render()
+        charts.place_all(pages, sections)
+        files = {**pages, **chart_files}
+        for rel, text in sorted(files.items()):
+            write(docs / rel, text)
+        done.extend(files)
+        if name:
+            reuse.put(name, reps, extra, sorted(files))
+
+    def static():
+        pages = {**static_pages(), "dictionary.md": dictionary_page(),
+                 "downloads.md": downloads_page(download_sizes, built_on)}
+        if report_pages:
+            for reps in by_agency.values():
+                for i, rep in enumerate(reps):
+                    prev_rep = reps[i - 1] if i > 0 else None
+                    next_rep = reps[i + 1] if i + 1 < len(reps) else None
+                    pages[P.report_page_of(rep)] = report_page(rep, prev_rep, next_rep)
+        return pages, {}, {}
+
+    def hub():
+        pages = {**hub_pages(reports, failures, quality_extra), "agencies.md": agencies_index(by_agency),
+                 P.CORRECTIONS_PAGE: corrections_page(reports)}
+        return pages, *charts.page_section("index.md", charts.home_charts(reports))
+
+    def one(page, text, make_charts, heading: str = "图表"):
+        """A group of one page (its path is page()) and its charts."""
+        return lambda: ({page(): text()}, *charts.page_section(page(), make_charts(), heading))
+
+    group(None, reports, "", static)  # no report in them (or, in tests, every report page): always rendered
+    group("hub", reports, json.dumps([failures, quality_extra], ensure_ascii=False, sort_keys=True), hub)
+    for year, reps in by_year(reports).items():
+        group(f"year:{year}", reps, "", one(lambda: P.year_page(year), lambda: year_page(year, reps),
+                                            lambda: charts.year_charts(year, reps)))
+    for province, reps in by_region(reports).items():
+        group(f"region:{province}", reps, "", one(lambda: P.region_page(province), lambda: region_page(province, reps),
+                                                  lambda: charts.region_charts(province, reps)))
     # One agency at a time: its page and charts are written and let go, so memory holds no more than one
     # agency's pages, however many agencies there are (there are about half as many as reports).
     for slug, reps in by_agency.items():
-        page = {P.agency_page(slug): agency_page(slug, reps)}
-        sections, chart_files = charts.agency_section(slug, reps)
-        charts.place_all(page, sections)
-        for rel, text in sorted({**page, **chart_files}.items()):
-            write(docs / rel, text)
-            done.append(rel)
+        group(f"agency:{slug}", reps, "", one(lambda: P.agency_page(slug), lambda: agency_page(slug, reps),
+                                              lambda: charts.agency_charts(slug, reps), charts.AGENCY_HEADING))
     return sorted(done)

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai import paths as P
-from gongkai.pages.api import api_files
 from gongkai.package.corpus import write_corpus_exports
 from gongkai.package.exports import build_date
 from gongkai.pipeline.incremental import Derived, UpToDate
@@ -17,12 +16,12 @@ from gongkai.pipeline.pathlog import PathLog
 from gongkai.model import Report
 from gongkai.extract import sidecar_path, summary
 from gongkai.files import commit_temp, link_or_copy, remove_temp_files, write_if_changed
-from gongkai.package.changes import changelog_text, list_releases, releases_state
+from gongkai.package.changes import releases_state
 from gongkai.package.datapackage import data_version, source_entry
-from gongkai.pages.changelog import changelog_page
 from gongkai.checks.cross_year import cross_year_checks
 from gongkai.package.combined import combined_errors, digest_of_hashes, write_combined, write_everything_zip
-from gongkai.pipeline.cleanup import prune_archive, prune_stamps, remove_stale, remove_stale_pages
+from gongkai.pipeline.cleanup import forget_listing, prune_archive, prune_stamps, remove_stale
+from gongkai.pipeline.overview import LISTING, write_overview
 from gongkai.pipeline.publish import Context, publish_all
 from gongkai.pipeline.reuse import Reuse
 from gongkai.pipeline.select import discover, keep_last_good, previous_packages, resolve_collisions, resolve_duplicates
@@ -30,9 +29,7 @@ from gongkai.pipeline.slim import add_checks, slim_on_arrival
 from gongkai import index as I
 from gongkai.pipeline.runner import RunStats, default_jobs, extract_many, extractor_fingerprint
 from gongkai.pages import cite
-from gongkai.pages.write import write_pages
-from gongkai.pages.provenance import quality_section
-from gongkai.harvest.state import load_harvest, load_sources
+from gongkai.harvest.state import load_sources
 from gongkai.package.validate import descriptor_errors
 from gongkai.site import build_site
 
@@ -118,6 +115,7 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
         result.up_to_date = True
         return result
     state.forget()
+    forget_listing(root / P.CACHE_DIR / LISTING)  # the pages phase lists the generated pages again
     write = result.writer(root)
     cache = root / P.CACHE_DIR
     t0 = time.perf_counter()
@@ -225,22 +223,8 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     result.timings["exports"] = time.perf_counter() - te
 
     t3 = time.perf_counter()
-    releases = list_releases(root / P.RELEASES_DIR)
-    write(root / P.DOCS_DIR / P.CHANGELOG_PAGE, changelog_page(releases).encode("utf-8"))
-    write(dl_dir / P.COMBINED / P.CHANGELOG, changelog_text(releases).encode("utf-8"))
-    # A folder (the Parquet datasets) counts with the bytes of its files.
-    sizes = {f"{P.COMBINED}/{p.name}": (sum(f.stat().st_size for f in p.rglob("*") if f.is_file()) if p.is_dir()
-                                        else p.stat().st_size) for p in sorted((dl_dir / P.COMBINED).iterdir())}
-    pages = write_pages(root / P.DOCS_DIR, result.reports, result.failures, sizes,
-                        lambda path, text: write(path, text.encode("utf-8")), built_on=build_date(os.environ),
-                        report_pages=False,
-                        quality_extra=quality_section(result.reports, source_checks,
-                                                      load_harvest(root / P.REPORTS_DIR)))
-    api = api_files(result.reports, per_report=False)
-    for rel, data in api.items():
-        write(root / P.DOCS_DIR / P.API_DIR / rel, data)
-    per_report = {rel for pub in published for rel in pub.pages}
-    remove_stale_pages(root / P.DOCS_DIR, set(pages) | {f"{P.API_DIR}/{rel}" for rel in api} | per_report)
+    write_overview(root, result.reports, result.failures, {rel for pub in published for rel in pub.pages},
+                   source_checks, f"{derived.code}\0{cite.dataset_version()}", write)
     result.timings["pages"] = time.perf_counter() - t3
     if not result.invalid:
         state.record()

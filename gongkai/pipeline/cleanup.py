@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from gongkai import paths as P
+from gongkai.files import atomic_write
 
 def remove_stale(directory: Path, keep: set[str]) -> None:
     """Report folders (<bucket>/<slug>/<year>, paths.report_dir) under datapackages/ or docs/downloads/ whose
@@ -47,6 +48,36 @@ def remove_stale_pages(docs: Path, keep: set[str]) -> None:
                 page.unlink()
             elif page.is_dir() and not any(page.iterdir()):
                 page.rmdir()
+
+
+def remove_stale_listed(docs: Path, keep: set[str], listing: Path) -> None:
+    """remove_stale_pages without walking every generated folder: the pages the last build generated are
+    listed in `listing` (written here at the end, one path a line), so those not kept now are removed, and
+    the folders they leave empty.  Without a listing (the first build, or one after a build that did not
+    finish: the build removes it when it starts, forget_listing) every generated folder is walked."""
+    try:
+        before = listing.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        before = None
+    if before is None:
+        remove_stale_pages(docs, keep)
+    else:
+        generated = tuple(f"{gen}/" for gen in P.GENERATED_DIRS)
+        for rel in sorted(set(before) - keep, reverse=True):
+            if not rel.startswith(generated) or ".." in rel.split("/"):
+                continue  # only generated pages are ever removed
+            (docs / rel).unlink(missing_ok=True)
+            top, parent = docs / rel.split("/", 1)[0], (docs / rel).parent
+            while parent != top and parent.is_dir() and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
+    atomic_write(listing, "".join(f"{rel}\n" for rel in sorted(keep)).encode("utf-8"))
+
+
+def forget_listing(listing: Path) -> None:
+    """At the start of a build: until its pages phase lists them again, what is under docs/ may differ from
+    the listing (a build that stops half-way leaves pages of reports it published)."""
+    listing.unlink(missing_ok=True)
 
 
 def prune_stamps(stamps: Path, used: set[str]) -> None:

@@ -274,9 +274,13 @@ def pooled(measure: Measure, records_list) -> Pooled:
 
 def pooled_cells(measure: Measure, cells_list) -> Pooled:
     """`pooled` over reports' cell_values(), computed once by a caller that pools many measures."""
+    return pooled_parts(measure, [parts(measure, cells) for cells in cells_list])
+
+
+def pooled_parts(measure: Measure, parts_list) -> Pooled:
+    """`pooled` from each report's parts(measure, ...), for a caller that keeps them (pages/measured.py)."""
     num_total, den_total, covered, excluded = Decimal(0), Decimal(0), 0, 0
-    for cells in cells_list:
-        num, den = parts(measure, cells)
+    for num, den in parts_list:
         if num is None or (measure.kind == SHARE and den is None):
             excluded += 1
             continue
