@@ -1,4 +1,4 @@
-"""Benchmark: time and output size of the chart step (charts.site_charts) for a large corpus.
+"""Benchmark: time and output size of the chart step (site_charts.site_charts) for a large corpus.
 
     .venv/bin/python scripts/bench_charts.py [--agencies 2000] [--years 3]
 
@@ -17,7 +17,7 @@ from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from gongkai import charts
+from gongkai.pages import site_charts
 from gongkai.pipeline.select import discover
 from gongkai.extract import extract
 
@@ -45,7 +45,7 @@ def main() -> None:
     if "--memory" in sys.argv:
         tracemalloc.start()
     t0 = time.perf_counter()
-    sections, files_out = charts.site_charts(reports, by_agency, pages)
+    sections, files_out = site_charts.site_charts(reports, by_agency, pages)
     elapsed = time.perf_counter() - t0
     _, peak = tracemalloc.get_traced_memory()
     size = sum(len(t.encode("utf-8")) for t in files_out.values())

@@ -13,7 +13,7 @@ from gongkai.extract import extract
 from gongkai.model import CheckResult
 from gongkai.pages import overview
 from gongkai.pages.api import api_files
-from gongkai.pages.charts import site_charts
+from gongkai.pages.site_charts import site_charts
 from gongkai.pages.provenance import quality_section
 from gongkai.pages.write import agency_page, corrections_page, neighbours
 from gongkai.schema import measures as M

@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 from gongkai import index as I
-from gongkai.pages import charts, cite, measured
+from gongkai.pages import charts, cite, measured, site_charts
 from gongkai.schema import measures as M
 from gongkai.schema import registry as R
 from gongkai import paths as P
@@ -315,23 +315,23 @@ def _write_pages(docs: Path, reports, failures, download_sizes, write, built_on,
     def hub():
         pages = {**hub_pages(reports, failures, quality_extra), "agencies.md": agencies_index(by_agency),
                  P.CORRECTIONS_PAGE: corrections_page(reports)}
-        return pages, *charts.page_section("index.md", charts.home_charts(reports))
+        return pages, *site_charts.page_section("index.md", site_charts.home_charts(reports))
 
     def one(page, text, make_charts, heading: str = "图表"):
         """A group of one page (its path is page()) and its charts."""
-        return lambda: ({page(): text()}, *charts.page_section(page(), make_charts(), heading))
+        return lambda: ({page(): text()}, *site_charts.page_section(page(), make_charts(), heading))
 
     group(None, reports, "", static)  # no report in them (or, in tests, every report page): always rendered
     group("hub", reports, json.dumps([failures, quality_extra], ensure_ascii=False, sort_keys=True), hub)
     for year, reps in by_year(reports).items():
         group(f"year:{year}", reps, "", one(lambda: P.year_page(year), lambda: year_page(year, reps),
-                                            lambda: charts.year_charts(year, reps)))
+                                            lambda: site_charts.year_charts(year, reps)))
     for province, reps in by_region(reports).items():
         group(f"region:{province}", reps, "", one(lambda: P.region_page(province), lambda: region_page(province, reps),
-                                                  lambda: charts.region_charts(province, reps)))
+                                                  lambda: site_charts.region_charts(province, reps)))
     # One agency at a time: its page and charts are written and let go, so memory holds no more than one
     # agency's pages, however many agencies there are (there are about half as many as reports).
     for slug, reps in by_agency.items():
         group(f"agency:{slug}", reps, "", one(lambda: P.agency_page(slug), lambda: agency_page(slug, reps),
-                                              lambda: charts.agency_charts(slug, reps), charts.AGENCY_HEADING))
+                                              lambda: site_charts.agency_charts(slug, reps), site_charts.AGENCY_HEADING))
     return sorted(done)
