@@ -16,6 +16,10 @@ from gongkai import index as I
 from gongkai.schema import measures as M
 
 _MEMO: dict[int, tuple] | None = None
+# (measure code, the ids of the reports pooled) -> Pooled.  The same reports are pooled again and again (a
+# figure, then its coverage, then its parts; the home page's cards and its totals row; the charts).  Every
+# report pooled in a scope is held in _MEMO, so while the scope lasts an id names one report.
+_POOLS: dict[tuple, M.Pooled] = {}
 
 
 @contextmanager
@@ -30,6 +34,7 @@ def scope():
     finally:
         if not outer:
             _MEMO = None
+            _POOLS.clear()
 
 
 def _entry(rep) -> tuple | None:
@@ -38,7 +43,8 @@ def _entry(rep) -> tuple | None:
     hit = _MEMO.get(id(rep))
     if hit is None or hit[0] is not rep:
         cells = I.cells(rep)
-        hit = _MEMO[id(rep)] = (rep, {m.code: M.parts(m, cells) for m in M.MEASURES}, M.compute_cells(cells))
+        parts = {m.code: M.parts(m, cells) for m in M.MEASURES}
+        hit = _MEMO[id(rep)] = (rep, parts, M.measures_of_parts(parts))
     return hit
 
 
@@ -56,4 +62,10 @@ def values_of(rep) -> dict:
 
 def pool(code: str, reports) -> M.Pooled:
     """measures.pooled_cells of one measure over `reports`, from their kept parts."""
-    return M.pooled_parts(M.BY_CODE[code], [parts_of(r, code) for r in reports])
+    if _MEMO is None:
+        return M.pooled_parts(M.BY_CODE[code], [parts_of(r, code) for r in reports])
+    key = (code, tuple(map(id, reports)))
+    hit = _POOLS.get(key)
+    if hit is None:
+        hit = _POOLS[key] = M.pooled_parts(M.BY_CODE[code], [_entry(r)[1][code] for r in reports])
+    return hit

@@ -251,11 +251,12 @@ def compute(records: dict[str, list[dict]]) -> dict[str, int | float | None]:
 
 def compute_cells(cells: dict) -> dict[str, int | float | None]:
     """`compute` from a report's cell_values(), for callers that reuse them."""
-    out = {}
-    for m in MEASURES:
-        num, den = parts(m, cells)
-        out[m.code] = _value(m.kind, num, den)
-    return out
+    return measures_of_parts({m.code: parts(m, cells) for m in MEASURES})
+
+
+def measures_of_parts(parts_by_code: dict) -> dict[str, int | float | None]:
+    """`compute` from each measure's parts (code -> (numerator, denominator)), for a caller that keeps them."""
+    return {m.code: _value(m.kind, *parts_by_code[m.code]) for m in MEASURES}
 
 
 @dataclass(frozen=True)
