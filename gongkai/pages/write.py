@@ -1,5 +1,5 @@
 """Generated Markdown pages for MkDocs: report and agency pages, the agencies index and corrections, and
-write_pages, which renders every generated page (pages/reference.py: the dictionary and downloads pages)."""
+write_pages, which renders every generated page (pages/dictionary.py: the dictionary and downloads pages)."""
 from __future__ import annotations
 
 import json
@@ -14,7 +14,7 @@ from gongkai.schema import registry as R
 from gongkai import paths as P
 from gongkai.pages.overview import TABLE_MEASURES, by_region, by_year, hub_pages, region_page, static_pages, year_page
 from gongkai.pages.provenance import report_source_notice, report_source_row
-from gongkai.pages.reference import dictionary_page, downloads_page
+from gongkai.pages.dictionary import dictionary_page, downloads_page
 from gongkai.schema.places import LEVELS, province_or_unknown, province_order
 from gongkai.pages.checks import checks_section
 from gongkai.pages.markup import (_clean, number, esc, front_matter, h1, md_link, md_text, legacy_table, link, safe_href, source_note, table_active,

@@ -1,8 +1,8 @@
-"""gongkai/pages/reference.py: the data dictionary and downloads pages."""
+"""gongkai/pages/dictionary.py: the data dictionary and downloads pages."""
 from __future__ import annotations
 
 from gongkai import paths as P
-from gongkai.pages.reference import dictionary_page, downloads_page, human_size
+from gongkai.pages.dictionary import dictionary_page, downloads_page, human_size
 from gongkai.schema import measures as M
 from gongkai.schema import registry as R
 
