@@ -98,7 +98,7 @@ def main(argv=None) -> int:
 
     golden_mod = _load("golden")
     scorer = _load("ocr_score")
-    files = args.files or sorted(SCANS.glob("*.pdf"))
+    files = args.files or sorted(p for p in SCANS.iterdir() if p.suffix in (".pdf", ".html"))  # every variant
     all_results = {}
     for engine in args.engines:
         print(f"\n### {engine}\n")

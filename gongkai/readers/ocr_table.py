@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-BASE_DPI = 200
+from .ocr_rules import BASE_DPI, _cv2, ruling_lines
+
 INK_CONTRAST = 50  # grey levels below the local paper colour: print, not grain or JPEG haze
 
 
@@ -41,12 +42,6 @@ class Grid:
     rows: list[list[Box]]
 
 
-def _cv2():
-    import cv2  # imported here: only pages that need OCR pay for OpenCV
-
-    return cv2
-
-
 def ink_mask(gray: np.ndarray, dpi: int = BASE_DPI) -> np.ndarray:
     """Print as True: pixels clearly darker than the paper around them.
 
@@ -58,81 +53,6 @@ def ink_mask(gray: np.ndarray, dpi: int = BASE_DPI) -> np.ndarray:
     k = max(9, int(15 * dpi / BASE_DPI)) | 1
     background = cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     return (background.astype(np.int16) - gray) > INK_CONTRAST
-
-
-def ruling_lines(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
-    """Horizontal and vertical rules: runs of print far longer than any stroke of a character.
-
-    A vertical rule is kept only where it meets a horizontal one: the tall strokes of 1 or 丨 in a
-    cell never touch the cell's frame.
-    """
-    cv2 = _cv2()
-    s = dpi / BASE_DPI
-    img = ink.astype(np.uint8)
-    # 45 px = 5.7 mm: longer than any stroke of body text (一 at 14 pt), shorter than the rule of a narrow
-    # cell drawn as its own box (HTML tables with cellspacing print each cell's border separately).
-    h_len, v_len = max(12, int(45 * s)), max(10, int(34 * s))
-    gap = max(3, int(6 * s))
-    horiz = _rule_runs(img, h_len, gap)
-    # Vertical rules are not followed across breaks: a column of text beside a rule (the long stroke of
-    # 上 or 中 under the rule of the row below, on a photographed page) would continue it and cut a label.
-    vert = cv2.morphologyEx(cv2.morphologyEx(img, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, v_len))),
-                            cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap * 2))) * 255
-    near_h = cv2.dilate(horiz, cv2.getStructuringElement(cv2.MORPH_RECT, (gap * 2 + 1, gap * 2 + 1)))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(vert, connectivity=8)
-    touching = np.unique(labels[(near_h > 0) & (vert > 0)])
-    keep = np.zeros(n, dtype=bool)
-    keep[touching] = True
-    keep[0] = False
-    vert = np.where(keep[labels], 255, 0).astype(np.uint8)
-    return horiz > 0, vert > 0
-
-
-WEAK_RULE = 0.25  # share along a rule's own line that continues it across the breaks a noisy scan leaves
-RULE_SHARE = 0.6  # share of print along the whole of a rule so followed
-
-
-def _rule_runs(img: np.ndarray, length: int, gap: int) -> np.ndarray:
-    """Horizontal rules as a 0/255 mask.
-
-    A rule starts where print runs unbroken for `length` pixels; it is then followed along its own
-    row of pixels as long as a sliding window of `length` keeps WEAK_RULE of print (hysteresis): a
-    hairline scanned with grain comes out dotted, with breaks of a few millimetres, which an unbroken
-    run alone would miss, while text never starts a rule.  Print one pixel above or below counts, for
-    a rule that wavers.
-    """
-    cv2 = _cv2()
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1))
-    # Seeds: unbroken runs of `length`, as a character's strokes never are (closing even 2 px gaps first
-    # would join the strokes of a bold heading into one).
-    strong = cv2.morphologyEx(img, cv2.MORPH_OPEN, kernel) > 0
-    band = cv2.dilate(img, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3)))
-    weak = cv2.blur(band.astype(np.float32), (length, 1), borderType=cv2.BORDER_CONSTANT) >= WEAK_RULE
-    # Only where the rows a little above and below are mostly paper, as beside a rule (a cell's text keeps
-    # more than 5 px = 0.6 mm from it): within a line of text they are print, and a stroke of it must not
-    # carry a "rule" along the whole line.
-    d = max(3, int(5 * length / 45))
-    above, below = np.zeros_like(band), np.zeros_like(band)
-    above[d:], below[:-d] = band[:-d], band[d:]
-    share_above, share_below = (cv2.blur(x.astype(np.float32), (length, 1), borderType=cv2.BORDER_CONSTANT)
-                                for x in (above, below))
-    weak = (weak & (np.maximum(share_above, share_below) <= WEAK_RULE)) | strong  # a seed always stands
-    # Runs of `weak` along each row of pixels, kept when they hold a strong window.
-    w = np.pad(weak, ((0, 0), (0, 1))).ravel()
-    starts = w & ~np.concatenate(([False], w[:-1]))
-    run = np.cumsum(starts) * w
-    good = np.zeros(run.max() + 1, dtype=bool)
-    good[run[np.pad(strong, ((0, 0), (0, 1))).ravel() & w]] = True
-    # A rule is mostly print along its whole run, breaks and all; the top row of a line of text that a
-    # dash started is not.
-    printed = np.bincount(run, weights=np.pad(band, ((0, 0), (0, 1))).ravel().astype(np.float64))
-    good &= printed >= RULE_SHARE * np.bincount(run)
-    good[0] = False
-    kept = good[run].reshape(weak.shape[0], -1)[:, :-1]
-    # From window centres back to the rule: the half window each side, but not past the rule's last print
-    # (a closing bridges the breaks inside the rule and adds nothing beyond its ends).
-    out = cv2.dilate(kept.astype(np.uint8) * 255, kernel) & cv2.morphologyEx(band * 255, cv2.MORPH_CLOSE, kernel)
-    return cv2.morphologyEx(out, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap * 2, 1)))
 
 
 def skew_angle(gray: np.ndarray, dpi: int) -> float:

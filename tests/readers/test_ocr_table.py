@@ -192,3 +192,4 @@ def test_the_pictures_beside_041s_page_hold_its_tables_whole():
     gray = ocr._scale_to(ocr._to_gray(pic.pixels)[1], T.BASE_DPI / ocr.estimate_dpi(ocr._to_gray(pic.pixels)[1]))
     grids, _ = T.find_tables(T.ink_mask(gray), 200)
     assert [len(r) for r in grids[-1].rows][-1] == 15
+
