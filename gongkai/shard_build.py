@@ -43,26 +43,9 @@ def index_dir(name: str) -> str:
 def sync_tree(docs: Path, files: list[str], dest: Path) -> None:
     """Make `dest` hold exactly `files` of `docs`, as hard links (copies across devices).  A link whose file
     was replaced since (the build writes a new file and renames it) is made again."""
-    from gongkai.files import link_or_copy
+    from gongkai.files import mirror
 
-    wanted = set(files)
-    if dest.exists():
-        for dirpath, dirnames, filenames in os.walk(dest, topdown=False):
-            for name in filenames:
-                path = Path(dirpath, name)
-                if path.relative_to(dest).as_posix() not in wanted:
-                    path.unlink()
-            if dirpath != str(dest) and not os.listdir(dirpath):
-                os.rmdir(dirpath)
-    for rel in files:
-        src, target = docs / rel, dest / rel
-        try:
-            same = os.path.samestat(src.stat(), target.stat())
-        except FileNotFoundError:
-            same = False
-        if not same:
-            target.unlink(missing_ok=True)
-            link_or_copy(src, target)
+    mirror(dest, {rel: (str(docs / rel), (docs / rel).stat().st_ino) for rel in files})
 
 
 def stand_ins(docs: Path, files: list[str]) -> list[str]:

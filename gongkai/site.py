@@ -8,16 +8,15 @@ unchanged page keeps its mtime.  `--clean` is kept for real builds: `--dirty` lo
 
 Search is Pagefind's static index (extended build, which segments Chinese words): one per shard, the hub's
 in pagefind/ and each report shard's in pagefind/shards/<name>/, listed in pagefind/shards.json for the
-search page to merge (Pagefind's mergeIndex: the merged indexes load no second wasm).  Shards are
-assembled into a new directory beside site/ that is swapped in whole: the index always matches the pages
-beside it, and a failed run keeps the last good site.
+search page to merge (Pagefind's mergeIndex: the merged indexes load no second wasm).  The site is
+assembled from the shards only when every shard succeeded, so a failed run keeps the last good site; the
+assembly (gongkai/assemble.py) links again only the files whose source changed.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import time
@@ -25,9 +24,10 @@ from importlib import metadata
 from pathlib import Path
 
 from gongkai import paths as P
+from gongkai import assemble as A
 from gongkai import shard_build as SB
 from gongkai import shards as S
-from gongkai.files import link_or_copy
+from gongkai.files import mirror, write_if_changed
 from gongkai.pipeline.manifest import manifest_site
 from gongkai.pipeline.runner import default_jobs
 from gongkai.shard_build import EXCLUDE_SELECTORS, PAGEFIND_DIR  # noqa: F401  (their one home is shard_build)
@@ -37,7 +37,6 @@ THEME_DIRS = (P.DOCS_DIR, "overrides", "hooks")  # page sources, theme templates
 STAMP = Path(P.CACHE_DIR) / "mkdocs.stamp"
 # mkdocs.yml takes site_url from this variable: it changes every page's head, so it is part of the fingerprint.
 SITE_URL_ENV = "GONGKAI_SITE_URL"
-SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
 
 
 def _version(dist: str) -> str:
@@ -88,17 +87,6 @@ def index_site(site: Path, name: str = S.HUB) -> subprocess.CompletedProcess:
     return subprocess.run(SB.pagefind_command(name), cwd=Path(site).resolve(), capture_output=True, text=True)
 
 
-def drop_empty_sitemap(site: Path) -> bool:
-    """Without site_url MkDocs writes a sitemap with no URL in it (the protocol wants absolute URLs): an
-    empty list tells crawlers the site has no pages, so it is not published.  True when it was dropped."""
-    sitemap = Path(site) / SITEMAPS[0]
-    if not sitemap.exists() or b"<url>" in sitemap.read_bytes():
-        return False
-    for name in SITEMAPS:
-        (Path(site) / name).unlink(missing_ok=True)
-    return True
-
-
 def site_is_current(root: Path, fingerprint: str) -> bool:
     stamp = root / STAMP
     return (root / P.SITE_DIR / "index.html").exists() and stamp.exists() and stamp.read_text().strip() == fingerprint
@@ -133,8 +121,7 @@ def swap_in(root: Path, new: Path) -> None:
 SHARDS_DIR = Path("build") / "shards"
 SHARD_REPORTS_ENV = "GONGKAI_SHARD_REPORTS"  # reports a shard holds at most (shards.SHARD_REPORTS)
 SHARD_LOG = "shards.json"  # build/shards/shards.json: each shard run's steps, seconds and peak memory
-SHARD_LIST = "shards.json"  # site/pagefind/shards.json: the report shards' indexes, merged by the search
-SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file: above it, an index of per-shard sitemaps
+SITE_FILES = Path(P.CACHE_DIR) / "site-files"  # what assembly makes itself: the merged sitemap, shards.json
 
 
 def docs_files(docs: Path) -> list[str]:
@@ -157,111 +144,6 @@ def run_shards(root: Path, todo: list[tuple[str, Path]], scheduler: str | None, 
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:  # threads: each shard's work is in its own processes
         return list(pool.map(SB.run_shard, *args))
-
-
-def _link(src: Path, dst: Path) -> None:
-    """dst as a hard link to src (a copy across devices); a file already at dst is replaced."""
-    try:
-        os.link(src, dst)
-    except FileExistsError:
-        dst.unlink()
-        _link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
-
-
-def link_tree(src: Path, dest: Path, tops: tuple[str, ...] | None = None) -> int:
-    """Hard-link every file under src (or under its top-level entries `tops`) to the same path under dest;
-    dot-files (a killed build's temporary files) are skipped.  The number of files."""
-    count = 0
-    for top in (sorted(p.name for p in src.iterdir()) if tops is None else tops):
-        start = src / top
-        if start.is_file():
-            if not top.startswith("."):
-                _link(start, dest / top)
-                count += 1
-            continue
-        for dirpath, dirnames, filenames in os.walk(start):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            rel = Path(dirpath).relative_to(src)
-            (dest / rel).mkdir(parents=True, exist_ok=True)
-            for name in sorted(filenames):
-                if not name.startswith("."):
-                    _link(Path(dirpath, name), dest / rel / name)
-                    count += 1
-    return count
-
-
-def link_files(src: Path, dest: Path, files: list[str]) -> int:
-    """Hard-link the listed files of src to the same paths under dest.  Their number."""
-    made = set()
-    for rel in files:
-        parent = (dest / rel).parent
-        if parent not in made:
-            parent.mkdir(parents=True, exist_ok=True)
-            made.add(parent)
-        _link(src / rel, dest / rel)
-    return len(files)
-
-
-def _urls(sitemap: Path) -> list[str]:
-    text = sitemap.read_text(encoding="utf-8") if sitemap.exists() else ""
-    return [m.group(0) for m in re.finditer(r"<url>.*?</url>", text, flags=re.S)]
-
-
-def _write_sitemap(path: Path, body: str) -> None:
-    import gzip
-
-    data = body.encode("utf-8")
-    path.write_bytes(data)
-    path.with_name(path.name + ".gz").write_bytes(gzip.compress(data, mtime=0))
-
-
-def merge_sitemaps(new: Path, shard_sites: list[tuple[str, Path]]) -> None:
-    """One sitemap.xml of every shard's pages, or, above the protocol's 50,000 URLs, a sitemap index of one
-    sitemap per shard (sitemaps/<shard>.xml).  Nothing when MkDocs wrote none (no site_url)."""
-    parts = [(name, _urls(site / SITEMAPS[0])) for name, site in shard_sites]
-    if not any(urls for _, urls in parts):
-        return
-    head = '<?xml version="1.0" encoding="UTF-8"?>\n'
-    urlset = '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-    if sum(len(urls) for _, urls in parts) <= SITEMAP_URLS:
-        _write_sitemap(new / SITEMAPS[0], head + urlset + "".join(f"    {u}\n" for _, urls in parts for u in urls)
-                       + "</urlset>\n")
-        return
-    base = os.environ.get(SITE_URL_ENV, "").rstrip("/") + "/"
-    (new / "sitemaps").mkdir(exist_ok=True)
-    index = [head, '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n']
-    for name, urls in parts:
-        for start in range(0, len(urls), SITEMAP_URLS):
-            part = f"{name}-{start // SITEMAP_URLS}.xml"
-            _write_sitemap(new / "sitemaps" / part, head + urlset + "".join(f"    {u}\n" for u in
-                                                                          urls[start:start + SITEMAP_URLS])
-                           + "</urlset>\n")
-            index.append(f"    <sitemap><loc>{base}sitemaps/{part}</loc></sitemap>\n")
-    _write_sitemap(new / SITEMAPS[0], "".join(index) + "</sitemapindex>\n")
-
-
-def assemble(root: Path, plan: dict[str, Path], static: list[str], new: Path) -> int:
-    """The whole site in `new`, hard-linked: the hub's rendered site (but its sitemap), each report shard's
-    agency and report pages and search index, the static files of docs/ (`static`: assets, the API, the
-    evidence data; MkDocs would only have copied them) and the downloads, one sitemap, and the list of
-    report-shard indexes the search merges.  The number of files."""
-    hub = plan[S.HUB] / "site"
-    count = link_tree(hub, new, tuple(sorted(p.name for p in hub.iterdir() if p.name not in SITEMAPS)))
-    reports = [name for name in plan if name != S.HUB]
-    for name in reports:
-        site = plan[name] / "site"
-        count += link_tree(site, new, tuple(t for t in (*S.AGENCY_DIRS, SB.index_dir(name)) if (site / t).exists()))
-    count += link_files(root / P.DOCS_DIR, new, static)
-    merge_sitemaps(new, [(name, plan[name] / "site") for name in plan])
-    downloads = root / P.DOCS_DIR / P.DOWNLOADS
-    if downloads.is_dir():
-        count += link_tree(root / P.DOCS_DIR, new, (P.DOWNLOADS,))
-    listing = {"shards": [f"{SB.SHARD_INDEXES}/{name}/" for name in reports
-                          if (plan[name] / "site" / SB.index_dir(name)).is_dir()]}
-    (new / PAGEFIND_DIR / SHARD_LIST).write_text(json.dumps(listing) + "\n", encoding="utf-8")
-    return count + 1
 
 
 def prepare_shards(root: Path, per_shard: int) -> tuple[dict[str, tuple[Path, str]], list[str]]:
@@ -329,15 +211,19 @@ def build_site(root: Path, force: bool = False, log=print, scheduler: str | None
             f"peak memory MkDocs {total('mkdocs', 'max_rss_mb', max):.0f} MB, "
             f"Pagefind {total('pagefind', 'max_rss_mb', max):.0f} MB")
     t0 = time.perf_counter()
-    new = root / f"{NEW_PREFIX}{os.getpid()}"
-    shutil.rmtree(new, ignore_errors=True)
-    new.mkdir()
-    files = assemble(root, {name: shard for name, (shard, _) in prepared.items()}, static, new)
-    if drop_empty_sitemap(new):
+    plan = {name: shard for name, (shard, _) in prepared.items()}
+    if not A.extras(plan, root / SITE_FILES, os.environ.get(SITE_URL_ENV, ""), write_if_changed):
         log(f"no sitemap.xml: set {SITE_URL_ENV}=https://…/ (the published address) to get one")
-    manifest_site(new, root / P.CACHE_DIR)  # before the swap: the site and its manifest always match
-    swap_in(root, new)
-    log(f"site: {files} files assembled from {len(prepared)} shard(s) in {time.perf_counter() - t0:.1f}s")
+    want = A.wanted(root, plan, static, root / SITE_FILES)
+    # The first site is made beside and renamed in; later ones are brought up to date in place, file by file.
+    site = root / SITE
+    target = site if site.is_dir() else root / f"{NEW_PREFIX}{os.getpid()}"
+    linked, removed = mirror(target, want, keep=A.KEEP)
+    manifest_site(target, root / P.CACHE_DIR)
+    if target != site:
+        swap_in(root, target)
+    log(f"site: {len(want)} files assembled from {len(prepared)} shard(s) in {time.perf_counter() - t0:.1f}s "
+        f"({linked} linked, {removed} removed)")
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(fingerprint + "\n")
     return 0

@@ -164,8 +164,34 @@ def test_one_edited_page_re_renders_its_shard_only(local, tmp_path):
     page = root / "docs" / P.report_page(AGENCIES[0], 2023)
     html = root / "site" / P.page_url(P.report_page(AGENCIES[0], 2023)) / "index.html"
     page.write_text(page.read_text(encoding="utf-8") + "\n新增一句。\n", encoding="utf-8")
-    assert sitebuild.build_site(root, log=lambda *_: None, scheduler="", per_shard=PER_SHARD) == 0
+    from gongkai import assemble as A
+    from gongkai.files import mirror
+
+    def wanted():
+        prepared, static = sitebuild.prepare_shards(root, PER_SHARD)
+        return A.wanted(root, {n: d for n, (d, _) in prepared.items()}, static, root / sitebuild.SITE_FILES)
+
+    mirror(root / "site", wanted(), keep=A.KEEP)  # the copied site's files linked to their sources again
+    download = root / "site" / "downloads" / P.report_dir(AGENCIES[1], 2023) / "x.csv"
+    before = {p.relative_to(root / "site").as_posix(): p.stat().st_ino for p in (root / "site").rglob("*")
+              if p.is_file()}
+    logged = []
+    assert sitebuild.build_site(root, log=logged.append, scheduler="", per_shard=PER_SHARD) == 0
     ran = [r["name"] for r in json.loads((root / sitebuild.SHARDS_DIR / sitebuild.SHARD_LOG).read_text())]
+    # The assembly linked again only what the shard re-rendered: the other files keep their inodes, and
+    # every file of the site is its source's file.
+    after = {p.relative_to(root / "site").as_posix(): p.stat().st_ino for p in (root / "site").rglob("*")
+             if p.is_file()}
+    relinked = sorted(rel for rel in after if before.get(rel) != after[rel])
+    assert P.page_url(P.report_page(AGENCIES[0], 2023)) + "index.html" in relinked
+    assert len(relinked) < len(after) / 3 and download.stat().st_ino == before[download.relative_to(root / "site").as_posix()]
+    linked = [rel for rel in relinked if rel != P.SITE_MANIFEST]  # the manifest is written, not linked
+    gone = set(before) - set(after)  # the re-rendered shard's search fragments named by their new content
+    assert all(rel.startswith("pagefind/") for rel in gone)
+    assert f"({len(linked)} linked, {len(gone)} removed)" in logged[-1]
+    want = wanted()
+    assert set(after) - {P.SITE_MANIFEST} == set(want)
+    assert all(os.path.samefile(src, root / "site" / rel) for rel, (src, _) in want.items())
     plan = S.assign([f for f in sitebuild.docs_files(root / "docs") if f.endswith(".md")], PER_SHARD)
     assert ran == [next(n for n, files in plan.items() if P.report_page(AGENCIES[0], 2023) in files)]
     assert "新增一句" in html.read_text(encoding="utf-8")

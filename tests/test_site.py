@@ -1,4 +1,4 @@
-"""gongkai/site.py: docs/ -> site/ swapped in whole (a killed build is undone), and the built site's Pagefind
+"""gongkai/site.py: docs/ -> site/ (a failed build keeps the last good site, a killed first swap is undone), and the built site's Pagefind
 index (no browser): present, covering the pages' own content, small to fetch.
 
 tests/browser/test_search.py searches it as a visitor does; this file checks the files themselves.
@@ -250,12 +250,7 @@ def test_without_site_url_no_empty_sitemap_and_previews_without_an_address(built
     assert 'rel="canonical"' not in home and 'og:url' not in home
     en = (site / "en" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="en"' in en[:100] and 'content="en_GB"' in en
-    # The helper drops only a sitemap without URLs, and the site URL is part of the build's fingerprint.
-    (tmp_path / "sitemap.xml").write_text("<urlset>\n</urlset>\n")
-    (tmp_path / "sitemap.xml.gz").write_bytes(b"")
-    assert sitebuild.drop_empty_sitemap(tmp_path) and not list(tmp_path.iterdir())
-    (tmp_path / "sitemap.xml").write_text("<urlset><url><loc>https://example.org/</loc></url></urlset>")
-    assert not sitebuild.drop_empty_sitemap(tmp_path) and (tmp_path / "sitemap.xml").exists()
+    # The site URL is part of the build's fingerprint (tests/test_assemble.py: no URL, no sitemap).
     before = sitebuild.docs_fingerprint(root)
     monkeypatch.setenv(sitebuild.SITE_URL_ENV, "https://example.org/gongkai/")
     assert sitebuild.docs_fingerprint(root) != before
