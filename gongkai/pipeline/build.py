@@ -11,7 +11,9 @@ from pathlib import Path
 from gongkai import paths as P
 from gongkai.package.corpus import write_corpus_exports
 from gongkai.package.exports import build_date
+from gongkai.pipeline.fingerprint import closure_hash
 from gongkai.pipeline.incremental import Derived, UpToDate
+from gongkai.pipeline.index_store import IndexStore
 from gongkai.pipeline.pathlog import PathLog
 from gongkai.model import Report
 from gongkai.extract import sidecar_path, summary
@@ -60,8 +62,13 @@ def extract_all(files: list[Path], log=print, cache_dir: Path | None = None, job
 
     slim_reports: keep each report's index (gongkai/index.py) from its arrival on; its full form stays
     in the extraction cache, where the per-report phase loads it again (slim.full_report)."""
+    store = None
+    if slim_reports and cache_dir is not None:
+        # The indexes are kept for the next build, salted with the code that makes them.
+        store = IndexStore(Path(cache_dir).parent / "extract-index",
+                           f"{closure_hash('pipeline.slim')}\0{closure_hash('pipeline.index_store')}")
     outcomes, stats = extract_many(files, cache_dir=cache_dir, jobs=jobs, scheduler=scheduler,
-                                   shrink=slim_on_arrival if slim_reports else None)
+                                   shrink=slim_on_arrival if slim_reports else None, store=store)
     fresh = set(stats.extracted)
     reports, failures = [], []
     for outcome in outcomes:

@@ -83,17 +83,27 @@ def closure(graph: dict[str, set[str]], start: str) -> set[str]:
     return seen
 
 
-def extraction_files(package_dir: Path = PACKAGE_DIR) -> list[Path]:
+def closure_files(start: str, package_dir: Path = PACKAGE_DIR) -> list[Path]:
+    """The files of module `start` (e.g. "extract") and of every module it imports, transitively."""
     modules = modules_in(package_dir)
-    names = closure(import_graph(package_dir), f"{package_dir.name}.extract")
+    names = closure(import_graph(package_dir), f"{package_dir.name}.{start}")
     return [modules[n] for n in sorted(names)]
 
 
-def code_hash(package_dir: Path = PACKAGE_DIR) -> str:
+def extraction_files(package_dir: Path = PACKAGE_DIR) -> list[Path]:
+    return closure_files("extract", package_dir)
+
+
+def closure_hash(start: str, package_dir: Path = PACKAGE_DIR) -> str:
+    """A hash of the code of `start` and everything it imports."""
     h = hashlib.sha256()
-    for path in extraction_files(package_dir):
+    for path in closure_files(start, package_dir):
         h.update(path.relative_to(package_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
+
+
+def code_hash(package_dir: Path = PACKAGE_DIR) -> str:
+    return closure_hash("extract", package_dir)
 
 
 def schema_hash() -> str:

@@ -7,6 +7,7 @@ live under build/cache/extract/ as pickles written by this program only (the dir
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import os
@@ -28,14 +29,18 @@ def _sha(data: bytes | None) -> str:
     return "none" if data is None else hashlib.sha256(data).hexdigest()
 
 
-def cache_key(path: Path, fingerprint: str) -> str:
+def _file_sha(path: Path) -> str:
+    return _sha(path.read_bytes())
+
+
+def cache_key(path: Path, fingerprint: str, sha=_file_sha, images=companion_images) -> str:
+    """`sha(path)`: a file's sha256, `images(path)`: its sidecar's pictures (an IndexStore remembers both)."""
     side = sidecar_path(path)
-    sidecar = side.read_bytes() if side.exists() else None
-    text = f"{path.name}\0{_sha(path.read_bytes())}\0{_sha(sidecar)}\0{fingerprint}"
+    text = f"{path.name}\0{sha(path)}\0{sha(side) if side.exists() else _sha(None)}\0{fingerprint}"
     # Pictures saved beside an HTML report (sidecar `images`) are read by OCR: a new picture, a new result.
-    for name in companion_images(path):
+    for name in images(path):
         image = path.with_name(name)
-        text += f"\0{name}\0{_sha(image.read_bytes() if image.is_file() else None)}"
+        text += f"\0{name}\0{sha(image) if image.is_file() else _sha(None)}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -212,6 +217,9 @@ class Cache:
     def _path(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.pickle"
 
+    def has(self, key: str) -> bool:
+        return self.dir is not None and self._path(key).exists()
+
     def get(self, key: str) -> Outcome | None:
         if self.dir is None:
             return None
@@ -276,11 +284,13 @@ def _run_dask(paths, address, progress):
 
 def extract_many(paths: list[Path], cache_dir: Path | None = None, jobs: int | None = None,
                  scheduler: str | None = None, progress_stream=None,
-                 shrink=None) -> tuple[list[Outcome], RunStats]:
+                 shrink=None, store=None) -> tuple[list[Outcome], RunStats]:
     """Outcomes for `paths` in their order; from the cache where the key matches, else extracted.
 
     `shrink(report, key)`, when given, replaces each report once its full form is in the cache under
     `key` (so it can be loaded again from there): the list then need not hold every full report.
+    `store` (an IndexStore, with shrink) keeps the shrunk outcomes and the files' hashes, so an unchanged
+    file costs a stat and no pickle.
 
     `scheduler` (or DASK_SCHEDULER) sends the work to that Dask cluster; otherwise `jobs` processes
     (JOBS, default all cores) share it, and jobs=1 extracts in this process.
@@ -289,17 +299,25 @@ def extract_many(paths: list[Path], cache_dir: Path | None = None, jobs: int | N
     scheduler = scheduler if scheduler is not None else os.environ.get("DASK_SCHEDULER") or None
     cache = Cache(cache_dir)
     fingerprint = extractor_fingerprint()
-    keys = {p: cache_key(p, fingerprint) for p in paths}
+    store = store if shrink is not None and cache.dir is not None else None
+    keys = {p: cache_key(p, fingerprint, *([store.sha256, store.images] if store else [])) for p in paths}
     outcomes: dict[Path, Outcome] = {}
     stats = RunStats(jobs=jobs)
     todo = []
     for p in paths:
-        hit = cache.get(keys[p])
+        hit = store.get(keys[p]) if store and cache.has(keys[p]) else None
         if hit is not None:
             if hit.report is not None:
+                hit.report = _moved(hit.report, p)
+        else:
+            hit = cache.get(keys[p])
+            if hit is not None and hit.report is not None:
                 hit.report.source = p  # the pickle holds the path of the build it came from
                 if shrink is not None:
                     hit.report = shrink(hit.report, keys[p])
+            if hit is not None and store:
+                store.put(keys[p], _kept(hit))
+        if hit is not None:
             outcomes[p] = hit
             stats.cached.append(p.name)
         else:
@@ -321,11 +339,31 @@ def extract_many(paths: list[Path], cache_dir: Path | None = None, jobs: int | N
         cache.put(keys[p], outcome)
         if shrink is not None and outcome.report is not None and cache.dir is not None and outcome.cacheable:
             outcome.report = shrink(outcome.report, keys[p])
+        if store and outcome.cacheable:
+            store.put(keys[p], _kept(outcome))
         outcomes[p] = outcome
         stats.extracted.append(p.name)
     stats.extracted.sort()
     cache.prune(set(keys.values()))
+    if store:
+        store.save(set(keys.values()))
     return [outcomes[p] for p in paths], stats
+
+
+def _kept(outcome: Outcome) -> Outcome:
+    """What the store keeps of a shrunk outcome: no log line (a cached file is not logged again)."""
+    kept = copy.copy(outcome)
+    if kept.report is not None and getattr(kept.report, "summary_line", ""):
+        kept.report = copy.copy(kept.report)
+        kept.report.summary_line = ""
+    return kept
+
+
+def _moved(index, path: Path):
+    """A stored index given the path this build found its file at."""
+    if index.source != path:
+        index.source_dir, index.name = path.parent, path.name
+    return index
 
 
 __all__ = ["extract_many", "extractor_fingerprint", "schema_hash", "Progress", "Outcome", "RunStats"]
