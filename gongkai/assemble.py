@@ -22,7 +22,7 @@ from pathlib import Path
 from gongkai import paths as P
 from gongkai import shard_build as SB
 from gongkai import shards as S
-from gongkai.files import tree
+from gongkai.mirror import tree
 
 SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
 SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file: above it, an index of per-shard sitemaps

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from gongkai import shards as S
+from gongkai.mirror import mirror
 
 STAND_INS_ENV = "GONGKAI_SHARD_STAND_INS"  # read by hooks/gongkai_mkdocs.py: a shard run's stand-in files
 STAND_INS = "stand-ins.txt"
@@ -43,8 +44,6 @@ def index_dir(name: str) -> str:
 def sync_tree(docs: Path, files: list[str], dest: Path) -> None:
     """Make `dest` hold exactly `files` of `docs`, as hard links (copies across devices).  A link whose file
     was replaced since (the build writes a new file and renames it) is made again."""
-    from gongkai.files import mirror
-
     mirror(dest, {rel: (str(docs / rel), (docs / rel).stat().st_ino) for rel in files})
 
 

@@ -27,7 +27,8 @@ from gongkai import paths as P
 from gongkai import assemble as A
 from gongkai import shard_build as SB
 from gongkai import shards as S
-from gongkai.files import mirror, write_if_changed
+from gongkai.files import write_if_changed
+from gongkai.mirror import mirror
 from gongkai.pipeline.manifest import manifest_site
 from gongkai.pipeline.runner import default_jobs
 from gongkai.shard_build import EXCLUDE_SELECTORS, PAGEFIND_DIR  # noqa: F401  (their one home is shard_build)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import zipfile
 
 import pytest
@@ -141,6 +140,7 @@ def test_a_state_file_that_is_missing_broken_or_not_an_object_is_none(tmp_path):
     path.write_text('{"keys": {}}')
     assert load_state(path) == {"keys": {}}
 
+<<<<<<< HEAD
 
 @pytest.mark.parametrize("kernel", [True, False])
 def test_copy_range_appends_the_bytes_of_a_range(tmp_path, monkeypatch, kernel):
@@ -206,3 +206,5 @@ def test_tree_lists_only_the_given_tops_that_exist(tmp_path):
     _sources(tmp_path, {"a/1": "1", "b/2": "2", "c": "3", "__pycache__/x.pyc": "0"})
     assert sorted(F.tree(tmp_path, ("a", "c", "missing"))) == ["a/1", "c"]
     assert sorted(F.tree(tmp_path)) == ["a/1", "b/2", "c"]
+=======
+>>>>>>> 8fb870b (mirror.py: the link folders apart from files.py, which extraction imports (a site-only change must not re-extract every report); the build's up-to-date check walks the outputs only when the inputs match)

@@ -165,7 +165,7 @@ def test_one_edited_page_re_renders_its_shard_only(local, tmp_path):
     html = root / "site" / P.page_url(P.report_page(AGENCIES[0], 2023)) / "index.html"
     page.write_text(page.read_text(encoding="utf-8") + "\n新增一句。\n", encoding="utf-8")
     from gongkai import assemble as A
-    from gongkai.files import mirror
+    from gongkai.mirror import mirror
 
     def wanted():
         prepared, static = sitebuild.prepare_shards(root, PER_SHARD)

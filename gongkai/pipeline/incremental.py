@@ -106,7 +106,8 @@ class UpToDate:
             recorded = self.stamp.read_text(encoding="utf-8").split()
         except OSError:
             return False
-        return recorded == [self.inputs, self._outputs()]
+        # The outputs are walked only when the inputs match: an edited report needs no walk of every output.
+        return len(recorded) == 2 and recorded[0] == self.inputs and recorded[1] == self._outputs()
 
     def record(self) -> None:
         self.stamp.parent.mkdir(parents=True, exist_ok=True)

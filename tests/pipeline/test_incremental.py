@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from gongkai.pipeline.incremental import Derived, UpToDate, digest, tree_state
 
 
@@ -54,6 +56,10 @@ def test_the_build_is_up_to_date_until_an_input_or_output_changes(tmp_path):
     state.record()
     assert UpToDate(tmp_path, "build-date").current()
     assert not UpToDate(tmp_path, "another-build-date").current()
+    # Changed inputs are enough to say no: the outputs (every file of the site's sources) are not walked.
+    other = UpToDate(tmp_path, "another-build-date")
+    other._outputs = lambda: pytest.fail("the outputs were walked")
+    assert not other.current()
     (tmp_path / "docs" / "index.md").write_text("edited by hand")
     assert not UpToDate(tmp_path, "build-date").current()
     state.record()
