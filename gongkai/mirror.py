@@ -117,3 +117,25 @@ def _relink(src: Path, dst: Path) -> bool:
         return link_or_copy(src, dst)
     os.replace(tmp, dst)
     return True
+
+
+def walk(base: Path, skip_top: tuple[str, ...] = ()):
+    """(relative posix path, stat) of every file under base, in os.walk's order (a folder's files by name,
+    then its folders by name); __pycache__ and the top-level folders in skip_top are left out.  One stat a
+    file and no Path objects: at 5,000 reports the site's inputs are some 200,000 files."""
+    def visit(path: str, rel: str):
+        with os.scandir(path) as it:
+            entries = sorted(it, key=lambda e: e.name)
+        folders = []
+        for entry in entries:
+            if entry.is_dir():
+                if entry.name != "__pycache__" and not (not rel and entry.name in skip_top):
+                    folders.append(entry)
+            else:
+                yield f"{rel}{entry.name}", entry.stat()
+        for entry in folders:
+            if not entry.is_symlink():
+                yield from visit(entry.path, f"{rel}{entry.name}/")
+
+    if Path(base).is_dir():
+        yield from visit(str(base), "")

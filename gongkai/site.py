@@ -28,7 +28,7 @@ from gongkai import assemble as A
 from gongkai import shard_build as SB
 from gongkai import shards as S
 from gongkai.files import write_if_changed
-from gongkai.mirror import mirror
+from gongkai.mirror import mirror, walk
 from gongkai.pipeline.manifest import manifest_site
 from gongkai.pipeline.runner import default_jobs
 from gongkai.shard_build import EXCLUDE_SELECTORS, PAGEFIND_DIR  # noqa: F401  (their one home is shard_build)
@@ -50,12 +50,7 @@ def _version(dist: str) -> str:
 def _walk(base: Path, skip_top: tuple[str, ...] = ()):
     """(relative path, stat) of every file under base, in a fixed order; __pycache__ (MkDocs' import of a
     hook writes one) and the top-level folders in skip_top are left out."""
-    for dirpath, dirnames, filenames in os.walk(base):
-        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__"
-                             and not (dirpath == str(base) and d in skip_top))
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            yield path.relative_to(base).as_posix(), path.stat()
+    return walk(base, skip_top)
 
 
 def theme_fingerprint(root: Path) -> str:

@@ -49,3 +49,16 @@ def test_tree_lists_only_the_given_tops_that_exist(tmp_path):
     _sources(tmp_path, {"a/1": "1", "b/2": "2", "c": "3", "__pycache__/x.pyc": "0"})
     assert sorted(F.tree(tmp_path, ("a", "c", "missing"))) == ["a/1", "c"]
     assert sorted(F.tree(tmp_path)) == ["a/1", "b/2", "c"]
+
+
+def test_walk_gives_os_walks_order_with_one_stat_a_file(tmp_path):
+    _sources(tmp_path, {"b": "1", "a/z": "22", "a/c/d": "3", "__pycache__/x.pyc": "0", "skip/e": "4", "a/skip/f": "5"})
+    expected = []
+    for dirpath, dirnames, filenames in os.walk(tmp_path):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not (dirpath == str(tmp_path) and d == "skip"))
+        for name in sorted(filenames):
+            rel = os.path.relpath(os.path.join(dirpath, name), tmp_path)
+            expected.append((rel, os.stat(os.path.join(dirpath, name)).st_size))
+    got = [(rel, st.st_size) for rel, st in F.walk(tmp_path, skip_top=("skip",))]
+    assert got == expected and ("a/skip/f", 1) in got and ("b", 1) == got[0]
+    assert list(F.walk(tmp_path / "missing")) == []

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from gongkai import paths as P
 from gongkai.files import sha256_file, write_if_changed
+from gongkai.mirror import walk
 
 HEADER = "sha256\tsize\tpath\n"
 CACHE_NAME = "site-manifest.tsv"  # in the build cache: path, size, mtime_ns, inode, sha256 of the last run
@@ -28,15 +29,13 @@ CACHE_NAME = "site-manifest.tsv"  # in the build cache: path, size, mtime_ns, in
 def site_files(site_dir: Path) -> list[tuple[str, os.stat_result]]:
     """(relative posix path, os.stat_result) of every file under site_dir but the manifest, sorted by path."""
     found = []
-    for dirpath, _dirnames, filenames in os.walk(site_dir):
-        for name in filenames:
-            full = os.path.join(dirpath, name)
-            rel = os.path.relpath(full, site_dir).replace(os.sep, "/")
-            if rel == P.SITE_MANIFEST:
-                continue
-            if "\t" in rel or "\n" in rel or "\r" in rel:
-                raise ValueError(f"{full}: a tab or line break in a published path cannot be listed in the manifest")
-            found.append((rel, os.stat(full)))
+    for rel, st in walk(site_dir):
+        if rel == P.SITE_MANIFEST:
+            continue
+        if "\t" in rel or "\n" in rel or "\r" in rel:
+            raise ValueError(f"{Path(site_dir) / rel}: a tab or line break in a published path cannot be listed "
+                             "in the manifest")
+        found.append((rel, st))
     return sorted(found, key=lambda item: item[0])
 
 

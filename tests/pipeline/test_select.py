@@ -68,3 +68,20 @@ def test_discover_finds_reports_and_names_every_file_it_will_not_read(tmp_path):
     assert set(reasons) == {"orphan.txt.yml", ".hidden.txt", "notes.doc"}
     assert reasons["orphan.txt.yml"] == "sidecar without a report: orphan.txt not found"
     assert "hidden file" in reasons[".hidden.txt"] and "unsupported file type '.doc'" in reasons["notes.doc"]
+
+
+def test_pictures_a_sidecar_lists_belong_to_their_report_and_other_sidecars_are_not_parsed(tmp_path, monkeypatch):
+    (tmp_path / "r.html").write_text("<p>表格见图</p>", encoding="utf-8")
+    (tmp_path / "r.html.yml").write_text("source_url: https://e.gov.cn/r.html\nimages:\n  - r.html.img01.png\n",
+                                         encoding="utf-8")
+    (tmp_path / "r.html.img01.png").write_bytes(b"\x89PNG")
+    (tmp_path / "q.txt").write_text("报告", encoding="utf-8")
+    (tmp_path / "q.txt.yml").write_text("source_url: https://e.gov.cn/q.txt\n", encoding="utf-8")
+    import gongkai.pipeline.select as sel
+
+    parsed = []
+    real = sel.companion_images
+    monkeypatch.setattr(sel, "companion_images", lambda p: parsed.append(p.name) or real(p))
+    files, failures = discover(tmp_path)
+    assert [p.name for p in files] == ["q.txt", "r.html"] and failures == []
+    assert parsed == ["r.html"]  # the sidecar without `images` is not parsed
