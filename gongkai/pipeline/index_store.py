@@ -65,14 +65,15 @@ class IndexStore:
         """The file's sha256, read again only when its stat changed since it was last read."""
         if self._hashes is None:
             self._hashes, self._images = self._load(HASHES) or ({}, {})
-        st = os.stat(path)
-        self._seen.add(str(path))
+        name = os.path.abspath(path)  # the same file whether the build was given a relative root or not
+        st = os.stat(name)
+        self._seen.add(name)
         stamp = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
-        known = self._hashes.get(str(path))
+        known = self._hashes.get(name)
         if known and known[0] == stamp:
             return known[1]
         sha = _sha256(path)
-        self._hashes[str(path)] = (stamp, sha)
+        self._hashes[name] = (stamp, sha)
         self._hashes_dirty = True
         return sha
 
@@ -83,15 +84,11 @@ class IndexStore:
         side = sidecar_path(path)
         if not side.exists():
             return []
-        self.sha256(side)
-        stamp, sha = self._hashes[str(side)][:2]
+        sha = self.sha256(side)
         known = self._images.get(sha)
         if known is None:
             known = self._images[sha] = companion_images(path)
             self._hashes_dirty = True
-        for name in known:
-            if path.with_name(name).is_file():
-                self._seen.add(str(path.with_name(name)))
         return known
 
     def get(self, key: str):

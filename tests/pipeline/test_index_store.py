@@ -115,3 +115,15 @@ def test_unchanged_files_come_from_the_store_equal_to_their_pickles(corpus, tmp_
     os.unlink(runner.Cache(cache)._path(key))
     _, stats = _run(files, cache, store)
     assert stats.extracted == [files[0].name]
+
+
+def test_a_relative_path_and_its_absolute_form_share_one_hash(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text("一")
+    monkeypatch.chdir(tmp_path)
+    store = IS.IndexStore(tmp_path / "s", "salt")
+    store.sha256(IS.Path("a.txt"))
+    store.save(set())
+    reads = []
+    monkeypatch.setattr(IS, "_sha256", lambda p: reads.append(p) or "x")
+    IS.IndexStore(tmp_path / "s", "salt").sha256(tmp_path / "a.txt")
+    assert reads == []
