@@ -125,12 +125,14 @@ def docs_files(docs: Path) -> list[str]:
     return [rel for rel, _ in _walk(docs, skip_top=(P.DOWNLOADS,)) if not rel.rsplit("/", 1)[-1].startswith(".")]
 
 
-def run_shards(root: Path, todo: list[tuple[str, Path]], scheduler: str | None, jobs: int) -> list[dict]:
-    """shard_build.run_shard for each shard: on the Dask cluster at `scheduler` (which must see this
+def run_shards(root: Path, todo: list[tuple[str, Path, list | None]], scheduler: str | None,
+               jobs: int) -> list[dict]:
+    """shard_build.run_shard for each (name, folder, changed pages or None: all) shard: on the Dask cluster at `scheduler` (which must see this
     project's folder at the same path: the shards read and write it), else `jobs` at a time here."""
     if not todo:
         return []
-    args = ([str(root)] * len(todo), [str(d) for _, d in todo], [name for name, _ in todo])
+    args = ([str(root)] * len(todo), [str(d) for _, d, _ in todo], [name for name, _, _ in todo],
+            [pages for *_, pages in todo])
     if scheduler:
         from distributed import Client
 
@@ -184,9 +186,12 @@ def build_site(root: Path, force: bool = False, log=print, scheduler: str | None
     for name, (shard, fp) in prepared.items():
         done = shard / "stamp"
         if force or not (shard / "site").is_dir() or not done.exists() or done.read_text().strip() != fp:
+            pages = None if force or not done.exists() else SB.changed_pages(shard)
             done.unlink(missing_ok=True)
-            todo.append((name, shard))
-    log(f"pages: {len(prepared)} shard(s), {len(todo)} to render ({time.perf_counter() - t0:.1f}s to prepare)")
+            todo.append((name, shard, pages))
+    alone = sum(len(pages) for *_, pages in todo if pages)
+    log(f"pages: {len(prepared)} shard(s), {len(todo)} to render ({time.perf_counter() - t0:.1f}s to prepare)"
+        + (f"; {alone} changed page(s) rendered alone" if alone else ""))
     t0 = time.perf_counter()
     results = run_shards(root, todo, scheduler, default_jobs())
     _write_json(root / SHARDS_DIR / SHARD_LOG, results)
@@ -196,7 +201,8 @@ def build_site(root: Path, force: bool = False, log=print, scheduler: str | None
         log(f"{failed['failed']} failed in shard {failed['name']} ({step['returncode']}); site/ keeps the last "
             f"good build:\n{step['output']}")
         return step["returncode"] or 1
-    for name, shard in todo:
+    for name, shard, _ in todo:
+        SB.rendered(shard)
         (shard / "stamp").write_text(prepared[name][1] + "\n")
     if results:
         def total(step, key, agg):

@@ -201,3 +201,51 @@ def test_one_edited_page_re_renders_its_shard_only(local, tmp_path):
     assert sitebuild.build_site(root, log=logged.append, scheduler="", per_shard=PER_SHARD) == 1
     assert "nowhere.md" in logged[-1]
     assert "新增一句" in html.read_text(encoding="utf-8")
+
+
+def test_changed_pages_rendered_alone_give_the_bytes_of_a_whole_render(local, tmp_path):
+    from gongkai import paths as P
+
+    root = tmp_path / "p"
+    shutil.copytree(local, root, symlinks=True)
+    for rel in (P.report_page(AGENCIES[1], 2023), "methodology.md"):  # a report shard's page and a hub page
+        page = root / "docs" / rel
+        page.write_text(page.read_text(encoding="utf-8") + "\n补充说明一句。\n", encoding="utf-8")
+    logged = []
+    assert sitebuild.build_site(root, log=logged.append, scheduler="", per_shard=PER_SHARD) == 0
+    assert any("2 changed page(s) rendered alone" in line for line in logged)
+    assert "补充说明一句" in (root / "site" / "methodology" / "index.html").read_text(encoding="utf-8")
+    whole = tmp_path / "whole"
+    shutil.copytree(root, whole, symlinks=True)
+    assert sitebuild.build_site(whole, log=lambda *_: None, scheduler="", per_shard=PER_SHARD, force=True) == 0
+    assert _tree(root / "site") == _tree(whole / "site")
+    # A page added to a shard changes its set of files: the whole shard is rendered again.
+    extra = root / "docs" / P.report_page(AGENCIES[1], 2022)
+    extra.write_text(f"# {AGENCIES[1]} 2022 年报告\n", encoding="utf-8")
+    logged = []
+    assert sitebuild.build_site(root, log=logged.append, scheduler="", per_shard=PER_SHARD) == 0
+    assert not any("rendered alone" in line for line in logged)
+
+
+def test_changed_pages_are_none_without_a_comparable_earlier_render(tmp_path):
+    shard = tmp_path
+    (shard / "site").mkdir()
+    files = {"a.md": [1, 1], "b.md": [2, 2], "c.md": [3, 3], "d.md": [4, 4], "e.md": [5, 5]}
+    (shard / SB.FILES_NOW).write_text(__import__("json").dumps(files))
+    (shard / SB.THEME_NOW).write_text("t\n")
+    (shard / SB.STAND_INS).write_text("x.md\n")
+    assert SB.changed_pages(shard) is None  # never rendered
+    SB.rendered(shard)
+    assert SB.changed_pages(shard) is None  # nothing changed: nothing to render
+    (shard / SB.FILES_NOW).write_text(__import__("json").dumps({**files, "b.md": [2, 9]}))
+    assert SB.changed_pages(shard) == ["b.md"]
+    (shard / SB.THEME_NOW).write_text("another theme\n")
+    assert SB.changed_pages(shard) is None
+    (shard / SB.THEME_NOW).write_text("t\n")
+    (shard / SB.STAND_INS).write_text("x.md\ny.md\n")
+    assert SB.changed_pages(shard) is None
+    (shard / SB.STAND_INS).write_text("x.md\n")
+    (shard / SB.FILES_NOW).write_text(__import__("json").dumps({**files, "b.md": [2, 9], "c.md": [3, 9]}))
+    assert SB.changed_pages(shard) is None  # more than a quarter of the pages
+    assert SB.output_of("reports/ab/x/2023.md") == "reports/ab/x/2023/index.html"
+    assert SB.output_of("index.md") == "index.html" and SB.output_of("en/index.md") == "en/index.html"
