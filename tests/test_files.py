@@ -140,7 +140,6 @@ def test_a_state_file_that_is_missing_broken_or_not_an_object_is_none(tmp_path):
     path.write_text('{"keys": {}}')
     assert load_state(path) == {"keys": {}}
 
-<<<<<<< HEAD
 
 @pytest.mark.parametrize("kernel", [True, False])
 def test_copy_range_appends_the_bytes_of_a_range(tmp_path, monkeypatch, kernel):
@@ -164,47 +163,3 @@ def test_copy_range_appends_the_bytes_of_a_range(tmp_path, monkeypatch, kernel):
         with pytest.raises(OSError):
             copy_range(fh, out, len(src.read_bytes()) - 10, 20)  # past the end
     assert (tmp_path / "dst").read_bytes()[:600_008] == b"head" + src.read_bytes()[1000:601_000] + b"tail"
-def _sources(base, files):
-    for rel, text in files.items():
-        (base / rel).parent.mkdir(parents=True, exist_ok=True)
-        (base / rel).write_text(text, encoding="utf-8")
-    return F.tree(base)
-
-
-def test_mirror_links_only_what_changed_and_removes_what_no_source_gives(tmp_path):
-    src, dest = tmp_path / "src", tmp_path / "dest"
-    want = _sources(src, {"a.html": "a", "d/b.html": "b", "d/e/c.html": "c", ".hidden": "x"})
-    assert sorted(want) == ["a.html", "d/b.html", "d/e/c.html"]  # dot-files are a killed build's leftovers
-    assert F.mirror(dest, want) == (3, 0)
-    assert all(os.path.samefile(src / rel, dest / rel) for rel in want)
-    assert F.mirror(dest, F.tree(src)) == (0, 0)  # nothing changed: nothing linked
-    # A source replaced by a rename (a new inode), even with the same bytes, is linked again; a file whose
-    # source went is removed with the folders it leaves empty; a leftover temporary file goes; a kept file stays.
-    (src / "d/b.html").unlink()
-    (src / "d/b.html").write_text("b", encoding="utf-8")
-    (src / "d/e/c.html").unlink()
-    (dest / ".a.html.123.tmp").write_text("half")
-    (dest / "MANIFEST.tsv").write_text("kept")
-    assert F.mirror(dest, F.tree(src), keep=("MANIFEST.tsv",)) == (1, 2)
-    assert os.path.samefile(src / "d/b.html", dest / "d/b.html")
-    assert sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*")) == ["MANIFEST.tsv", "a.html", "d",
-                                                                               "d/b.html"]
-
-
-def test_mirror_turns_a_file_into_a_folder_and_back(tmp_path):
-    src, dest = tmp_path / "src", tmp_path / "dest"
-    F.mirror(dest, _sources(src, {"x": "file"}))
-    (src / "x").unlink()
-    F.mirror(dest, _sources(src, {"x/y.html": "in a folder"}))
-    assert (dest / "x" / "y.html").read_text(encoding="utf-8") == "in a folder"
-    shutil.rmtree(src / "x")
-    F.mirror(dest, _sources(src, {"x": "file again"}))
-    assert (dest / "x").read_text(encoding="utf-8") == "file again"
-
-
-def test_tree_lists_only_the_given_tops_that_exist(tmp_path):
-    _sources(tmp_path, {"a/1": "1", "b/2": "2", "c": "3", "__pycache__/x.pyc": "0"})
-    assert sorted(F.tree(tmp_path, ("a", "c", "missing"))) == ["a/1", "c"]
-    assert sorted(F.tree(tmp_path)) == ["a/1", "b/2", "c"]
-=======
->>>>>>> 8fb870b (mirror.py: the link folders apart from files.py, which extraction imports (a site-only change must not re-extract every report); the build's up-to-date check walks the outputs only when the inputs match)
