@@ -21,7 +21,7 @@ from pathlib import Path
 CHUNK = 1 << 20
 # A fixed timestamp for every zip member: zips are byte-identical for the same files.
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-TEMP_GLOB = ".*.tmp"
+TEMP_GLOB = ".*.tmp"  # every temporary file of temp_beside: a dot-file ending .tmp
 
 
 def temp_beside(target: Path, temp_dir: Path | None = None) -> tuple[int, str]:
@@ -161,11 +161,19 @@ def link_or_copy(src: Path, dst: Path) -> bool:
 
 
 def remove_temp_files(*directories: Path) -> None:
-    """Temporary files a killed build left beside their targets."""
+    """Temporary files (TEMP_GLOB) a killed build left beside their targets.  os.scandir, not Path.rglob:
+    every build walks every output folder here, some 100,000 files at 5,000 reports."""
+    def visit(path: str) -> None:
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    visit(entry.path)
+                elif entry.name.startswith(".") and entry.name.endswith(".tmp"):
+                    os.unlink(entry.path)
+
     for directory in directories:
-        if directory.exists():
-            for tmp in directory.rglob(TEMP_GLOB):
-                tmp.unlink(missing_ok=True)
+        if Path(directory).is_dir():
+            visit(str(directory))
 
 
 def zip_info(name: str, date_time=FIXED_ZIP_TIME) -> zipfile.ZipInfo:

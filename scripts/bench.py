@@ -143,9 +143,14 @@ def parse_site_lines(stdout: str) -> dict:
     if m:
         out.update(shards_rendered=int(m.group(1)), site_wall_s=float(m.group(2)), mkdocs_s=float(m.group(3)),
                    pagefind_s=float(m.group(4)), rss_mkdocs_mb=int(m.group(5)), rss_pagefind_mb=int(m.group(6)))
-    m = re.search(r"site: (\d+) files assembled from (\d+) shard\(s\) in ([\d.]+)s", stdout)
+    m = re.search(r"site: (\d+) files assembled from (\d+) shard\(s\) in ([\d.]+)s(?: \((\d+) linked, (\d+) removed\))?",
+                  stdout)
     if m:
         out.update(site_files=int(m.group(1)), shards=int(m.group(2)), assemble_s=float(m.group(3)))
+        if m.group(4):
+            out.update(linked=int(m.group(4)), removed=int(m.group(5)))
+    m = re.search(r"; (\d+) changed page\(s\) rendered alone", stdout)
+    out["pages_alone"] = int(m.group(1)) if m else 0
     m = re.search(r"peak memory: build process (\d+) MB, largest subprocess (\d+) MB", stdout)
     if m:
         out["rss_build_mb"], out["rss_child_mb"] = int(m.group(1)), int(m.group(2))
@@ -420,17 +425,21 @@ def render_markdown(work: Path, out: Path) -> None:
                      f"{shards + 1} | {r['n'] / shards:,.0f} |")
     lines += ["", "## One report edited: where the time goes", "",
               "The first `.txt` report gets one more word and `python -m gongkai site` runs again. Phases from the "
-              "build's own output; *site* is the re-rendered shards (wall), *assemble* the new site/ linked from "
-              "the shards' outputs.", "",
+              "build's own output; *site* is the re-rendered shards (wall): a shard whose pages changed but not its "
+              "set of files renders its changed pages alone (*pages rendered alone*) and Pagefind indexes the "
+              "shard; *assemble* brings site/ up to date from the shards' outputs (*files linked*: those whose "
+              "source changed).", "",
               "| N | wall | re-extracted | files written | extract | packages | combined | exports | pages | "
-              "shards re-rendered | site | assemble |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+              "shards re-rendered | pages rendered alone | site | files linked | assemble |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in runs:
         e = r.get("edit_one") or {}
         if e:
             lines.append(f"| {r['n']:,} | {_f(e.get('wall_s'))} s | {e.get('extracted', '–')} | {e.get('written', '–')} | "
                          + " | ".join(_f(e.get(k)) for k in ("extract_s", "packages_s", "combined_s", "exports_s",
                                                               "pages_s"))
-                         + f" | {e.get('shards_rendered', '–')} | {_f(e.get('site_wall_s'))} | {_f(e.get('assemble_s'))} |")
+                         + f" | {e.get('shards_rendered', '–')} | {e.get('pages_alone', '–')} | {_f(e.get('site_wall_s'))}"
+                         f" | {e.get('linked', '–')} | {_f(e.get('assemble_s'))} |")
     lines += ["", "## Files of the site", "",
               "| N | files | per 1,000 reports | largest folder | its entries | MANIFEST.tsv |",
               "|---:|---:|---:|---|---:|---|"]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from gongkai import overview
+from gongkai.pages import overview
 from gongkai.pages.api import api_files
 from gongkai.pipeline.select import discover
 from gongkai.extract import extract
