@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 from gongkai import paths as P
+from gongkai.mirror import walk
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -73,18 +73,13 @@ class Derived:
 
 
 def tree_state(*dirs: Path) -> str:
-    """A digest of every file's path, size and modification time under `dirs` (no file is read)."""
+    """A digest of every file's path, size and modification time under `dirs` (no file is read; one stat a
+    file, mirror.walk)."""
     h = hashlib.sha256()
     for base in dirs:
         h.update(f"[{base.name}]\n".encode())
-        if not base.exists():
-            continue
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames.sort()
-            for name in sorted(filenames):
-                st = os.stat(os.path.join(dirpath, name))
-                rel = os.path.relpath(os.path.join(dirpath, name), base)
-                h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        for rel, st in walk(base):
+            h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
 
 
