@@ -167,6 +167,26 @@ def prepare_delta(shard: Path, pages: list[str]) -> Path:
     return delta
 
 
+_TABLE = re.compile(rb"<table\b.*?</table>", re.S)
+_BETWEEN_TAGS = re.compile(rb">\s+<")
+
+
+def _outside_tables(html: bytes) -> bytes:
+    """The page without its tables, and without the white space a table leaves between two tags."""
+    return _BETWEEN_TAGS.sub(b"><", _TABLE.sub(b"", html))
+
+
+def same_for_search(shard: Path, pages: list[str]) -> bool:
+    """The delta render's pages differ from the shard's only inside tables, which the index leaves out
+    (EXCLUDE_SELECTORS): Pagefind would write the same index, so it is kept.  A corrected figure changes a
+    table cell; its report is found by the same words as before."""
+    for rel in pages:
+        old, new = shard / "site" / output_of(rel), shard / DELTA / "site" / output_of(rel)
+        if not old.is_file() or _outside_tables(old.read_bytes()) != _outside_tables(new.read_bytes()):
+            return False
+    return True
+
+
 def take_pages(shard: Path, pages: list[str]) -> None:
     """The delta render's HTML of `pages` put in the shard's site, each file replaced by a rename."""
     for rel in pages:
@@ -213,12 +233,17 @@ def run_shard(root: str, shard_dir: str, name: str, pages: list[str] | None = No
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **{STAND_INS_ENV: str(run / STAND_INS)})
     steps = {"mkdocs": _timed([sys.executable, "-m", "gongkai.shard_build", str(root), str(run)], Path(root), env)}
     if steps["mkdocs"]["returncode"] == 0:
+        kept = bool(pages) and same_for_search(shard, pages) and (shard / "site" / index_dir(name)).is_dir()
         if pages:
             take_pages(shard, pages)
-            # MkDocs cleaned the site before a whole render; here the last index goes, or its fragments
-            # (named by their content) would stay beside the new ones.
-            shutil.rmtree(shard / "site" / index_dir(name), ignore_errors=True)
-        steps["pagefind"] = _timed(pagefind_command(name), shard / "site", env)
+        if kept:
+            steps["pagefind"] = {"returncode": 0, "output": "index kept: the pages changed only in tables",
+                                 "seconds": 0.0, "max_rss_mb": None}
+        else:
+            if pages:  # MkDocs cleaned the site before a whole render; here the last index goes, or its
+                # fragments (named by their content) would stay beside the new ones.
+                shutil.rmtree(shard / "site" / index_dir(name), ignore_errors=True)
+            steps["pagefind"] = _timed(pagefind_command(name), shard / "site", env)
     failed = next((step for step, r in steps.items() if r["returncode"] != 0), None)
     return {"name": name, "steps": steps, "failed": failed, "pages": len(pages) if pages else None}
 

@@ -249,3 +249,30 @@ def test_changed_pages_are_none_without_a_comparable_earlier_render(tmp_path):
     assert SB.changed_pages(shard) is None  # more than a quarter of the pages
     assert SB.output_of("reports/ab/x/2023.md") == "reports/ab/x/2023/index.html"
     assert SB.output_of("index.md") == "index.html" and SB.output_of("en/index.md") == "en/index.html"
+
+
+def test_a_change_inside_a_table_keeps_the_shards_search_index(local, tmp_path):
+    """Tables are left out of the index: pages that changed only there leave Pagefind's output as it was, so
+    it is not run, and the site still equals a whole render's."""
+    import json
+
+    from gongkai import paths as P
+
+    root = tmp_path / "p"
+    shutil.copytree(local, root, symlinks=True)
+    page = root / "docs" / P.report_page(AGENCIES[0], 2023)
+    page.write_text(page.read_text(encoding="utf-8") + "\n| 项目 | 数量 |\n|---|---:|\n| 收到申请 | 17 |\n",
+                    encoding="utf-8")
+    assert sitebuild.build_site(root, log=lambda *_: None, scheduler="", per_shard=PER_SHARD) == 0
+    (run,) = json.loads((root / sitebuild.SHARDS_DIR / sitebuild.SHARD_LOG).read_text())
+    assert run["pages"] == 1 and run["steps"]["pagefind"]["output"].startswith("index kept")
+    assert "<td" in (root / "site" / P.page_url(P.report_page(AGENCIES[0], 2023)) / "index.html").read_text()
+    whole = tmp_path / "whole"
+    shutil.copytree(root, whole, symlinks=True)
+    assert sitebuild.build_site(whole, log=lambda *_: None, scheduler="", per_shard=PER_SHARD, force=True) == 0
+    assert _tree(root / "site") == _tree(whole / "site")
+    # Words outside the table: the index is made again.
+    page.write_text(page.read_text(encoding="utf-8") + "\n新的说明文字。\n", encoding="utf-8")
+    assert sitebuild.build_site(root, log=lambda *_: None, scheduler="", per_shard=PER_SHARD) == 0
+    (run,) = json.loads((root / sitebuild.SHARDS_DIR / sitebuild.SHARD_LOG).read_text())
+    assert run["pages"] == 1 and not run["steps"]["pagefind"]["output"].startswith("index kept")
