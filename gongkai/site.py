@@ -166,8 +166,9 @@ def prepare_shards(root: Path, per_shard: int) -> tuple[dict[str, tuple[Path, st
 def build_site(root: Path, force: bool = False, log=print, scheduler: str | None = None,
                per_shard: int | None = None) -> int | None:
     """Render the site in shards (gongkai/shards.py), each shard MkDocs `--strict` and then Pagefind, only
-    the shards whose inputs changed (all with force); assemble the shards' outputs into a fresh directory
-    beside site/ and swap it in when every shard succeeded.  None when nothing changed, else the exit code
+    the shards whose inputs changed (all with force; a shard with a few changed pages renders those alone);
+    bring site/ up to date from the shards' outputs when every shard succeeded (gongkai/assemble.py: only
+    files whose source changed are linked again).  None when nothing changed, else the exit code
     of the first failing step (0 when all succeeded).  `scheduler` (or DASK_SCHEDULER) runs the shards on
     a Dask cluster; otherwise JOBS (default: every core) at a time."""
     root = Path(root).resolve()
