@@ -23,6 +23,7 @@ from pathlib import Path
 
 from gongkai import index as I
 from gongkai.files import atomic_write
+from gongkai.pipeline.reuse import prune_records
 
 # Fields of a ReportIndex that no overview page shows: the cache key and the log line; the sha256 (only the
 # API index links the archive by it: api_key adds it); the folder of the source (only its name is shown);
@@ -85,9 +86,4 @@ class PageReuse:
 
     def prune(self) -> None:
         """Drop the records this build did not use."""
-        if not self.dir.is_dir():
-            return
-        for sub in self.dir.iterdir():
-            for path in sub.iterdir() if sub.is_dir() else []:
-                if path.stem not in self.used:
-                    path.unlink(missing_ok=True)
+        prune_records(self.dir, self.used)

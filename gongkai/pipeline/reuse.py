@@ -70,9 +70,14 @@ class Reuse:
 
     def prune(self) -> None:
         """Drop the records this build did not use."""
-        if not self.dir.is_dir():
-            return
-        for sub in self.dir.iterdir():
-            for path in sub.iterdir() if sub.is_dir() else []:
-                if path.stem not in self.used:
-                    path.unlink(missing_ok=True)
+        prune_records(self.dir, self.used)
+
+
+def prune_records(directory: Path, used: set[str]) -> None:
+    """Remove the records under directory/<k[:2]>/<key>.* whose key is not in `used`."""
+    if not directory.is_dir():
+        return
+    for sub in directory.iterdir():
+        for path in sub.iterdir() if sub.is_dir() else []:
+            if path.stem not in used:
+                path.unlink(missing_ok=True)
