@@ -19,6 +19,7 @@ import os
 import pickle
 from pathlib import Path
 
+from gongkai.extract import companion_images, sidecar_path
 from gongkai.files import atomic_write
 
 HASHES = "files.pickle"
@@ -79,8 +80,6 @@ class IndexStore:
 
     def images(self, path: Path) -> list[str]:
         """extract.companion_images(path), parsed again only when the sidecar's bytes changed."""
-        from gongkai.extract import companion_images, sidecar_path
-
         side = sidecar_path(path)
         if not side.exists():
             return []

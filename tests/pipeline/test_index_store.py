@@ -62,11 +62,9 @@ def test_a_sidecar_is_parsed_again_only_when_its_bytes_change(tmp_path, monkeypa
     side = tmp_path / "r.html.yml"
     side.write_text("images: [a.png, ../b.png]\n")
     (tmp_path / "a.png").write_bytes(b"png")
-    import gongkai.extract as E
-
     calls = []
-    real = E.companion_images
-    monkeypatch.setattr(E, "companion_images", lambda p: calls.append(p) or real(p))
+    real = IS.companion_images
+    monkeypatch.setattr(IS, "companion_images", lambda p: calls.append(p) or real(p))
     store = IS.IndexStore(tmp_path / "s", "salt")
     assert store.images(report) == ["a.png"]
     store.save(set())
