@@ -14,35 +14,46 @@ from pathlib import Path
 from gongkai.files import link_or_copy
 
 
-def _tree_into(base: str, rel: str, out: dict[str, tuple[str, int]]) -> None:
-    with os.scandir(os.path.join(base, rel) if rel else base) as entries:
-        for entry in sorted(entries, key=lambda e: e.name):
-            if entry.name.startswith(".") or entry.name == "__pycache__":
-                continue
-            sub = f"{rel}/{entry.name}" if rel else entry.name
-            if entry.is_dir(follow_symlinks=False):
-                _tree_into(base, sub, out)
-            else:
-                out[sub] = (entry.path, entry.inode())
+def _scan(path: str, rel: str, skip):
+    """(relative posix path, DirEntry) of every file and folder under path, in os.walk's order: a folder's
+    files by name, then each of its folders by name followed by what it holds.  skip(rel, entry) leaves an
+    entry out, and with a folder what it holds; a link to a folder is listed as the link it is, not
+    followed.  os.scandir gives an entry's kind and inode without a stat."""
+    with os.scandir(path) as it:
+        entries = sorted(it, key=lambda e: e.name)
+    folders = []
+    for entry in entries:
+        sub = f"{rel}{entry.name}"
+        if skip(sub, entry):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            folders.append((sub, entry))
+        else:
+            yield sub, entry
+    for sub, entry in folders:
+        yield sub, entry
+        yield from _scan(entry.path, f"{sub}/", skip)
+
+
+def _hidden(rel: str, entry) -> bool:
+    return entry.name.startswith(".") or entry.name == "__pycache__"
 
 
 def tree(base: Path, tops: tuple[str, ...] | None = None) -> dict[str, tuple[str, int]]:
-    """The files under base, or under those of its top-level entries `tops` that exist: relative posix path
-    -> (path, inode), in a fixed order.  Dot-files and dot-folders (a killed build's temporary files) and
+    """The files under base, or under those of its entries `tops` (paths relative to base) that exist:
+    relative posix path -> (path, inode).  Dot-files and dot-folders (a killed build's temporary files) and
     __pycache__ are left out."""
-    out: dict[str, tuple[str, int]] = {}
     base = Path(base)
-    if tops is None:
-        if base.is_dir():
-            _tree_into(str(base), "", out)
-        return out
-    for top in tops:
+    out: dict[str, tuple[str, int]] = {}
+    for top in ("",) if tops is None else tops:
         path = base / top
         if top.startswith("."):
             continue
         if path.is_dir():
-            _tree_into(str(base), top, out)
-        elif path.is_file():
+            out.update((rel, (entry.path, entry.inode())) for rel, entry in
+                       _scan(str(path), f"{top}/" if top else "", _hidden)
+                       if not entry.is_dir(follow_symlinks=False))
+        elif top and path.is_file():
             out[top] = (str(path), path.stat().st_ino)
     return out
 
@@ -51,19 +62,12 @@ def _listing(base: Path) -> tuple[dict[str, int], list[str]]:
     """Every file under base (dot-files too: leftovers to remove) -> inode, and every folder."""
     files: dict[str, int] = {}
     dirs: list[str] = []
-
-    def walk(rel: str) -> None:
-        with os.scandir(base / rel if rel else base) as entries:
-            for entry in entries:
-                sub = f"{rel}/{entry.name}" if rel else entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    dirs.append(sub)
-                    walk(sub)
-                else:
-                    files[sub] = entry.inode()
-
     if base.is_dir():
-        walk("")
+        for rel, entry in _scan(str(base), "", lambda rel, entry: False):
+            if entry.is_dir(follow_symlinks=False):
+                dirs.append(rel)
+            else:
+                files[rel] = entry.inode()
     return files, dirs
 
 
@@ -94,12 +98,12 @@ def mirror(dest: Path, want: dict[str, tuple[str, int]], keep: tuple[str, ...] =
         removed += 1
     linked = 0
     for rel, (src, inode) in want.items():
-        if have.get(rel) != inode and _relink(Path(src), dest / rel):
+        if have.get(rel) != inode and relink(Path(src), dest / rel):
             linked += 1
     return linked, removed
 
 
-def _relink(src: Path, dst: Path) -> bool:
+def relink(src: Path, dst: Path) -> bool:
     """dst made a hard link to src even when it holds the same bytes (a link to the source's old inode), so
     the next listing finds it right; across devices, link_or_copy copies only changed bytes."""
     tmp = dst.parent / f".{dst.name}.{os.getpid()}.tmp"
@@ -109,10 +113,10 @@ def _relink(src: Path, dst: Path) -> bool:
         if dst.parent.is_dir():
             raise  # the source is gone
         dst.parent.mkdir(parents=True, exist_ok=True)
-        return _relink(src, dst)
+        return relink(src, dst)
     except FileExistsError:
         tmp.unlink()
-        return _relink(src, dst)
+        return relink(src, dst)
     except OSError:
         return link_or_copy(src, dst)
     os.replace(tmp, dst)
@@ -120,22 +124,13 @@ def _relink(src: Path, dst: Path) -> bool:
 
 
 def walk(base: Path, skip_top: tuple[str, ...] = ()):
-    """(relative posix path, stat) of every file under base, in os.walk's order (a folder's files by name,
-    then its folders by name); __pycache__ and the top-level folders in skip_top are left out.  One stat a
-    file and no Path objects: at 5,000 reports the site's inputs are some 200,000 files."""
-    def visit(path: str, rel: str):
-        with os.scandir(path) as it:
-            entries = sorted(it, key=lambda e: e.name)
-        folders = []
-        for entry in entries:
-            if entry.is_dir():
-                if entry.name != "__pycache__" and not (not rel and entry.name in skip_top):
-                    folders.append(entry)
-            else:
-                yield f"{rel}{entry.name}", entry.stat()
-        for entry in folders:
-            if not entry.is_symlink():
-                yield from visit(entry.path, f"{rel}{entry.name}/")
+    """(relative posix path, stat) of every file under base, in os.walk's order; the folders __pycache__ and
+    the top-level folders in skip_top are left out.  One stat a file and no Path objects: at 5,000 reports
+    the site's inputs are some 200,000 files."""
+    def skip(rel: str, entry) -> bool:
+        return entry.is_dir() and (entry.name == "__pycache__" or ("/" not in rel and entry.name in skip_top))
 
     if Path(base).is_dir():
-        yield from visit(str(base), "")
+        for rel, entry in _scan(str(base), "", skip):
+            if not entry.is_dir():  # a link to a folder is left out, as os.walk leaves it
+                yield rel, entry.stat()

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from gongkai import shards as S
-from gongkai.mirror import mirror
+from gongkai.mirror import mirror, relink
 
 STAND_INS_ENV = "GONGKAI_SHARD_STAND_INS"  # read by hooks/gongkai_mkdocs.py: a shard run's stand-in files
 STAND_INS = "stand-ins.txt"
@@ -190,13 +190,7 @@ def same_for_search(shard: Path, pages: list[str]) -> bool:
 def take_pages(shard: Path, pages: list[str]) -> None:
     """The delta render's HTML of `pages` put in the shard's site, each file replaced by a rename."""
     for rel in pages:
-        out = output_of(rel)
-        target = shard / "site" / out
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.delta")
-        tmp.unlink(missing_ok=True)
-        os.link(shard / DELTA / "site" / out, tmp)
-        os.replace(tmp, target)
+        relink(shard / DELTA / "site" / output_of(rel), shard / "site" / output_of(rel))
 
 
 # GNU time reports the peak memory of the command alone: a child's own ru_maxrss (os.wait4) also counts the

@@ -47,12 +47,6 @@ def _version(dist: str) -> str:
         return "absent"
 
 
-def _walk(base: Path, skip_top: tuple[str, ...] = ()):
-    """(relative path, stat) of every file under base, in a fixed order; __pycache__ (MkDocs' import of a
-    hook writes one) and the top-level folders in skip_top are left out."""
-    return walk(base, skip_top)
-
-
 def theme_fingerprint(root: Path) -> str:
     """Every input of every page but docs/: the toolchain's versions, mkdocs.yml, the site URL, the theme
     overrides and the hooks."""
@@ -62,7 +56,7 @@ def theme_fingerprint(root: Path) -> str:
     h.update(b"mkdocs.yml\0" + (root / "mkdocs.yml").read_bytes())
     h.update(f"{SITE_URL_ENV}={os.environ.get(SITE_URL_ENV, '')}\n".encode())
     for top in THEME_DIRS[1:]:
-        for rel, st in _walk(root / top):
+        for rel, st in walk(root / top):
             h.update(f"{top}/{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
 
@@ -70,7 +64,7 @@ def theme_fingerprint(root: Path) -> str:
 def docs_fingerprint(root: Path) -> str:
     """The theme's fingerprint and every file of docs/ (path, size, mtime): the whole site's inputs."""
     h = hashlib.sha256(theme_fingerprint(root).encode())
-    for rel, st in _walk(root / P.DOCS_DIR):
+    for rel, st in walk(root / P.DOCS_DIR):
         h.update(f"{P.DOCS_DIR}/{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
 
@@ -122,7 +116,7 @@ SITE_FILES = Path(P.CACHE_DIR) / "site-files"  # what assembly makes itself: the
 
 def docs_files(docs: Path) -> list[str]:
     """docs/ files that the site generator reads (the downloads are linked into the site as they are)."""
-    return [rel for rel, _ in _walk(docs, skip_top=(P.DOWNLOADS,)) if not rel.rsplit("/", 1)[-1].startswith(".")]
+    return [rel for rel, _ in walk(docs, skip_top=(P.DOWNLOADS,)) if not rel.rsplit("/", 1)[-1].startswith(".")]
 
 
 def run_shards(root: Path, todo: list[tuple[str, Path, list | None]], scheduler: str | None,
