@@ -212,7 +212,7 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     # The combined package's rows are the validated per-report rows (combined_errors covers the keys
     # across reports); its descriptor is checked here.
     t2 = time.perf_counter()
-    result.invalid += descriptor_errors(out_dir / P.COMBINED / P.DESCRIPTOR)
+    result.invalid += descriptor_errors(out_dir / P.COMBINED / P.DESCRIPTOR, cache / "combined-descriptor.json")
     result.timings["validate"] = time.perf_counter() - t2
 
     # SQLite enforces the keys, so the corpus exports are made only from data that validated.

@@ -8,18 +8,26 @@ process decided for it (its slug, the cross-year checks), the neighbours its pag
 check state, the dataset version and the whole package's code.  A report whose key was recorded with its
 result, and whose files are all still on disk, takes that result instead of being published again.
 
-One small file per key under build/cache/published/ (fanned out by the key's first two digits): the build
-reads the record of each report it needs and holds none of the others.
+The records are kept in 256 files by key (index_store.IndexStore), not one file per key: reading one JSON
+record and stat-ing each of its ~50 files per report cost 1.5 s at 1,000 reports on an edit of one.  A
+one-report edit now rewrites the one or two files holding its old and new key.  A record's files are kept
+as (folder, names) pairs, the names a tuple shared by every report (the same package files everywhere), and
+"still on disk" is checked by listing each folder once per build, not by a stat per file.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import shutil
 from dataclasses import asdict
 from pathlib import Path
 
-from gongkai.files import atomic_write
+from gongkai.pipeline.index_store import IndexStore
+
+# What a record keeps of a Published: not what this build wrote, its timings or errors (a report with
+# errors is not recorded).
+_DROPPED = ("written", "export_s", "validate_s", "errors")
 
 
 class Reuse:
@@ -28,6 +36,9 @@ class Reuse:
         self.salt = salt  # the code and the dataset version: a new build of either republishes everything
         self.used: set[str] = set()
         self.hits: set[str] = set()  # keys whose recorded result was taken
+        self.store = IndexStore(self.dir, salt)
+        self._listed: dict[str, frozenset] = {}  # folder (relative to root) -> its entries, listed once
+        self._names: dict[tuple, tuple] = {}  # one tuple object per distinct tuple of names (shared in the pickle)
 
     def key(self, rep, prev_rep, next_rep, source_check: dict | None) -> str | None:
         """The digest of everything publish_one reads for `rep`; None when the report is not keyed by its
@@ -42,35 +53,56 @@ class Reuse:
                  json.dumps(source_check, ensure_ascii=False, sort_keys=True, default=str)]
         return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.dir / key[:2] / f"{key}.json"
+    def _present(self, root: Path, folders) -> bool:
+        for folder, names in folders:
+            listed = self._listed.get(folder)
+            if listed is None:
+                try:
+                    listed = frozenset(os.listdir(os.path.join(root, folder)))
+                except OSError:
+                    listed = frozenset()
+                self._listed[folder] = listed
+            if not listed.issuperset(names):
+                return False
+        return True
 
     def get(self, key: str | None, root: Path, make):
-        """The recorded result for `key` (built by `make(**fields)`), if every file it lists is still there."""
+        """The recorded result for `key` (built by `make(**fields)`), if every file it lists is still there.
+        The folders are listed as they were when first asked about in this build: ask before writing."""
         if key is None:
             return None
-        try:
-            record = json.loads(self._path(key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not all(os.path.isfile(root / rel) for rel in record.get("files", [])):
+        record = self.store.get(key)
+        if record is None or not self._present(root, record["files"]):
             return None
         self.used.add(key)
         self.hits.add(key)
-        return make(**record)
+        files = [f"{folder}/{name}" if folder else name for folder, names in record["files"] for name in names]
+        return make(**{**record, "files": sorted(files)})
 
     def put(self, key: str | None, published) -> None:
         """Record a report's result, with the files it owns (`published.files`); not one with errors: a report
         that failed is always published again."""
         if key is None or published.errors:
             return
-        record = {**asdict(published), "written": [], "export_s": 0.0, "validate_s": 0.0}
-        atomic_write(self._path(key), json.dumps(record, ensure_ascii=False).encode("utf-8"))
+        record = {k: v for k, v in asdict(published).items() if k not in _DROPPED}
+        by_folder: dict[str, list[str]] = {}
+        for rel in published.files:
+            folder, _, name = rel.rpartition("/")
+            by_folder.setdefault(folder, []).append(name)
+        record["files"] = tuple((folder, self._shared(tuple(sorted(names)))) for folder, names in sorted(by_folder.items()))
+        self.store.put(key, record)
         self.used.add(key)
 
+    def _shared(self, names: tuple) -> tuple:
+        return self._names.setdefault(names, names)
+
     def prune(self) -> None:
-        """Drop the records this build did not use."""
-        prune_records(self.dir, self.used)
+        """Keep the records this build used, drop the others, and write the files of the store that changed.
+        Folders left by the earlier layout (one JSON file per key) go too."""
+        self.store.save(self.used)
+        for old in self.dir.iterdir() if self.dir.is_dir() else ():
+            if old.is_dir() and len(old.name) == 2 and set(old.name) <= set("0123456789abcdef"):
+                shutil.rmtree(old, ignore_errors=True)
 
 
 def prune_records(directory: Path, used: set[str]) -> None:

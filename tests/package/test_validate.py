@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from gongkai import paths as P
+from gongkai.files import atomic_write
 from gongkai.package import validate as V
 
 SEED = "000_8719cb9f3c2be4e4.txt"
@@ -213,3 +214,37 @@ def test_descriptor_schema_must_be_the_registrys(seed_package):
     desc["resources"][0]["schema"]["fields"][0]["constraints"] = {}
     files["datapackage.json"] = json.dumps(desc).encode()
     assert any("not the registry's schema" in e for e in V.validate_files(files))
+
+
+def _source(i: int) -> dict:
+    return {"title": f"r{i}.txt", "path": f"reports/r{i}.txt", "sha256": f"{i:064x}"}
+
+
+def test_the_combined_descriptor_checks_only_sources_it_has_not_passed_before(tmp_path, monkeypatch):
+    """The combined descriptor names every report's source and the profile checks each entry: after one edit,
+    only the edited report's entry (and the rest of the descriptor) is checked again, and a bad entry is
+    still caught."""
+    from frictionless import Package
+
+    from gongkai.package.combined import combined_descriptor
+
+    desc, checked = tmp_path / "datapackage.json", tmp_path / "cache" / "checked.json"
+    checked.parent.mkdir()
+    seen = []
+    real = Package.metadata_validate
+    monkeypatch.setattr(Package, "metadata_validate",
+                        lambda d, **k: seen.append(len(d.get("sources", []))) or real(d, **k))
+    desc.write_bytes(combined_descriptor([_source(i) for i in range(5)]))
+    assert V.descriptor_errors(desc, checked) == [] and seen == [5]
+    # The build replaces the file (files.write_if_changed), so the kept copy is the old one.
+    atomic_write(desc, combined_descriptor([_source(i) for i in range(4)] + [_source(9)]))  # one source edited
+    assert V.descriptor_errors(desc, checked) == [] and seen == [5, 1]
+    bad = json.loads(desc.read_bytes())
+    bad["sources"].append({"title": "x", "path": 5})
+    atomic_write(desc, json.dumps(bad).encode())
+    errors = V.descriptor_errors(desc, checked)
+    assert seen[-2:] == [1, 6]  # the new entry failed: checked whole again, so the error names its real place
+    assert len(errors) == 1 and "sources/5/path" in errors[0]
+    # Failed, so the copy is still the last descriptor that passed; without a copy every entry is checked.
+    assert len(json.loads(checked.read_bytes())["sources"]) == 5
+    assert V.descriptor_errors(desc) != [] and seen[-1] == 6

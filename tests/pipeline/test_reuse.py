@@ -46,6 +46,7 @@ def test_a_recorded_result_is_reused_while_its_files_exist(tmp_path):
     key = store.key(_rep(), None, None, None)
     assert store.get(key, tmp_path, Pub) is None
     store.put(key, Pub("sifa/2023", "d1", written=["docs/page.md"], files=["docs/page.md"], export_s=1.5))
+    store.prune()  # the end of the build: the store is written
     again = Reuse(tmp_path / "cache", "code")
     got = again.get(key, tmp_path, Pub)
     assert got == Pub("sifa/2023", "d1", files=["docs/page.md"])  # nothing written this time
@@ -59,6 +60,25 @@ def test_failures_are_not_recorded_and_unused_records_are_pruned(tmp_path):
     store.put(k1, Pub("sifa/2023", "d", errors=["bad"]))
     assert store.get(k1, tmp_path, Pub) is None
     store.put(k2, Pub("sifa/2023", "d"))
+    store.prune()
     later = Reuse(tmp_path, "code")
     later.prune()  # a build that used neither record
     assert later.get(k2, tmp_path, Pub) is None
+
+
+def test_records_live_in_few_files_and_the_old_layout_goes(tmp_path):
+    """One file per key cost a read per report on every build: the records share 256 files at most, and the
+    folders of the one-file-per-key layout are removed."""
+    (tmp_path / "cache" / "ab").mkdir(parents=True)
+    (tmp_path / "cache" / "ab" / "ab12.json").write_text("{}")
+    store = Reuse(tmp_path / "cache", "code")
+    for i in range(300):
+        store.put(store.key(_rep(key=f"k{i}"), None, None, None), Pub(f"a/{i}", "d", files=[f"x/{i}/a.csv"]))
+    store.prune()
+    kept = sorted(p.name for p in (tmp_path / "cache").iterdir())
+    assert len(kept) <= 256 and all(name.endswith(".pickle") for name in kept)
+    (tmp_path / "x" / "7").mkdir(parents=True)
+    (tmp_path / "x" / "7" / "a.csv").write_text("")
+    again = Reuse(tmp_path / "cache", "code")
+    assert again.get(again.key(_rep(key="k7"), None, None, None), tmp_path, Pub) == Pub("a/7", "d", files=["x/7/a.csv"])
+    assert again.get(again.key(_rep(key="k8"), None, None, None), tmp_path, Pub) is None  # its folder is gone
