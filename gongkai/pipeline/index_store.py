@@ -5,7 +5,7 @@ A build keeps an index of every report (1,885 bytes), but it made each index by 
 whole extraction from its pickle (build/cache/extract/): at 5,000 reports a one-report edit spent 35 s
 reading 5,000 pickles and hashing every report file again to find the one that changed (BENCHMARKS.md).
 Here the indexes are kept in 256 files by cache key (a one-report edit rewrites one of them), and a file's
-sha256 is taken again only when its size, mtime, inode or ctime changed, as git's index does.
+sha256 is taken again only when its size, mtime or inode changed (git's index with core.trustctime off).
 
 The indexes depend on the code that makes them (index.py, slim.py and what they import), so every file
 carries a salt of that code: a changed index maker reads the pickles once more.  The pickles stay the
@@ -69,7 +69,9 @@ class IndexStore:
         name = os.path.abspath(path)  # the same file whether the build was given a relative root or not
         st = os.stat(name)
         self._seen.add(name)
-        stamp = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+        # Not the ctime, which git's index also compares: the build hard-links each source into the archive
+        # (publish.archive_source), which changes its ctime, so every file published was read again next time.
+        stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
         known = self._hashes.get(name)
         if known and known[0] == stamp:
             return known[1]

@@ -18,10 +18,16 @@ IGNORED_NAMES = {"README.md", ".gitkeep"}
 
 def discover(reports_dir: Path) -> tuple[list[Path], list[dict]]:
     files, failures = [], []
+    listing = sorted(reports_dir.iterdir())
     # Pictures a report's sidecar lists (saved beside an HTML page) belong to that report: not files of their own.
-    companions = {name for side in reports_dir.glob("*.yml")
-                  for name in companion_images(side.with_name(side.name[: -len(".yml")]))}
-    for path in sorted(reports_dir.iterdir()):
+    # Only a file of a type no reader takes can be one, so the sidecars are read only when there is such a
+    # file: otherwise every build read every sidecar (a read per report, issue 17).
+    if any(p.suffix.lower() not in SUPPORTED and not p.name.endswith(".yml") for p in listing):
+        companions = {name for side in listing if side.name.endswith(".yml")
+                      for name in companion_images(side.with_name(side.name[: -len(".yml")]))}
+    else:
+        companions = set()
+    for path in listing:
         if path.name in companions:
             continue
         if not path.is_file() or path.name in IGNORED_NAMES:

@@ -1,0 +1,110 @@
+"""What a one-report edit redoes in the data phases (issue 17): the edited report alone is read, published,
+validated and exported again; the other reports cost at most a stat or a folder listing.  The files the build
+opens are recorded, so a phase that reads something per report (a record, a package file, a pickle) fails here
+whatever the time it takes (the seconds are in BENCHMARKS.md)."""
+from __future__ import annotations
+
+import builtins
+import importlib.util
+import io
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, copy_project
+from gongkai import paths as P
+from gongkai.pipeline.build import build
+
+_spec = importlib.util.spec_from_file_location("synth", ROOT / "scripts" / "synth.py")
+synth = importlib.util.module_from_spec(_spec)
+sys.modules["synth"] = synth
+_spec.loader.exec_module(synth)
+
+QUIET = dict(log=lambda *_: None)
+
+
+@pytest.fixture(scope="module")
+def edited(tmp_path_factory):
+    """Eight synthetic text reports, built, then one of them edited and built again while every file the
+    build opens is recorded.  (root, the first build's result, the second's, the paths opened, relative)."""
+    corpus = tmp_path_factory.mktemp("synth")
+    synth.write_corpus(corpus, 8, ["txt"], seed=11, log=lambda *_: None)
+    root = copy_project(tmp_path_factory.mktemp("edit") / "p", sorted(corpus.iterdir()))
+    first = build(root, jobs=1, keep_records=False, **QUIET)
+    assert not first.invalid
+    target = sorted((root / "reports").glob("*.txt"))[0]
+    target.write_text(target.read_text(encoding="utf-8").replace("推进政务公开", "深入推进政务公开", 1),
+                      encoding="utf-8")
+    opened: list[str] = []
+    real = builtins.open
+
+    def spy(file, mode="r", *args, **kwargs):
+        if isinstance(file, (str, os.PathLike)) and "r" in mode and "+" not in mode:
+            opened.append(os.path.abspath(os.fspath(file)))
+        return real(file, mode, *args, **kwargs)
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(builtins, "open", spy)
+    mp.setattr(io, "open", spy)  # pathlib opens through io.open
+    try:
+        second = build(root, jobs=1, keep_records=False, **QUIET)
+    finally:
+        mp.undo()
+    base = os.path.abspath(root)
+    rels = sorted({os.path.relpath(p, base) for p in opened if p.startswith(base + os.sep)})
+    return root, first, second, rels, target.name
+
+
+def test_the_edit_re_extracts_and_republishes_the_edited_report_alone(edited):
+    root, first, second, _, name = edited
+    assert second.extracted == [name] and not second.invalid
+    assert second.reused == len(first.reports) - 1
+
+
+def test_no_unchanged_report_has_a_file_of_its_own_read(edited):
+    """Package files, downloads and sources of the other reports are not opened: the combined CSVs, the
+    everything-zip and the corpus exports copy their bytes from the last outputs by recorded ranges.  The one
+    exception is bounded by the years an agency reports, not by the corpus: the database derives the edited
+    report's agency row again from the metadata of that agency's reports (corpus_sqlite._replace_agencies)."""
+    root, first, second, rels, name = edited
+    edited = next(r for r in second.reports if r.source.name == name)
+    others = [r for r in first.reports if r.report_id != edited.report_id]
+    assert others
+    for rep in others:
+        own = (f"{P.PACKAGES_DIR}/{P.report_dir_of(rep.report_id)}/",
+               f"{P.DOCS_DIR}/{P.DOWNLOADS}/{P.report_dir_of(rep.report_id)}/", f"{P.REPORTS_DIR}/{rep.source.name}")
+        read = [r for r in rels if r.startswith(own)]
+        if rep.slug == edited.slug:
+            read = [r for r in read if r != f"{P.PACKAGES_DIR}/{P.report_dir_of(rep.report_id)}/metadata.json"]
+        assert not read, rep.report_id
+
+
+def test_no_per_report_record_or_pickle_is_read(edited):
+    """The build's state of the other reports comes from stores of a few files (index_store.IndexStore): not
+    a reuse record per report (build/cache/published), nor an extraction pickle per report."""
+    root, first, second, rels, name = edited
+    cache = f"{P.CACHE_DIR}/"
+    published = [r for r in rels if r.startswith(f"{cache}published/")]
+    assert published and all(r.count("/") == P.CACHE_DIR.count("/") + 2 and r.endswith(".pickle")
+                              for r in published), published
+    pickles = [r for r in rels if r.startswith(f"{cache}extract/")]
+    assert len(pickles) <= 1, pickles  # the edited report's, loaded whole for its package
+
+
+def test_the_combined_descriptor_checks_the_edited_source_alone(edited, monkeypatch):
+    """The combined package's descriptor lists every source; after the edit, the one changed entry is checked
+    (package/validate.py descriptor_errors)."""
+    from frictionless import Package
+
+    root, *_ = edited
+    seen = []
+    real = Package.metadata_validate
+    monkeypatch.setattr(Package, "metadata_validate",
+                        lambda d, **k: seen.append(len(d.get("sources", []))) or real(d, **k))
+    target = sorted((root / "reports").glob("*.txt"))[1]
+    target.write_text(target.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    result = build(root, jobs=1, keep_records=False, **QUIET)
+    assert not result.invalid and len(result.extracted) == 1
+    assert seen == [1]
