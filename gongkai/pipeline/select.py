@@ -22,7 +22,8 @@ def discover(reports_dir: Path) -> tuple[list[Path], list[dict]]:
     # Pictures a report's sidecar lists (saved beside an HTML page) belong to that report: not files of their own.
     # Only a file of a type no reader takes can be one, so the sidecars are read only when there is such a
     # file: otherwise every build read every sidecar (a read per report, issue 17).
-    if any(p.suffix.lower() not in SUPPORTED and not p.name.endswith(".yml") for p in listing):
+    if any(p.suffix.lower() not in SUPPORTED and not p.name.endswith(".yml") and p.name not in IGNORED_NAMES
+           and not p.name.startswith(".") for p in listing):
         companions = {name for side in listing if side.name.endswith(".yml")
                       for name in companion_images(side.with_name(side.name[: -len(".yml")]))}
     else:

@@ -85,3 +85,21 @@ def test_pictures_a_sidecar_lists_belong_to_their_report_and_other_sidecars_are_
     files, failures = discover(tmp_path)
     assert [p.name for p in files] == ["q.txt", "r.html"] and failures == []
     assert len(parsed) == 1 and "images" in parsed[0]  # the sidecar without `images` is not parsed
+
+
+def test_no_sidecar_is_read_when_no_file_could_be_a_picture(tmp_path, monkeypatch):
+    """Every report and sidecar of a type a reader takes: no sidecar is opened (a read per report on every
+    build, issue 17); a file of another type brings the pictures' check back."""
+    import gongkai.pipeline.select as S
+
+    for name in ("a.txt", "b.html"):
+        (tmp_path / name).write_text("报告", encoding="utf-8")
+        (tmp_path / f"{name}.yml").write_text(f"source_url: https://e.gov.cn/{name}\n", encoding="utf-8")
+    (tmp_path / ".gitkeep").write_text("")
+    looked = []
+    monkeypatch.setattr(S, "companion_images", lambda path: looked.append(path.name) or [])
+    files, failures = discover(tmp_path)
+    assert [p.name for p in files] == ["a.txt", "b.html"] and failures == [] and looked == []
+    (tmp_path / "b.html.img01.png").write_bytes(b"\x89PNG")
+    discover(tmp_path)
+    assert sorted(looked) == ["a.txt", "b.html"]
