@@ -121,12 +121,17 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     if not force and state.current():
         result.up_to_date = True
         return result
+    finished = state.recorded()
     state.forget()
     forget_listing(root / P.CACHE_DIR / LISTING)  # the pages phase lists the generated pages again
     write = result.writer(root)
     cache = root / P.CACHE_DIR
     t0 = time.perf_counter()
-    remove_temp_files(root / P.PACKAGES_DIR, root / P.DOCS_DIR)
+    if not finished:
+        # Only a build that did not finish leaves temporary files: walking every output folder for them cost
+        # a stat per file on every build (issue 17).  The stamp is removed as a build starts, so a build killed
+        # at any point leaves none, and the next one walks.
+        remove_temp_files(root / P.PACKAGES_DIR, root / P.DOCS_DIR)
     files, result.failures = discover(root / P.REPORTS_DIR)
     reports, failures, stats = extract_all(files, log, cache / "extract", jobs, scheduler,
                                            slim_reports=not keep_records)

@@ -108,5 +108,9 @@ class UpToDate:
         self.stamp.parent.mkdir(parents=True, exist_ok=True)
         self.stamp.write_text(f"{self.inputs} {self._outputs()}\n", encoding="utf-8")
 
+    def recorded(self) -> bool:
+        """A stamp is there: the last build that started finished with valid packages."""
+        return self.stamp.is_file()
+
     def forget(self) -> None:
         self.stamp.unlink(missing_ok=True)

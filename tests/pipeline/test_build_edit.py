@@ -108,3 +108,25 @@ def test_the_combined_descriptor_checks_the_edited_source_alone(edited, monkeypa
     result = build(root, jobs=1, keep_records=False, **QUIET)
     assert not result.invalid and len(result.extracted) == 1
     assert seen == [1]
+
+
+def test_temporary_files_are_looked_for_only_after_a_build_that_did_not_finish(tmp_path, monkeypatch):
+    """Walking every output folder for the temporary files a killed build leaves is a stat per file: done only
+    when the last build did not finish (its stamp is removed as it starts, recorded as it ends)."""
+    import gongkai.pipeline.build as B
+
+    corpus = tmp_path / "synth"
+    synth.write_corpus(corpus, 2, ["txt"], seed=3, log=lambda *_: None)
+    root = copy_project(tmp_path / "p", sorted(corpus.iterdir()))
+    walks = []
+    real = B.remove_temp_files
+    monkeypatch.setattr(B, "remove_temp_files", lambda *dirs: walks.append(dirs) or real(*dirs))
+    build(root, jobs=1, keep_records=False, **QUIET)
+    assert len(walks) == 1  # the first build: nothing says the folders are clean
+    left = root / P.PACKAGES_DIR / ".x.csv.123.tmp"
+    left.write_text("half")
+    build(root, jobs=1, force=True, keep_records=False, **QUIET)
+    assert len(walks) == 1 and left.exists()
+    (root / P.CACHE_DIR / "build.stamp").unlink()  # as a build killed half-way leaves it
+    build(root, jobs=1, force=True, keep_records=False, **QUIET)
+    assert len(walks) == 2 and not left.exists()
