@@ -69,21 +69,26 @@ def merge_sitemaps(out: Path, shard_sites: list[tuple[str, Path]], base_url: str
     return True
 
 
-def wanted(root: Path, plan: dict[str, Path], static: list[str], extra: Path) -> dict[str, tuple[str, int]]:
+def wanted(root: Path, plan: dict[str, Path], static: list[str], extra: Path,
+           listing: dict | None = None) -> dict[str, tuple[str, int]]:
     """Every file of the site and its source: the hub's rendered site (but its sitemap), each report shard's
     agency and report pages and search index, the static files of docs/ (`static`: assets, the API, the
     evidence data; MkDocs would only have copied them), the files made here (`extra`: the merged sitemap,
-    the list of shard indexes) and the downloads.  A later source wins a path two of them give."""
+    the list of shard indexes) and the downloads.  A later source wins a path two of them give.  `listing`:
+    every file of docs/ -> (size, mtime_ns, inode) when the caller has it (site.docs_listing)."""
     hub = plan[S.HUB] / "site"
     want = tree(hub, tuple(sorted(p.name for p in hub.iterdir() if p.name not in SITEMAPS)))
     for name in (n for n in plan if n != S.HUB):
         want.update(tree(plan[name] / "site", (*S.AGENCY_DIRS, SB.index_dir(name))))
     docs = root / P.DOCS_DIR
     for rel in static:
-        path = docs / rel
-        want[rel] = (str(path), path.stat().st_ino)
+        want[rel] = (str(docs / rel), listing[rel][2] if listing else (docs / rel).stat().st_ino)
     want.update(tree(extra))
-    want.update(tree(docs, (P.DOWNLOADS,)))
+    if listing is None:
+        want.update(tree(docs, (P.DOWNLOADS,)))
+    else:  # tree's choice: no dot-file or dot-folder (a killed build's temporary files), no __pycache__
+        want.update((rel, (str(docs / rel), entry[2])) for rel, entry in listing.items()
+                    if rel.startswith(f"{P.DOWNLOADS}/") and not any(part.startswith(".") for part in rel.split("/")))
     return want
 
 

@@ -78,28 +78,39 @@ def _parents(rel: str):
         yield "/".join(parts[:i])
 
 
-def mirror(dest: Path, want: dict[str, tuple[str, int]], keep: tuple[str, ...] = ()) -> tuple[int, int]:
+def mirror(dest: Path, want: dict[str, tuple[str, int]], keep: tuple[str, ...] = (),
+           have: dict[str, int] | None = None) -> tuple[int, int]:
     """Make dest hold exactly the files of `want` (relative path -> (source, its inode)), each a hard link to
     its source (a copy across devices: link_or_copy), touching only what differs; files named in `keep` are
-    left alone.  (files linked or copied, files removed)."""
+    left alone.  (files linked or copied, files removed).  `have`: see mirror_changes."""
+    linked, removed = mirror_changes(dest, want, keep, have)
+    return len(linked), len(removed)
+
+
+def mirror_changes(dest: Path, want: dict[str, tuple[str, int]], keep: tuple[str, ...] = (),
+                   have: dict[str, int] | None = None) -> tuple[list[str], list[str]]:
+    """mirror, giving the files it linked and those it removed.  `have` (relative path -> inode of every file
+    of dest, as the caller recorded it when it last made dest) replaces the listing of dest: at national
+    scale that listing, not the few links an edit changes, is the cost.  A wrong `have` leaves dest wrong,
+    so only a record the caller knows is complete may be given (site.py: one a finished build left)."""
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
-    have, dirs = _listing(dest)
+    if have is None:
+        have, dirs = _listing(dest)
+    else:
+        dirs = sorted({parent for rel in have for parent in _parents(rel)})
     wanted_dirs = {parent for rel in want for parent in _parents(rel)}
     gone: set[str] = set()  # folders no wanted file lies in, removed whole (a parent before its children)
     for rel in sorted(dirs, key=lambda d: d.count("/")):
         if rel not in wanted_dirs and not any(p in gone for p in _parents(rel)):
-            shutil.rmtree(dest / rel)
+            shutil.rmtree(dest / rel, ignore_errors=True)
             gone.add(rel)
-    removed = 0
+    removed = []
     for rel in sorted(set(have) - set(want) - set(keep)):
         if not any(p in gone for p in _parents(rel)):
-            (dest / rel).unlink()  # a file no source gives, or a file where a folder must go
-        removed += 1
-    linked = 0
-    for rel, (src, inode) in want.items():
-        if have.get(rel) != inode and relink(Path(src), dest / rel):
-            linked += 1
+            (dest / rel).unlink(missing_ok=True)  # a file no source gives, or a file where a folder must go
+        removed.append(rel)
+    linked = [rel for rel, (src, inode) in want.items() if have.get(rel) != inode and relink(Path(src), dest / rel)]
     return linked, removed
 
 
@@ -120,6 +131,10 @@ def relink(src: Path, dst: Path) -> bool:
     except OSError:
         return link_or_copy(src, dst)
     os.replace(tmp, dst)
+    try:  # rename(2) leaves both names when they are already links to one file
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass
     return True
 
 

@@ -43,10 +43,12 @@ def index_dir(name: str) -> str:
     return PAGEFIND_DIR if name == S.HUB else f"{PAGEFIND_DIR}/{SHARD_INDEXES}/{name}"
 
 
-def sync_tree(docs: Path, files: list[str], dest: Path) -> None:
+def sync_tree(docs: Path, files: list[str], dest: Path, listing: dict | None = None) -> None:
     """Make `dest` hold exactly `files` of `docs`, as hard links (copies across devices).  A link whose file
-    was replaced since (the build writes a new file and renames it) is made again."""
-    mirror(dest, {rel: (str(docs / rel), (docs / rel).stat().st_ino) for rel in files})
+    was replaced since (the build writes a new file and renames it) is made again.  `listing`: each file's
+    (size, mtime_ns, inode) when the caller has them (site.docs_listing)."""
+    mirror(dest, {rel: (str(docs / rel), listing[rel][2] if listing else (docs / rel).stat().st_ino)
+                  for rel in files})
 
 
 def stand_ins(docs: Path, files: list[str]) -> list[str]:
@@ -60,9 +62,11 @@ def stand_ins(docs: Path, files: list[str]) -> list[str]:
     return sorted(t for t in out if (docs / t).is_file())
 
 
-def file_stats(docs: Path, files: list[str]) -> dict[str, list[int]]:
+def file_stats(docs: Path, files: list[str], listing: dict | None = None) -> dict[str, list[int]]:
     """Each file's [size, mtime] (the build rewrites only changed files, so an unchanged file keeps its
-    mtime); nothing is read."""
+    mtime); nothing is read.  `listing`: as for sync_tree."""
+    if listing:
+        return {rel: list(listing[rel][:2]) for rel in files}
     out = {}
     for rel in files:
         st = (docs / rel).stat()
@@ -86,11 +90,11 @@ def fingerprint(theme: str, state: str, others: list[str]) -> str:
     return hashlib.sha256("\n".join([theme, state, *others]).encode("utf-8")).hexdigest()
 
 
-def prepare(docs: Path, files: list[str], shard: Path, theme: str) -> str:
+def prepare(docs: Path, files: list[str], shard: Path, theme: str, listing: dict | None = None) -> str:
     """Make a shard's folder ready to render: its docs/ linked, its stand-ins listed (found again only when
     one of its files changed: finding them reads every page).  Its fingerprint."""
-    sync_tree(docs, files, shard / "docs")
-    stats = file_stats(docs, files)
+    sync_tree(docs, files, shard / "docs", listing)
+    stats = file_stats(docs, files, listing)
     (shard / FILES_NOW).write_text(json.dumps(stats), encoding="utf-8")
     state = files_state(docs, files, stats)
     known = shard / "files.state"

@@ -28,8 +28,8 @@ from gongkai import assemble as A
 from gongkai import shard_build as SB
 from gongkai import shards as S
 from gongkai.files import write_if_changed
-from gongkai.mirror import mirror, walk
-from gongkai.pipeline.manifest import manifest_site
+from gongkai.mirror import mirror_changes, walk
+from gongkai.pipeline.manifest import CACHE_NAME, load_cache, manifest_site
 from gongkai.pipeline.runner import default_jobs
 from gongkai.shard_build import EXCLUDE_SELECTORS, PAGEFIND_DIR  # noqa: F401  (their one home is shard_build)
 
@@ -61,11 +61,20 @@ def theme_fingerprint(root: Path) -> str:
     return h.hexdigest()
 
 
-def docs_fingerprint(root: Path) -> str:
-    """The theme's fingerprint and every file of docs/ (path, size, mtime): the whole site's inputs."""
+def docs_listing(docs: Path) -> dict[str, tuple[int, int, int]]:
+    """Every file of docs/ (relative posix path, in walk's order) -> (size, mtime_ns, inode).  One walk serves
+    the fingerprint, the shards' files and the site's static files and downloads: each of them used to walk
+    or stat the 200,000 files of docs/ (5,000 reports) again."""
+    return {rel: (st.st_size, st.st_mtime_ns, st.st_ino) for rel, st in walk(docs)}
+
+
+def docs_fingerprint(root: Path, listing: dict | None = None) -> str:
+    """The theme's fingerprint and every file of docs/ (path, size, mtime): the whole site's inputs.
+    `listing`: docs_listing's, when the caller has it."""
     h = hashlib.sha256(theme_fingerprint(root).encode())
-    for rel, st in walk(root / P.DOCS_DIR):
-        h.update(f"{P.DOCS_DIR}/{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    listing = docs_listing(root / P.DOCS_DIR) if listing is None else listing
+    for rel, (size, mtime, _) in listing.items():
+        h.update(f"{P.DOCS_DIR}/{rel}\0{size}\0{mtime}\n".encode())
     return h.hexdigest()
 
 
@@ -112,11 +121,24 @@ SHARDS_DIR = Path("build") / "shards"
 SHARD_REPORTS_ENV = "GONGKAI_SHARD_REPORTS"  # reports a shard holds at most (shards.SHARD_REPORTS)
 SHARD_LOG = "shards.json"  # build/shards/shards.json: each shard run's steps, seconds and peak memory
 SITE_FILES = Path(P.CACHE_DIR) / "site-files"  # what assembly makes itself: the merged sitemap, shards.json
+# Present while the manifest's cache (pipeline/manifest.py) lists exactly the files of site/: written when a
+# build has brought site/ up to date, removed before the next one changes it, and naming the site folder
+# (device, inode) it lists, so a copied project (new inodes everywhere) does not trust it.  With it, the
+# assembly takes what site/ holds from that list instead of listing and stat-ing every file of the site;
+# without it (a build killed half-way, a first build, a copy), it lists them.
+SITE_LISTED = Path(P.CACHE_DIR) / "site-listed"
 
 
-def docs_files(docs: Path) -> list[str]:
+def _site_identity(site: Path) -> str:
+    st = site.stat()
+    return f"{st.st_dev} {st.st_ino}\n"
+
+
+def docs_files(docs: Path, listing: dict | None = None) -> list[str]:
     """docs/ files that the site generator reads (the downloads are linked into the site as they are)."""
-    return [rel for rel, _ in walk(docs, skip_top=(P.DOWNLOADS,)) if not rel.rsplit("/", 1)[-1].startswith(".")]
+    listing = docs_listing(docs) if listing is None else listing
+    return [rel for rel in listing if not rel.startswith(f"{P.DOWNLOADS}/")
+            and not rel.rsplit("/", 1)[-1].startswith(".")]
 
 
 def run_shards(root: Path, todo: list[tuple[str, Path, list | None]], scheduler: str | None,
@@ -138,18 +160,20 @@ def run_shards(root: Path, todo: list[tuple[str, Path, list | None]], scheduler:
         return list(pool.map(SB.run_shard, *args))
 
 
-def prepare_shards(root: Path, per_shard: int) -> tuple[dict[str, tuple[Path, str]], list[str]]:
+def prepare_shards(root: Path, per_shard: int, listing: dict | None = None
+                   ) -> tuple[dict[str, tuple[Path, str]], list[str]]:
     """Each shard's folder made ready (its pages linked, its stand-ins listed), with its fingerprint, and
     the static files of docs/ (not pages: they are linked into the site as they are, never through MkDocs,
     so a changed data file re-renders no page); the folders of shards that no longer exist are removed."""
     docs = root / P.DOCS_DIR
     theme = theme_fingerprint(root)
-    files = docs_files(docs)
+    listing = docs_listing(docs) if listing is None else listing
+    files = docs_files(docs, listing)
     plan = S.assign([rel for rel in files if rel.endswith(".md")], per_shard)
     out = {}
     for name, pages in plan.items():
         shard = root / SHARDS_DIR / name
-        out[name] = (shard, SB.prepare(docs, pages, shard, theme))
+        out[name] = (shard, SB.prepare(docs, pages, shard, theme, listing))
     if (root / SHARDS_DIR).is_dir():
         for old in sorted((root / SHARDS_DIR).iterdir()):
             if old.is_dir() and old.name not in out:
@@ -167,7 +191,8 @@ def build_site(root: Path, force: bool = False, log=print, scheduler: str | None
     a Dask cluster; otherwise JOBS (default: every core) at a time."""
     root = Path(root).resolve()
     recover_site(root)
-    fingerprint = docs_fingerprint(root)
+    listing = docs_listing(root / P.DOCS_DIR)
+    fingerprint = docs_fingerprint(root, listing)
     if not force and site_is_current(root, fingerprint):
         log("site/ is up to date: no docs input changed, MkDocs skipped")
         return None
@@ -175,8 +200,12 @@ def build_site(root: Path, force: bool = False, log=print, scheduler: str | None
     scheduler = scheduler if scheduler is not None else os.environ.get("DASK_SCHEDULER") or None
     stamp = root / STAMP
     stamp.unlink(missing_ok=True)
+    listed = root / SITE_LISTED
+    trusted = listed.exists() and (root / SITE).is_dir() and listed.read_text() == _site_identity(root / SITE)
+    recorded = load_cache(root / P.CACHE_DIR / CACHE_NAME) if trusted else None
+    listed.unlink(missing_ok=True)
     t0 = time.perf_counter()
-    prepared, static = prepare_shards(root, per_shard)
+    prepared, static = prepare_shards(root, per_shard, listing)
     todo = []
     for name, (shard, fp) in prepared.items():
         done = shard / "stamp"
@@ -211,19 +240,30 @@ def build_site(root: Path, force: bool = False, log=print, scheduler: str | None
     plan = {name: shard for name, (shard, _) in prepared.items()}
     if not A.extras(plan, root / SITE_FILES, os.environ.get(SITE_URL_ENV, ""), write_if_changed):
         log(f"no sitemap.xml: set {SITE_URL_ENV}=https://…/ (the published address) to get one")
-    want = A.wanted(root, plan, static, root / SITE_FILES)
+    want = A.wanted(root, plan, static, root / SITE_FILES, listing)
     # The first site is made beside and renamed in; later ones are brought up to date in place, file by file.
     site = root / SITE
     target = site if site.is_dir() else root / f"{NEW_PREFIX}{os.getpid()}"
-    linked, removed = mirror(target, want, keep=A.KEEP)
-    manifest_site(target, root / P.CACHE_DIR)
+    have = {rel: entry[2] for rel, entry in recorded.items()} if recorded is not None and target == site else None
+    linked, removed = mirror_changes(target, want, keep=A.KEEP, have=have)
+    changed = None if have is None else set(linked) | edited_in_place(static, listing, recorded)
+    manifest_site(target, root / P.CACHE_DIR, files=want, changed=changed, cache=recorded)
     if target != site:
         swap_in(root, target)
     log(f"site: {len(want)} files assembled from {len(prepared)} shard(s) in {time.perf_counter() - t0:.1f}s "
-        f"({linked} linked, {removed} removed)")
+        f"({len(linked)} linked, {len(removed)} removed)" + ("" if have is not None else "; site/ listed"))
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(fingerprint + "\n")
+    listed.write_text(_site_identity(site))
     return 0
+
+
+def edited_in_place(static: list[str], listing: dict, recorded: dict) -> set[str]:
+    """The static files of docs/ whose size or mtime is not the recorded one though their inode is: written in
+    place (a hand-written asset saved by an editor that does not rename), so the site's hard link to them
+    holds new bytes that the manifest must hash again.  Every generated file is written by a rename, which
+    mirror_changes sees; these few (not pages: MkDocs renders those) are checked against docs_listing's."""
+    return {rel for rel in static if recorded.get(rel, ())[:3] != listing[rel]}
 
 
 def _write_json(path: Path, data) -> None:

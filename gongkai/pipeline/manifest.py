@@ -32,14 +32,13 @@ def site_files(site_dir: Path) -> list[tuple[str, os.stat_result]]:
     for rel, st in walk(site_dir):
         if rel == P.SITE_MANIFEST:
             continue
-        if "\t" in rel or "\n" in rel or "\r" in rel:
-            raise ValueError(f"{Path(site_dir) / rel}: a tab or line break in a published path cannot be listed "
-                             "in the manifest")
+        _check(site_dir, rel)
         found.append((rel, st))
     return sorted(found, key=lambda item: item[0])
 
 
-def _load_cache(path: Path) -> dict[str, tuple[int, int, int, str]]:
+def load_cache(path: Path) -> dict[str, tuple[int, int, int, str]]:
+    """path -> (size, mtime_ns, inode, sha256) of every file of the site at the last run (CACHE_NAME)."""
     cache = {}
     try:
         with path.open(encoding="utf-8") as fh:
@@ -51,19 +50,45 @@ def _load_cache(path: Path) -> dict[str, tuple[int, int, int, str]]:
     return cache
 
 
-def manifest_site(site_dir: Path, cache_dir: Path) -> Path:
+def _check(site_dir: Path, rel: str) -> None:
+    if "\t" in rel or "\n" in rel or "\r" in rel:
+        raise ValueError(f"{Path(site_dir) / rel}: a tab or line break in a published path cannot be listed "
+                         "in the manifest")
+
+
+def manifest_site(site_dir: Path, cache_dir: Path, files=None, changed=None, cache=None) -> Path:
     """Write site_dir/MANIFEST.tsv (only if its bytes change) and return its path; files unchanged since the
-    last run (path, size, mtime_ns, inode) are not read again."""
+    last run (path, size, mtime_ns, inode) are not read again.  The caller that made site_dir may say what it
+    holds instead of a walk of it: `files` (every relative path but the manifest) and `changed` (those it
+    replaced since the last run: the others keep the last run's entry in `cache` (load_cache) without a
+    stat).  At national scale the walk's stat of every file was most of an edit's assembly."""
     site_dir, cache_dir = Path(site_dir), Path(cache_dir)
     cache_file = cache_dir / CACHE_NAME
-    cache = _load_cache(cache_file)
+    cache = load_cache(cache_file) if cache is None else cache
+    if files is None:
+        found = site_files(site_dir)
+    else:
+        changed = set(changed) if changed is not None else None
+        found = []
+        for rel in sorted(files):
+            if rel == P.SITE_MANIFEST:
+                continue
+            known = cache.get(rel) if changed is not None and rel not in changed else None
+            if known is None:
+                _check(site_dir, rel)
+                found.append((rel, os.stat(site_dir / rel)))
+            else:
+                found.append((rel, known))
     lines, cached = [HEADER], []
-    for rel, st in site_files(site_dir):
-        known = cache.get(rel)
-        stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
-        sha = known[3] if known and known[:3] == stamp else sha256_file(site_dir / rel)
-        lines.append(f"{sha}\t{st.st_size}\t{rel}\n")
-        cached.append(f"{rel}\t{st.st_size}\t{st.st_mtime_ns}\t{st.st_ino}\t{sha}\n")
+    for rel, st in found:
+        if not isinstance(st, os.stat_result):  # the last run's entry, kept (a stat_result is a tuple too)
+            size, mtime, ino, sha = st
+        else:
+            size, mtime, ino = st.st_size, st.st_mtime_ns, st.st_ino
+            known = cache.get(rel)
+            sha = known[3] if known and known[:3] == (size, mtime, ino) else sha256_file(site_dir / rel)
+        lines.append(f"{sha}\t{size}\t{rel}\n")
+        cached.append(f"{rel}\t{size}\t{mtime}\t{ino}\t{sha}\n")
     target = site_dir / P.SITE_MANIFEST
     write_if_changed(target, "".join(lines).encode("utf-8"))
     write_if_changed(cache_file, "".join(cached).encode("utf-8"))
