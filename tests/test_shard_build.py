@@ -276,3 +276,47 @@ def test_a_change_inside_a_table_keeps_the_shards_search_index(local, tmp_path):
     assert sitebuild.build_site(root, log=lambda *_: None, scheduler="", per_shard=PER_SHARD) == 0
     (run,) = json.loads((root / sitebuild.SHARDS_DIR / sitebuild.SHARD_LOG).read_text())
     assert run["pages"] == 1 and not run["steps"]["pagefind"]["output"].startswith("index kept")
+
+
+def test_a_one_page_edit_neither_lists_nor_stats_nor_hashes_the_whole_site(local, tmp_path, monkeypatch):
+    """What the assembly redoes for an edit: after a finished build, site/ is taken from the manifest's cache
+    (no listing of site/, no walk of it), and only the files linked again, and a static file written in
+    place, are hashed; the manifest is the one a full walk gives."""
+    import hashlib
+
+    from gongkai import mirror as MI
+    from gongkai import paths as P
+    from gongkai.pipeline import manifest as M
+
+    root = tmp_path / "p"
+    shutil.copytree(local, root, symlinks=True)
+    page = root / "docs" / P.report_page(AGENCIES[0], 2023)
+    asset = next(p for p in sorted((root / "docs").rglob("*.css")) if "downloads" not in p.parts)
+
+    def edit(text):
+        page.write_text(page.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
+
+    edit("第一次修改。")
+    logged = []
+    # A copied project: its record names the original's site/, so this build lists the copy's.
+    assert sitebuild.build_site(root, log=logged.append, scheduler="", per_shard=PER_SHARD) == 0
+    edit("第二次修改。")
+    with asset.open("a", encoding="utf-8") as fh:  # an editor that saves in place: same inode, new bytes
+        fh.write("\n/* 手改 */\n")
+    listed, walked, hashed = [], [], []
+    real_listing, real_walk, real_sha = MI._listing, M.walk, M.sha256_file
+    monkeypatch.setattr(MI, "_listing", lambda base: listed.append(Path(base)) or real_listing(base))
+    monkeypatch.setattr(M, "walk", lambda base, *a: walked.append(Path(base)) or real_walk(base, *a))
+    monkeypatch.setattr(M, "sha256_file", lambda path: hashed.append(Path(path)) or real_sha(path))
+    logged = []
+    assert sitebuild.build_site(root, log=logged.append, scheduler="", per_shard=PER_SHARD) == 0
+    site = root / "site"
+    assert site not in listed and not walked and not logged[-1].endswith("site/ listed")
+    linked = int(__import__("re").search(r"\((\d+) linked", logged[-1]).group(1))
+    rel_asset = asset.relative_to(root / "docs").as_posix()
+    assert 0 < linked < 40 and site / rel_asset in hashed and len(hashed) <= linked + 1
+    assert "第二次修改" in (site / P.page_url(P.report_page(AGENCIES[0], 2023)) / "index.html").read_text(
+        encoding="utf-8")
+    fresh = M.manifest_site(site, tmp_path / "fresh-cache").read_bytes()  # a walk, every file hashed
+    assert (site / P.SITE_MANIFEST).read_bytes() == fresh
+    assert f"{hashlib.sha256(asset.read_bytes()).hexdigest()}\t" in fresh.decode("utf-8")
