@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 
 from gongkai import paths as P
+from gongkai import recent_index as RI
 from gongkai import shard_build as SB
 from gongkai import shards as S
 from gongkai.mirror import tree
@@ -79,7 +80,7 @@ def wanted(root: Path, plan: dict[str, Path], static: list[str], extra: Path,
     hub = plan[S.HUB] / "site"
     want = tree(hub, tuple(sorted(p.name for p in hub.iterdir() if p.name not in SITEMAPS)))
     for name in (n for n in plan if n != S.HUB):
-        want.update(tree(plan[name] / "site", (*S.AGENCY_DIRS, SB.index_dir(name))))
+        want.update(tree(plan[name] / "site", (*S.AGENCY_DIRS, SB.index_dir(name), RI.recent_dir(name))))
     docs = root / P.DOCS_DIR
     for rel in static:
         want[rel] = (str(docs / rel), listing[rel][2] if listing else (docs / rel).stat().st_ino)
@@ -103,8 +104,14 @@ def extras(plan: dict[str, Path], out: Path, base_url: str, write) -> bool:
 
     has_sitemap = merge_sitemaps(out, [(name, plan[name] / "site") for name in plan], base_url, keep)
     reports = [name for name in plan if name != S.HUB]
-    listing = {"shards": [f"{SB.SHARD_INDEXES}/{name}/" for name in reports
-                          if (plan[name] / "site" / SB.index_dir(name)).is_dir()]}
+    indexes = [f"{SB.SHARD_INDEXES}/{name}/" for name in reports if (plan[name] / "site" / SB.index_dir(name)).is_dir()]
+    superseded: dict[str, dict] = {}
+    for name in plan:  # each shard's recent layer (recent_index), merged after the whole indexes
+        has, gone = RI.listing(plan[name], name)
+        if has:
+            indexes.append(RI.recent_dir(name)[len(SB.PAGEFIND_DIR) + 1:] + "/")
+            superseded.update(gone)
+    listing = {"shards": indexes, **({"superseded": dict(sorted(superseded.items()))} if superseded else {})}
     keep(out / SB.PAGEFIND_DIR / SHARD_LIST, (json.dumps(listing) + "\n").encode("utf-8"))
     for rel, (path, _) in tree(out).items():
         if Path(path) not in made:

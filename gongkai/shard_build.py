@@ -23,6 +23,7 @@ import sys
 import time
 from pathlib import Path
 
+from gongkai import recent_index as RI
 from gongkai import shards as S
 from gongkai.mirror import mirror, relink
 
@@ -180,15 +181,16 @@ def _outside_tables(html: bytes) -> bytes:
     return _BETWEEN_TAGS.sub(b"><", _TABLE.sub(b"", html))
 
 
-def same_for_search(shard: Path, pages: list[str]) -> bool:
-    """The delta render's pages differ from the shard's only inside tables, which the index leaves out
-    (EXCLUDE_SELECTORS): Pagefind would write the same index, so it is kept.  A corrected figure changes a
-    table cell; its report is found by the same words as before."""
+def search_changed(shard: Path, pages: list[str]) -> list[str]:
+    """The page files of the delta render that differ from the shard's outside tables.  Tables are left out
+    of the index (EXCLUDE_SELECTORS), so for the others Pagefind would write what it wrote: a corrected
+    figure changes a table cell, and its report is found by the same words as before."""
+    out = []
     for rel in pages:
         old, new = shard / "site" / output_of(rel), shard / DELTA / "site" / output_of(rel)
         if not old.is_file() or _outside_tables(old.read_bytes()) != _outside_tables(new.read_bytes()):
-            return False
-    return True
+            out.append(output_of(rel))
+    return out
 
 
 def take_pages(shard: Path, pages: list[str]) -> None:
@@ -222,6 +224,37 @@ def pagefind_command(name: str) -> list[str]:
     return cmd if name == S.HUB else cmd + ["--glob", REPORT_GLOB]
 
 
+def layer_command(out: str) -> list[str]:
+    """Pagefind over a folder of the recent layer's pages alone (recent_index), into `out`."""
+    from pagefind_bin_extended import get_executable
+
+    return [str(get_executable()), "--site", ".", "--output-path", out, "--exclude-selectors", EXCLUDE_SELECTORS,
+            "--quiet"]
+
+
+def _search(shard: Path, name: str, pages: list[str] | None, changed: list[str], env: dict) -> dict:
+    """The Pagefind step: nothing when no page changed for search, the recent layer when it stays small
+    (recent_index), else the whole shard indexed again."""
+    index = shard / "site" / index_dir(name)
+    if pages and not changed and index.is_dir():
+        return {"returncode": 0, "output": "index kept: the pages changed only in tables", "seconds": 0.0,
+                "max_rss_mb": None}
+    if pages and index.is_dir():
+        layer = RI.layer(shard, changed, len(json.loads((shard / FILES_NOW).read_text(encoding="utf-8"))))
+        if layer is not None:
+            result = RI.index_layer(shard, name, layer, layer_command, lambda cmd, cwd: _timed(cmd, cwd, env))
+            if result["returncode"] == 0:
+                result["output"] = f"recent layer: {len(layer)} page(s) indexed; " + result["output"]
+            return result
+    # MkDocs cleaned the site before a whole render; after a delta render the last index goes, or its
+    # fragments (named by their content) would stay beside the new ones.
+    shutil.rmtree(index, ignore_errors=True)
+    result = _timed(pagefind_command(name), shard / "site", env)
+    if result["returncode"] == 0:
+        RI.indexed_whole(shard, index, name)
+    return result
+
+
 def run_shard(root: str, shard_dir: str, name: str, pages: list[str] | None = None) -> dict:
     """MkDocs, then Pagefind, for one prepared shard folder (a task for a local thread or a Dask worker:
     the work is in the two child processes): of every page, or of `pages` alone (changed_pages), whose HTML
@@ -231,17 +264,10 @@ def run_shard(root: str, shard_dir: str, name: str, pages: list[str] | None = No
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **{STAND_INS_ENV: str(run / STAND_INS)})
     steps = {"mkdocs": _timed([sys.executable, "-m", "gongkai.shard_build", str(root), str(run)], Path(root), env)}
     if steps["mkdocs"]["returncode"] == 0:
-        kept = bool(pages) and same_for_search(shard, pages) and (shard / "site" / index_dir(name)).is_dir()
+        changed = search_changed(shard, pages) if pages else []
         if pages:
             take_pages(shard, pages)
-        if kept:
-            steps["pagefind"] = {"returncode": 0, "output": "index kept: the pages changed only in tables",
-                                 "seconds": 0.0, "max_rss_mb": None}
-        else:
-            if pages:  # MkDocs cleaned the site before a whole render; here the last index goes, or its
-                # fragments (named by their content) would stay beside the new ones.
-                shutil.rmtree(shard / "site" / index_dir(name), ignore_errors=True)
-            steps["pagefind"] = _timed(pagefind_command(name), shard / "site", env)
+        steps["pagefind"] = _search(shard, name, pages, changed, env)
     failed = next((step for step, r in steps.items() if r["returncode"] != 0), None)
     return {"name": name, "steps": steps, "failed": failed, "pages": len(pages) if pages else None}
 

@@ -103,7 +103,33 @@ def _project(dest: Path) -> Path:
 
 
 def _tree(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    """Every file but the search indexes, and the deploy manifest without them (compared by _searchable: a
+    recent layer makes other files)."""
+    out = {rel: p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()
+           and not (rel := p.relative_to(site).as_posix()).startswith(SB.PAGEFIND_DIR + "/")}
+    from gongkai import paths as P
+
+    if P.SITE_MANIFEST in out:
+        out[P.SITE_MANIFEST] = b"".join(line for line in out[P.SITE_MANIFEST].splitlines(keepends=True)
+                                        if f"\t{SB.PAGEFIND_DIR}/".encode() not in line)
+    return out
+
+
+def _searchable(site: Path) -> dict[str, str]:
+    """What a search can return: each page's address -> the fragment Pagefind made of it (named by its
+    content), over the hub's index and every index pagefind/shards.json lists, less what it supersedes."""
+    import json
+
+    from gongkai import recent_index as RI
+
+    listing = json.loads((site / SB.PAGEFIND_DIR / "shards.json").read_text(encoding="utf-8"))
+    gone = listing.get("superseded", {})
+    out: dict[str, str] = {}
+    for bundle in [site / SB.PAGEFIND_DIR, *(site / SB.PAGEFIND_DIR / s for s in listing["shards"])]:
+        for url, (fid, _) in RI.fragments(bundle).items():
+            if fid not in gone or gone[fid].get("twin"):
+                assert out.setdefault(url, fid) == fid, url  # one page, one content
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -219,6 +245,7 @@ def test_changed_pages_rendered_alone_give_the_bytes_of_a_whole_render(local, tm
     shutil.copytree(root, whole, symlinks=True)
     assert sitebuild.build_site(whole, log=lambda *_: None, scheduler="", per_shard=PER_SHARD, force=True) == 0
     assert _tree(root / "site") == _tree(whole / "site")
+    assert _searchable(root / "site") == _searchable(whole / "site")
     # A page added to a shard changes its set of files: the whole shard is rendered again.
     extra = root / "docs" / P.report_page(AGENCIES[1], 2022)
     extra.write_text(f"# {AGENCIES[1]} 2022 年报告\n", encoding="utf-8")
@@ -271,6 +298,7 @@ def test_a_change_inside_a_table_keeps_the_shards_search_index(local, tmp_path):
     shutil.copytree(root, whole, symlinks=True)
     assert sitebuild.build_site(whole, log=lambda *_: None, scheduler="", per_shard=PER_SHARD, force=True) == 0
     assert _tree(root / "site") == _tree(whole / "site")
+    assert _searchable(root / "site") == _searchable(whole / "site")
     # Words outside the table: the index is made again.
     page.write_text(page.read_text(encoding="utf-8") + "\n新的说明文字。\n", encoding="utf-8")
     assert sitebuild.build_site(root, log=lambda *_: None, scheduler="", per_shard=PER_SHARD) == 0
@@ -320,3 +348,58 @@ def test_a_one_page_edit_neither_lists_nor_stats_nor_hashes_the_whole_site(local
     fresh = M.manifest_site(site, tmp_path / "fresh-cache").read_bytes()  # a walk, every file hashed
     assert (site / P.SITE_MANIFEST).read_bytes() == fresh
     assert f"{hashlib.sha256(asset.read_bytes()).hexdigest()}\t" in fresh.decode("utf-8")
+
+
+def test_changed_pages_are_searched_in_a_recent_layer_until_it_grows(local, tmp_path, monkeypatch):
+    """A page changed outside its tables is indexed alone (gongkai/recent_index.py): the shard's whole index
+    stays as it was, the search page drops its old copy, and what a search can return equals a whole
+    build's.  Past RECENT_SHARE of the shard's pages, the shard is indexed whole again."""
+    import json
+
+    from gongkai import paths as P
+    from gongkai import recent_index as RI
+
+    monkeypatch.setattr(RI, "RECENT_SHARE", 1.0)  # these shards have five pages or fewer
+    root = tmp_path / "p"
+    shutil.copytree(local, root, symlinks=True)
+    shard = next(n for n, files in S.assign([f for f in sitebuild.docs_files(root / "docs") if f.endswith(".md")],
+                                             PER_SHARD).items() if P.report_page(AGENCIES[0], 2023) in files)
+    whole_index = root / sitebuild.SHARDS_DIR / shard / "site" / SB.index_dir(shard)  # the shard's own output
+    before = {p.name: p.stat().st_ino for p in whole_index.rglob("*") if p.is_file()}
+
+    def edit(agency: str, words: str) -> dict:
+        page = root / "docs" / P.report_page(agency, 2023)
+        page.write_text(page.read_text(encoding="utf-8") + f"\n{words}\n", encoding="utf-8")
+        assert sitebuild.build_site(root, log=lambda *_: None, scheduler="", per_shard=PER_SHARD) == 0
+        (run,) = json.loads((root / sitebuild.SHARDS_DIR / sitebuild.SHARD_LOG).read_text())
+        return run
+
+    run = edit(AGENCIES[0], "新增的说明文字。")
+    assert run["steps"]["pagefind"]["output"].startswith("recent layer: 1 page(s)")
+    assert {p.name: p.stat().st_ino for p in whole_index.rglob("*") if p.is_file()} == before
+    listing = json.loads((root / "site" / SB.PAGEFIND_DIR / "shards.json").read_text(encoding="utf-8"))
+    assert f"recent/{shard}/" in listing["shards"] and len(listing["superseded"]) == 1
+    url = "/" + P.page_url(P.report_page(AGENCIES[0], 2023))
+    assert list(listing["superseded"]) == [RI.fragments(whole_index)[url][0]]
+    (fid, _), = RI.fragments(root / "site" / RI.recent_dir(shard)).values()
+    fragment = root / "site" / RI.recent_dir(shard) / "fragment" / f"{fid}.pf_fragment"
+    assert "新增的说明文字" in __import__("gzip").decompress(fragment.read_bytes()).decode().replace("\u200b", "")
+    whole = tmp_path / "whole"
+    shutil.copytree(root, whole, symlinks=True)
+    assert sitebuild.build_site(whole, log=lambda *_: None, scheduler="", per_shard=PER_SHARD, force=True) == 0
+    assert _searchable(root / "site") == _searchable(whole / "site")
+    assert "superseded" not in json.loads((whole / "site" / SB.PAGEFIND_DIR / "shards.json").read_text())
+    # The layer keeps every page changed since the whole index, each at its latest.
+    other = AGENCIES[1]  # the same shard's other agency (_agencies)
+    assert edit(other, "又一句。")["steps"]["pagefind"]["output"].startswith("recent layer: 2 page(s)")
+    assert edit(AGENCIES[0], "再改一次。")["steps"]["pagefind"]["output"].startswith("recent layer: 2 page(s)")
+    shutil.rmtree(whole)
+    shutil.copytree(root, whole, symlinks=True)
+    assert sitebuild.build_site(whole, log=lambda *_: None, scheduler="", per_shard=PER_SHARD, force=True) == 0
+    assert _searchable(root / "site") == _searchable(whole / "site")
+    # Past the share, the whole shard is indexed again and the layer goes.
+    monkeypatch.setattr(RI, "RECENT_SHARE", 0.1)
+    assert not edit(other, "第三句。")["steps"]["pagefind"]["output"].startswith("recent layer")
+    listing = json.loads((root / "site" / SB.PAGEFIND_DIR / "shards.json").read_text(encoding="utf-8"))
+    assert not any(s.startswith("recent/") for s in listing["shards"]) and "superseded" not in listing
+    assert not (root / "site" / RI.recent_dir(shard)).exists()

@@ -29,7 +29,8 @@
       var shards = fetch(new URL("shards.json", bundle).href)
         .then(function (r) { return r.ok ? r.json() : {}; })
         .catch(function () { return {}; });
-      pagefind = import(new URL("pagefind.js", bundle).href).then(function (pf) {
+      // Pagefind's API less the pages superseded by a recent layer (assets/search/pagefind.js).
+      pagefind = import(new URL("../assets/search/pagefind.js", bundle).href).then(function (pf) {
         return pf.options({ baseUrl: siteRoot.pathname }).then(function () { return shards; })
           .then(function (list) {
             return Promise.all((Array.isArray(list.shards) ? list.shards : []).map(function (s) {

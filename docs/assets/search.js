@@ -8,11 +8,12 @@
   if (!mount || typeof window.PagefindUI !== "function") return;
   var bundle = new URL(mount.getAttribute("data-bundle"), window.location.href);
   var baseUrl = new URL("../", bundle).pathname;  // result links: Pagefind stores them from the site's root
+  var layered = new URL("../assets/search/", bundle);  // Pagefind's API less superseded pages (search/pagefind.js)
 
   function start(shards) {
     var ui = new window.PagefindUI({
       element: "#gk-search",
-      bundlePath: bundle.pathname,
+      bundlePath: layered.pathname,
       baseUrl: baseUrl,
       mergeIndex: shards.map(function (s) { return { bundlePath: new URL(s, bundle).pathname, baseUrl: baseUrl }; }),
       showImages: false,
