@@ -82,14 +82,16 @@ def wanted(root: Path, plan: dict[str, Path], static: list[str], extra: Path,
     for name in (n for n in plan if n != S.HUB):
         want.update(tree(plan[name] / "site", (*S.AGENCY_DIRS, SB.index_dir(name), RI.recent_dir(name))))
     docs = root / P.DOCS_DIR
+    base = f"{docs}/"  # strings, not Paths: a Path a file was most of the time at 200,000 files
     for rel in static:
-        want[rel] = (str(docs / rel), listing[rel][2] if listing else (docs / rel).stat().st_ino)
+        want[rel] = (base + rel, listing[rel][2] if listing else (docs / rel).stat().st_ino)
     want.update(tree(extra))
     if listing is None:
         want.update(tree(docs, (P.DOWNLOADS,)))
     else:  # tree's choice: no dot-file or dot-folder (a killed build's temporary files), no __pycache__
-        want.update((rel, (str(docs / rel), entry[2])) for rel, entry in listing.items()
-                    if rel.startswith(f"{P.DOWNLOADS}/") and not any(part.startswith(".") for part in rel.split("/")))
+        top = f"{P.DOWNLOADS}/"
+        want.update((rel, (base + rel, entry[2])) for rel, entry in listing.items()
+                    if rel.startswith(top) and "/." not in rel)
     return want
 
 

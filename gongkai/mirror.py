@@ -78,6 +78,13 @@ def _parents(rel: str):
         yield "/".join(parts[:i])
 
 
+def _folders(files) -> set[str]:
+    """Every folder the relative paths lie in: each path's own folder, then the parents of the few distinct
+    ones (many files share a folder)."""
+    own = {rel.rpartition("/")[0] for rel in files} - {""}
+    return {parent for folder in own for parent in _parents(folder + "/")}
+
+
 def mirror(dest: Path, want: dict[str, tuple[str, int]], keep: tuple[str, ...] = (),
            have: dict[str, int] | None = None) -> tuple[int, int]:
     """Make dest hold exactly the files of `want` (relative path -> (source, its inode)), each a hard link to
@@ -98,8 +105,8 @@ def mirror_changes(dest: Path, want: dict[str, tuple[str, int]], keep: tuple[str
     if have is None:
         have, dirs = _listing(dest)
     else:
-        dirs = sorted({parent for rel in have for parent in _parents(rel)})
-    wanted_dirs = {parent for rel in want for parent in _parents(rel)}
+        dirs = sorted(_folders(have))
+    wanted_dirs = _folders(want)
     gone: set[str] = set()  # folders no wanted file lies in, removed whole (a parent before its children)
     for rel in sorted(dirs, key=lambda d: d.count("/")):
         if rel not in wanted_dirs and not any(p in gone for p in _parents(rel)):
