@@ -7,7 +7,8 @@ directory: 179,115 links, 33 s at 5,000 reports (BENCHMARKS.md).  Deciding what 
 listings instead: a hard link shares its source's inode, and `os.scandir` gives every entry's inode without
 a `stat`, so a site file whose inode is its source's is already right.  Every write of this project
 replaces a file by a rename (files.py), which gives it a new inode, so a changed source is never mistaken
-for the old one.
+for the old one.  After a finished build, site/ itself is not even listed: site.py gives the sync what the
+last build left there (the manifest's record, pipeline/manifest.py), so an edit lists only the sources.
 
 Each file is replaced by a rename, so a reader of site/ sees the old file or the new one, never half of one.
 The site as a whole is updated in place: while the sync runs, some pages may be new and others old.  A
