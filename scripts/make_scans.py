@@ -24,12 +24,12 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "fixtures" / "scans"
 DERIVED = ROOT / "tests" / "fixtures" / "derived"
-# (source PDF, the golden report it derives from, its page holding table 三 (where the seal goes), its last
-# page with a table (read by looking at the source)).
+# (source PDF, the golden report it derives from).  Which pages hold the tables is read from each source's text
+# layer (`table_pages`), never given per file: a page range typed in once cut 041's table 四 off its values.
 SOURCES = (
-    (ROOT / "reports" / "001_huaian_hongzequ_2023.pdf", "001_huaian_hongzequ_2023.pdf", 3, 4),
-    (ROOT / "reports" / "002_huaian_hongzequ_2024.pdf", "002_huaian_hongzequ_2024.pdf", 3, 4),
-    (DERIVED / "041_shanghai_shizhengfu_bgt_2019_chromium.pdf", "041_shanghai_shizhengfu_bgt_2019.html", 3, 5),
+    (ROOT / "reports" / "001_huaian_hongzequ_2023.pdf", "001_huaian_hongzequ_2023.pdf"),
+    (ROOT / "reports" / "002_huaian_hongzequ_2024.pdf", "002_huaian_hongzequ_2024.pdf"),
+    (DERIVED / "041_shanghai_shizhengfu_bgt_2019_chromium.pdf", "041_shanghai_shizhengfu_bgt_2019.html"),
 )
 SEAL_FONTS = ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
 
@@ -40,6 +40,20 @@ def _identity(golden: str) -> dict:
     year, which every source prints and the OCR must find."""
     source = yaml.safe_load((ROOT / "reports" / f"{golden}.yml").read_text(encoding="utf-8")) or {}
     return {k: source[k] for k in ("agency", "region", "level") if k in source}
+
+
+def table_pages(pdf: Path) -> dict[int, int]:
+    """{1-based page: cells of its tables} for the pages of the source that hold a table of two or more
+    columns, from its text layer.  One-column boxes do not count: 001 and 002 frame their prose in one."""
+    import pdfplumber
+
+    found = {}
+    with pdfplumber.open(pdf) as doc:
+        for i, page in enumerate(doc.pages, 1):
+            cells = sum(len(row.cells) for t in page.find_tables() for row in t.rows if len(t.rows[0].cells) > 1)
+            if cells:
+                found[i] = cells
+    return found
 
 
 def render(pdf: Path, dpi: int) -> list[Image.Image]:
@@ -173,8 +187,11 @@ VARIANTS = {
 }
 
 
-def make(src: Path, golden: str, seal_page: int, last_page: int, name: str, agency: str) -> Path:
+def make(src: Path, golden: str, name: str, agency: str) -> Path:
     dpi, how, kind, quality = VARIANTS[name]
+    tables = table_pages(src)
+    # The seal goes across the largest table (table 三 of the form); `mixed` keeps pages up to the last table.
+    seal_page, last_page = max(tables, key=lambda p: (tables[p], -p)), max(tables)
     pages = render(src, dpi)
     seed = sum(map(ord, f"{golden}:{name}"))  # fixed per variant: the same file every run
     if kind == "skew":
@@ -211,12 +228,9 @@ def html_with_images_beside(dpi: int = 150) -> Path:
     range once left out the page with table 四's values), in black and white."""
     import re
 
-    import pdfplumber
-
     name = "041_shanghai_shizhengfu_bgt_2019_images_beside.html"
     dest = OUT / name
-    with pdfplumber.open(SOURCES[2][0]) as pdf:
-        with_tables = [i for i, page in enumerate(pdf.pages) if page.find_tables()]
+    with_tables = [p - 1 for p in table_pages(SOURCES[2][0])]
     pages = [render(SOURCES[2][0], dpi)[i] for i in with_tables]
     files = []
     for i, page in enumerate(pages, 1):
@@ -243,11 +257,11 @@ def html_with_images_beside(dpi: int = 150) -> Path:
 def main(argv: list[str]) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     wanted = set(argv) or set(VARIANTS)
-    for src, golden, seal_page, last_page in SOURCES:
+    for src, golden in SOURCES:
         agency = yaml.safe_load((ROOT / "tests" / "golden" / f"{golden}.yml").read_text(encoding="utf-8"))["agency"]
         for name in VARIANTS:
             if name in wanted:
-                dest = make(src, golden, seal_page, last_page, name, agency)
+                dest = make(src, golden, name, agency)
                 print(dest.relative_to(ROOT), dest.stat().st_size)
     if not argv or "images_beside" in argv:
         dest = html_with_images_beside()

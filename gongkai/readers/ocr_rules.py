@@ -37,6 +37,9 @@ def ruling_lines(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     # down), and what that adds must be as thin as a hairline: a bold character's stems, so widened, would
     # otherwise meet as rules.
     wavering = cv2.dilate(img, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1)))
+    # Grain also drops rows of pixels from a hairline: a gap of up to 4 px is closed along it (the
+    # lines of text stacked in a cell lie farther apart, and the thin test below still applies).
+    wavering = cv2.morphologyEx(wavering, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 5)))
     played = cv2.morphologyEx(wavering, cv2.MORPH_OPEN, column)
     played &= ~cv2.dilate(strict, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 1)))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(played, connectivity=8)
@@ -46,8 +49,7 @@ def ruling_lines(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
         thin[i] = img[y:y + h, max(0, x - 2):x + w + 2].sum() <= 3.5 * s * h
     vert = cv2.morphologyEx(strict | thin[labels].astype(np.uint8), cv2.MORPH_CLOSE,
                             cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap * 2))) * 255
-    # Vertical rules are not followed across breaks: a column of text beside a rule (the long stroke of
-    # 上 or 中 under the rule of the row below, on a photographed page) would continue it and cut a label.
+    vert = _bridge_breaks(vert, horiz, img, s)
     vert = _meeting(vert, horiz, gap)
     return horiz > 0, vert > 0
 
@@ -61,6 +63,57 @@ def _meeting(vert: np.ndarray, horiz: np.ndarray, gap: int) -> np.ndarray:
     keep[np.unique(labels[(near_h > 0) & (vert > 0)])] = True
     keep[0] = False
     return np.where(keep[labels], 255, 0).astype(np.uint8)
+
+
+BRIDGE_REACH = 60  # px at 200 dpi: the longest break of a vertical rule bridged (about a row's height)
+BRIDGE_TRACE = 0.3  # share of a break's length where the broken hairline still left print at its x
+BRIDGE_THIN = 4  # px at 200 dpi: print in a break wider than this is a character, not a rule's remains
+
+
+def _bridge_breaks(vert: np.ndarray, horiz: np.ndarray, ink: np.ndarray, s: float) -> np.ndarray:
+    """Vertical rules (0/255) continued across the breaks grain leaves, each up to the next rule at its x.
+
+    A hairline thresholded with grain breaks into dashes, and a cell whose dividing rule has a break
+    merges with its neighbour.  A break is bridged only when it ends on a rule at the same x (±1 px) within
+    BRIDGE_REACH, the hairline left print along BRIDGE_TRACE of it, and all the print there is thin: a
+    character in the way (the long stroke of 上 under a rule, on a photographed page; the side of a 0; a
+    seal's rim, thick) is joined to strokes reaching across, so a rule never cuts a label or a digit.  A
+    rule that really ends, at a merged cell, ends on a horizontal rule: there is no break to bridge.
+    """
+    cv2 = _cv2()
+    H, W = vert.shape
+    rules = (vert > 0) | (horiz > 0)
+    loose = ink.astype(bool) & ~cv2.dilate(rules.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(vert, connectivity=8)
+    reach, side, thin, short = int(BRIDGE_REACH * s), max(6, int(15 * s)), BRIDGE_THIN * s, max(3, int(8 * s))
+    out = vert.copy()
+    for i in range(1, n):
+        x, y, w, h, _area = stats[i]
+        for down in (True, False):
+            end = int(y + h - 1) if down else int(y)
+            xs = np.nonzero(labels[end, x:x + w] == i)[0]
+            xc = int(x + xs.mean().round()) if len(xs) else int(x + w // 2)
+            if xc < 1 or xc > W - 2:
+                continue
+            lo, hi = (end + 1, min(H, end + 1 + reach)) if down else (max(0, end - reach), end)
+            ahead = (rules[lo:hi, xc - 1:xc + 2] & (labels[lo:hi, xc - 1:xc + 2] != i)).any(axis=1)
+            if not ahead.any():
+                continue
+            k = int(np.argmax(ahead)) if down else int(np.argmax(ahead[::-1]))
+            if k == 0:
+                continue  # it meets a rule: no break
+            g0, g1 = (lo, lo + k) if down else (hi - k, hi)
+            # A few pixels short of the next rule need no trace: grain and blur thin a hairline where it meets one.
+            if k > short and ink[g0:g1, xc - 1:xc + 2].any(axis=1).mean() < BRIDGE_TRACE:
+                continue
+            x0 = max(0, xc - side)
+            _m, lab, st, _ = cv2.connectedComponentsWithStats(
+                loose[g0:g1, x0:xc + side + 1].astype(np.uint8), connectivity=8)
+            crossing = np.unique(lab[:, xc - 1 - x0:xc + 2 - x0])
+            if any(st[c, cv2.CC_STAT_WIDTH] > thin for c in crossing if c):
+                continue
+            out[g0:g1, xc] = 255
+    return out
 
 
 WEAK_RULE = 0.25  # share along a rule's own line that continues it across the breaks a noisy scan leaves

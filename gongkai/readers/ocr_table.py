@@ -217,14 +217,18 @@ def _close_cut_edges(rules: np.ndarray, vert: np.ndarray, s: float) -> None:
 
 def _fit_line(points: list[tuple[int, int]], tolerance: float) -> tuple[float, float] | None:
     """y = slope * x + intercept through the points, refitted without those farther than `tolerance`;
-    None for fewer than three points or a slope steeper than 3° (not an edge of the table)."""
+    None for fewer than three points on it or a slope steeper than 3° (not an edge of the table)."""
     if len(points) < 3:
         return None
     pts = np.array(points, dtype=float)
     for _ in range(2):
         slope, icept = np.polyfit(pts[:, 0], pts[:, 1], 1)
         near = np.abs(pts[:, 1] - (slope * pts[:, 0] + icept)) <= tolerance
-        if near.sum() < 3 or near.all():
+        if near.sum() < 3:
+            # The ends lie on no one line (rules ending at the frame and others a row below it, in reach of a
+            # wide table's edge): a line through their middle would cut the first row's print in two.
+            return None
+        if near.all():
             break
         pts = pts[near]
     if abs(slope) > 0.05:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gongkai.readers import ocr_rules as RR
 from gongkai.readers import ocr_table as T
 from tests.readers.test_ocr_table import _grid
 
@@ -46,3 +47,76 @@ def test_a_stroke_under_a_rule_does_not_continue_it_through_a_label():
     img[132:134, 480:520] = 0  # its foot
     grids, _ = T.find_tables(T.ink_mask(img), 200)
     assert [[len(r) for r in g.rows] for g in grids] == [[2, 3, 3]]
+
+
+def _dashed(img: np.ndarray, x: int, y0: int, y1: int, rng, drop: float) -> None:
+    """A hairline at x from y0 to y1 as grain leaves it: single pixels dropped at random, so no run is long."""
+    for y in range(y0, y1 + 1):
+        if rng.random() >= drop:
+            img[y, x] = 0
+
+
+def test_vertical_hairlines_that_grain_breaks_into_dashes_still_divide_the_columns():
+    """041's noisy scan, table 三 and table 四's value row: the hairline verticals thresholded with grain
+    lose a row of pixels every 10-20 px and end a few pixels short of the horizontal rules, so no run as long
+    as a rule was found and the cells of whole rows merged (143 of 198 cells read).  Breaks of a pixel or two
+    are closed along a thin line, and a rule ending short of the next one is bridged to it."""
+    rows, cols = [100, 160, 220, 280], [100, 500, 600, 700, 800, 900]
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        img = np.full((500, 1100), 255, dtype=np.uint8)
+        for y in rows:
+            img[y:y + 2, cols[0]:cols[-1] + 2] = 0
+        for x in cols:
+            for top, bottom in zip(rows, rows[1:]):
+                _dashed(img, x, top + 2 + int(rng.integers(0, 5)), bottom - 1 - int(rng.integers(0, 6)), rng, 0.07)
+        grids, _ = T.find_tables(T.ink_mask(img), 200)
+        assert [[len(r) for r in g.rows] for g in grids] == [[5, 5, 5]], seed
+
+
+def _broken_rule(glyph: bool):
+    """Masks of a vertical rule at x=600 from the rule at y=100 down to y=170, then broken (dots every 3 px)
+    down to the rule at y=220; with `glyph`, a 0 printed across the break, its ends crossing the line."""
+    vert = np.zeros((300, 800), dtype=np.uint8)
+    horiz = np.zeros_like(vert)
+    horiz[100:102, 100:700] = horiz[220:222, 100:700] = 255
+    vert[100:170, 600] = 255
+    ink = (vert > 0) | (horiz > 0)
+    ink[170:220:3, 600] = True
+    if glyph:
+        ink[184:206, 593:596] = ink[184:206, 606:609] = True
+        ink[184:187, 593:609] = ink[203:206, 593:609] = True
+    return vert, horiz, ink
+
+
+def test_a_break_is_bridged_through_paper_and_the_rules_remains_only():
+    """A break in a rule is bridged to the next rule at its x only through paper and the rule's own remains:
+    where a character's strokes cross the line in the break (a 0's ends, 上's bars), the rule stays broken and
+    the cells it would divide stay one (withheld later), never split through a character."""
+    vert, horiz, ink = _broken_rule(glyph=False)
+    assert RR._bridge_breaks(vert, horiz, ink, 1.0)[170:220, 600].all()
+    vert, horiz, ink = _broken_rule(glyph=True)
+    assert not RR._bridge_breaks(vert, horiz, ink, 1.0)[170:220, 600].any()
+
+
+def test_a_break_with_no_trace_of_the_rule_is_not_bridged():
+    """Only a break the hairline left print along is bridged: a rule that stops 30 px short of the next, over
+    bare paper, is not a rule broken by grain."""
+    vert, horiz, ink = _broken_rule(glyph=False)
+    ink[170:220, 600] = False
+    assert not RR._bridge_breaks(vert, horiz, ink, 1.0)[175:215, 600].any()
+
+
+def test_a_merged_cell_is_not_split_where_the_column_runs_in_other_rows():
+    """A merged cell (the rule ends at the horizontal rules above and below it) holding print on the column's
+    line — a column of 0s, or a seal's thick rim crossing it — stays one cell: a rule that ends on another has no
+    break to bridge."""
+    rows, cols = [100, 160, 220, 280], [100, 500, 600, 700]
+    img = _grid(rows, cols, spans=[(2, 1, 2)])  # row 1: columns 1 and 2 merged
+    for y in (168, 188):  # two lines of 0s, each with a side on the missing rule's line
+        img[y:y + 14, 598:601] = 0
+        img[y:y + 14, 608:611] = 0
+    cv2 = __import__("cv2")
+    cv2.circle(img, (640, 400), 230, 0, 8)  # a seal's rim, 8 px thick, crossing the merged cell
+    grids, _ = T.find_tables(T.ink_mask(img), 200)
+    assert [len(r) for r in grids[0].rows][:3] == [3, 2, 3]

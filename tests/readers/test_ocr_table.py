@@ -193,3 +193,17 @@ def test_the_pictures_beside_041s_page_hold_its_tables_whole():
     grids, _ = T.find_tables(T.ink_mask(gray), 200)
     assert [len(r) for r in grids[-1].rows][-1] == 15
 
+
+
+def test_rules_ending_a_row_apart_near_a_wide_tables_top_draw_no_edge_through_it():
+    """041's table 四 on its noisy scan: a wide table (1,500 px) reaches 60 px for the ends of rules cut by the
+    page, and its first row (行政复议 | 行政诉讼) is 54 px tall: three rules end at the top rule, five of the
+    row below a row lower.  A line fitted through both sets ran through the middle of the first row and cut it
+    in two rows.  Ends on no one line give no edge."""
+    cols = [100 + 100 * i for i in range(16)]
+    rows = [100, 154, 214, 274]
+    spans = [(j, 0, 1) for j in range(len(cols)) if j not in (0, 5, 15)]  # row 0: two wide cells
+    spans += [(j, 1, 2) for j in range(len(cols)) if j not in (0, 1, 2, 3, 4, 5, 10, 15)]  # row 1: seven
+    img = _grid(rows, cols, spans=spans, size=(500, 1800))
+    grids, _ = T.find_tables(T.ink_mask(img), 200)
+    assert [[len(r) for r in g.rows] for g in grids] == [[2, 7, 15]]
