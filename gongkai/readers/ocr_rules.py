@@ -37,9 +37,13 @@ def ruling_lines(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     # down), and what that adds must be as thin as a hairline: a bold character's stems, so widened, would
     # otherwise meet as rules.
     wavering = cv2.dilate(img, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1)))
-    # Grain also drops rows of pixels from a hairline: a gap of up to 4 px is closed along it (the
-    # lines of text stacked in a cell lie farther apart, and the thin test below still applies).
-    wavering = cv2.morphologyEx(wavering, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 5)))
+    # Grain also drops rows of pixels from a hairline: a gap of up to 4 px is closed along it (the lines of
+    # text stacked in a cell lie farther apart, and the thin test below still applies) — but not a gap to a
+    # horizontal rule: a heading's stroke ending just above a table's top rule would become a "rule" poking
+    # out of the table (信 over 001's table 二).
+    off_rules = wavering & ~cv2.dilate(horiz, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3))).astype(bool)
+    wavering |= cv2.morphologyEx(off_rules.astype(np.uint8), cv2.MORPH_CLOSE,
+                                 cv2.getStructuringElement(cv2.MORPH_RECT, (1, 5)))
     played = cv2.morphologyEx(wavering, cv2.MORPH_OPEN, column)
     played &= ~cv2.dilate(strict, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 1)))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(played, connectivity=8)
@@ -89,22 +93,15 @@ def _bridge_breaks(vert: np.ndarray, horiz: np.ndarray, ink: np.ndarray, s: floa
     out = vert.copy()
     for i in range(1, n):
         x, y, w, h, _area = stats[i]
-        for down in (True, False):
-            end = int(y + h - 1) if down else int(y)
-            xs = np.nonzero(labels[end, x:x + w] == i)[0]
-            xc = int(x + xs.mean().round()) if len(xs) else int(x + w // 2)
-            if xc < 1 or xc > W - 2:
+        ends = [_gap_ahead(labels, rules, i, int(x), int(y), int(w), int(h), down, reach) for down in (True, False)]
+        for (gap, xc), (other, _x) in (ends, ends[::-1]):
+            # Only a piece of a rule is continued: its other end meets a rule or comes near one.  A stroke of a
+            # heading printed just above a table (the stem of 信) is free at its top and stays out of the table.
+            if gap is None or gap[1] == gap[0] or other is None:
                 continue
-            lo, hi = (end + 1, min(H, end + 1 + reach)) if down else (max(0, end - reach), end)
-            ahead = (rules[lo:hi, xc - 1:xc + 2] & (labels[lo:hi, xc - 1:xc + 2] != i)).any(axis=1)
-            if not ahead.any():
-                continue
-            k = int(np.argmax(ahead)) if down else int(np.argmax(ahead[::-1]))
-            if k == 0:
-                continue  # it meets a rule: no break
-            g0, g1 = (lo, lo + k) if down else (hi - k, hi)
+            g0, g1 = gap
             # A few pixels short of the next rule need no trace: grain and blur thin a hairline where it meets one.
-            if k > short and ink[g0:g1, xc - 1:xc + 2].any(axis=1).mean() < BRIDGE_TRACE:
+            if g1 - g0 > short and ink[g0:g1, xc - 1:xc + 2].any(axis=1).mean() < BRIDGE_TRACE:
                 continue
             x0 = max(0, xc - side)
             _m, lab, st, _ = cv2.connectedComponentsWithStats(
@@ -114,6 +111,24 @@ def _bridge_breaks(vert: np.ndarray, horiz: np.ndarray, ink: np.ndarray, s: floa
                 continue
             out[g0:g1, xc] = 255
     return out
+
+
+def _gap_ahead(labels, rules, i, x, y, w, h, down, reach):
+    """((first row, end row) of the paper between piece i's end and the next rule at its x, or None when no
+    rule lies within reach; empty when it meets one), and the x of the piece's end."""
+    H, W = labels.shape
+    end = y + h - 1 if down else y
+    xs = np.nonzero(labels[end, x:x + w] == i)[0]
+    xc = int(x + xs.mean().round()) if len(xs) else x + w // 2
+    if xc < 1 or xc > W - 2:
+        return None, xc
+    # From the end row itself: a rule the piece crosses there (a horizontal one it ends on) is met at 0.
+    lo, hi = (end, min(H, end + 1 + reach)) if down else (max(0, end - reach), end + 1)
+    ahead = (rules[lo:hi, xc - 1:xc + 2] & (labels[lo:hi, xc - 1:xc + 2] != i)).any(axis=1)
+    if not ahead.any():
+        return None, xc
+    k = int(np.argmax(ahead)) if down else int(np.argmax(ahead[::-1]))
+    return ((lo, lo + k) if down else (hi - k, hi)), xc
 
 
 WEAK_RULE = 0.25  # share along a rule's own line that continues it across the breaks a noisy scan leaves

@@ -120,3 +120,17 @@ def test_a_merged_cell_is_not_split_where_the_column_runs_in_other_rows():
     cv2.circle(img, (640, 400), 230, 0, 8)  # a seal's rim, 8 px thick, crossing the merged cell
     grids, _ = T.find_tables(T.ink_mask(img), 200)
     assert [len(r) for r in grids[0].rows][:3] == [3, 2, 3]
+
+
+def test_a_headings_stroke_just_above_a_table_is_not_bridged_into_it():
+    """001's scans, table 二: the stem of 信 in the bold heading above the table (4 px wide, taller than a
+    rule's shortest piece) ends 9 px above the table's top rule.  Bridged down to it, it ran out of the table's
+    frame, and the table was refused as large print.  A piece is continued only when its other end meets or
+    nears a rule; the stem's top is free."""
+    rows, cols = [200, 260, 320], [100, 500, 600, 700]
+    img = _grid(rows, cols, size=(500, 900))
+    img[150:191, 540:544] = 0  # the stem, ending 9 px above the top rule
+    img[150:154, 520:560] = 0  # a stroke across its top, as the character's other strokes
+    grids, _ = T.find_tables(T.ink_mask(img), 200)
+    assert [[len(r) for r in g.rows] for g in grids] == [[3, 3]]
+    assert grids[0].frame.y0 >= 195
