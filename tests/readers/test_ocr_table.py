@@ -195,6 +195,30 @@ def test_the_pictures_beside_041s_page_hold_its_tables_whole():
 
 
 
+def test_the_scan_variants_take_their_table_pages_from_the_document():
+    """scripts/make_scans.py once gave each source's last page with a table as a number: 041's said 5, and its
+    `mixed` scan ended before table 四's values (page 6 of the print, one row of 15 cells).  The pages that hold
+    tables now come from the source's text layer, and `mixed` keeps the title and every page up to the last."""
+    import importlib.util
+    from pathlib import Path
+
+    import pypdfium2 as pdfium
+
+    root = Path(__file__).resolve().parent.parent.parent
+    spec = importlib.util.spec_from_file_location("make_scans", root / "scripts" / "make_scans.py")
+    make_scans = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_scans)
+    source = next(src for src, golden in make_scans.SOURCES if golden.startswith("041_"))
+    pages = make_scans.table_pages(source)
+    assert sorted(pages) == [4, 5, 6]  # tables 二 and 三 on 4, 三 and 四 on 5, 四's values on 6
+    assert max(pages, key=pages.get) == 5  # the largest table (三), where the seal goes
+    mixed = pdfium.PdfDocument(str(root / "tests" / "fixtures" / "scans" / "041_shanghai_shizhengfu_bgt_2019_mixed.pdf"))
+    try:
+        assert len(mixed) == 6  # the title, then pages 2 to 6
+    finally:
+        mixed.close()
+
+
 def test_rules_ending_a_row_apart_near_a_wide_tables_top_draw_no_edge_through_it():
     """041's table 四 on its noisy scan: a wide table (1,500 px) reaches 60 px for the ends of rules cut by the
     page, and its first row (行政复议 | 行政诉讼) is 54 px tall: three rules end at the top rule, five of the
