@@ -94,22 +94,30 @@ def _bridge_breaks(vert: np.ndarray, horiz: np.ndarray, ink: np.ndarray, s: floa
     for i in range(1, n):
         x, y, w, h, _area = stats[i]
         ends = [_gap_ahead(labels, rules, i, int(x), int(y), int(w), int(h), down, reach) for down in (True, False)]
-        for (gap, xc), (other, _x) in (ends, ends[::-1]):
-            # Only a piece of a rule is continued: its other end meets a rule or comes near one.  A stroke of a
-            # heading printed just above a table (the stem of 信) is free at its top and stays out of the table.
-            if gap is None or gap[1] == gap[0] or other is None:
-                continue
+
+        def passable(gap, xc) -> bool:
+            """The break holds only the rule's own remains: a trace along it (unless a few pixels short) and no
+            character's strokes crossing its line."""
             g0, g1 = gap
             # A few pixels short of the next rule need no trace: grain and blur thin a hairline where it meets one.
             if g1 - g0 > short and ink[g0:g1, xc - 1:xc + 2].any(axis=1).mean() < BRIDGE_TRACE:
-                continue
+                return False
             x0 = max(0, xc - side)
             _m, lab, st, _ = cv2.connectedComponentsWithStats(
                 loose[g0:g1, x0:xc + side + 1].astype(np.uint8), connectivity=8)
             crossing = np.unique(lab[:, xc - 1 - x0:xc + 2 - x0])
-            if any(st[c, cv2.CC_STAT_WIDTH] > thin for c in crossing if c):
+            return not any(st[c, cv2.CC_STAT_WIDTH] > thin for c in crossing if c)
+
+        for (gap, xc), (other, x_other) in (ends, ends[::-1]):
+            # Only a piece of a rule is continued: its other end meets a rule or is itself a break to bridge.  A
+            # stroke of a heading printed just above a table (the stems of 信, 情) ends a few pixels over its top
+            # rule, but its top is free: paper, or print across the line, up to whatever lies above.
+            if gap is None or gap[1] == gap[0] or other is None:
                 continue
-            out[g0:g1, xc] = 255
+            if other[1] != other[0] and not passable(other, x_other):
+                continue
+            if passable(gap, xc):
+                out[gap[0]:gap[1], xc] = 255
     return out
 
 
