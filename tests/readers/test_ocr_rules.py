@@ -134,3 +134,17 @@ def test_a_headings_stroke_just_above_a_table_is_not_bridged_into_it():
     grids, _ = T.find_tables(T.ink_mask(img), 200)
     assert [[len(r) for r in g.rows] for g in grids] == [[3, 3]]
     assert grids[0].frame.y0 >= 195
+
+
+def test_a_headings_stroke_between_two_tables_is_not_bridged_into_either():
+    """002's photographed page 4: the stems of 情 and 讼 in the heading of table 四 end a few pixels over its top
+    rule, and their tops lie 20 px under table 三's last rule, within reach.  A top near a rule is not enough:
+    the break up to it must be passable too (a trace of a rule along it), and over bare paper it is not."""
+    rows, cols = [200, 260, 320], [100, 500, 600, 700]
+    img = _grid(rows, cols, size=(500, 900))
+    img[110:112, 100:702] = 0  # the last rule of the table above
+    img[130:191, 540:544] = 0  # the stem: 20 px under that rule, 9 px over the table's top rule
+    img[150:154, 520:560] = 0
+    grids, _ = T.find_tables(T.ink_mask(img), 200)
+    assert [[len(r) for r in g.rows] for g in grids][-1] == [3, 3]
+    assert grids[-1].frame.y0 >= 195
