@@ -12,6 +12,19 @@ ROOT = Path(__file__).resolve().parent.parent
 STATIC = ("mkdocs.yml", "hooks", "docs/methodology.md", "docs/search.md", "docs/assets", "overrides")
 
 
+def load_synth():
+    """scripts/synth.py (the synthetic corpus), imported once as the module `synth` (it is not a package)."""
+    import importlib.util
+    import sys
+
+    if "synth" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("synth", ROOT / "scripts" / "synth.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["synth"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["synth"]
+
+
 def copy_project(dest: Path, reports: list[Path] | None = None) -> Path:
     """A throw-away copy of the project's inputs (reports, static docs, config) to build in."""
     (dest / "reports").mkdir(parents=True)

@@ -5,22 +5,17 @@ whatever the time it takes (the seconds are in BENCHMARKS.md)."""
 from __future__ import annotations
 
 import builtins
-import importlib.util
 import io
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project
+from conftest import copy_project, load_synth
 from gongkai import paths as P
 from gongkai.pipeline.build import build
 
-_spec = importlib.util.spec_from_file_location("synth", ROOT / "scripts" / "synth.py")
-synth = importlib.util.module_from_spec(_spec)
-sys.modules["synth"] = synth
-_spec.loader.exec_module(synth)
+synth = load_synth()
 
 QUIET = dict(log=lambda *_: None)
 

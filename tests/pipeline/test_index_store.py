@@ -3,22 +3,17 @@ loaded, no file read again), gives the same indexes as one that loads every pick
 file, sidecar, picture list or index code."""
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
-import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import load_synth
 from gongkai.pipeline import index_store as IS
 from gongkai.pipeline import runner
 from gongkai.pipeline.slim import slim_on_arrival
 
-_spec = importlib.util.spec_from_file_location("synth", ROOT / "scripts" / "synth.py")
-synth = importlib.util.module_from_spec(_spec)
-sys.modules["synth"] = synth
-_spec.loader.exec_module(synth)
+synth = load_synth()
 
 
 def test_a_file_is_read_again_only_when_its_stat_changes(tmp_path, monkeypatch):

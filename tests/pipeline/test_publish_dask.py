@@ -2,20 +2,15 @@
 does) and writes the same bytes as the local build."""
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project
+from conftest import copy_project, load_synth
 from gongkai.pipeline import publish
 from gongkai.pipeline.build import build
 
-_spec = importlib.util.spec_from_file_location("synth", ROOT / "scripts" / "synth.py")
-synth = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault("synth", synth)
-_spec.loader.exec_module(synth)
+synth = load_synth()
 
 
 def _files(root: Path) -> dict:

@@ -5,26 +5,21 @@ These tests check what gets extracted and written, never how long it takes (that
 """
 from __future__ import annotations
 
-import importlib.util
 import io
 import shutil
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project
+from conftest import ROOT, copy_project, load_synth
 from gongkai import paths as P
 from gongkai.schema import registry as R
 from gongkai.pipeline import fingerprint, runner
 from gongkai.pipeline.build import build
 from gongkai.site import docs_fingerprint
 
-_spec = importlib.util.spec_from_file_location("synth", ROOT / "scripts" / "synth.py")
-synth = importlib.util.module_from_spec(_spec)
-sys.modules["synth"] = synth
-_spec.loader.exec_module(synth)
+synth = load_synth()
 
 QUIET = dict(log=lambda *_: None)
 
