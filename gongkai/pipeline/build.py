@@ -123,15 +123,16 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
         return result
     finished = state.recorded()
     state.forget()
-    forget_listing(root / P.CACHE_DIR / LISTING)  # the pages phase lists the generated pages again
     write = result.writer(root)
     cache = root / P.CACHE_DIR
     t0 = time.perf_counter()
     if not finished:
-        # Only a build that did not finish leaves temporary files: walking every output folder for them cost
-        # a stat per file on every build (issue 17).  The stamp is removed as a build starts, so a build killed
-        # at any point leaves none, and the next one walks.
+        # Only a build that did not finish leaves temporary files, or pages its listing does not name: walking
+        # every output folder for them, or every generated page, cost a stat per file on every build (issue 17).
+        # The stamp is removed as a build starts, so a build killed at any point leaves none, and the next one
+        # walks.
         remove_temp_files(root / P.PACKAGES_DIR, root / P.DOCS_DIR)
+        forget_listing(root / P.CACHE_DIR / LISTING)  # the pages phase walks the generated pages again
     files, result.failures = discover(root / P.REPORTS_DIR)
     reports, failures, stats = extract_all(files, log, cache / "extract", jobs, scheduler,
                                            slim_reports=not keep_records)

@@ -54,7 +54,7 @@ def remove_stale_listed(docs: Path, keep: set[str], listing: Path) -> None:
     """remove_stale_pages without walking every generated folder: the pages the last build generated are
     listed in `listing` (written here at the end, one path a line), so those not kept now are removed, and
     the folders they leave empty.  Without a listing (the first build, or one after a build that did not
-    finish: the build removes it when it starts, forget_listing) every generated folder is walked."""
+    finish: the build then removes it as it starts, forget_listing) every generated folder is walked."""
     try:
         before = listing.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
@@ -75,8 +75,8 @@ def remove_stale_listed(docs: Path, keep: set[str], listing: Path) -> None:
 
 
 def forget_listing(listing: Path) -> None:
-    """At the start of a build: until its pages phase lists them again, what is under docs/ may differ from
-    the listing (a build that stops half-way leaves pages of reports it published)."""
+    """At the start of a build after one that did not finish: what is under docs/ may differ from the listing
+    (a build that stops half-way leaves pages of reports it published), so the pages phase walks instead."""
     listing.unlink(missing_ok=True)
 
 

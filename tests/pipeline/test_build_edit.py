@@ -125,3 +125,27 @@ def test_temporary_files_are_looked_for_only_after_a_build_that_did_not_finish(t
     (root / P.CACHE_DIR / "build.stamp").unlink()  # as a build killed half-way leaves it
     build(root, jobs=1, force=True, keep_records=False, **QUIET)
     assert len(walks) == 2 and not left.exists()
+
+
+def test_generated_pages_are_walked_only_after_a_build_that_did_not_finish(tmp_path, monkeypatch):
+    """The pages phase removes stale pages by the listing the last build wrote; it walks every generated page
+    only without one: the first build, or after a build that did not finish (its pages may not be listed).  A
+    page a killed build left is then removed."""
+    from gongkai.pipeline import cleanup
+
+    corpus = tmp_path / "synth"
+    synth.write_corpus(corpus, 2, ["txt"], seed=3, log=lambda *_: None)
+    root = copy_project(tmp_path / "p", sorted(corpus.iterdir()))
+    walks = []
+    real = cleanup.remove_stale_pages
+    monkeypatch.setattr(cleanup, "remove_stale_pages", lambda *a: walks.append(a) or real(*a))
+    build(root, jobs=1, keep_records=False, **QUIET)
+    assert len(walks) == 1  # the first build: no listing
+    stray = root / P.DOCS_DIR / P.agency_page("a-killed-builds-agency")
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_text("# left by a killed build\n", encoding="utf-8")
+    build(root, jobs=1, force=True, keep_records=False, **QUIET)
+    assert len(walks) == 1 and stray.exists()  # listed pages only: a finished build left them all listed
+    (root / P.CACHE_DIR / "build.stamp").unlink()  # as a build killed half-way leaves it
+    build(root, jobs=1, force=True, keep_records=False, **QUIET)
+    assert len(walks) == 2 and not stray.exists()
