@@ -105,21 +105,19 @@ def test_the_combined_descriptor_checks_the_edited_source_alone(edited, monkeypa
     assert seen == [1]
 
 
-def test_temporary_files_are_looked_for_only_after_a_build_that_did_not_finish(tmp_path, monkeypatch):
-    """Walking every output folder for the temporary files a killed build leaves is a stat per file: done only
-    when the last build did not finish (its stamp is removed as it starts, recorded as it ends)."""
-    import gongkai.pipeline.build as B
-
+def _walked_only_after_a_killed_build(tmp_path, monkeypatch, module, name: str, leave) -> None:
+    """Three builds of two reports, counting calls of module.name (a walk): the first build walks, a build
+    after a finished one does not (and leaves what leave(root) put there), a build after one killed half-way
+    (its stamp removed as it starts, recorded as it ends) walks again and removes it."""
     corpus = tmp_path / "synth"
     synth.write_corpus(corpus, 2, ["txt"], seed=3, log=lambda *_: None)
     root = copy_project(tmp_path / "p", sorted(corpus.iterdir()))
     walks = []
-    real = B.remove_temp_files
-    monkeypatch.setattr(B, "remove_temp_files", lambda *dirs: walks.append(dirs) or real(*dirs))
+    real = getattr(module, name)
+    monkeypatch.setattr(module, name, lambda *a: walks.append(a) or real(*a))
     build(root, jobs=1, keep_records=False, **QUIET)
     assert len(walks) == 1  # the first build: nothing says the folders are clean
-    left = root / P.PACKAGES_DIR / ".x.csv.123.tmp"
-    left.write_text("half")
+    left = leave(root)
     build(root, jobs=1, force=True, keep_records=False, **QUIET)
     assert len(walks) == 1 and left.exists()
     (root / P.CACHE_DIR / "build.stamp").unlink()  # as a build killed half-way leaves it
@@ -127,25 +125,27 @@ def test_temporary_files_are_looked_for_only_after_a_build_that_did_not_finish(t
     assert len(walks) == 2 and not left.exists()
 
 
+def test_temporary_files_are_looked_for_only_after_a_build_that_did_not_finish(tmp_path, monkeypatch):
+    """Walking every output folder for the temporary files a killed build leaves is a stat per file."""
+    import gongkai.pipeline.build as B
+
+    def leave(root):
+        left = root / P.PACKAGES_DIR / ".x.csv.123.tmp"
+        left.write_text("half")
+        return left
+
+    _walked_only_after_a_killed_build(tmp_path, monkeypatch, B, "remove_temp_files", leave)
+
+
 def test_generated_pages_are_walked_only_after_a_build_that_did_not_finish(tmp_path, monkeypatch):
     """The pages phase removes stale pages by the listing the last build wrote; it walks every generated page
-    only without one: the first build, or after a build that did not finish (its pages may not be listed).  A
-    page a killed build left is then removed."""
+    only without one (the first build, or after a build that did not finish: its pages may not be listed)."""
     from gongkai.pipeline import cleanup
 
-    corpus = tmp_path / "synth"
-    synth.write_corpus(corpus, 2, ["txt"], seed=3, log=lambda *_: None)
-    root = copy_project(tmp_path / "p", sorted(corpus.iterdir()))
-    walks = []
-    real = cleanup.remove_stale_pages
-    monkeypatch.setattr(cleanup, "remove_stale_pages", lambda *a: walks.append(a) or real(*a))
-    build(root, jobs=1, keep_records=False, **QUIET)
-    assert len(walks) == 1  # the first build: no listing
-    stray = root / P.DOCS_DIR / P.agency_page("a-killed-builds-agency")
-    stray.parent.mkdir(parents=True, exist_ok=True)
-    stray.write_text("# left by a killed build\n", encoding="utf-8")
-    build(root, jobs=1, force=True, keep_records=False, **QUIET)
-    assert len(walks) == 1 and stray.exists()  # listed pages only: a finished build left them all listed
-    (root / P.CACHE_DIR / "build.stamp").unlink()  # as a build killed half-way leaves it
-    build(root, jobs=1, force=True, keep_records=False, **QUIET)
-    assert len(walks) == 2 and not stray.exists()
+    def leave(root):
+        stray = root / P.DOCS_DIR / P.agency_page("a-killed-builds-agency")
+        stray.parent.mkdir(parents=True, exist_ok=True)
+        stray.write_text("# left by a killed build\n", encoding="utf-8")
+        return stray
+
+    _walked_only_after_a_killed_build(tmp_path, monkeypatch, cleanup, "remove_stale_pages", leave)
