@@ -112,7 +112,7 @@ def extras(plan: dict[str, Path], out: Path, base_url: str, write) -> bool:
     for name in plan:  # each shard's recent layer (recent_index), merged after the whole indexes
         has, gone = RI.listing(plan[name], name)
         if has:
-            indexes.append(RI.recent_dir(name)[len(SB.PAGEFIND_DIR) + 1:] + "/")
+            indexes.append(RI.listed(name))
             superseded.update(gone)
     listing = {"shards": indexes, **({"superseded": dict(sorted(superseded.items()))} if superseded else {})}
     keep(out / SB.PAGEFIND_DIR / SHARD_LIST, (json.dumps(listing) + "\n").encode("utf-8"))

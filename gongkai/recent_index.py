@@ -19,16 +19,22 @@ import shutil
 from pathlib import Path
 
 from gongkai.mirror import mirror
+from gongkai.shards import PAGEFIND_DIR
 
 STATE = "search.json"
-RECENT_DIR = "pagefind/recent"  # a shard's recent layer: pagefind/recent/<name>/
+LAYERS = "recent"  # a shard's recent layer: pagefind/recent/<name>/
 RECENT_SHARE = 0.1  # above this share of the shard's pages in the layer, the shard is indexed whole again
 LAYER_SITE = "recent-site"  # the shard's folder of links to the layer's pages, which Pagefind indexes
 _FRAGMENT_HEAD = b"pagefind_dcd"
 
 
+def listed(name: str) -> str:
+    """A shard's recent layer as pagefind/shards.json lists it, relative to the pagefind folder."""
+    return f"{LAYERS}/{name}/"
+
+
 def recent_dir(name: str) -> str:
-    return f"{RECENT_DIR}/{name}"
+    return f"{PAGEFIND_DIR}/{LAYERS}/{name}"
 
 
 def fragments(index: Path) -> dict[str, list]:
@@ -79,12 +85,12 @@ def layer(shard: Path, changed: list[str], pages: int) -> list[str] | None:
     return now if len(now) <= RECENT_SHARE * pages else None
 
 
-def superseded(shard: Path, name: str) -> dict[str, dict]:
-    """The whole index's copies of the layer's pages, by fragment id: what the browser drops from a search's
-    results, with their filters (to take them out of the counts).  A page whose copy in the layer is the very
-    same fragment (its words did not change) comes back twice under one id: marked `twin`, one is kept."""
-    state = _load(shard)
-    layer_pages = fragments(shard / "site" / recent_dir(name)) if state.get("recent") else {}
+def superseded(shard: Path, name: str, state: dict) -> dict[str, dict]:
+    """The whole index's copies of the layer's pages (`state`: the shard's search.json), by fragment id: what
+    the browser drops from a search's results, with their filters (to take them out of the counts).  A page
+    whose copy in the layer is the very same fragment (its words did not change) comes back twice under one
+    id: marked `twin`, one is kept."""
+    layer_pages = fragments(shard / "site" / recent_dir(name))
     whole = state.get("whole", {})
     out = {}
     for html in state.get("recent", []):
@@ -112,5 +118,6 @@ def index_layer(shard: Path, name: str, pages: list[str], command, run) -> dict:
 
 def listing(shard: Path, name: str) -> tuple[bool, dict[str, dict]]:
     """For the search page: whether the shard has a recent layer, and what it supersedes."""
-    has = bool(_load(shard).get("recent")) and (shard / "site" / recent_dir(name)).is_dir()
-    return has, (superseded(shard, name) if has else {})
+    state = _load(shard)
+    has = bool(state.get("recent")) and (shard / "site" / recent_dir(name)).is_dir()
+    return has, (superseded(shard, name, state) if has else {})

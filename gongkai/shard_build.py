@@ -26,10 +26,10 @@ from pathlib import Path
 from gongkai import recent_index as RI
 from gongkai import shards as S
 from gongkai.mirror import mirror, relink
+from gongkai.shards import PAGEFIND_DIR
 
 STAND_INS_ENV = "GONGKAI_SHARD_STAND_INS"  # read by hooks/gongkai_mkdocs.py: a shard run's stand-in files
 STAND_INS = "stand-ins.txt"
-PAGEFIND_DIR = "pagefind"  # the hub's index; a report shard's is pagefind/shards/<name>/
 SHARD_INDEXES = "shards"
 # Tables are left out of the index: their cells are numbers and the same printed row labels on every
 # report, which no one searches for.  Measured on 13,354 pages (a 10,000-report site): Pagefind's peak

@@ -28,6 +28,7 @@ from urllib.parse import unquote
 
 HUB = "hub"
 SHARD_REPORTS = 2000  # reports a shard holds at most: one shard's MkDocs and Pagefind runs stay well under 1 GB
+PAGEFIND_DIR = "pagefind"  # the site's search indexes: the hub's, pagefind/shards/<name>/, pagefind/recent/<name>/
 AGENCY_DIRS = ("reports", "agencies")  # reports/<bucket>/<agency>/…, agencies/<bucket>/<agency>.md
 
 
