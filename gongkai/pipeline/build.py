@@ -240,7 +240,7 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
                    source_checks, f"{derived.code}\0{cite.dataset_version()}", write)
     result.timings["pages"] = time.perf_counter() - t3
     if not result.invalid:
-        state.record()
+        state.record(result.written)
     return result
 
 

@@ -76,3 +76,87 @@ def test_a_package_folder_digests_as_the_package_it_holds(tmp_path):
     assert folder_digest(tmp_path) == digest(files)
     (tmp_path / "applications.csv").write_bytes(b"code,value\n1,2\n")
     assert folder_digest(tmp_path) != digest(files)
+
+
+def _tree(base, files):
+    for rel, text in files.items():
+        (base / rel).parent.mkdir(parents=True, exist_ok=True)
+        (base / rel).write_text(text)
+
+
+def _age(base, seconds=60):
+    """Every folder's mtime moved back: as if written long before the record (no folder is racily clean)."""
+    for dirpath, _, _ in os.walk(base):
+        st = os.stat(dirpath)
+        os.utime(dirpath, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 10**9))
+
+
+def test_the_record_lists_only_the_folders_that_changed_and_equals_a_walk(tmp_path):
+    """An edit's record of the outputs lists the folders whose mtime changed (a file replaced, added or
+    removed there, a folder added or removed) and gives the digest a walk of every file gives."""
+    import time
+
+    from gongkai.pipeline.incremental import Folders
+
+    _tree(tmp_path, {"out/a/1/x.csv": "1", "out/a/2/x.csv": "2", "out/b/y.md": "y", "out/z.txt": "z"})
+    _age(tmp_path / "out")
+    record = Folders(tmp_path, ("out",)).walk()
+    assert sorted(record.listed) == ["out", "out/a", "out/a/1", "out/a/2", "out/b"]
+    taken = time.time_ns()
+    record.save(tmp_path / "folders.tsv", taken)
+    (tmp_path / "out/a/1/x.csv.new").write_text("11")
+    os.replace(tmp_path / "out/a/1/x.csv.new", tmp_path / "out/a/1/x.csv")  # every write of the build: a rename
+    _tree(tmp_path, {"out/c/d/e.json": "{}"})  # a new folder, and one in it
+    (tmp_path / "out/b/y.md").unlink()
+    later = Folders(tmp_path, ("out",))
+    assert later.load(tmp_path / "folders.tsv") == taken
+    later.update(taken)
+    assert sorted(later.listed) == ["out", "out/a/1", "out/b", "out/c", "out/c/d"]  # not out/a, not out/a/2
+    assert later.digest() == Folders(tmp_path, ("out",)).walk().digest()
+    import shutil
+
+    shutil.rmtree(tmp_path / "out/c")
+    (tmp_path / "out/a/2/x.csv").unlink()
+    (tmp_path / "out/a/2").rmdir()
+    (tmp_path / "out/a/2").write_text("a file where a folder was")
+    again = Folders(tmp_path, ("out",))
+    again.entries = dict(later.entries)
+    again.update(time.time_ns())
+    assert "out/c/d" not in again.entries and "out/a/2" not in again.entries
+    assert again.digest() == Folders(tmp_path, ("out",)).walk().digest()
+
+
+def test_a_folder_written_just_before_the_record_or_named_by_the_caller_is_listed_again(tmp_path):
+    """A change within the file system's timestamp tick leaves a folder's mtime alone: a folder changed less
+    than RACY_NS before the record is listed again next time; so is a folder the build says it wrote into
+    (a write in place keeps the folder's mtime)."""
+    from gongkai.pipeline.incremental import RACY_NS, Folders
+
+    _tree(tmp_path, {"out/old/x": "1", "out/new/y": "2", "out/inplace/z": "3"})
+    _age(tmp_path / "out")
+    os.utime(tmp_path / "out/new")  # changed just now
+    record = Folders(tmp_path, ("out",)).walk()
+    taken = os.stat(tmp_path / "out/new").st_mtime_ns + RACY_NS // 2
+    with open(tmp_path / "out/inplace/z", "a") as fh:
+        fh.write("written in place")
+    record.update(taken, {"out/inplace"})
+    assert sorted(record.listed) == ["out/inplace", "out/new"]
+    assert record.digest() == Folders(tmp_path, ("out",)).walk().digest()
+
+
+def test_a_file_edited_in_place_after_a_build_is_caught_by_the_check_and_the_next_record(tmp_path):
+    """The check of a no-op stats every file, so an output edited in place (its folder's mtime unchanged) makes
+    the build run; the walk it did is the base of that build's record, which then matches the outputs."""
+    for d in ("reports", "datapackages/r", "docs"):
+        (tmp_path / d).mkdir(parents=True)
+    (tmp_path / "reports" / "a.txt").write_text("report")
+    (tmp_path / "datapackages/r/x.csv").write_text("1")
+    _age(tmp_path / "datapackages")
+    UpToDate(tmp_path, "d").record()
+    assert UpToDate(tmp_path, "d").current()
+    with open(tmp_path / "datapackages/r/x.csv", "a") as fh:
+        fh.write("2")
+    state = UpToDate(tmp_path, "d")
+    assert not state.current()
+    state.record()  # the build ran, wrote nothing
+    assert UpToDate(tmp_path, "d").current()
