@@ -120,6 +120,7 @@ class Folders:
 
     def __init__(self, root: Path, tops: tuple[str, ...]):
         self.root, self.tops = Path(root), tops
+        self._base = f"{self.root}/"  # strings, not Paths: a Path a folder was most of an update's time
         self.entries: dict[str, tuple[int, int, str]] = {}
         self.listed: list[str] = []  # folders listed by the last walk or update (what the tests look at)
 
@@ -131,10 +132,10 @@ class Folders:
 
     def _list(self, rel: str, recurse) -> None:
         """List one folder again; its subfolders go to recurse(rel) (new ones) or are left to their own stat."""
-        path = self.root / rel
+        path = self._base + rel
         try:
             st = os.lstat(path)
-            digest, subs = _folder_state(str(path))
+            digest, subs = _folder_state(path)
         except (FileNotFoundError, NotADirectoryError):
             self.entries.pop(rel, None)
             return
@@ -160,7 +161,7 @@ class Folders:
         again, new = [], [top for top in self.tops if top not in known and (self.root / top).is_dir()]
         for rel in sorted(known):
             try:
-                st = os.lstat(self.root / rel)
+                st = os.lstat(self._base + rel)
             except OSError:
                 self.entries.pop(rel)
                 continue
