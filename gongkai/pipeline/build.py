@@ -11,7 +11,7 @@ from pathlib import Path
 from gongkai import paths as P
 from gongkai.package.corpus import write_corpus_exports
 from gongkai.package.exports import build_date
-from gongkai.pipeline.fingerprint import closure_hash
+from gongkai.pipeline.fingerprint import closure_hash, keep as keep_imports, remember as remember_imports
 from gongkai.pipeline.incremental import Derived, UpToDate
 from gongkai.pipeline.index_store import IndexStore
 from gongkai.pipeline.pathlog import PathLog
@@ -34,6 +34,8 @@ from gongkai.pages import cite
 from gongkai.harvest.state import load_sources
 from gongkai.package.validate import descriptor_errors
 from gongkai.site import build_site
+
+IMPORTS = "imports.json"  # build/cache: each module's import statements by its source's sha256 (fingerprint.py)
 
 
 @dataclass
@@ -115,9 +117,12 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     not hold every row of every report; the returned reports are then indexes (slim.full_report gives
     the full one back)."""
     result = BuildResult()
+    imports = root / P.CACHE_DIR / IMPORTS
+    remember_imports(imports)
     # The data version and the release notes are inputs too: packages carry the version, pages the notes.
     state = UpToDate(root, f"{extractor_fingerprint()}\0{build_date(os.environ)}\0{data_version()}\0"
                            f"{releases_state(root / P.RELEASES_DIR)}")
+    keep_imports(imports)
     if not force and state.current():
         result.up_to_date = True
         return result
