@@ -124,14 +124,21 @@ def mirror_changes(dest: Path, want: dict[str, tuple[str, int]], keep: tuple[str
 def relink(src: Path, dst: Path) -> bool:
     """dst made a hard link to src even when it holds the same bytes (a link to the source's old inode), so
     the next listing finds it right; across devices, link_or_copy copies only changed bytes."""
-    tmp = dst.parent / f".{dst.name}.{os.getpid()}.tmp"
-    try:
-        os.link(src, tmp)
+    try:  # nothing at dst yet (a first build links every file of the site): one system call, not three
+        os.link(src, dst)
+        return True
+    except FileExistsError:
+        pass
     except FileNotFoundError:
         if dst.parent.is_dir():
             raise  # the source is gone
         dst.parent.mkdir(parents=True, exist_ok=True)
         return relink(src, dst)
+    except OSError:
+        return link_or_copy(src, dst)
+    tmp = dst.parent / f".{dst.name}.{os.getpid()}.tmp"
+    try:
+        os.link(src, tmp)
     except FileExistsError:
         tmp.unlink()
         return relink(src, dst)

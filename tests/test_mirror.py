@@ -62,3 +62,20 @@ def test_walk_gives_os_walks_order_with_one_stat_a_file(tmp_path):
     got = [(rel, st.st_size) for rel, st in F.walk(tmp_path, skip_top=("skip",))]
     assert got == expected and ("a/skip/f", 1) in got and ("b", 1) == got[0]
     assert list(F.walk(tmp_path / "missing")) == []
+
+
+def test_relink_links_a_new_name_in_one_call_and_replaces_an_old_one(tmp_path, monkeypatch):
+    src = tmp_path / "a.html"
+    src.write_text("new")
+    old = tmp_path / "site" / "b.html"
+    old.parent.mkdir()
+    old.write_text("new")  # same bytes, other inode: must still become src's inode
+    calls = []
+    real_replace = os.replace
+    monkeypatch.setattr(os, "replace", lambda *a: calls.append(a) or real_replace(*a))
+    assert F.relink(src, tmp_path / "site" / "deep" / "c.html")
+    assert (tmp_path / "site" / "deep" / "c.html").stat().st_ino == src.stat().st_ino
+    assert calls == []  # nothing was there: linked directly, no temporary name
+    assert F.relink(src, old)
+    assert old.stat().st_ino == src.stat().st_ino and len(calls) == 1
+    assert sorted(p.name for p in old.parent.iterdir()) == ["b.html", "deep"]  # no temporary left
