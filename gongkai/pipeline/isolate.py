@@ -85,20 +85,22 @@ def _run_child(path: Path, memory_mb: int, today, write_fd: int, job) -> None:
 _warm = False
 
 
-def warm_up() -> None:
+def warm_up(pdf: bool = True) -> None:
     """Load the heavy libraries and dictionaries once in the parent, so every forked child starts warm.
 
     Without this each child pays jieba's dictionary load, pdfplumber's import and OpenCC's setup
     again (about 0.8 s a file).  Idempotent; `extract_isolated` calls it before its first fork.
     """
     global _warm
-    if _warm:
+    if _warm is True or (_warm == "text" and not pdf):
         return
     import logging
 
     import jieba
-    import pdfplumber  # noqa: F401
     from pypinyin import lazy_pinyin
+
+    if pdf:  # not when only text reports are extracted here (runner.warm_up)
+        import pdfplumber  # noqa: F401
 
     from gongkai.readers.script import _converter
 
@@ -106,7 +108,7 @@ def warm_up() -> None:
     jieba.initialize()
     lazy_pinyin("公开")
     _converter()
-    _warm = True
+    _warm = True if pdf else "text"
 
 
 def _default_job(path: Path, today):
@@ -125,7 +127,8 @@ def extract_isolated(path: Path, timeout: float | None = None, memory_mb: int | 
     timeout = TIMEOUT_S if timeout is None else timeout
     memory_mb = MEMORY_MB if memory_mb is None else memory_mb
     job = job or _default_job
-    warm_up()
+    if not _warm:  # runner.warm_up may have warmed it for text reports alone: pdfplumber then stays unloaded
+        warm_up()
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # child

@@ -23,6 +23,7 @@ from gongkai.model import UNREADABLE, Failure, ReadError, Report
 from gongkai.extract import companion_images, extract, sidecar_path
 from gongkai.files import atomic_write
 from gongkai.pipeline.fingerprint import extractor_fingerprint, schema_hash  # noqa: F401 (re-exported)
+from gongkai.pipeline import isolate
 from gongkai.pipeline.isolate import extract_isolated, internal_error
 
 def _sha(data: bytes | None) -> str:
@@ -72,32 +73,40 @@ BATCH = int(os.environ.get("GONGKAI_BATCH", "16"))
 _WARM = False
 
 
-def warm_up() -> None:
+def warm_up(pdf: bool = True) -> None:
     """Load the lazily loaded dictionaries and libraries once per worker, before isolate.py forks.
 
     Each file is extracted in a forked child that exits afterwards; whatever the child loads dies with
     it.  Without this, every file paid jieba's and pypinyin's dictionaries and pdfplumber's import again
-    (about 0.9 s per file instead of 10 ms for a text report).
+    (about 0.9 s per file instead of 10 ms for a text report).  pdf=False: no PDF is to be extracted here
+    (an edited text report), so pdfplumber is not imported (0.45 CPU-s of the edit); a later call with
+    pdf=True imports it.
     """
     global _WARM
-    if _WARM:
+    if _WARM is True or (_WARM == "text" and not pdf):
         return
-    _WARM = True
+    _WARM = True if pdf else "text"
     _quiet_pdfminer()
     from gongkai.readers import script
     from gongkai.parse.slug import slugify
 
     slugify("宁夏回族自治区司法厅")
     script._converter()
-    try:
-        import pdfplumber  # noqa: F401
-    except ImportError:
-        pass
+    isolate.warm_up(pdf)
+    if pdf:
+        try:
+            import pdfplumber  # noqa: F401
+        except ImportError:
+            pass
+
+
+def _needs_pdf(paths: list[Path]) -> bool:
+    return any(p.suffix.lower() == ".pdf" for p in paths)
 
 
 def extract_one(path: Path) -> Outcome:
     """One file in a child process (isolate.py): a hang, a crash or a memory blow-up costs that file only."""
-    warm_up()
+    warm_up(_needs_pdf([path]))
     result = extract_isolated(path)
     if isinstance(result, Failure):
         return Outcome(path.name, failure=result)
@@ -124,7 +133,7 @@ def extract_batch(paths: list[Path]) -> list[Outcome]:
     """Several files in one isolated child: a fork of a warmed-up worker costs ~50 ms, more than extracting
     a text report, so files share a child.  If the child hangs, crashes or runs out of memory, each file of
     the batch is retried in a child of its own, and only the guilty one fails."""
-    warm_up()
+    warm_up(_needs_pdf(paths))
     if len(paths) == 1:
         return [extract_one(paths[0])]
     fd, manifest = tempfile.mkstemp(prefix="gongkai-batch-", suffix=".txt")

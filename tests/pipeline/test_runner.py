@@ -248,3 +248,22 @@ def test_synthetic_docx_reads_back_when_docx_is_supported(tmp_path):
     assert app == {k: Decimal(v) for k, v in s.app.items() if k[0] != "other_total"}
 
 
+
+
+def test_extracting_text_reports_alone_does_not_import_pdfplumber(corpus, tmp_path):
+    """An edited text report is extracted in a child of the build process; the warm-up before the fork loaded
+    pdfplumber too (0.45 CPU-s of every edit), which only a PDF needs.  A fresh interpreter extracts one text
+    report, then a PDF is asked for: pdfplumber is loaded then, not before."""
+    import subprocess
+    import sys
+
+    txt = sorted(corpus.glob("*.txt"))[0]
+    code = ("import sys\nfrom pathlib import Path\nfrom gongkai.pipeline import runner\n"
+            f"[out] = runner.extract_batch([Path({str(txt)!r})])\n"
+            "assert out.report is not None, out.reason\n"
+            "print('pdfplumber' in sys.modules)\n"
+            "runner.warm_up(runner._needs_pdf([Path('x.pdf')]))\n"
+            "print('pdfplumber' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True"]
