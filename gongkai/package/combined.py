@@ -1,19 +1,16 @@
-"""The combined package (datapackages/all/) and the everything-zip, assembled from the per-report files
-already on disk, one file at a time, so no package's bytes are held for the whole corpus: memory stays
-bounded however many reports there are."""
+"""The combined package (datapackages/all/), assembled from the per-report files already on disk (the
+everything-zip is everything_zip.py), one file at a time, so no package's bytes are held for the whole
+corpus: memory stays bounded however many reports there are."""
 from __future__ import annotations
 
 import hashlib
 import json
-import zipfile
 from contextlib import nullcontext
 from pathlib import Path
 
 from gongkai import paths as P
-from gongkai.files import (CHUNK, atomic_write, copy_zip_member, file_stamp, load_state, stream_to, write_if_changed,
-                           zip_file_member, zip_info, zip_members)
+from gongkai.files import CHUNK, atomic_write, file_stamp, load_state, stream_to, write_if_changed
 from gongkai.package.datapackage import descriptor_bytes
-from gongkai.package.licence import README_NAME, readme
 from gongkai.schema import registry as R
 
 COMBINED_TITLE = "公开 Gongkai：全部政府信息公开工作年度报告"
@@ -193,67 +190,3 @@ def digest_of_hashes(hashes: dict[str, str]) -> str:
     for rel in sorted(hashes):
         h.update(rel.encode("utf-8") + b"\0" + bytes.fromhex(hashes[rel]))
     return h.hexdigest()
-
-
-def write_everything_zip(out_dir: Path, report_ids: list[str], target: Path, chunk: int = CHUNK,
-                         keys: dict[str, str] | None = None, state: Path | None = None) -> bool:
-    """The combined package plus every report's package under reports/<report_id>/ inside the zip (named by the
-    report, not by the bucketed folder it sits in on disk), read from disk in chunks;
-    the same names, order and bytes as files.zip_bytes on the whole dict.  True if the zip changed.
-    A README.txt with the licence comes first among the members, by name order.
-
-    keys: what each member's bytes depend on (a report's package digest for its members, a combined file's
-    sha256); state: a file where the keys of the zip now at `target` are kept.  A member whose key is
-    the one recorded for that zip is copied from it as stored (files.copy_zip_member), so a one-report
-    edit deflates only that report's members and the combined files; the bytes equal a fresh build's."""
-    members: dict[str, Path | bytes] = {rel: out_dir / P.COMBINED / rel for rel in package_names(json_forms=False)}
-    members[README_NAME] = readme(COMBINED_TITLE)
-    member_keys = {README_NAME: hashlib.sha256(members[README_NAME]).hexdigest()}
-    for rel in package_names(json_forms=False):
-        member_keys[rel] = (keys or {}).get(rel, "")
-    for rid in report_ids:
-        for rel in package_names():
-            members[f"reports/{rid}/{rel}"] = out_dir / P.report_dir_of(rid) / rel
-            member_keys[f"reports/{rid}/{rel}"] = (keys or {}).get(rid, "")
-    reusable = _reusable(target, state, member_keys) if keys is not None else {}
-
-    def fill(fh):
-        with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf, \
-                (target.open("rb") if reusable else nullcontext()) as old:
-            for rel in sorted(members):
-                name, member = f"{P.COMBINED_NAME}/{rel}", members[rel]
-                if rel in reusable:
-                    copy_zip_member(zf, old, reusable[rel], chunk)
-                elif isinstance(member, bytes):
-                    zf.writestr(zip_info(name), member)
-                else:
-                    zip_file_member(zf, name, member, chunk)
-
-    changed = stream_to(target, fill)
-    if state is not None:
-        # The keys are recorded with the zip's inode, size and mtime: a zip replaced by anything else is
-        # never taken for the one they describe.
-        if keys is None:
-            state.unlink(missing_ok=True)
-        else:
-            st = target.stat()
-            atomic_write(state, json.dumps({"zip": [st.st_ino, st.st_size, st.st_mtime_ns],
-                                            "members": member_keys}, sort_keys=True).encode("utf-8"))
-    return changed
-
-
-def _reusable(target: Path, state: Path | None, member_keys: dict[str, str]) -> dict[str, zipfile.ZipInfo]:
-    """rel -> ZipInfo in the zip at target of each member whose key is unchanged since that zip was written."""
-    if state is None:
-        return {}
-    try:
-        recorded = json.loads(state.read_bytes())
-        st = target.stat()
-    except (OSError, ValueError):
-        return {}
-    if recorded.get("zip") != [st.st_ino, st.st_size, st.st_mtime_ns]:
-        return {}
-    old_keys = recorded.get("members", {})
-    infos = zip_members(target)
-    return {rel: infos[f"{P.COMBINED_NAME}/{rel}"] for rel, key in member_keys.items()
-            if key and old_keys.get(rel) == key and f"{P.COMBINED_NAME}/{rel}" in infos}

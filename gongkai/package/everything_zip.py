@@ -103,9 +103,10 @@ def shifted(entries: bytes, delta: int) -> bytes:
         if not m and offset + delta <= limit:
             struct.pack_into("<L", out, at + 42, offset + delta)
         else:
-            name = bytes(out[at + _CENTRAL.size:at + _CENTRAL.size + n]).decode("utf-8" if fields[5] & 0x800 else "cp437")
+            name = bytes(out[at + _CENTRAL.size:at + _CENTRAL.size + n])
+            name = name.decode("utf-8" if fields[5] & 0x800 else "cp437")
             size, csize = fields[11], fields[10]
-            values = list(struct.unpack_from(f"<{m // 8 - 0}Q", out, at + _CENTRAL.size + n + 4)) if m else []
+            values = list(struct.unpack_from(f"<{m // 8}Q", out, at + _CENTRAL.size + n + 4)) if m else []
             if size == 0xFFFFFFFF:
                 size, csize = values.pop(0), values.pop(0)
             if offset == 0xFFFFFFFF:

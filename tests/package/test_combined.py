@@ -1,14 +1,13 @@
-"""gongkai/package/combined.py: datapackages/all and the everything-zip, streamed from the per-report files.
+"""gongkai/package/combined.py: datapackages/all, streamed from the per-report files (the everything-zip:
+test_everything_zip.py).
 
-The streamed files are compared with what the in-memory functions (reference.combined_package,
-files.zip_bytes) make from the same reports: one byte of difference fails.
+The streamed files are compared with what the in-memory function (reference.combined_package) makes from
+the same reports: one byte of difference fails.
 """
 from __future__ import annotations
 
-from gongkai.files import zip_bytes
-from gongkai.package.combined import combined_errors, package_names, write_everything_zip
+from gongkai.package.combined import combined_errors, package_names
 from gongkai.package.datapackage import report_package
-from gongkai.package.licence import README_NAME, readme
 from gongkai.package.reference import combined_package
 from gongkai.schema import registry as R
 
@@ -23,28 +22,6 @@ def test_combined_package_streamed_from_disk_equals_the_in_memory_one(built):
         assert (root / "docs" / "downloads" / "all" / name).read_bytes() == data
 
 
-def test_everything_zip_streamed_from_disk_equals_the_in_memory_one(built):
-    root, result, _ = built
-    everything = dict(combined_package(result.reports))
-    everything[README_NAME] = readme("公开 Gongkai：全部政府信息公开工作年度报告")
-    for rep in result.reports:
-        everything.update({f"reports/{rep.report_id}/{rel}": data for rel, data in report_package(rep).items()})
-    zipped = (root / "docs" / "downloads" / "all" / "gongkai-all.zip").read_bytes()
-    assert zipped == zip_bytes(everything, "gongkai-all")
-
-
-def test_everything_zip_read_in_small_chunks_has_the_same_bytes(built, tmp_path):
-    """Files are copied into the zip a chunk at a time (the combined CSVs grow with the corpus); chunks
-    far smaller than the files must give the bytes zip_bytes gives from whole files."""
-    root, result, _ = built
-
-
-    ids = [rep.report_id for rep in result.reports]
-    assert (root / "datapackages" / "all" / "applications.csv").stat().st_size > 50 * 997
-    write_everything_zip(root / "datapackages", ids, tmp_path / "z.zip", chunk=997)
-    assert (tmp_path / "z.zip").read_bytes() == (root / "docs" / "downloads" / "all" / "gongkai-all.zip").read_bytes()
-
-
 def test_package_names_are_the_files_a_package_has(built):
     _, result, _ = built
     rep = result.reports[0]
@@ -56,73 +33,6 @@ def test_every_resource_key_begins_with_the_report_id():
     assert all(R.key_of(name)[0] == "report_id" for name in R.RESOURCE_ORDER)
     assert combined_errors(["a/2020", "b/2020"]) == []
     assert combined_errors(["a/2020", "a/2020"])
-
-
-def _packages(out_dir, ids, version):
-    """Package files for each report, their text made from the version each report is at."""
-    from gongkai import paths as P
-
-    for rel in package_names(json_forms=False):
-        (out_dir / P.COMBINED).mkdir(parents=True, exist_ok=True)
-        (out_dir / P.COMBINED / rel).write_text(f"{rel} of {sorted(version.items())}\n" * 50)
-    for rid in ids:
-        (out_dir / P.report_dir_of(rid)).mkdir(parents=True, exist_ok=True)
-        for rel in package_names():
-            (out_dir / P.report_dir_of(rid) / rel).write_text(f"{rid} {rel} version {version[rid]}\n" * 40)
-
-
-def _keys(ids, version):
-    keys = {rid: f"{rid}@{version[rid]}" for rid in ids}
-    keys.update({rel: f"{rel}@{sorted(version.items())}" for rel in package_names(json_forms=False)})
-    return keys
-
-
-def test_an_incremental_everything_zip_copies_unchanged_members_and_equals_a_fresh_one(tmp_path, monkeypatch):
-    from gongkai.package import combined as C
-
-    out, ids = tmp_path / "dp", ["a/2022", "b/2022", "c/2023"]
-    version = {rid: 1 for rid in ids}
-    _packages(out, ids, version)
-    target, state = tmp_path / "dl" / "all.zip", tmp_path / "cache" / "zip.json"
-    target.parent.mkdir()
-    assert write_everything_zip(out, ids, target, keys=_keys(ids, version), state=state)
-    # b changes, c is gone, d is new.
-    version.update({"b/2022": 2, "d/2024": 1})
-    del version["c/2023"]
-    ids = ["a/2022", "b/2022", "d/2024"]
-    _packages(out, ids, version)
-    deflated = []
-    real = C.zip_file_member
-    monkeypatch.setattr(C, "zip_file_member", lambda zf, name, path, chunk: deflated.append(name) or real(zf, name, path, chunk))
-    assert write_everything_zip(out, ids, target, keys=_keys(ids, version), state=state)
-    monkeypatch.undo()
-    fresh = tmp_path / "fresh.zip"
-    write_everything_zip(out, ids, fresh)
-    assert target.read_bytes() == fresh.read_bytes()
-    assert sorted(deflated) == sorted([f"gongkai-all/{rel}" for rel in package_names(json_forms=False)]
-                                         + [f"gongkai-all/reports/{rid}/{rel}" for rid in ("b/2022", "d/2024")
-                                            for rel in package_names()])
-    assert zip_members_ok(target)
-
-
-def zip_members_ok(path) -> bool:
-    import zipfile
-
-    with zipfile.ZipFile(path) as zf:
-        return zf.testzip() is None
-
-
-def test_the_zip_state_of_another_file_is_not_trusted(tmp_path):
-    """A zip replaced behind the build's back (another inode) is rebuilt whole, never copied from."""
-    out, ids = tmp_path / "dp", ["a/2022"]
-    _packages(out, ids, {"a/2022": 1})
-    target, state = tmp_path / "all.zip", tmp_path / "zip.json"
-    write_everything_zip(out, ids, target, keys=_keys(ids, {"a/2022": 1}), state=state)
-    good = target.read_bytes()
-    target.unlink()
-    target.write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip under the old name
-    write_everything_zip(out, ids, target, keys=_keys(ids, {"a/2022": 1}), state=state)
-    assert target.read_bytes() == good
 
 
 def _csv_packages(out_dir, ids, version):
