@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from contextlib import nullcontext
 from pathlib import Path
 
 from gongkai import paths as P
-from gongkai.files import CHUNK, atomic_write, file_stamp, load_state, stream_to, write_if_changed
+from gongkai.files import atomic_write, copy_range, file_stamp, load_state, temp_beside, write_if_changed
 from gongkai.package.datapackage import descriptor_bytes
 from gongkai.schema import registry as R
 
@@ -58,33 +59,49 @@ def _load_state(state: Path | None, target: Path) -> dict | None:
     (same inode, size and mtime: a CSV replaced or edited behind the build's back is never copied from)."""
     recorded = load_state(state)
     names = [P.resource_csv(r) for r in R.RESOURCE_ORDER]
-    if recorded is None or not {"stamps", "keys", "ranges", "hashes"} <= set(recorded) \
+    if recorded is None or not {"stamps", "keys", "ranges", "digests"} <= set(recorded) \
             or any(recorded["stamps"].get(n) != file_stamp(target / n) or n not in recorded["ranges"] for n in names):
         return None
     return recorded
 
 
-def _copy_range(src, start: int, length: int, fh, sha) -> None:
-    src.seek(start)
-    while length > 0:
-        chunk = src.read(min(CHUNK, length))
-        if not chunk:
-            raise OSError(f"{src.name}: ends before the recorded range")
-        fh.write(chunk)
-        sha.update(chunk)
-        length -= len(chunk)
+def body_digest(body: bytes) -> str:
+    """What a report's rows in a combined CSV are known by (sha256, 128 bits of it)."""
+    return hashlib.sha256(body).hexdigest()[:32]
 
 
-def _fill_csv(fh, sha, name: str, ids: list[str], out_dir: Path, old: Path | None,
-              reuse: dict[str, list[int]], bodies: dict[str, bytes]) -> dict[str, list[int]]:
-    """One combined CSV: the header, then each report's body in report_id order, a report in `reuse` copied
-    from the old file by its [offset, length] there, the others from `bodies` or their own CSV.  Neighbouring
-    reused ranges are copied as one.  Returns report_id -> [offset, length] in the new file."""
+def _table_digest(name: str, ids: list[str], digests: dict[str, str]) -> str:
+    """A combined CSV's digest: of its header and each report's rows' digest in order, so that it is known
+    without reading the file (the bytes are those rows); the same for a whole build and an edit."""
+    h = hashlib.sha256(_csv_header(name))
+    for rid in ids:
+        h.update(f"{rid}\0{digests[rid]}\n".encode("utf-8"))
+    return h.hexdigest()
+
+
+def replace_with(tmp: str, target: Path) -> None:
+    """Rename a finished temporary file over target without comparing their bytes (files.commit_temp does):
+    for a file over the whole corpus that is known to have changed, the comparison would read both."""
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, target)
+
+
+def _fill_csv(fh, name: str, ids: list[str], out_dir: Path, old: Path | None, reuse: dict[str, list[int]],
+              bodies: dict[str, bytes], digests: dict[str, str]) -> dict[str, list[int]]:
+    """One combined CSV, to the unbuffered file fh: the header, then each report's body in report_id order, a
+    report in `reuse` copied from the old file by its [offset, length] there (neighbouring ranges as one, in
+    the kernel: files.copy_range), the others from `bodies` or their own CSV, their digests put in `digests`.
+    Returns report_id -> [offset, length] in the new file."""
     ranges, pending = {}, None  # pending: [start, length] in the old file not yet copied
+
+    def write(data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[fh.write(view):]
+
     with (old.open("rb") if reuse else nullcontext()) as src:
         head = _csv_header(name)
-        fh.write(head)
-        sha.update(head)
+        write(head)
         pos = len(head)
         for rid in ids:
             if rid in reuse:
@@ -93,20 +110,22 @@ def _fill_csv(fh, sha, name: str, ids: list[str], out_dir: Path, old: Path | Non
                     pending[1] += length
                 else:
                     if pending is not None:
-                        _copy_range(src, *pending, fh, sha)
+                        copy_range(src, fh, *pending)
                     pending = [start, length]
             else:
                 if pending is not None:
-                    _copy_range(src, *pending, fh, sha)
+                    copy_range(src, fh, *pending)
                     pending = None
-                body = bodies[rid] if rid in bodies else _csv_body(out_dir / P.report_dir_of(rid) / P.resource_csv(name))
-                fh.write(body)
-                sha.update(body)
+                body = bodies.get(rid)
+                if body is None:
+                    body = _csv_body(out_dir / P.report_dir_of(rid) / P.resource_csv(name))
+                write(body)
+                digests[rid] = body_digest(body)
                 length = len(body)
             ranges[rid] = [pos, length]
             pos += length
         if pending is not None:
-            _copy_range(src, *pending, fh, sha)
+            copy_range(src, fh, *pending)
     return ranges
 
 
@@ -117,40 +136,44 @@ def write_combined(report_ids: list[str], sources: list[dict], out_dir: Path, ke
 
     keys: report_id -> what its per-report CSVs depend on (its package digest); state: a file where they are
     kept with each report's byte range in the CSVs they describe.  Given both, a report whose key is the
-    recorded one has its range copied from the last combined CSV, so only changed and new reports' CSVs are
-    opened; the bytes are those of a whole build.  The sha256 of each file is still taken over all its bytes
-    as they are written: O(bytes), but a sequential pass, far cheaper than opening every report's file.  A
-    CSV in which no changed, new or removed report's rows differ is not written at all (its recorded sha256
-    is kept): a one-report edit rewrites only the tables whose rows it changed.
+    recorded one has its range copied from the last combined CSV in the kernel, so only changed and new
+    reports' CSVs are opened and only their bytes pass through Python; the bytes are those of a whole build.
+    A CSV in which no changed, new or removed report's rows differ is not written at all: a one-report edit
+    rewrites only the tables whose rows it changed.
 
-    Returns ({file name: sha256 of its bytes}, paths whose bytes changed)."""
+    Returns ({file name: its digest}, paths whose bytes changed).  A CSV's digest is _table_digest (the same
+    value for the same bytes, taken without reading the file), the descriptor's its sha256."""
     target = out_dir / P.COMBINED
     ids = sorted(report_ids)
     prev = _load_state(state, target) if keys is not None else None
     kept = set() if prev is None else {rid for rid in ids if rid in prev["keys"] and prev["keys"][rid] == keys[rid]}
     if state is not None:
         state.unlink(missing_ok=True)  # the CSVs are about to change: the old record no longer holds
-    hashes, changed, ranges = {}, [], {}
+    hashes, changed, ranges, digests = {}, [], {}, {}
     for name in R.RESOURCE_ORDER:
-        path = target / P.resource_csv(name)
-        bodies = {} if prev is None else _replaced_bodies(path, prev["ranges"][P.resource_csv(name)], ids, kept,
-                                                          out_dir, name)
+        csv = P.resource_csv(name)
+        path = target / csv
+        was_digests = prev["digests"][csv] if prev is not None else {}
+        bodies = {} if prev is None else _replaced_bodies(path, prev["ranges"][csv], ids, kept, out_dir, name)
         if bodies is None:
             # No replaced report's rows changed in this table (an edit of the text leaves the cell tables
-            # as they were): the file stays, unread, and so does its recorded sha256.
-            was = prev["ranges"][P.resource_csv(name)]
-            ranges[P.resource_csv(name)] = {rid: was.get(rid, [0, 0]) for rid in ids}
-            hashes[P.resource_csv(name)] = prev["hashes"][P.resource_csv(name)]
-            continue
-        sha = hashlib.sha256()
-        reuse = {rid: prev["ranges"][P.resource_csv(name)][rid] for rid in kept} if prev is not None else {}
-
-        def fill(fh, name=name, sha=sha, reuse=reuse, bodies=bodies):
-            ranges[P.resource_csv(name)] = _fill_csv(fh, sha, name, ids, out_dir, path, reuse, bodies)
-
-        if stream_to(path, fill):
+            # as they were): the file stays, unread.
+            was = prev["ranges"][csv]
+            ranges[csv] = {rid: was.get(rid, [0, 0]) for rid in ids}
+            digests[csv] = {rid: was_digests.get(rid) or body_digest(b"") for rid in ids}
+        else:
+            digests[csv] = {rid: was_digests[rid] for rid in kept}
+            reuse = {rid: prev["ranges"][csv][rid] for rid in kept} if prev is not None else {}
+            fd, tmp = temp_beside(path)
+            try:
+                with os.fdopen(fd, "wb", buffering=0) as fh:
+                    ranges[csv] = _fill_csv(fh, name, ids, out_dir, path, reuse, bodies, digests[csv])
+                replace_with(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
             changed.append(path)
-        hashes[P.resource_csv(name)] = sha.hexdigest()
+        hashes[csv] = _table_digest(name, ids, digests[csv])
     data = combined_descriptor(sources)
     if write_if_changed(target / "datapackage.json", data):
         changed.append(target / "datapackage.json")
@@ -159,7 +182,7 @@ def write_combined(report_ids: list[str], sources: list[dict], out_dir: Path, ke
         state.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(state, json.dumps({"stamps": {n: file_stamp(target / n) for n in ranges},
                                         "keys": {rid: keys[rid] for rid in ids}, "ranges": ranges,
-                                        "hashes": {n: hashes[n] for n in ranges}},
+                                        "digests": digests}, separators=(",", ":"),
                                        sort_keys=True).encode("utf-8"))
     return hashes, changed
 
@@ -185,7 +208,7 @@ def _replaced_bodies(path: Path, was: dict[str, list[int]], ids: list[str], kept
 
 
 def digest_of_hashes(hashes: dict[str, str]) -> str:
-    """incremental.digest of files whose sha256 is already known (the same value, without the bytes)."""
+    """One digest of the combined files' digests (write_combined)."""
     h = hashlib.sha256()
     for rel in sorted(hashes):
         h.update(rel.encode("utf-8") + b"\0" + bytes.fromhex(hashes[rel]))

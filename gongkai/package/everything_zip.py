@@ -29,8 +29,8 @@ import zlib
 from pathlib import Path
 
 from gongkai import paths as P
-from gongkai.files import CHUNK, atomic_write, commit_temp, copy_range, file_stamp, load_state, temp_beside, zip_info
-from gongkai.package.combined import COMBINED_TITLE, _csv_body, _csv_header, package_names
+from gongkai.files import CHUNK, atomic_write, copy_range, file_stamp, load_state, temp_beside, zip_info
+from gongkai.package.combined import COMBINED_TITLE, _csv_body, _csv_header, package_names, replace_with
 from gongkai.package.licence import README_NAME, readme
 from gongkai.schema import registry as R
 
@@ -312,8 +312,8 @@ def _block_name(rid: str) -> str:
 def write_everything_zip(out_dir: Path, report_ids: list[str], target: Path, chunk: int = CHUNK,
                          keys: dict[str, str] | None = None, state: Path | None = None) -> bool:
     """The combined package (datapackages/all/) and every report's package under reports/<report_id>/, members
-    in name order under the folder gongkai-all/, written to a temporary file and renamed over target.  True
-    if the zip changed.
+    in name order under the folder gongkai-all/, written to a temporary file and renamed over target (True:
+    it is written only when some part changed, and not compared with the last one, which would read both).
 
     keys: what each part's bytes depend on: report_id -> its package digest (its members, and its segment of
     each combined CSV), a combined file's name -> its digest; state: a file where they are kept with where
@@ -391,7 +391,8 @@ def write_everything_zip(out_dir: Path, report_ids: list[str], target: Path, chu
                 if rel > _REPORTS:
                     single(rel)
             record["cd"] = out.finish()
-        changed = commit_temp(tmp, target)
+        # Not compared with the last zip first (that would read both): it is written only when some part changed.
+        replace_with(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -403,7 +404,7 @@ def write_everything_zip(out_dir: Path, report_ids: list[str], target: Path, chu
             atomic_write(state, json.dumps(record, separators=(",", ":"), sort_keys=True).encode("utf-8"))
         else:
             state.unlink(missing_ok=True)
-    return changed
+    return True
 
 
 def _load(state: Path, target: Path) -> dict | None:

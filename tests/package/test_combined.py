@@ -51,6 +51,7 @@ def test_an_incremental_combined_csv_copies_unchanged_reports_and_equals_a_fresh
     """A removed, an added and a changed report, and the ids handed over in another order: the unchanged
     reports' bytes come from the last CSVs, only the changed and new reports' CSVs are opened, and every
     file and hash is what a whole build writes."""
+    from gongkai import paths as P
     from gongkai.package import combined as C
 
     out, state = tmp_path / "dp", tmp_path / "cache" / "combined.json"
@@ -62,12 +63,19 @@ def test_an_incremental_combined_csv_copies_unchanged_reports_and_equals_a_fresh
     del version["c/2023"]
     _csv_packages(out, list(version), version)
     ids = ["f/2024", "e/2024", "b/2022", "a/2022"]
-    read = []
-    real = C._csv_body
+    read, kernel = [], []
+    real, real_copy = C._csv_body, C.copy_range
     monkeypatch.setattr(C, "_csv_body", lambda path: read.append(path.parent.name) or real(path))
-    hashes, _ = C.write_combined(ids, [], out, keys={r: f"{r}@{v}" for r, v in version.items()}, state=state)
+    monkeypatch.setattr(C, "copy_range", lambda src, dst, start, n: kernel.append(n) or real_copy(src, dst, start, n))
+    hashes, written = C.write_combined(ids, [], out, keys={r: f"{r}@{v}" for r, v in version.items()}, state=state)
     monkeypatch.undo()
     assert sorted(read) == sorted(["2022", "2024"] * len(R.RESOURCE_ORDER))
+    # The kept reports' rows (b's and e's) were copied in the kernel (b and e, neighbours now, as one range),
+    # never read into Python.
+    rewritten = [n for n in R.RESOURCE_ORDER if out / "all" / P.resource_csv(n) in written]
+    kept_rows = sum((out / P.report_dir_of(rid) / P.resource_csv(n)).stat().st_size - len(C._csv_header(n))
+                    for rid in ("b/2022", "e/2024") for n in rewritten)
+    assert sum(kernel) == kept_rows > 0
     fresh = tmp_path / "fresh"
     _csv_packages(fresh, ids, version)
     fresh_hashes, _ = C.write_combined(sorted(ids), [], fresh)
