@@ -21,7 +21,7 @@ from gongkai.files import commit_temp, link_or_copy, remove_temp_files, write_if
 from gongkai.package.changes import releases_state
 from gongkai.package.datapackage import data_version, source_entry
 from gongkai.checks.cross_year import cross_year_checks
-from gongkai.package.combined import combined_errors, digest_of_hashes, write_combined
+from gongkai.package.combined import combined_errors, digest_of_hashes, relink, replace_with, write_combined
 from gongkai.package.everything_zip import write_everything_zip
 from gongkai.pipeline.cleanup import forget_listing, prune_archive, prune_stamps, remove_stale
 from gongkai.pipeline.overview import LISTING, write_overview
@@ -196,7 +196,8 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     for path in changed:
         result.written.append(path.relative_to(root).as_posix())
     for rel in sorted(hashes):
-        if link_or_copy(out_dir / P.COMBINED / rel, dl_dir / P.COMBINED / rel):
+        src, dst = out_dir / P.COMBINED / rel, dl_dir / P.COMBINED / rel
+        if relink(src, dst) if src in changed and dst.parent.is_dir() else link_or_copy(src, dst):
             result.written.append((dl_dir / P.COMBINED / rel).relative_to(root).as_posix())
     citation = dl_dir / P.COMBINED / P.CITATION_FILE
     if write_if_changed(citation, cite.citation_file(cite.DATASET_ZH, P.page_url("downloads.md"))):
@@ -235,9 +236,14 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
             if commit_temp(tmp, target):
                 result.written.append(target.relative_to(root).as_posix())
 
+        def replace(tmp, target):
+            replace_with(tmp, target)
+            result.written.append(target.relative_to(root).as_posix())
+
         report_keys = {p.report_id: derived.key("corpus-report", p.digest) for p in published}
         derived.remember(key, write_corpus_exports(out_dir, ids, dl_dir / P.COMBINED, commit, ctx.words_cache,
-                                                   keys=report_keys, state=cache / "corpus-state.json"))
+                                                   keys=report_keys, state=cache / "corpus-state.json",
+                                                   replace=replace))
     derived.prune()
     result.timings["exports"] = time.perf_counter() - te
 
