@@ -162,9 +162,9 @@ def _same_lines(old: Path, offsets: dict[str, list[int]], replace: set[str], lin
 
 def write_corpus_exports(out_dir: Path, report_ids: list[str], target_dir: Path, commit,
                          words_cache: Path | None = None, keys: dict[str, str] | None = None,
-                         state: Path | None = None, replace=None) -> list[str]:
+                         state: Path | None = None, commit_changed=None) -> list[str]:
     """The database, the Parquet datasets and the Excel CSVs.  Each file is written to a temporary name;
-    `commit(tmp, target)` puts it in place, `replace(tmp, target)` (commit when not given) a file an edit
+    `commit(tmp, target)` puts it in place, `commit_changed(tmp, target)` (commit when not given) a file an edit
     is known to have changed (the database updated, an Excel CSV whose lines differ), without comparing its
     bytes with the last one's first: at 10,000 reports that compare read 2 x 860 MB of database.  Returns the
     names of the files (relative to target_dir).
@@ -196,7 +196,7 @@ def write_corpus_exports(out_dir: Path, report_ids: list[str], target_dir: Path,
         if state is not None:
             state.unlink(missing_ok=True)  # the files are about to change: the old record no longer holds
         for name in rewritten:
-            (commit if prev is None or replace is None else replace)(str(temps[name]), target_dir / name)
+            (commit if prev is None or commit_changed is None else commit_changed)(str(temps[name]), target_dir / name)
         if state is not None and keys is not None:
             state.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(state, json.dumps({

@@ -236,14 +236,14 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
             if commit_temp(tmp, target):
                 result.written.append(target.relative_to(root).as_posix())
 
-        def replace(tmp, target):
+        def commit_changed(tmp, target):
             replace_with(tmp, target)
             result.written.append(target.relative_to(root).as_posix())
 
         report_keys = {p.report_id: derived.key("corpus-report", p.digest) for p in published}
         derived.remember(key, write_corpus_exports(out_dir, ids, dl_dir / P.COMBINED, commit, ctx.words_cache,
                                                    keys=report_keys, state=cache / "corpus-state.json",
-                                                   replace=replace))
+                                                   commit_changed=commit_changed))
     derived.prune()
     result.timings["exports"] = time.perf_counter() - te
 
