@@ -94,6 +94,9 @@ def shifted(entries: bytes, delta: int) -> bytes:
     written again where its offset crosses the ZIP64 limit or carries ZIP64 fields)."""
     if not delta:
         return entries
+    quick = _shifted_at_once(entries, delta)
+    if quick is not None:
+        return quick
     out, at, limit = bytearray(entries), 0, _limit()
     pieces, start = [], 0
     while at < len(out):
@@ -117,6 +120,40 @@ def shifted(entries: bytes, delta: int) -> bytes:
     if not pieces:
         return bytes(out)
     return b"".join(pieces) + bytes(out[start:])
+
+
+def _shifted_at_once(entries: bytes, delta: int) -> bytes | None:
+    """shifted() for every entry at once, in numpy (an edit near the front of a zip of 10,000 reports moves some
+    170,000 entries, too many for a Python loop): each place where an entry's signature occurs is taken for an
+    entry's start, which holds when each such entry ends exactly where the next begins and the last at the
+    end (a signature inside a field would break that chain).  None when it does not hold, or an entry carries
+    ZIP64 fields or crosses the limit: the loop then does it."""
+    import numpy as np
+
+    a = np.frombuffer(entries, dtype=np.uint8)
+    if len(a) < _CENTRAL.size:
+        return None
+    starts = np.flatnonzero((a[:-3] == 0x50) & (a[1:-2] == 0x4B) & (a[2:-1] == 1) & (a[3:] == 2))
+    starts = starts[starts + _CENTRAL.size <= len(a)]
+
+    def field(at: int, size: int):
+        value = np.zeros(len(starts), dtype=np.int64)
+        for i in range(size):
+            value |= a[starts + at + i].astype(np.int64) << (8 * i)
+        return value
+
+    extra = field(30, 2)
+    ends = starts + _CENTRAL.size + field(28, 2) + extra + field(32, 2)
+    if not len(starts) or starts[0] != 0 or ends[-1] != len(a) or not np.array_equal(ends[:-1], starts[1:]) \
+            or extra.any():
+        return None
+    offsets = field(42, 4) + delta
+    if offsets.min() < 0 or offsets.max() > _limit():
+        return None
+    out = a.copy()
+    for i in range(4):
+        out[starts + 42 + i] = (offsets >> (8 * i)) & 0xFF
+    return out.tobytes()
 
 
 class _Writer:

@@ -226,3 +226,17 @@ def test_everything_zip_read_in_small_chunks_has_the_same_bytes(built, tmp_path)
     Z.write_everything_zip(root / "datapackages", ids, tmp_path / "z.zip", chunk=997)
     assert (tmp_path / "z.zip").read_bytes() == (root / "docs" / "downloads" / "all" / "gongkai-all.zip").read_bytes()
 
+
+
+def test_a_signature_inside_an_entrys_fields_does_not_mislead_the_shift():
+    """shifted() finds the entries by their signature at once; a CRC-32 whose bytes spell the signature
+    (0x02014b50) breaks the chain of entries, and the entry-by-entry walk gives the right offsets."""
+    crcs = [0x12345678, 0x02014B50, 0x0BADF00D]
+    entries = b"".join(Z._central(Z._info(f"a/{i}.csv", crc, 10, 20, 100 * i)) for i, crc in enumerate(crcs))
+    moved = b"".join(Z._central(Z._info(f"a/{i}.csv", crc, 10, 20, 100 * i + 7)) for i, crc in enumerate(crcs))
+    assert b"PK\x01\x02" in entries[47:]
+    assert Z._shifted_at_once(entries, 7) is None
+    assert Z.shifted(entries, 7) == moved
+    plain = b"".join(Z._central(Z._info(f"a/{i}.csv", 1, 10, 20, 100 * i)) for i in range(3))
+    assert Z._shifted_at_once(plain, 7) == Z.shifted(plain, 7) == b"".join(
+        Z._central(Z._info(f"a/{i}.csv", 1, 10, 20, 100 * i + 7)) for i in range(3))
