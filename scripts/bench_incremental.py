@@ -19,7 +19,8 @@ from pathlib import Path
 from gongkai import paths as P
 from gongkai.pipeline.incremental import folder_digest
 from gongkai.files import commit_temp
-from gongkai.package.combined import write_combined, write_everything_zip
+from gongkai.package.combined import write_combined
+from gongkai.package.everything_zip import write_everything_zip
 from gongkai.package.corpus import write_corpus_exports
 from gongkai.package.fulltext import prepare
 from gongkai.pipeline.build import build
