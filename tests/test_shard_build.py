@@ -55,6 +55,30 @@ def test_a_shard_fingerprint_changes_with_its_files_and_stand_ins(tmp_path):
     assert (tmp_path / "shard" / SB.STAND_INS).read_text() == "agencies.md\nyears.md\n"
 
 
+def test_an_edited_page_is_the_only_one_read_again_for_the_stand_ins(tmp_path, monkeypatch):
+    """Preparing a shard after one page changed reads that page's links alone: the others' are kept with
+    the size and mtime they were read at (a whole shard was read again for one edited report page)."""
+    docs = tmp_path / "docs"
+    pages = {f"reports/a/{y}.md": f"[机关](../../agencies.md) [{y}](../../years/{y}.md)" for y in (2021, 2022, 2023)}
+    for rel, text in {**pages, "agencies.md": "", "years/2021.md": "", "years/2022.md": "",
+                      "years/2023.md": "", "quality.md": ""}.items():
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text(text, encoding="utf-8")
+    files = sorted(pages)
+    SB.prepare(docs, files, tmp_path / "shard", "theme")
+    read = []
+    real = S.link_targets
+    monkeypatch.setattr(S, "link_targets", lambda rel, text: read.append(rel) or real(rel, text))
+    edited = docs / "reports/a/2022.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + " [质量](../../quality.md)", encoding="utf-8")
+    SB.prepare(docs, files, tmp_path / "shard", "theme")
+    assert read == ["reports/a/2022.md"]
+    assert (tmp_path / "shard" / SB.STAND_INS).read_text().splitlines() == [
+        "agencies.md", "quality.md", "years/2021.md", "years/2022.md", "years/2023.md"]
+    # The same stand-ins as when every page is read.
+    assert SB.stand_ins(docs, files) == (tmp_path / "shard" / SB.STAND_INS).read_text().splitlines()
+
+
 def _agencies() -> tuple[str, ...]:
     """Three agencies over two shards (per_shard=2: three reports make two shards), so the build has
     both a shard of two agencies and a link between shards."""
