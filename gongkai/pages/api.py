@@ -23,6 +23,7 @@ from gongkai.package.datapackage import _json_value
 from gongkai.schema.places import LEVELS
 
 API_VERSION = 1
+INDEX, AGENCIES = "index.json", "agencies.json"  # under api/
 
 # For each table: the record fields holding the row code/label and the column code/label,
 # and the registry dimensions that give the English labels.
@@ -80,6 +81,19 @@ def index_json(reports, values: dict | None = None) -> dict:
         "tables": {name: {"zh": R.title_of(name)[0], "en": R.title_of(name)[1]} for name in R.RESOURCE_ORDER},
         "reports": [summary(r, values.get(r.report_id)) for r in sorted(reports, key=lambda r: r.report_id)],
     }
+
+
+def index_entry(rep, measures: dict) -> bytes:
+    """One report's entry of index.json, as dumps writes it inside the list."""
+    return json.dumps(summary(rep, measures), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def index_from_entries(entries: list[bytes]) -> bytes:
+    """index.json from its reports' entries (index_entry, in report_id order): the bytes of
+    dumps(index_json(reports)), so an edit computes only the entries of the reports that changed."""
+    whole = dumps(index_json([]))
+    cut = whole.rindex(b"[]")  # "reports":[] is the last member
+    return whole[: cut + 1] + b",".join(entries) + whole[cut + 1:]
 
 
 def agencies_json(reports) -> dict:
@@ -146,7 +160,7 @@ def api_files(reports, per_report: bool = True) -> dict[str, bytes]:
     """Relative path under api/ -> file bytes; per_report=False leaves out the one-report files."""
     with measured.scope():
         values = {r.report_id: measured.values_of(r) for r in reports}
-        files = {"index.json": dumps(index_json(reports, values)), "agencies.json": dumps(agencies_json(reports))}
+        files = {INDEX: dumps(index_json(reports, values)), AGENCIES: dumps(agencies_json(reports))}
         if per_report:
             for rep in reports:
                 files[report_api_path(rep)] = dumps(report_json(rep, values[rep.report_id]))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from conftest import ROOT, copy_project
 from gongkai import paths as P
-from gongkai.pipeline import overview
+from pathlib import Path
+
+from gongkai.pages import measured
+from gongkai.pipeline import overview, page_reuse
 from gongkai.pipeline.build import build
 
 SEED = "000_8719cb9f3c2be4e4.txt"
@@ -54,8 +57,32 @@ def test_an_edit_renders_only_the_pages_of_what_changed_and_equals_a_whole_build
     # The downloads page gives the database's size: updated in place, its bytes differ, not its content.
     assert [rel for rel in mine if mine[rel] != whole[rel] and not rel.endswith(
         (P.CORPUS_SQLITE, "docs/downloads.md"))] == []
-    # A sentence added to the text changes no figure: the pages over many reports are all kept.
+    # A sentence added to the text changes no figure: the pages over many reports are all kept, and of the API
+    # index only that report's entry (it links the archived file by its sha256) is made again.
     (root / "reports" / OTHERS[0]).write_text(
         (root / "reports" / OTHERS[0]).read_text(encoding="utf-8") + "\n（本句为测试改动）\n", encoding="utf-8")
-    _, reuse = _build(root, monkeypatch)
-    assert "hub" in reuse.kept and f"agency:{kept.slug}" in reuse.kept and reuse.rendered == ["api"]
+    measured_for, read = [], []
+    real_values, real_read = measured.values_of, Path.read_bytes
+
+    def reading(path):
+        read.append(path)
+        return real_read(path)
+
+    monkeypatch.setattr(measured, "values_of", lambda rep: measured_for.append(rep.report_id) or real_values(rep))
+    monkeypatch.setattr(Path, "read_text", lambda path, *a, **k: reading(path).decode(k.get("encoding") or "utf-8"))
+    result, reuse = _build(root, monkeypatch)
+    monkeypatch.undo()
+    assert "hub" in reuse.kept and f"agency:{kept.slug}" in reuse.kept and reuse.rendered == []
+    assert measured_for == [kept.report_id]  # every report's measures were computed for the API index
+    cache = root / P.CACHE_DIR / "pages"
+    assert [p for p in read if cache in p.parents] == [cache / page_reuse.RECORDS]  # not a file per group
+    # Written besides the report's own files (its page, evidence, API file): the API index, no other page.
+    others = [rel for rel in result.written if rel.startswith(P.DOCS_DIR + "/") and P.DOWNLOADS not in rel
+              and f"/{kept.slug}/" not in rel]
+    assert others == [f"{P.DOCS_DIR}/{P.API_DIR}/index.json"]
+    fresh_text = (root / "reports" / OTHERS[0]).read_bytes()
+    (fresh / "reports" / OTHERS[0]).unlink()
+    (fresh / "reports" / OTHERS[0]).write_bytes(fresh_text)
+    build(fresh, log=lambda *_: None, keep_records=False)
+    assert (root / P.DOCS_DIR / P.API_DIR / "index.json").read_bytes() == \
+        (fresh / P.DOCS_DIR / P.API_DIR / "index.json").read_bytes()

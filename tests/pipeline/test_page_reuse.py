@@ -43,6 +43,7 @@ def test_a_group_is_kept_while_its_inputs_and_files_are(seed, tmp_path):
     reuse = PageReuse(tmp_path / "cache", docs, "code-1")
     assert reuse.get("agency:a", [seed]) is None  # nothing recorded yet
     reuse.put("agency:a", [seed], "", ["agencies/a.md"])
+    reuse.save()
     again = PageReuse(tmp_path / "cache", docs, "code-1")
     assert again.get("agency:a", [seed]) == ["agencies/a.md"] and again.kept == ["agency:a"]
     other = dataclasses.replace(seed, status="incomplete")
@@ -59,6 +60,7 @@ def test_records_not_used_are_pruned(seed, tmp_path):
     reuse = PageReuse(tmp_path / "cache", tmp_path, "c")
     reuse.put("a", [seed], "", [])
     reuse.put("b", [], "", [])
+    reuse.save()
     later = PageReuse(tmp_path / "cache", tmp_path, "c")
     assert later.get("a", [seed]) == []
     later.prune()
