@@ -13,7 +13,6 @@ import io
 import json
 import os
 import shutil
-import struct
 import tempfile
 import zipfile
 from pathlib import Path
@@ -216,58 +215,6 @@ def stream_to(target: Path, fill) -> bool:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-
-
-# A member's local header: signature, versions, flags, method, time, date, CRC, sizes, then the lengths of its
-# name and extra field (APPNOTE 4.3.7); the name, the extra field and the compressed data follow it.
-_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
-
-
-def zip_members(path: Path) -> dict[str, zipfile.ZipInfo]:
-    """name -> ZipInfo of an existing zip (its central directory), {} when there is no readable zip."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            return {info.filename: info for info in zf.infolist()}
-    except (OSError, zipfile.BadZipFile):
-        return {}
-
-
-def copy_zip_member(zf: zipfile.ZipFile, src, info: zipfile.ZipInfo, chunk: int = CHUNK) -> None:
-    """Append one member of another zip (open binary file `src`, `info` from its central directory) to zf
-    as it is stored: local header and compressed bytes copied, nothing inflated or deflated again.
-
-    zipfile has no raw copy: re-deflating every unchanged member of the everything-zip costs most of
-    its build (BENCHMARKS.md, issue 17).  zf's own close() then writes the central directory from the
-    ZipInfo, so a copied member's entry is the one zip_file_member would write for the same bytes.
-    Only members zip_info made qualify (deflated, no data descriptor, no extra field, under 4 GiB)."""
-    if info.flag_bits & 0x08 or info.compress_type != zipfile.ZIP_DEFLATED or info.extra \
-            or info.file_size > zipfile.ZIP64_LIMIT or info.compress_size > zipfile.ZIP64_LIMIT:
-        raise ValueError(f"{info.filename}: not a member this copier can take as stored")
-    src.seek(info.header_offset)
-    header = src.read(_LOCAL_HEADER.size)
-    fields = _LOCAL_HEADER.unpack(header)
-    if fields[0] != b"PK\x03\x04":
-        raise zipfile.BadZipFile(f"{info.filename}: no local header at offset {info.header_offset}")
-    remaining = fields[-2] + fields[-1] + info.compress_size
-    if zf._seekable:
-        zf.fp.seek(zf.start_dir)
-    copied = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-    for attr in ("compress_type", "create_system", "create_version", "extract_version", "flag_bits",
-                 "external_attr", "internal_attr", "CRC", "compress_size", "file_size"):
-        setattr(copied, attr, getattr(info, attr))
-    copied.header_offset = zf.fp.tell()
-    zf.fp.write(header)
-    while remaining:
-        block = src.read(min(chunk, remaining))
-        if not block:
-            raise zipfile.BadZipFile(f"{info.filename}: the zip ends inside this member")
-        zf.fp.write(block)
-        remaining -= len(block)
-    # What ZipFile's own writers record after a member (zipfile._ZipWriteFile.close, writestr).
-    zf.start_dir = zf.fp.tell()
-    zf.filelist.append(copied)
-    zf.NameToInfo[copied.filename] = copied
-    zf._didModify = True
 
 
 def file_stamp(path: Path) -> list[int] | None:
