@@ -106,6 +106,37 @@ def copy_range(src, dst, start: int, length: int) -> None:
         start, length = start + len(block), length - len(block)
 
 
+class Splice:
+    """A new file made of new bytes and ranges of one old file, in order: the ranges are copied in the kernel
+    (copy_range), neighbouring ones as one call.  fh must be unbuffered; pos is the new file's length so far,
+    ranges not yet copied included."""
+
+    def __init__(self, fh, src=None):
+        self.fh, self.src, self.pos, self.pending = fh, src, 0, None
+
+    def write(self, data: bytes) -> None:
+        self.flush()
+        view = memoryview(data)
+        while view:
+            view = view[self.fh.write(view):]
+        self.pos += len(data)
+
+    def copy(self, start: int, length: int) -> None:
+        """[start, start + length) of the old file, at the current position."""
+        if length:
+            if self.pending is not None and sum(self.pending) == start:
+                self.pending[1] += length
+            else:
+                self.flush()
+                self.pending = [start, length]
+            self.pos += length
+
+    def flush(self) -> None:
+        if self.pending is not None:
+            copy_range(self.src, self.fh, *self.pending)
+            self.pending = None
+
+
 def commit_temp(tmp: str, target: Path) -> bool:
     """Rename a finished temporary file over target unless target already holds these bytes; True if
     target changed.  For outputs streamed to disk (temp_beside) rather than built in memory."""

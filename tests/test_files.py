@@ -163,3 +163,23 @@ def test_copy_range_appends_the_bytes_of_a_range(tmp_path, monkeypatch, kernel):
         with pytest.raises(OSError):
             copy_range(fh, out, len(src.read_bytes()) - 10, 20)  # past the end
     assert (tmp_path / "dst").read_bytes()[:600_008] == b"head" + src.read_bytes()[1000:601_000] + b"tail"
+
+
+def test_splice_copies_neighbouring_ranges_in_one_call_and_counts_them_in_pos(tmp_path, monkeypatch):
+    old = tmp_path / "old"
+    old.write_bytes(b"0123456789")
+    calls = []
+    real = F.copy_range
+    monkeypatch.setattr(F, "copy_range", lambda *a: calls.append(a[2:]) or real(*a))
+    with open(old, "rb") as src, open(tmp_path / "new", "wb", buffering=0) as fh:
+        out = F.Splice(fh, src)
+        out.copy(2, 3)
+        out.copy(5, 2)  # continues the last range: one copy for both
+        assert out.pos == 5 and calls == []  # not copied until something else is written
+        out.write(b"ab")
+        out.copy(0, 1)
+        out.copy(0, 0)
+        assert out.pos == 8
+        out.flush()
+    assert (tmp_path / "new").read_bytes() == b"23456ab0"
+    assert calls == [(2, 5), (0, 1)]

@@ -33,7 +33,7 @@ from gongkai.package.corpus_sqlite import (finish_sqlite, insert, measure_rows, 
                                            update_sqlite)
 from gongkai.package.fulltext import _cache_file, _segmenter_id, cached_words, prune
 from gongkai import paths as P
-from gongkai.files import atomic_write, copy_range, file_stamp, load_state
+from gongkai.files import Splice, atomic_write, copy_range, file_stamp, load_state
 from gongkai.schema import measures as M
 from gongkai.schema import registry as R
 
@@ -99,45 +99,26 @@ class _Words:
         return cached_words(self.cache, data, self.used)
 
 
-class _Lines:
+class _Lines(Splice):
     """One corpus Excel CSV written report by report in report_id order: a report's lines are given (bytes)
-    or copied from the old file by their [offset, length] there, neighbouring copies as one (files.copy_range).
+    or copied from the old file by their [offset, length] there, neighbouring copies as one (files.Splice).
     offsets: report_id -> [offset, length] in the new file."""
 
     def __init__(self, name: str, path: Path, old: Path | None = None):
-        self.fh = open(path, "wb", buffering=0)
-        self.src = open(old, "rb") if old is not None else None
-        self.pos, self.pending, self.offsets = 0, None, {}
-        self._write(E.excel_csv_head(name).encode("utf-8"))
-
-    def _write(self, data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            view = view[self.fh.write(view):]
-        self.pos += len(data)
-
-    def _flush(self) -> None:
-        if self.pending is not None:
-            copy_range(self.src, self.fh, *self.pending)
-            self.pos += self.pending[1]
-            self.pending = None
+        super().__init__(open(path, "wb", buffering=0), open(old, "rb") if old is not None else None)
+        self.offsets = {}
+        self.write(E.excel_csv_head(name).encode("utf-8"))
 
     def add(self, rid: str, data: bytes) -> None:
-        self._flush()
         self.offsets[rid] = [self.pos, len(data)]
-        self._write(data)
+        self.write(data)
 
-    def copy(self, rid: str, start: int, length: int) -> None:
-        at = self.pos + (self.pending[1] if self.pending else 0)
-        self.offsets[rid] = [at, length]
-        if self.pending is not None and self.pending[0] + self.pending[1] == start:
-            self.pending[1] += length
-        else:
-            self._flush()
-            self.pending = [start, length]
+    def copy_lines(self, rid: str, start: int, length: int) -> None:
+        self.offsets[rid] = [self.pos, length]
+        self.copy(start, length)
 
     def close(self) -> dict[str, list[int]]:
-        self._flush()
+        self.flush()
         self.fh.close()
         if self.src is not None:
             self.src.close()
@@ -273,7 +254,7 @@ def _update(out_dir: Path, ids: list[str], replace: set[str], prev: dict, temps:
             if rid in new:
                 out.add(rid, new[rid])
             else:
-                out.copy(rid, *was[rid])
+                out.copy_lines(rid, *was[rid])
         offsets[name] = out.close()
         rewritten.append(P.excel_csv(name))
     changed_parts = ({tuple(parts[rid]) for rid in replace if rid in parts}

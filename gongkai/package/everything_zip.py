@@ -29,7 +29,7 @@ import zlib
 from pathlib import Path
 
 from gongkai import paths as P
-from gongkai.files import CHUNK, atomic_write, copy_range, file_stamp, load_state, temp_beside, zip_info
+from gongkai.files import CHUNK, Splice, atomic_write, copy_range, file_stamp, load_state, temp_beside, zip_info
 from gongkai.package.combined import COMBINED_TITLE, _csv_body, _csv_header, package_names, replace_with
 from gongkai.package.licence import README_NAME, readme
 from gongkai.schema import registry as R
@@ -156,37 +156,15 @@ def _shifted_at_once(entries: bytes, delta: int) -> bytes | None:
     return out.tobytes()
 
 
-class _Writer:
+class _Writer(Splice):
     """The new zip, written to an unbuffered file: new bytes, or ranges of the old zip copied in the kernel
-    (neighbouring ranges as one); the central directory gathered in a scratch file, in member order."""
+    (files.Splice); the central directory gathered in a scratch file, in member order."""
 
     def __init__(self, fh, old, scratch_dir: Path, old_cd: int = 0):
-        self.fh, self.old, self.old_cd, self.pos, self.count = fh, old, old_cd, 0, 0
-        self.pending = None  # [start, length] in the old zip, not yet copied
+        super().__init__(fh, old)
+        self.old, self.old_cd, self.count = old, old_cd, 0
         self.cd = tempfile.TemporaryFile(dir=scratch_dir)
         self.cd_pending = None  # [start, length, delta] of old central-directory entries not yet added
-
-    def write(self, data: bytes) -> None:
-        self._flush()
-        view = memoryview(data)
-        while view:
-            view = view[self.fh.write(view):]
-        self.pos += len(data)
-
-    def _flush(self) -> None:
-        if self.pending is not None:
-            copy_range(self.old, self.fh, *self.pending)
-            self.pending = None
-
-    def copy(self, start: int, length: int) -> None:
-        """Copy [start, start + length) of the old zip to the current position."""
-        if length:
-            if self.pending is not None and sum(self.pending) == start:
-                self.pending[1] += length
-            else:
-                self._flush()
-                self.pending = [start, length]
-            self.pos += length
 
     def copy_entries(self, start: int, length: int, count: int, delta: int) -> None:
         """The old central directory's entries [start, start + length) (count of them; offsets from the start
@@ -227,7 +205,7 @@ class _Writer:
     def finish(self) -> int:
         """The central directory, then the end records (ZIP64 ones where zipfile writes them).  Returns where
         the central directory starts (the entries' places are recorded from there)."""
-        self._flush()
+        self.flush()
         self._flush_entries()
         start, size = self.pos, self.cd.tell()
         self.cd_size = size
@@ -337,7 +315,7 @@ def _segmented_member(out: _Writer, name: str, csv: Path, table: str, ids: list[
         raise ValueError(f"{csv}: {size} bytes, but its header and reports' rows make {raw}: not the combined CSV "
                          "of these reports")
     info.compress_size = out.pos - at - len(header)
-    out._flush()
+    out.flush()
     os.pwrite(out.fh.fileno(), _local(info), at)
     return [at, out.pos - at, cd_at, out.entry(info)], segments
 
