@@ -10,8 +10,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from gongkai import paths as P
-from gongkai.files import (atomic_write, copy_range, file_stamp, link_or_copy, load_state, temp_beside,
-                           write_if_changed)
+from gongkai.files import atomic_write, copy_range, file_stamp, load_state, temp_beside, write_if_changed
 from gongkai.package.datapackage import descriptor_bytes
 from gongkai.schema import registry as R
 
@@ -85,22 +84,6 @@ def replace_with(tmp: str, target: Path) -> None:
     for a file over the whole corpus that is known to have changed, the comparison would read both."""
     os.chmod(tmp, 0o644)
     os.replace(tmp, target)
-
-
-def relink(src: Path, dst: Path) -> bool:
-    """Make dst a hard link to src, which was just written, without comparing their bytes first (as
-    files.link_or_copy does when the sizes are equal: it would read both); link_or_copy where links fail."""
-    tmp = dst.parent / f".{dst.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp"
-    try:
-        os.link(src, tmp)
-    except OSError:
-        return link_or_copy(src, dst)
-    try:
-        os.replace(tmp, dst)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return True
 
 
 def _fill_csv(fh, name: str, ids: list[str], out_dir: Path, old: Path | None, reuse: dict[str, list[int]],

@@ -21,7 +21,8 @@ from gongkai.files import commit_temp, link_or_copy, remove_temp_files, write_if
 from gongkai.package.changes import releases_state
 from gongkai.package.datapackage import data_version, source_entry
 from gongkai.checks.cross_year import cross_year_checks
-from gongkai.package.combined import combined_errors, digest_of_hashes, relink, replace_with, write_combined
+from gongkai.mirror import relink
+from gongkai.package.combined import combined_errors, digest_of_hashes, replace_with, write_combined
 from gongkai.package.everything_zip import write_everything_zip
 from gongkai.pipeline.cleanup import forget_listing, prune_archive, prune_stamps, remove_stale
 from gongkai.pipeline.overview import LISTING, write_overview
