@@ -19,6 +19,7 @@ fields where zipfile writes them), so the zip reads the same in any unzip.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import mmap
 import os
@@ -199,6 +200,14 @@ class _Writer(Splice):
         self.count += 1
         return len(data)
 
+    def reuse(self, was: list[int], count: int = 1) -> list[int]:
+        """A part of the old zip kept as it is: `was` its [key, offset, length, central offset, central length]
+        there, count its members.  Returns its [offset, length, central offset, central length] here."""
+        place = [self.pos, was[2], self.cd_tell(), was[4]]
+        self.copy(was[1], was[2])
+        self.copy_entries(was[3], was[4], count, place[0] - was[1])
+        return place
+
     def cd_tell(self) -> int:
         return self.cd.tell() + (self.cd_pending[1] if self.cd_pending else 0)
 
@@ -242,7 +251,7 @@ def _deflated_member(out: _Writer, name: str, source, chunk: int) -> list[int]:
     head = len(_local(info))
     out.write(bytes(head))  # the header's place; written once the CRC and compressed size are known
     comp, crc, csize = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15), 0, 0
-    with (open(source, "rb") if not isinstance(source, bytes) else _Bytes(source)) as src:
+    with (open(source, "rb") if not isinstance(source, bytes) else io.BytesIO(source)) as src:
         while block := src.read(chunk):
             crc = zlib.crc32(block, crc)
             data = comp.compress(block)
@@ -253,21 +262,6 @@ def _deflated_member(out: _Writer, name: str, source, chunk: int) -> list[int]:
     info.CRC, info.compress_size = crc, csize + len(data)
     os.pwrite(out.fh.fileno(), _local(info), at)
     return [at, out.pos - at, cd_at, out.entry(info)]
-
-
-class _Bytes:
-    def __init__(self, data: bytes):
-        self.data, self.at = data, 0
-
-    def read(self, n: int) -> bytes:
-        self.at += n
-        return self.data[self.at - n:self.at]
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 def _bodies(out_dir: Path, table: str, rids) -> dict[str, bytes]:
@@ -291,7 +285,7 @@ def _segmented_member(out: _Writer, name: str, csv: Path, table: str, ids: list[
     the member's start, its length, its rows' length]."""
     size = csv.stat().st_size
     with open(csv, "rb") as fh:
-        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else _Bytes(b"") as view:
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else io.BytesIO() as view:
             crc = zlib.crc32(view) if size else 0
     info = _info(name, crc, 0, size, out.pos)
     at, cd_at = out.pos, out.cd_tell()
@@ -344,7 +338,7 @@ def write_everything_zip(out_dir: Path, report_ids: list[str], target: Path, chu
     record = {"singles": {}, "reports": {}, "segments": {}}
     fd, tmp = temp_beside(target)
     try:
-        with os.fdopen(fd, "wb", buffering=0) as fh, (open(target, "rb") if prev else _Bytes(b"")) as old:
+        with os.fdopen(fd, "wb", buffering=0) as fh, (open(target, "rb") if prev else io.BytesIO()) as old:
             if prev and os.fstat(old.fileno()).st_ino != prev["zip"][0]:
                 prev = None
             out = _Writer(fh, old if prev else None, target.parent, prev["cd"] if prev else 0)
@@ -366,18 +360,14 @@ def write_everything_zip(out_dir: Path, report_ids: list[str], target: Path, chu
                     fresh = _bodies(out_dir, tables[rel], [rid for rid in replaced if rid in keys_of_ids])
                     if all(fresh.get(rid, b"") == _old_body(old, was[1], segs.get(rid)) for rid in replaced):
                         # No replaced report's rows differ in this table: the member is the one in the last zip.
-                        place = [out.pos, was[2], out.cd_tell(), was[4]]
-                        out.copy(was[1], was[2])
-                        out.copy_entries(was[3], was[4], 1, place[0] - was[1])
+                        place = out.reuse(was)
                         record["segments"][rel] = {rid: seg for rid, seg in segs.items() if rid in keys_of_ids}
                         record["segments"][rel].update((rid, segs.get(rid) or [0, 0, 0]) for rid in fresh)
                     else:
                         place, record["segments"][rel] = _segmented_member(out, name, singles[rel], tables[rel], ids,
                                                                            out_dir, fresh, was, segs)
                 elif was is not None and single_keys[rel] and was[0] == single_keys[rel]:
-                    place = [out.pos, was[2], out.cd_tell(), was[4]]
-                    out.copy(was[1], was[2])
-                    out.copy_entries(was[3], was[4], 1, place[0] - was[1])
+                    place = out.reuse(was)
                 else:
                     place = _deflated_member(out, name, singles[rel], chunk)
                 record["singles"][rel] = [single_keys[rel], *place]
@@ -391,9 +381,7 @@ def write_everything_zip(out_dir: Path, report_ids: list[str], target: Path, chu
             for rid in sorted(ids, key=_block_name):
                 was = (prev or {}).get("reports", {}).get(rid)
                 if was is not None and keys.get(rid) and was[0] == keys[rid]:
-                    place = [out.pos, was[2], out.cd_tell(), was[4], was[5]]
-                    out.copy(was[1], was[2])
-                    out.copy_entries(was[3], was[4], was[5], place[0] - was[1])
+                    place = [*out.reuse(was, was[5]), was[5]]
                 else:
                     at, cd_at, cd_len = out.pos, out.cd_tell(), 0
                     folder = out_dir / P.report_dir_of(rid)
