@@ -102,11 +102,15 @@ def warm_up(pdf: bool = True) -> None:
     if pdf:  # not when only text reports are extracted here (runner.warm_up)
         import pdfplumber  # noqa: F401
 
+    from gongkai.parse.slug import slugify
     from gongkai.readers.script import _converter
 
+    # pdfminer logs one line per glyph for fonts without a bounding box (Chromium's PDFs); the result is fine.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
     lazy_pinyin("公开")
+    slugify("宁夏回族自治区司法厅")
     _converter()
     _warm = True if pdf else "text"
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import logging
 import os
 import pickle
 import sys
@@ -64,13 +63,7 @@ class Outcome:
         return self.failure is None or not self.failure.transient
 
 
-def _quiet_pdfminer() -> None:
-    # pdfminer logs one line per glyph for fonts without a bounding box (Chromium's PDFs); the result is fine.
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
-
-
 BATCH = int(os.environ.get("GONGKAI_BATCH", "16"))
-_WARM = False
 
 
 def warm_up(pdf: bool = True) -> None:
@@ -80,24 +73,9 @@ def warm_up(pdf: bool = True) -> None:
     it.  Without this, every file paid jieba's and pypinyin's dictionaries and pdfplumber's import again
     (about 0.9 s per file instead of 10 ms for a text report).  pdf=False: no PDF is to be extracted here
     (an edited text report), so pdfplumber is not imported (0.45 CPU-s of the edit); a later call with
-    pdf=True imports it.
+    pdf=True imports it.  isolate.warm_up does it, once per kind.
     """
-    global _WARM
-    if _WARM is True or (_WARM == "text" and not pdf):
-        return
-    _WARM = True if pdf else "text"
-    _quiet_pdfminer()
-    from gongkai.readers import script
-    from gongkai.parse.slug import slugify
-
-    slugify("宁夏回族自治区司法厅")
-    script._converter()
     isolate.warm_up(pdf)
-    if pdf:
-        try:
-            import pdfplumber  # noqa: F401
-        except ImportError:
-            pass
 
 
 def _needs_pdf(paths: list[Path]) -> bool:
