@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import mmap
 import os
 import struct
 import tempfile
@@ -30,7 +29,8 @@ import zlib
 from pathlib import Path
 
 from gongkai import paths as P
-from gongkai.files import CHUNK, Splice, atomic_write, copy_range, file_stamp, load_state, temp_beside, zip_info
+from gongkai.files import (CHUNK, Splice, atomic_write, copy_range, crc32_file, file_stamp, load_state, temp_beside,
+                           zip_info)
 from gongkai.package.combined import COMBINED_TITLE, _csv_body, _csv_header, package_names, replace_with
 from gongkai.package.licence import README_NAME, readme
 from gongkai.schema import registry as R
@@ -284,10 +284,7 @@ def _segmented_member(out: _Writer, name: str, csv: Path, table: str, ids: list[
     read from its own CSV in turn).  Returns the member's place and, per report, [its segment's offset from
     the member's start, its length, its rows' length]."""
     size = csv.stat().st_size
-    with open(csv, "rb") as fh:
-        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else io.BytesIO() as view:
-            crc = zlib.crc32(view) if size else 0
-    info = _info(name, crc, 0, size, out.pos)
+    info = _info(name, crc32_file(csv), 0, size, out.pos)
     at, cd_at = out.pos, out.cd_tell()
     header = _local(info)
     out.write(bytes(len(header)))
