@@ -10,12 +10,16 @@ report, taken in report_id order, are the rows sorted by key over the whole corp
 A rebuild after some reports changed (a report's key: its package digest) updates the database in place
 (corpus_sqlite.update_sqlite), rewrites only the Parquet partitions holding a changed, new or removed
 report (corpus_parquet.py), and writes an Excel CSV again only when a replaced report's lines in it differ.
-Parquet is partitioned by report year and province (paths.parquet_part).  Measured on the sample
-corpus, a report takes about 6 KB of Parquet over all tables (sections, the text, 3 KB of it).  By year
-alone, a million reports (about 160,000 a year) would make a year's file ~1 GB (sections ~500 MB), and
-one edit would rewrite it; by year and province a partition holds ~5,000 reports (a big province two or
-three times that), ~30 MB over the tables, in ~7 years x 32 provinces: ~2,000 files, no folder over 32
-entries.  Finer cuts (by level or city) would give many tiny files at today's few thousand reports.
+Parquet is partitioned by report year and province, and within a partition split into up to 16 files by
+the agency's bucket (paths.parquet_part).  Measured on the sample corpus, a report takes about 6 KB of Parquet
+over all tables (sections, the text, 3 KB of it).  By year alone, a million reports (about 160,000 a year)
+would make a year's file ~1 GB (sections ~500 MB), and one edit would rewrite it; by year and province a
+partition holds ~5,000 reports (a big province two or three times that), ~30 MB over the tables, which an
+edit read and wrote whole (issue 17: 0.6 s of a one-report edit at 2,000 synthetic reports, whose provinces
+are all unknown: one partition a year, a third of the corpus).  Split by the agency's bucket, a file holds
+1/16 of that (~300 reports a file at a million; 2 MB over the tables) in ~7 years x 32 provinces x 16 groups
+x 9 tables, ~32,000 files, no folder over 32 entries.  The group is fixed by the slug, so a report's file
+never moves; finer cuts (by level or city, or 256 groups) would give many tiny files at today's thousands.
 
 No corpus workbook (issue 17): a national corpus has more reports than a sheet has rows, and each edit
 rewrote it whole; metadata_excel.csv and measures_excel.csv hold its rows.
@@ -49,7 +53,8 @@ REWRITTEN = (P.CORPUS_SQLITE,) + tuple(P.excel_csv(name) for name in E.PARQUET_T
 def _load_state(state: Path | None, target_dir: Path) -> dict | None:
     """What the last build recorded about the corpus files now in place, when they are still those files."""
     recorded = load_state(state)
-    if recorded is None or not {"keys", "parts", "excel"} <= set(recorded):
+    if recorded is None or not {"keys", "parts", "excel"} <= set(recorded) \
+            or recorded.get("parquet") != P.PARQUET_LAYOUT:
         return None
     stamps = recorded.get("stamps", {})
     if recorded.get("segmenter") != _segmenter_id().hex() or set(stamps) != set(REWRITTEN) \
@@ -183,6 +188,7 @@ def write_corpus_exports(out_dir: Path, report_ids: list[str], target_dir: Path,
             atomic_write(state, json.dumps({
                 "stamps": {name: file_stamp(target_dir / name) for name in REWRITTEN},
                 "segmenter": _segmenter_id().hex(), "keys": {rid: keys[rid] for rid in ids}, "parts": parts,
+                "parquet": P.PARQUET_LAYOUT,
                 "excel": offsets}, sort_keys=True, ensure_ascii=False).encode("utf-8"))
     finally:
         for tmp in temps.values():
