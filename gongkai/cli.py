@@ -81,10 +81,10 @@ def main(argv=None) -> int:
 
 def print_deploy_diff(old: Path, new: Path) -> int:
     """`upload\t<path>` for each new or changed file, then `delete\t<path>` for each file gone."""
-    from gongkai.pipeline.manifest import deploy_diff, read_manifest
+    from gongkai.pipeline.manifest import diff_manifests
 
     try:
-        upload, delete = deploy_diff(read_manifest(old), read_manifest(new))
+        upload, delete = diff_manifests(old, new)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -88,8 +88,8 @@ def _folders(files) -> set[str]:
 def mirror(dest: Path, want: dict[str, tuple[str, int]], keep: tuple[str, ...] = (),
            have: dict[str, int] | None = None) -> tuple[int, int]:
     """Make dest hold exactly the files of `want` (relative path -> (source, its inode)), each a hard link to
-    its source (a copy across devices: link_or_copy), touching only what differs; files named in `keep` are
-    left alone.  (files linked or copied, files removed).  `have`: see mirror_changes."""
+    its source (a copy across devices: link_or_copy), touching only what differs; files and folders named in
+    `keep` are left alone.  (files linked or copied, files removed).  `have`: see mirror_changes."""
     linked, removed = mirror_changes(dest, want, keep, have)
     return len(linked), len(removed)
 
@@ -106,6 +106,11 @@ def mirror_changes(dest: Path, want: dict[str, tuple[str, int]], keep: tuple[str
         have, dirs = _listing(dest)
     else:
         dirs = sorted(_folders(have))
+    if keep:  # a name in keep is a file or a folder left alone with all it holds
+        def kept(rel: str) -> bool:
+            return rel in keep or any(rel.startswith(k + "/") for k in keep)
+        have = {rel: ino for rel, ino in have.items() if not kept(rel)}
+        dirs = [rel for rel in dirs if not kept(rel)]
     wanted_dirs = _folders(want)
     gone: set[str] = set()  # folders no wanted file lies in, removed whole (a parent before its children)
     for rel in sorted(dirs, key=lambda d: d.count("/")):
@@ -113,7 +118,7 @@ def mirror_changes(dest: Path, want: dict[str, tuple[str, int]], keep: tuple[str
             shutil.rmtree(dest / rel, ignore_errors=True)
             gone.add(rel)
     removed = []
-    for rel in sorted(set(have) - set(want) - set(keep)):
+    for rel in sorted(set(have) - set(want)):
         if not any(p in gone for p in _parents(rel)):
             (dest / rel).unlink(missing_ok=True)  # a file no source gives, or a file where a folder must go
         removed.append(rel)

@@ -48,7 +48,7 @@ def index_dir(name: str) -> str:
 def sync_tree(docs: Path, files: list[str], dest: Path, listing: dict | None = None) -> None:
     """Make `dest` hold exactly `files` of `docs`, as hard links (copies across devices).  A link whose file
     was replaced since (the build writes a new file and renames it) is made again.  `listing`: each file's
-    (size, mtime_ns, inode) when the caller has them (site.docs_listing)."""
+    (size, mtime_ns, inode) when the caller has them (site.docs_listing); else a stat each."""
     mirror(dest, {rel: (str(docs / rel), listing[rel][2] if listing else (docs / rel).stat().st_ino)
                   for rel in files})
 
@@ -61,7 +61,7 @@ def stand_ins(docs: Path, files: list[str], stats: dict | None = None, links: Pa
     `links` (a shard's LINKS file) keeps each page's link targets with the [size, mtime] they were found at
     (`stats`: file_stats'), so an edit reads again only the pages that changed: finding every page's links
     read the whole shard (some 2,000 pages at 10,000 reports) for one changed page.  `listing`
-    (site.docs_listing) answers which targets exist without a stat each."""
+    (site.docs_listing) answers which targets exist without a stat each; else a stat each."""
     own = set(files)
     known: dict = {}
     if links is not None and stats is not None:

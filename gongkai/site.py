@@ -25,11 +25,12 @@ from pathlib import Path
 
 from gongkai import paths as P
 from gongkai import assemble as A
+from gongkai import docs_state as DS
 from gongkai import shard_build as SB
 from gongkai import shards as S
 from gongkai.files import write_if_changed
-from gongkai.mirror import mirror_changes, walk
-from gongkai.pipeline.manifest import CACHE_NAME, load_cache, manifest_site
+from gongkai.pipeline import manifest as M
+from gongkai.mirror import walk
 from gongkai.pipeline.runner import default_jobs
 from gongkai.shard_build import EXCLUDE_SELECTORS, PAGEFIND_DIR  # noqa: F401  (their one home is shard_build)
 
@@ -62,20 +63,17 @@ def theme_fingerprint(root: Path) -> str:
 
 
 def docs_listing(docs: Path) -> dict[str, tuple[int, int, int]]:
-    """Every file of docs/ (relative posix path, in walk's order) -> (size, mtime_ns, inode).  One walk serves
-    the fingerprint, the shards' files and the site's static files and downloads: each of them used to walk
-    or stat the 200,000 files of docs/ (5,000 reports) again."""
+    """Every file of docs/ (relative posix path, in walk's order) -> (size, mtime_ns, inode): a stat of every
+    file, which the build no longer does (docs_state.py); for callers that want the whole listing."""
     return {rel: (st.st_size, st.st_mtime_ns, st.st_ino) for rel, st in walk(docs)}
 
 
-def docs_fingerprint(root: Path, listing: dict | None = None) -> str:
-    """The theme's fingerprint and every file of docs/ (path, size, mtime): the whole site's inputs.
-    `listing`: docs_listing's, when the caller has it."""
-    h = hashlib.sha256(theme_fingerprint(root).encode())
-    listing = docs_listing(root / P.DOCS_DIR) if listing is None else listing
-    for rel, (size, mtime, _) in listing.items():
-        h.update(f"{P.DOCS_DIR}/{rel}\0{size}\0{mtime}\n".encode())
-    return h.hexdigest()
+def docs_fingerprint(root: Path, docs: DS.DocsState | None = None, theme: str | None = None) -> str:
+    """The theme's fingerprint and every file of docs/ (path, size, mtime, folder by folder): the whole site's
+    inputs.  `docs`: the state of docs/ when the caller has it (else every folder is listed)."""
+    docs = DS.DocsState(root).walk() if docs is None else docs
+    theme = theme_fingerprint(root) if theme is None else theme
+    return hashlib.sha256(f"{theme}\0{docs.digest()}".encode()).hexdigest()
 
 
 def index_site(site: Path, name: str = S.HUB) -> subprocess.CompletedProcess:
@@ -121,11 +119,11 @@ SHARDS_DIR = Path("build") / "shards"
 SHARD_REPORTS_ENV = "GONGKAI_SHARD_REPORTS"  # reports a shard holds at most (shards.SHARD_REPORTS)
 SHARD_LOG = "shards.json"  # build/shards/shards.json: each shard run's steps, seconds and peak memory
 SITE_FILES = Path(P.CACHE_DIR) / "site-files"  # what assembly makes itself: the merged sitemap, shards.json
-# Present while the manifest's cache (pipeline/manifest.py) lists exactly the files of site/: written when a
-# build has brought site/ up to date, removed before the next one changes it, and naming the site folder
-# (device, inode) it lists, so a copied project (new inodes everywhere) does not trust it.  With it, the
-# assembly takes what site/ holds from that list instead of listing and stat-ing every file of the site;
-# without it (a build killed half-way, a first build, a copy), it lists them.
+# Present while the manifest's records (pipeline/manifest.py, one a part) list exactly the files of site/:
+# written when a build has brought site/ up to date, removed before the next one changes it, and naming the
+# site folder (device, inode) it lists, so a copied project (new inodes everywhere) does not trust it.  With
+# it, the assembly brings the parts an edit touched up to date from their records; without it (a build
+# killed half-way, a first build, a copy), it lists every file of the site and makes every part.
 SITE_LISTED = Path(P.CACHE_DIR) / "site-listed"
 
 
@@ -134,10 +132,9 @@ def _site_identity(site: Path) -> str:
     return f"{st.st_dev} {st.st_ino}\n"
 
 
-def docs_files(docs: Path, listing: dict | None = None) -> list[str]:
+def docs_files(docs: Path) -> list[str]:
     """docs/ files that the site generator reads (the downloads are linked into the site as they are)."""
-    listing = docs_listing(docs) if listing is None else listing
-    return [rel for rel in listing if not rel.startswith(f"{P.DOWNLOADS}/")
+    return [rel for rel, _ in walk(docs) if not rel.startswith(f"{P.DOWNLOADS}/")
             and not rel.rsplit("/", 1)[-1].startswith(".")]
 
 
@@ -160,41 +157,85 @@ def run_shards(root: Path, todo: list[tuple[str, Path, list | None]], scheduler:
         return list(pool.map(SB.run_shard, *args))
 
 
-def prepare_shards(root: Path, per_shard: int, listing: dict | None = None
-                   ) -> tuple[dict[str, tuple[Path, str]], list[str]]:
-    """Each shard's folder made ready (its pages linked, its stand-ins listed), with its fingerprint, and
-    the static files of docs/ (not pages: they are linked into the site as they are, never through MkDocs,
-    so a changed data file re-renders no page); the folders of shards that no longer exist are removed."""
-    docs = root / P.DOCS_DIR
-    theme = theme_fingerprint(root)
-    listing = docs_listing(docs) if listing is None else listing
-    files = docs_files(docs, listing)
-    plan = S.assign([rel for rel in files if rel.endswith(".md")], per_shard)
+def _page_shard(rel: str, count: int) -> str:
+    key = S.agency_key(rel)
+    return S.HUB if key is None else S.shard_of(key, count)
+
+
+def touched_shards(root: Path, docs: DS.DocsState, plan: dict[str, list[str]], count: int) -> set[str]:
+    """The shards whose pages an edit of docs/ may have changed: those with a page (before or now) in a folder
+    whose files changed, those whose stand-ins name a page that is gone, and those never rendered."""
+    out = set()
+    removed = set()
+    for folder in docs.changed | docs.gone:
+        before = set(docs.pages_before.get(folder, ()))
+        now = set(docs.entries[folder][3]) if folder in docs.entries else set()
+        prefix = f"{folder}/" if folder else ""
+        out.update(_page_shard(prefix + name, count) for name in before | now)
+        removed.update(prefix + name for name in before - now)
+    for name in plan:
+        shard = root / SHARDS_DIR / name
+        if name in out:
+            continue
+        if not (shard / "stamp").exists() or not (shard / "site").is_dir():
+            out.add(name)
+        elif removed:
+            try:
+                others = set((shard / SB.STAND_INS).read_text(encoding="utf-8").splitlines())
+            except OSError:
+                others = removed
+            if others & removed:
+                out.add(name)
+    return out
+
+
+def prepare_shards(root: Path, per_shard: int, docs: DS.DocsState | None = None, theme: str | None = None,
+                   touched: set[str] | None = None) -> dict[str, tuple[Path, str]]:
+    """Each shard's folder made ready (its pages linked, its stand-ins listed), with its fingerprint; the
+    folders of shards that no longer exist are removed.  Only the `touched` shards (None: all) are prepared:
+    another keeps the fingerprint it was last rendered from, without a stat of its files.  The files of
+    docs/ that are not pages are linked into the site as they are, never through MkDocs (assemble.py)."""
+    docs_dir = root / P.DOCS_DIR
+    theme = theme_fingerprint(root) if theme is None else theme
+    docs = DS.DocsState(root).walk() if docs is None else docs
+    plan = S.assign(docs.pages(), per_shard)
     out = {}
     for name, pages in plan.items():
         shard = root / SHARDS_DIR / name
-        out[name] = (shard, SB.prepare(docs, pages, shard, theme, listing))
+        if touched is None or name in touched:
+            out[name] = (shard, SB.prepare(docs_dir, pages, shard, theme))
+        else:
+            out[name] = (shard, (shard / "stamp").read_text().strip())
     if (root / SHARDS_DIR).is_dir():
         for old in sorted((root / SHARDS_DIR).iterdir()):
             if old.is_dir() and old.name not in out:
                 shutil.rmtree(old, ignore_errors=True)
-    return out, [rel for rel in files if not rel.endswith(".md")]
+    return out
+
+
+STATE = Path(P.CACHE_DIR) / "site-state.json"  # the shards and the theme of the last assembly
 
 
 def build_site(root: Path, force: bool = False, log=print, scheduler: str | None = None,
-               per_shard: int | None = None) -> int | None:
+               per_shard: int | None = None, written=None) -> int | None:
     """Render the site in shards (gongkai/shards.py), each shard MkDocs `--strict` and then Pagefind, only
     the shards whose inputs changed (all with force; a shard with a few changed pages renders those alone);
     bring site/ up to date from the shards' outputs when every shard succeeded (gongkai/assemble.py: only
-    files whose source changed are linked again).  None when nothing changed, else the exit code
-    of the first failing step (0 when all succeeded).  `scheduler` (or DASK_SCHEDULER) runs the shards on
-    a Dask cluster; otherwise JOBS (default: every core) at a time."""
+    the parts of the site an edit touched, and in them only files whose source changed are linked again).
+    None when nothing changed, else the exit code of the first failing step (0 when all succeeded).
+    `scheduler` (or DASK_SCHEDULER) runs the shards on a Dask cluster; otherwise JOBS (default: every core)
+    at a time.  `written`: the files the build wrote (relative to the root), whose folders of docs/ are
+    listed again even when a write in place left their mtime alone (docs_state.py)."""
     root = Path(root).resolve()
     recover_site(root)
-    listing = docs_listing(root / P.DOCS_DIR)
-    fingerprint = docs_fingerprint(root, listing)
+    top = f"{P.DOCS_DIR}/"
+    docs, known = DS.current(root, {rel[len(top):].rpartition("/")[0] for rel in written or ()
+                                    if rel.startswith(top)})
+    theme = theme_fingerprint(root)
+    fingerprint = docs_fingerprint(root, docs, theme)
     if not force and site_is_current(root, fingerprint):
         log("site/ is up to date: no docs input changed, MkDocs skipped")
+        docs.save()  # the folders listed again (a copy's new inodes, racy ones) need not be next time
         return None
     per_shard = per_shard or int(os.environ.get(SHARD_REPORTS_ENV) or S.SHARD_REPORTS)
     scheduler = scheduler if scheduler is not None else os.environ.get("DASK_SCHEDULER") or None
@@ -202,10 +243,18 @@ def build_site(root: Path, force: bool = False, log=print, scheduler: str | None
     stamp.unlink(missing_ok=True)
     listed = root / SITE_LISTED
     trusted = listed.exists() and (root / SITE).is_dir() and listed.read_text() == _site_identity(root / SITE)
-    recorded = load_cache(root / P.CACHE_DIR / CACHE_NAME) if trusted else None
     listed.unlink(missing_ok=True)
+    try:
+        last = json.loads((root / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        last = {}
     t0 = time.perf_counter()
-    prepared, static = prepare_shards(root, per_shard, listing)
+    pages = docs.pages()
+    plan = S.assign(pages, per_shard)
+    count = S.shard_count(sum(1 for rel in pages if S.is_report_page(rel)), per_shard)
+    incremental = known and not force and last.get("theme") == theme and last.get("shards") == sorted(plan)
+    touched = touched_shards(root, docs, plan, count) if incremental else None
+    prepared = prepare_shards(root, per_shard, docs, theme, touched)
     todo = []
     for name, (shard, fp) in prepared.items():
         done = shard / "stamp"
@@ -214,7 +263,8 @@ def build_site(root: Path, force: bool = False, log=print, scheduler: str | None
             done.unlink(missing_ok=True)
             todo.append((name, shard, pages))
     alone = sum(len(pages) for *_, pages in todo if pages)
-    log(f"pages: {len(prepared)} shard(s), {len(todo)} to render ({time.perf_counter() - t0:.1f}s to prepare)"
+    log(f"pages: {len(prepared)} shard(s), {len(todo)} to render, "
+        f"{len(prepared) if touched is None else len(touched)} prepared ({time.perf_counter() - t0:.1f}s to prepare)"
         + (f"; {alone} changed page(s) rendered alone" if alone else ""))
     t0 = time.perf_counter()
     results = run_shards(root, todo, scheduler, default_jobs())
@@ -238,32 +288,46 @@ def build_site(root: Path, force: bool = False, log=print, scheduler: str | None
             f"Pagefind {total('pagefind', 'max_rss_mb', max):.0f} MB")
     t0 = time.perf_counter()
     plan = {name: shard for name, (shard, _) in prepared.items()}
-    if not A.extras(plan, root / SITE_FILES, os.environ.get(SITE_URL_ENV, ""), write_if_changed):
+    extras: list[str] = []
+    # Made from the shards' outputs alone (their sitemaps and search indexes): kept while no shard rendered.
+    if (not incremental or todo or not (root / SITE_FILES).is_dir()) and not A.extras(
+            plan, root / SITE_FILES, os.environ.get(SITE_URL_ENV, ""), write_if_changed, extras):
         log(f"no sitemap.xml: set {SITE_URL_ENV}=https://…/ (the published address) to get one")
-    want = A.wanted(root, plan, static, root / SITE_FILES, listing)
-    # The first site is made beside and renamed in; later ones are brought up to date in place, file by file.
+    # The first site is made beside and renamed in; later ones are brought up to date in place, part by part.
     site = root / SITE
     target = site if site.is_dir() else root / f"{NEW_PREFIX}{os.getpid()}"
-    have = {rel: entry[2] for rel, entry in recorded.items()} if recorded is not None and target == site else None
-    linked, removed = mirror_changes(target, want, keep=A.KEEP, have=have)
-    changed = None if have is None else set(linked) | edited_in_place(static, listing, recorded)
-    manifest_site(target, root / P.CACHE_DIR, files=want, changed=changed, cache=recorded)
+    dirty = None
+    if incremental and trusted and target == site and M.read_index(site) is not None:
+        dirty = docs_parts(docs) | {M.part_of(rel) for rel in extras}
+        for name, shard, pages in todo:
+            dirty |= A.rendered_parts(name, shard, pages)
+    else:
+        for name, shard in plan.items():
+            A.shard_parts(name, shard, keep=False)
+    linked, removed, parts = A.assemble(root, target, plan, root / SITE_FILES, root / P.CACHE_DIR, dirty)
     if target != site:
         swap_in(root, target)
-    log(f"site: {len(want)} files assembled from {len(prepared)} shard(s) in {time.perf_counter() - t0:.1f}s "
-        f"({len(linked)} linked, {len(removed)} removed)" + ("" if have is not None else "; site/ listed"))
+    log("site: " + (f"{parts} part(s) of the site brought up to date" if dirty is not None else "every part made")
+        + f" from {len(prepared)} shard(s) in {time.perf_counter() - t0:.1f}s ({len(linked)} linked, "
+        f"{len(removed)} removed)" + ("" if dirty is not None else "; site/ listed"))
+    docs.save()
+    _write_json(root / STATE, {"theme": theme, "shards": sorted(plan)})
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(fingerprint + "\n")
     listed.write_text(_site_identity(site))
     return 0
 
 
-def edited_in_place(static: list[str], listing: dict, recorded: dict) -> set[str]:
-    """The static files of docs/ whose size or mtime is not the recorded one though their inode is: written in
-    place (a hand-written asset saved by an editor that does not rename), so the site's hard link to them
-    holds new bytes that the manifest must hash again.  Every generated file is written by a rename, which
-    mirror_changes sees; these few (not pages: MkDocs renders those) are checked against docs_listing's."""
-    return {rel for rel in static if recorded.get(rel, ())[:3] != listing[rel]}
+def docs_parts(docs: DS.DocsState) -> set[str]:
+    """The parts of the site (pipeline/manifest.part_of) whose files come from the folders of docs/ that
+    changed: a folder's files are linked under the same path, its pages rendered to their HTML's path."""
+    out = set()
+    for folder in docs.changed | docs.gone:
+        out.add(M.part_of(f"{folder}/x" if folder else "x"))
+        prefix = f"{folder}/" if folder else ""
+        now = docs.entries[folder][3] if folder in docs.entries else ()
+        out.update(M.part_of(SB.output_of(prefix + name)) for name in {*docs.pages_before.get(folder, ()), *now})
+    return out
 
 
 def _write_json(path: Path, data) -> None:

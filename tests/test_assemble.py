@@ -8,6 +8,7 @@ from gongkai import assemble as A
 from gongkai import shard_build as SB
 from gongkai import shards as S
 from gongkai.files import write_if_changed
+from gongkai.pipeline import manifest as M
 
 
 def _sitemap(site, *locs):
@@ -67,11 +68,16 @@ def test_each_file_of_the_site_has_one_source(tmp_path):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
     plan = {S.HUB: root / "shards/hub", S.shard_name(0): root / "shards/s000"}
-    want = A.wanted(root, plan, ["assets/a.css", "api/index.json"], root / "extra")
-    assert {rel: open(src, encoding="utf-8").read() for rel, (src, _) in want.items()} == {
+    want = A.wanted(root, plan, root / "extra")
+    expected = {
         "index.html": "hub", "assets/a.css": "static", "pagefind/pagefind.js": "hub index",
         "reports/ab/x/index.html": "report", "pagefind/shards/s000/pagefind-entry.json": "{}",
         "api/index.json": "[]", "pagefind/shards.json": "{}", "downloads/x/a.csv": "a"}
+    assert {rel: open(src, encoding="utf-8").read() for rel, (src, _) in want.items()} == expected
+    # One part of the site: its folders alone are listed, in every source.
+    for part in ("", "reports/ab", "pagefind", "pagefind/shards/s000", "assets", "downloads", "years"):
+        assert A.wanted(root, plan, root / "extra", part) == {rel: src for rel, src in want.items()
+                                                             if M.part_of(rel) == part}, part
     assert SB.index_dir(S.shard_name(0)) == "pagefind/shards/s000"
     listing = {"shards": ["shards/s000/"]}
     A.extras(plan, root / "extra2", "", write_if_changed)

@@ -126,6 +126,13 @@ def _project(dest: Path) -> Path:
     return dest
 
 
+def _write(page: Path, text: str) -> None:
+    """An edit the build's way: a new file renamed over the page (files.atomic_write), so its folder changes."""
+    from gongkai.files import atomic_write
+
+    atomic_write(page, text.encode("utf-8"))
+
+
 def _tree(site: Path) -> dict[str, bytes]:
     """Every file but the search indexes, and the deploy manifest without them (compared by _searchable: a
     recent layer makes other files)."""
@@ -133,10 +140,13 @@ def _tree(site: Path) -> dict[str, bytes]:
            and not (rel := p.relative_to(site).as_posix()).startswith(SB.PAGEFIND_DIR + "/")}
     from gongkai import paths as P
 
-    if P.SITE_MANIFEST in out:
+    from gongkai.pipeline import manifest as M
+
+    index = f"\t{M.PARTS_DIR}/{SB.PAGEFIND_DIR}".encode()
+    if P.SITE_MANIFEST in out:  # the search indexes' parts, and the index's lines for them
         out[P.SITE_MANIFEST] = b"".join(line for line in out[P.SITE_MANIFEST].splitlines(keepends=True)
-                                        if f"\t{SB.PAGEFIND_DIR}/".encode() not in line)
-    return out
+                                        if index not in line)
+    return {rel: data for rel, data in out.items() if not rel.startswith(f"{M.PARTS_DIR}/{SB.PAGEFIND_DIR}/")}
 
 
 def _searchable(site: Path) -> dict[str, str]:
@@ -183,10 +193,12 @@ def test_the_shards_assemble_into_one_site_whose_links_resolve(local):
 
     from gongkai import paths as P
 
-    rows = [line.split("\t") for line in (site / P.SITE_MANIFEST).read_text(encoding="utf-8").splitlines()[1:]]
+    from gongkai.pipeline import manifest as M
+
+    rows = M.read_manifest(site / P.SITE_MANIFEST)
     on_disk = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()} - {P.SITE_MANIFEST}
-    assert {rel for _, _, rel in rows} == on_disk
-    assert all(hashlib.sha256((site / rel).read_bytes()).hexdigest() == sha for sha, _, rel in rows)
+    assert set(rows) == on_disk
+    assert all(hashlib.sha256((site / rel).read_bytes()).hexdigest() == sha for rel, (sha, _) in rows.items())
     listed = (site / "pagefind" / "shards.json").read_text()
     for name in shards:
         if name != S.HUB:
@@ -213,13 +225,13 @@ def test_one_edited_page_re_renders_its_shard_only(local, tmp_path):
 
     page = root / "docs" / P.report_page(AGENCIES[0], 2023)
     html = root / "site" / P.page_url(P.report_page(AGENCIES[0], 2023)) / "index.html"
-    page.write_text(page.read_text(encoding="utf-8") + "\n新增一句。\n", encoding="utf-8")
+    _write(page, page.read_text(encoding="utf-8") + "\n新增一句。\n")
     from gongkai import assemble as A
     from gongkai.mirror import mirror
 
     def wanted():
-        prepared, static = sitebuild.prepare_shards(root, PER_SHARD)
-        return A.wanted(root, {n: d for n, (d, _) in prepared.items()}, static, root / sitebuild.SITE_FILES)
+        prepared = sitebuild.prepare_shards(root, PER_SHARD)
+        return A.wanted(root, {n: d for n, (d, _) in prepared.items()}, root / sitebuild.SITE_FILES)
 
     mirror(root / "site", wanted(), keep=A.KEEP)  # the copied site's files linked to their sources again
     download = root / "site" / "downloads" / P.report_dir(AGENCIES[1], 2023) / "x.csv"
@@ -235,18 +247,20 @@ def test_one_edited_page_re_renders_its_shard_only(local, tmp_path):
     relinked = sorted(rel for rel in after if before.get(rel) != after[rel])
     assert P.page_url(P.report_page(AGENCIES[0], 2023)) + "index.html" in relinked
     assert len(relinked) < len(after) / 3 and download.stat().st_ino == before[download.relative_to(root / "site").as_posix()]
-    linked = [rel for rel in relinked if rel != P.SITE_MANIFEST]  # the manifest is written, not linked
+    from gongkai.pipeline import manifest as M
+
+    linked = [rel for rel in relinked if not M.is_manifest(rel)]  # the manifest is written, not linked
     gone = set(before) - set(after)  # the re-rendered shard's search fragments named by their new content
     assert all(rel.startswith("pagefind/") for rel in gone)
     assert f"({len(linked)} linked, {len(gone)} removed)" in logged[-1]
     want = wanted()
-    assert set(after) - {P.SITE_MANIFEST} == set(want)
+    assert {rel for rel in after if not M.is_manifest(rel)} == set(want)
     assert all(os.path.samefile(src, root / "site" / rel) for rel, (src, _) in want.items())
     plan = S.assign([f for f in sitebuild.docs_files(root / "docs") if f.endswith(".md")], PER_SHARD)
     assert ran == [next(n for n, files in plan.items() if P.report_page(AGENCIES[0], 2023) in files)]
     assert "新增一句" in html.read_text(encoding="utf-8")
     # A link to a file that exists in no shard fails the strict build, and the last good site stays.
-    page.write_text(page.read_text(encoding="utf-8") + "\n[坏链接](../../../nowhere.md)\n", encoding="utf-8")
+    _write(page, page.read_text(encoding="utf-8") + "\n[坏链接](../../../nowhere.md)\n")
     logged = []
     assert sitebuild.build_site(root, log=logged.append, scheduler="", per_shard=PER_SHARD) == 1
     assert "nowhere.md" in logged[-1]
@@ -260,7 +274,7 @@ def test_changed_pages_rendered_alone_give_the_bytes_of_a_whole_render(local, tm
     shutil.copytree(local, root, symlinks=True)
     for rel in (P.report_page(AGENCIES[1], 2023), "methodology.md"):  # a report shard's page and a hub page
         page = root / "docs" / rel
-        page.write_text(page.read_text(encoding="utf-8") + "\n补充说明一句。\n", encoding="utf-8")
+        _write(page, page.read_text(encoding="utf-8") + "\n补充说明一句。\n")
     logged = []
     assert sitebuild.build_site(root, log=logged.append, scheduler="", per_shard=PER_SHARD) == 0
     assert any("2 changed page(s) rendered alone" in line for line in logged)
@@ -312,8 +326,7 @@ def test_a_change_inside_a_table_keeps_the_shards_search_index(local, tmp_path):
     root = tmp_path / "p"
     shutil.copytree(local, root, symlinks=True)
     page = root / "docs" / P.report_page(AGENCIES[0], 2023)
-    page.write_text(page.read_text(encoding="utf-8") + "\n| 项目 | 数量 |\n|---|---:|\n| 收到申请 | 17 |\n",
-                    encoding="utf-8")
+    _write(page, page.read_text(encoding="utf-8") + "\n| 项目 | 数量 |\n|---|---:|\n| 收到申请 | 17 |\n")
     assert sitebuild.build_site(root, log=lambda *_: None, scheduler="", per_shard=PER_SHARD) == 0
     (run,) = json.loads((root / sitebuild.SHARDS_DIR / sitebuild.SHARD_LOG).read_text())
     assert run["pages"] == 1 and run["steps"]["pagefind"]["output"].startswith("index kept")
@@ -324,7 +337,7 @@ def test_a_change_inside_a_table_keeps_the_shards_search_index(local, tmp_path):
     assert _tree(root / "site") == _tree(whole / "site")
     assert _searchable(root / "site") == _searchable(whole / "site")
     # Words outside the table: the index is made again.
-    page.write_text(page.read_text(encoding="utf-8") + "\n新的说明文字。\n", encoding="utf-8")
+    _write(page, page.read_text(encoding="utf-8") + "\n新的说明文字。\n")
     assert sitebuild.build_site(root, log=lambda *_: None, scheduler="", per_shard=PER_SHARD) == 0
     (run,) = json.loads((root / sitebuild.SHARDS_DIR / sitebuild.SHARD_LOG).read_text())
     assert run["pages"] == 1 and not run["steps"]["pagefind"]["output"].startswith("index kept")
@@ -346,7 +359,7 @@ def test_a_one_page_edit_neither_lists_nor_stats_nor_hashes_the_whole_site(local
     asset = next(p for p in sorted((root / "docs").rglob("*.css")) if "downloads" not in p.parts)
 
     def edit(text):
-        page.write_text(page.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
+        _write(page, page.read_text(encoding="utf-8") + f"\n{text}\n")
 
     edit("第一次修改。")
     logged = []
@@ -371,7 +384,7 @@ def test_a_one_page_edit_neither_lists_nor_stats_nor_hashes_the_whole_site(local
         encoding="utf-8")
     fresh = M.manifest_site(site, tmp_path / "fresh-cache").read_bytes()  # a walk, every file hashed
     assert (site / P.SITE_MANIFEST).read_bytes() == fresh
-    assert f"{hashlib.sha256(asset.read_bytes()).hexdigest()}\t" in fresh.decode("utf-8")
+    assert M.read_manifest(site / P.SITE_MANIFEST)[rel_asset][0] == hashlib.sha256(asset.read_bytes()).hexdigest()
 
 
 def test_changed_pages_are_searched_in_a_recent_layer_until_it_grows(local, tmp_path, monkeypatch):
@@ -393,7 +406,7 @@ def test_changed_pages_are_searched_in_a_recent_layer_until_it_grows(local, tmp_
 
     def edit(agency: str, words: str) -> dict:
         page = root / "docs" / P.report_page(agency, 2023)
-        page.write_text(page.read_text(encoding="utf-8") + f"\n{words}\n", encoding="utf-8")
+        _write(page, page.read_text(encoding="utf-8") + f"\n{words}\n")
         assert sitebuild.build_site(root, log=lambda *_: None, scheduler="", per_shard=PER_SHARD) == 0
         (run,) = json.loads((root / sitebuild.SHARDS_DIR / sitebuild.SHARD_LOG).read_text())
         return run
@@ -427,3 +440,50 @@ def test_changed_pages_are_searched_in_a_recent_layer_until_it_grows(local, tmp_
     listing = json.loads((root / "site" / SB.PAGEFIND_DIR / "shards.json").read_text(encoding="utf-8"))
     assert not any(s.startswith("recent/") for s in listing["shards"]) and "superseded" not in listing
     assert not (root / "site" / RI.recent_dir(shard)).exists()
+
+
+def test_an_edit_lists_prepares_reads_and_writes_only_what_it_touched(local, tmp_path, monkeypatch):
+    """A one-page edit: docs/ is listed only where it changed (and where hand-written files are), one shard is
+    prepared, and only the parts of the site it touched are listed, read and written (their records and
+    manifest files); an untouched part's file keeps its inode.  The manifest is the one a walk gives."""
+    from gongkai import docs_state as DS
+    from gongkai import paths as P
+    from gongkai.pipeline import manifest as M
+
+    root = tmp_path / "p"
+    shutil.copytree(local, root, symlinks=True)
+    page = root / "docs" / P.report_page(AGENCIES[0], 2023)
+    _write(page, page.read_text(encoding="utf-8") + "\n第一次修改。\n")
+    assert sitebuild.build_site(root, log=lambda *_: None, scheduler="", per_shard=PER_SHARD) == 0  # a copy: all
+    _write(page, page.read_text(encoding="utf-8") + "\n第二次修改。\n")
+    bucket = P.bucket(AGENCIES[0])
+    untouched = root / "site" / M.part_file(f"agencies/{bucket}")
+    inode = untouched.stat().st_ino
+    listed, prepared, read, written, wanted = [], [], [], [], []
+    real_list, real_prepare, real_load, real_write = DS.DocsState._list, SB.prepare, M.load_record, M.write_part
+    real_wanted = sitebuild.A.wanted
+    monkeypatch.setattr(DS.DocsState, "_list", lambda self, rel, rec: listed.append(rel) or real_list(self, rel, rec))
+    monkeypatch.setattr(SB, "prepare", lambda docs, files, shard, *a: prepared.append(shard.name)
+                        or real_prepare(docs, files, shard, *a))
+    monkeypatch.setattr(M, "load_record", lambda cache, part: read.append(part) or real_load(cache, part))
+    monkeypatch.setattr(M, "write_part", lambda site, cache, part, files: written.append(part)
+                        or real_write(site, cache, part, files))
+    monkeypatch.setattr(sitebuild.A, "wanted", lambda root, plan, extra, part=None: wanted.append(part)
+                        or real_wanted(root, plan, extra, part))
+    logged = []
+    assert sitebuild.build_site(root, log=logged.append, scheduler="", per_shard=PER_SHARD) == 0
+    shard = S.shard_of(AGENCIES[0], 2)
+    assert prepared == [shard]
+    edited = P.report_page(AGENCIES[0], 2023).rpartition("/")[0]
+    assert set(listed) <= {edited, ""} | {rel for rel in DS.DocsState(root).walk().entries
+                                          if rel.split("/")[0] not in DS.GENERATED}
+    assert None not in wanted and sorted(read) == sorted(written) == sorted(wanted)
+    assert f"reports/{bucket}" in read and f"agencies/{bucket}" not in read
+    assert not any(part.startswith(("downloads", "api", "pagefind/shards/s00")) and part != f"pagefind/shards/{shard}"
+                   for part in read)
+    assert untouched.stat().st_ino == inode and "part(s) of the site brought up to date" in logged[-1]
+    assert "第二次修改" in (root / "site" / P.page_url(P.report_page(AGENCIES[0], 2023)) / "index.html").read_text(
+        encoding="utf-8")
+    index = (root / "site" / P.SITE_MANIFEST).read_bytes()
+    monkeypatch.undo()
+    assert M.manifest_site(root / "site", tmp_path / "fresh-cache").read_bytes() == index  # a walk, all hashed

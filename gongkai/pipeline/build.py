@@ -264,7 +264,7 @@ def run(root: Path, site: bool = False, force: bool = False) -> tuple[int, Build
     result = build(root, keep_records=False)
     status = print_summary(result)
     if site and not status:
-        status = build_site(root, force=force) or 0
+        status = build_site(root, force=force, written=result.written) or 0
     return status, result
 
 

@@ -2,52 +2,81 @@
 CDN uploads only what changed (`gongkai deploy-diff OLD NEW`), and the check that no folder of the site
 grows past what a bucket listing or a static file server handles well.
 
-The manifest is text, one file a line, `<sha256>\\t<size>\\t<path>` under a header line, sorted by path
-(paths.SITE_MANIFEST).  Text rather than JSON: at national scale the site has millions of files, and a
-line-per-file format is written, read and compared a line at a time (a JSON document is parsed whole),
-diffs readably between two deploys, and any TSV reader or `cut`/`awk` takes it;
-`awk -F'\\t' 'NR>1 {print $1"  "$3}' MANIFEST.tsv | sha256sum -c` checks a deployed copy.
+The manifest is in parts (issue 17).  `site/MANIFEST.tsv` is an index, `<sha256>\\t<size>\\t<part file>` under
+the header INDEX_HEADER, one line a part; each part, `site/manifest/<part>/files.tsv`, lists its files as
+`<sha256>\\t<size>\\t<path>` under HEADER, sorted by path.  A part is a folder of the site chosen by the path
+alone (part_of): the folder of an agencies' bucket (`reports/3f`, `downloads/3f`, `api/3f`…), a shard's search
+index (`pagefind/shards/s001`), else the top folder.  An edit touches a few parts, so the build rewrites those
+alone and keeps no line per site file in memory, and a deploy compares the indexes and reads only the parts
+whose sha256 changed (diff_manifests).  Text rather than JSON: at national scale the site has millions of
+files, and a line-per-file format is written, read and compared a line at a time, diffs readably between two
+deploys, and any TSV reader or `cut`/`awk` takes it; `awk -F'\\t' 'FNR>1 {print $1"  "$3}' manifest/**/files.tsv
+| sha256sum -c` checks a deployed copy.
 
 Hashing every file of the site each build would read gigabytes; a file whose path, size, mtime_ns and
-inode are those of the last build keeps its recorded sha256 (build/cache).  Every write in this project
-replaces a file by a rename (files.py), which gives it a new inode, so a changed file is never mistaken
-for the old one.
+inode are those of the last build keeps its recorded sha256 (build/cache/site-parts/, a record a part).
+Every write in this project replaces a file by a rename (files.py), which gives it a new inode, so a changed
+file is never mistaken for the old one.
 """
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+import shutil
 from pathlib import Path
 
 from gongkai import paths as P
 from gongkai.files import sha256_file, write_if_changed
 from gongkai.mirror import walk
+from gongkai.shards import PAGEFIND_DIR
 
-HEADER = "sha256\tsize\tpath\n"
-CACHE_NAME = "site-manifest.tsv"  # in the build cache: path, size, mtime_ns, inode, sha256 of the last run
-
-
-def site_files(site_dir: Path) -> list[tuple[str, os.stat_result]]:
-    """(relative posix path, os.stat_result) of every file under site_dir but the manifest, sorted by path."""
-    found = []
-    for rel, st in walk(site_dir):
-        if rel == P.SITE_MANIFEST:
-            continue
-        _check(site_dir, rel)
-        found.append((rel, st))
-    return sorted(found, key=lambda item: item[0])
+HEADER = "sha256\tsize\tpath\n"  # a part's header (and a whole manifest's, as builds before the parts wrote it)
+INDEX_HEADER = "sha256\tsize\tpart\n"  # site/MANIFEST.tsv: the parts
+PARTS_DIR = "manifest"  # site/manifest/<part>/files.tsv
+PART_FILE = "files.tsv"
+CACHE_NAME = "site-parts"  # build/cache/site-parts/<part>/files.tsv: path, size, mtime_ns, inode, sha256
+_BUCKET = re.compile(f"^[0-9a-f]{{{P.BUCKET_HEX}}}$")
 
 
-def load_cache(path: Path) -> dict[str, tuple[int, int, int, str]]:
-    """path -> (size, mtime_ns, inode, sha256) of every file of the site at the last run (CACHE_NAME)."""
-    cache = {}
+def part_of(rel: str) -> str:
+    """The part a site file is listed in, from its path alone: the path up to its first bucket folder, or a
+    search index under pagefind/<kind>/<name>/, else its top folder ("" for a file at the root)."""
+    folders = rel.split("/")[:-1]
+    for i, name in enumerate(folders):
+        if _BUCKET.match(name):
+            return "/".join(folders[: i + 1])
+    if len(folders) >= 3 and folders[0] == PAGEFIND_DIR:
+        return "/".join(folders[:3])
+    return folders[0] if folders else ""
+
+
+def part_file(part: str) -> str:
+    """The site path of a part's file."""
+    return f"{PARTS_DIR}/{part}/{PART_FILE}" if part else f"{PARTS_DIR}/{PART_FILE}"
+
+
+def is_manifest(rel: str) -> bool:
+    """A file of the manifest itself, which no source gives and no part lists."""
+    return rel == P.SITE_MANIFEST or rel.startswith(PARTS_DIR + "/")
+
+
+def _record_path(cache_dir: Path, part: str) -> Path:
+    return Path(cache_dir) / CACHE_NAME / part_file(part).split("/", 1)[1]
+
+
+def load_record(cache_dir: Path, part: str) -> dict[str, tuple[int, int, int, str]]:
+    """path -> (size, mtime_ns, inode, sha256) of every file of a part at the last run; {} when there is none
+    or a damaged one (its files are hashed again)."""
+    out = {}
     try:
-        with path.open(encoding="utf-8") as fh:
+        with _record_path(cache_dir, part).open(encoding="utf-8") as fh:
             for line in fh:
                 rel, size, mtime, ino, sha = line.rstrip("\n").split("\t")
-                cache[rel] = (int(size), int(mtime), int(ino), sha)
+                out[rel] = (int(size), int(mtime), int(ino), sha)
     except (OSError, ValueError):
-        return {}  # no cache, or a damaged one: hash everything once
-    return cache
+        return {}
+    return out
 
 
 def _check(site_dir: Path, rel: str) -> None:
@@ -56,57 +85,123 @@ def _check(site_dir: Path, rel: str) -> None:
                          "in the manifest")
 
 
-def manifest_site(site_dir: Path, cache_dir: Path, files=None, changed=None, cache=None) -> Path:
-    """Write site_dir/MANIFEST.tsv (only if its bytes change) and return its path; files unchanged since the
-    last run (path, size, mtime_ns, inode) are not read again.  The caller that made site_dir may say what it
-    holds instead of a walk of it: `files` (every relative path but the manifest) and `changed` (those it
-    replaced since the last run: the others keep the last run's entry in `cache` (load_cache) without a
-    stat).  At national scale the walk's stat of every file was most of an edit's assembly."""
-    site_dir, cache_dir = Path(site_dir), Path(cache_dir)
-    cache_file = cache_dir / CACHE_NAME
-    cache = load_cache(cache_file) if cache is None else cache
-    if files is None:
-        found = site_files(site_dir)
-    else:
-        changed = set(changed) if changed is not None else None
-        found = []
-        for rel in sorted(files):
-            if rel == P.SITE_MANIFEST:
-                continue
-            known = cache.get(rel) if changed is not None and rel not in changed else None
-            if known is None:
-                _check(site_dir, rel)
-                found.append((rel, os.stat(site_dir / rel)))
-            else:
-                found.append((rel, known))
-    lines, cached = [HEADER], []
-    for rel, st in found:
-        if not isinstance(st, os.stat_result):  # the last run's entry, kept (a stat_result is a tuple too)
-            size, mtime, ino, sha = st
-        else:
-            size, mtime, ino = st.st_size, st.st_mtime_ns, st.st_ino
-            known = cache.get(rel)
-            sha = known[3] if known and known[:3] == (size, mtime, ino) else sha256_file(site_dir / rel)
-        lines.append(f"{sha}\t{size}\t{rel}\n")
-        cached.append(f"{rel}\t{size}\t{mtime}\t{ino}\t{sha}\n")
-    target = site_dir / P.SITE_MANIFEST
-    write_if_changed(target, "".join(lines).encode("utf-8"))
-    write_if_changed(cache_file, "".join(cached).encode("utf-8"))
+def entries(site_dir: Path, rels, record: dict, stats: dict | None = None) -> dict[str, tuple]:
+    """Each file's (size, mtime_ns, inode, sha256): a stat each (or `stats`' stat_result), the sha256 kept from
+    `record` while size, mtime and inode are the recorded ones, else the file is read."""
+    base = f"{site_dir}/"
+    out = {}
+    for rel in sorted(rels):
+        _check(site_dir, rel)
+        st = stats[rel] if stats is not None else os.stat(base + rel)
+        key = (st.st_size, st.st_mtime_ns, st.st_ino)
+        known = record.get(rel)
+        out[rel] = (*key, known[3] if known and known[:3] == key else sha256_file(Path(base + rel)))
+    return out
+
+
+def write_part(site_dir: Path, cache_dir: Path, part: str, files: dict) -> tuple[str, int] | None:
+    """A part's file in site/ (only if its bytes change) and its record in the cache; (sha256, size) of the
+    part's file for the index, or None when the part has no file any more (both are removed)."""
+    target, record = Path(site_dir) / part_file(part), _record_path(cache_dir, part)
+    if not files:
+        for path, stop in ((target, Path(site_dir) / PARTS_DIR), (record, Path(cache_dir) / CACHE_NAME)):
+            path.unlink(missing_ok=True)
+            _prune(path.parent, stop)
+        return None
+    body = (HEADER + "".join(f"{sha}\t{size}\t{rel}\n" for rel, (size, _, _, sha) in files.items())).encode("utf-8")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_if_changed(target, body)
+    record.parent.mkdir(parents=True, exist_ok=True)
+    write_if_changed(record, "".join(f"{rel}\t{size}\t{mtime}\t{ino}\t{sha}\n" for rel, (size, mtime, ino, sha)
+                                     in files.items()).encode("utf-8"))
+    return hashlib.sha256(body).hexdigest(), len(body)
+
+
+def _prune(folder: Path, stop: Path) -> None:
+    """Empty folders removed from `folder` up to `stop` (excluded)."""
+    while folder != stop and stop in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def read_index(site_dir: Path) -> dict[str, tuple[str, int]] | None:
+    """part file -> (sha256, size) of site/MANIFEST.tsv, or None when it is not an index of parts."""
+    try:
+        with (Path(site_dir) / P.SITE_MANIFEST).open(encoding="utf-8") as fh:
+            if fh.readline() != INDEX_HEADER:
+                return None
+            return _lines(fh, Path(site_dir) / P.SITE_MANIFEST, 2)
+    except OSError:
+        return None
+
+
+def write_index(site_dir: Path, index: dict[str, tuple[str, int]]) -> Path:
+    target = Path(site_dir) / P.SITE_MANIFEST
+    write_if_changed(target, (INDEX_HEADER + "".join(f"{sha}\t{size}\t{rel}\n" for rel, (sha, size)
+                                                     in sorted(index.items()))).encode("utf-8"))
     return target
 
 
+def site_files(site_dir: Path) -> list[tuple[str, os.stat_result]]:
+    """(relative posix path, os.stat_result) of every file under site_dir but the manifest's, sorted by path."""
+    found = []
+    for rel, st in walk(site_dir):
+        if not is_manifest(rel):
+            _check(site_dir, rel)
+            found.append((rel, st))
+    return sorted(found, key=lambda item: item[0])
+
+
+def manifest_site(site_dir: Path, cache_dir: Path) -> Path:
+    """Every part of the manifest written from a walk of site_dir (files unchanged since the last run, by
+    path, size, mtime_ns and inode, are not read again), parts and records no longer made removed; the
+    index's path.  The build brings only the parts an edit touched up to date (gongkai/assemble.py)."""
+    site_dir, cache_dir = Path(site_dir), Path(cache_dir)
+    by_part: dict[str, dict] = {}
+    for rel, st in site_files(site_dir):
+        by_part.setdefault(part_of(rel), {})[rel] = st
+    index = {}
+    for part, stats in sorted(by_part.items()):
+        index[part_file(part)] = write_part(site_dir, cache_dir, part, entries(site_dir, stats, load_record(
+            cache_dir, part), stats))
+    for base in (site_dir / PARTS_DIR, cache_dir / CACHE_NAME):
+        for rel, _ in list(walk(base)):
+            if f"{PARTS_DIR}/{rel}" not in index:
+                (base / rel).unlink()
+                _prune((base / rel).parent, base)
+    return write_index(site_dir, index)
+
+
+def _lines(fh, path: Path, start: int) -> dict[str, tuple[str, int]]:
+    entries_ = {}
+    for number, line in enumerate(fh, start=start):
+        parts = line.rstrip("\n").split("\t")
+        if len(parts) != 3 or len(parts[0]) != 64 or not parts[1].isdigit():
+            raise ValueError(f"{path}:{number}: not a manifest line (sha256, size, path separated by tabs)")
+        entries_[parts[2]] = (parts[0], int(parts[1]))
+    return entries_
+
+
 def read_manifest(path: Path) -> dict[str, tuple[str, int]]:
-    """path -> (sha256, size) of a manifest; a malformed line is an error naming the file and line."""
-    entries = {}
-    with Path(path).open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
-            if number == 1 and line == HEADER:
-                continue
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) != 3 or len(parts[0]) != 64 or not parts[1].isdigit():
-                raise ValueError(f"{path}:{number}: not a manifest line (sha256, size, path separated by tabs)")
-            entries[parts[2]] = (parts[0], int(parts[1]))
-    return entries
+    """path -> (sha256, size) of every file a manifest lists: a part, a whole manifest of an older build, or
+    an index with every part it names (read beside it) and the parts' files themselves.  A malformed line is
+    an error naming the file and line."""
+    path = Path(path)
+    with path.open(encoding="utf-8") as fh:
+        head = fh.readline()
+        if head != INDEX_HEADER:
+            out = _lines(fh, path, 2)
+            if head != HEADER:  # a headerless manifest: its first line is an entry
+                out.update(_lines([head], path, 1))
+            return out
+        index = _lines(fh, path, 2)
+    out = dict(index)
+    for rel in index:
+        out.update(read_manifest(path.parent / rel))
+    return out
 
 
 def deploy_diff(old: dict[str, tuple[str, int]], new: dict[str, tuple[str, int]]) -> tuple[list[str], list[str]]:
@@ -114,6 +209,27 @@ def deploy_diff(old: dict[str, tuple[str, int]], new: dict[str, tuple[str, int]]
     upload = sorted(p for p, entry in new.items() if old.get(p) != entry)
     delete = sorted(p for p in old if p not in new)
     return upload, delete
+
+
+def _index(path: Path) -> dict | None:
+    with Path(path).open(encoding="utf-8") as fh:
+        return _lines(fh, path, 2) if fh.readline() == INDEX_HEADER else None
+
+
+def diff_manifests(old: Path, new: Path) -> tuple[list[str], list[str]]:
+    """deploy_diff of two manifests; of two indexes, only the parts whose sha256 differs are read (a path is
+    always in the same part, so the others hold the same files)."""
+    old_index, new_index = _index(old), _index(new)
+    if old_index is None or new_index is None:
+        return deploy_diff(read_manifest(old), read_manifest(new))
+    sides = []
+    for path, index, other in ((Path(old), old_index, new_index), (Path(new), new_index, old_index)):
+        files = dict(index)
+        for rel, entry in index.items():
+            if other.get(rel) != entry:
+                files.update(read_manifest(path.parent / rel))
+        sides.append(files)
+    return deploy_diff(*sides)
 
 
 def largest_directories(site_dir: Path, limit: int) -> list[tuple[str, int]]:
@@ -127,3 +243,9 @@ def largest_directories(site_dir: Path, limit: int) -> list[tuple[str, int]]:
             rel = os.path.relpath(dirpath, site_dir).replace(os.sep, "/")
             over.append(("" if rel == "." else rel, count))
     return sorted(over, key=lambda item: (-item[1], item[0]))
+
+
+def remove_all(site_dir: Path, cache_dir: Path) -> None:
+    """The manifest's parts and records dropped (a site made anew)."""
+    shutil.rmtree(Path(site_dir) / PARTS_DIR, ignore_errors=True)
+    shutil.rmtree(Path(cache_dir) / CACHE_NAME, ignore_errors=True)

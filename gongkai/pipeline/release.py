@@ -96,7 +96,7 @@ def make_release(root: Path, version: str | None = None, log=print, jobs: int | 
     log(f"release {version}: {summary_line(info['notes'])} -> {releases_dir / version}")
     # Build again: the pages, the downloads' CHANGELOG.txt and the downloads page now include this release
     # (the data files are the same bytes: same inputs, same version).
-    status, _result = build_run(root)
+    status, result = build_run(root)
     if status or not site:
         return status
-    return build_site(root) or 0
+    return build_site(root, written=result.written) or 0
