@@ -168,13 +168,20 @@ def resource_json(resource: str) -> str:
     return f"{resource}.json"
 
 
-# The corpus Parquet files: one Hive-partitioned dataset per table under docs/downloads/all/parquet/, a file per
-# report year and province, so a one-report edit rewrites one file per table (package/corpus.py says why this
-# cut).  The partition keys are named apart from the tables' own `year` and `province` columns: a reader
-# that adds Hive keys as columns (pyarrow, pandas, DuckDB) refuses a key that repeats a column.
+# The corpus Parquet files: one Hive-partitioned dataset per table under docs/downloads/all/parquet/, a folder per
+# report year and province, and in it a file per agency group: part-<h>.parquet, h the first hex digit of the
+# agency's bucket (sha256 of its slug), so a folder holds at most 16 files and a one-report edit rewrites one
+# file per table of about 1/16 of its province-year (package/corpus.py says why this cut).  The group depends
+# on the slug alone, so a report's file never moves.  The partition keys are named apart from the tables' own
+# `year` and `province` columns: a reader that adds Hive keys as columns (pyarrow, pandas, DuckDB) refuses a
+# key that repeats a column; the group is in the file name, not a key, so it adds no column.
 PARQUET_DIR = "parquet"
 PARQUET_YEAR, PARQUET_PROVINCE = "report_year", "province_slug"
 PARQUET_LIST = f"{PARQUET_DIR}/FILES.txt"  # every Parquet file and its size: HTTP lists no folders
+PARQUET_GROUP_HEX = 1
+# What the state of a build's Parquet files records a report's place as (package/corpus.py): another layout
+# makes the next build write them whole.
+PARQUET_LAYOUT = f"{PARQUET_YEAR}/{PARQUET_PROVINCE}/part-<{PARQUET_GROUP_HEX} hex of the bucket>"
 
 
 def parquet(resource: str) -> str:
@@ -182,9 +189,15 @@ def parquet(resource: str) -> str:
     return f"{PARQUET_DIR}/{resource}"
 
 
-def parquet_part(resource: str, year: int, province: str) -> str:
-    """The file of one partition of a table: its reports of that year and province (a region_slug)."""
-    return f"{parquet(resource)}/{PARQUET_YEAR}={int(year)}/{PARQUET_PROVINCE}={province}/part-0.parquet"
+def parquet_group(slug: str) -> str:
+    """An agency's file in its year's and province's Parquet folder: the first hex digit of its bucket."""
+    return bucket(slug)[:PARQUET_GROUP_HEX]
+
+
+def parquet_part(resource: str, year: int, province: str, group: str) -> str:
+    """The file of one partition of a table: its reports of that year and province (a region_slug) whose
+    agencies are in that group (parquet_group)."""
+    return f"{parquet(resource)}/{PARQUET_YEAR}={int(year)}/{PARQUET_PROVINCE}={province}/part-{group}.parquet"
 
 
 def legacy_parquet(resource: str) -> str:

@@ -18,10 +18,13 @@ def test_one_reports_paths():
             P.parquet("checks")) == ("applications.csv", "applications_excel.csv", "checks.json", "parquet/checks")
 
 
-def test_a_parquet_partition_is_a_hive_folder_of_year_and_province():
-    assert P.parquet_part("checks", 2023, "beijingshi") == \
-        "parquet/checks/report_year=2023/province_slug=beijingshi/part-0.parquet"
-    assert P.parquet_part("checks", 2023, "x").startswith(P.parquet("checks") + "/")
+def test_a_parquet_partition_is_a_hive_folder_of_year_and_province_and_a_file_per_agency_group():
+    assert P.parquet_part("checks", 2023, "beijingshi", "a") == \
+        "parquet/checks/report_year=2023/province_slug=beijingshi/part-a.parquet"
+    assert P.parquet_part("checks", 2023, "x", "0").startswith(P.parquet("checks") + "/")
+    # The group is the first hex digit of the agency's bucket: fixed by the slug, at most 16 files a folder.
+    assert P.parquet_group(SLUG) == P.bucket(SLUG)[0]
+    assert {P.parquet_group(f"agency{i}") for i in range(400)} == set("0123456789abcdef")
 
 
 def test_page_urls_are_mkdocs_directory_urls():

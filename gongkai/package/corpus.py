@@ -10,12 +10,16 @@ report, taken in report_id order, are the rows sorted by key over the whole corp
 A rebuild after some reports changed (a report's key: its package digest) updates the database in place
 (corpus_sqlite.update_sqlite), rewrites only the Parquet partitions holding a changed, new or removed
 report (corpus_parquet.py), and writes an Excel CSV again only when a replaced report's lines in it differ.
-Parquet is partitioned by report year and province (paths.parquet_part).  Measured on the sample
-corpus, a report takes about 6 KB of Parquet over all tables (sections, the text, 3 KB of it).  By year
-alone, a million reports (about 160,000 a year) would make a year's file ~1 GB (sections ~500 MB), and
-one edit would rewrite it; by year and province a partition holds ~5,000 reports (a big province two or
-three times that), ~30 MB over the tables, in ~7 years x 32 provinces: ~2,000 files, no folder over 32
-entries.  Finer cuts (by level or city) would give many tiny files at today's few thousand reports.
+Parquet is partitioned by report year and province, and within a partition split into up to 16 files by
+the agency's bucket (paths.parquet_part).  Measured on the sample corpus, a report takes about 6 KB of Parquet
+over all tables (sections, the text, 3 KB of it).  By year alone, a million reports (about 160,000 a year)
+would make a year's file ~1 GB (sections ~500 MB), and one edit would rewrite it; by year and province a
+partition holds ~5,000 reports (a big province two or three times that), ~30 MB over the tables, which an
+edit read and wrote whole (issue 17: 0.6 s of a one-report edit at 2,000 synthetic reports, whose provinces
+are all unknown: one partition a year, a third of the corpus).  Split by the agency's bucket, a file holds
+1/16 of that (~300 reports a file at a million; 2 MB over the tables) in ~7 years x 32 provinces x 16 groups
+x 9 tables, ~32,000 files, no folder over 32 entries.  The group is fixed by the slug, so a report's file
+never moves; finer cuts (by level or city, or 256 groups) would give many tiny files at today's thousands.
 
 No corpus workbook (issue 17): a national corpus has more reports than a sheet has rows, and each edit
 rewrote it whole; metadata_excel.csv and measures_excel.csv hold its rows.
@@ -29,8 +33,8 @@ from pathlib import Path
 from gongkai.package import exports as E
 from gongkai.package.corpus_parquet import (PARQUET_ROW_GROUP, ParquetStream, Spill, merge_partition, temp_name,
                                             write_parquet_partitions)
-from gongkai.package.corpus_sqlite import (finish_sqlite, insert, measure_rows, open_sqlite, report_rows,
-                                           update_sqlite)
+from gongkai.package import corpus_sqlite as S
+from gongkai.package.corpus_sqlite import finish_sqlite, insert, measure_rows, open_sqlite, report_rows, update_sqlite
 from gongkai.package.fulltext import _cache_file, _segmenter_id, cached_words, prune
 from gongkai import paths as P
 from gongkai.files import Splice, atomic_write, copy_range, file_stamp, load_state
@@ -44,12 +48,14 @@ __all__ = ["ParquetStream", "measure_rows", "report_rows", "write_corpus_exports
 IN_PLACE_SHARE = 0.2
 # The single files over the whole corpus, written whole (from their last version where it can) when they change.
 REWRITTEN = (P.CORPUS_SQLITE,) + tuple(P.excel_csv(name) for name in E.PARQUET_TABLES)
+DB_SLOTS = "corpus-db"  # beside the state: the database's two copies (corpus_sqlite.SLOTS)
 
 
 def _load_state(state: Path | None, target_dir: Path) -> dict | None:
     """What the last build recorded about the corpus files now in place, when they are still those files."""
     recorded = load_state(state)
-    if recorded is None or not {"keys", "parts", "excel"} <= set(recorded):
+    if recorded is None or not {"keys", "parts", "excel"} <= set(recorded) \
+            or recorded.get("parquet") != P.PARQUET_LAYOUT:
         return None
     stamps = recorded.get("stamps", {})
     if recorded.get("segmenter") != _segmenter_id().hex() or set(stamps) != set(REWRITTEN) \
@@ -165,24 +171,40 @@ def write_corpus_exports(out_dir: Path, report_ids: list[str], target_dir: Path,
         prev = None  # as quick to write whole, and the database comes out compact
     temps = {name: temp_name(target_dir, name) for name in REWRITTEN}
     words = _Words(out_dir, words_cache)
+    slots = state.parent / DB_SLOTS if state is not None and keys is not None else None
+    db = None  # the database's spare copy, updated in place (corpus_sqlite.spare)
     try:
         if prev is None:
             parts, offsets, names = _write_whole(out_dir, ids, temps, target_dir, commit, words)
             prune(words_cache, words.used)
             rewritten = list(REWRITTEN)
         else:
-            parts, offsets, rewritten, names = _update(out_dir, ids, replace, prev, temps, target_dir, commit, words)
+            if slots is not None:
+                db, behind = S.spare(slots, target_dir / P.CORPUS_SQLITE, prev.get("db"))
+            parts, offsets, rewritten, names = _update(out_dir, ids, replace, prev, temps, target_dir, commit, words,
+                                                       db, behind if db is not None else set())
             # The words cache is left as it is: only the changed reports' words were looked up.
         names = list(REWRITTEN) + names
         if state is not None:
             state.unlink(missing_ok=True)  # the files are about to change: the old record no longer holds
         for name in rewritten:
-            (commit if prev is None or commit_changed is None else commit_changed)(str(temps[name]), target_dir / name)
+            put = commit if prev is None or commit_changed is None else commit_changed
+            if name == P.CORPUS_SQLITE and db is not None:
+                S.publish(db, target_dir / name, put)
+            else:
+                put(str(temps[name]), target_dir / name)
+        if slots is not None:
+            if db is None:
+                kept = S.keep_slots(slots, target_dir / P.CORPUS_SQLITE)
+            else:  # the file published until now is the next spare, behind by this edit's reports
+                now = S.spare_name(slots, target_dir / P.CORPUS_SQLITE)
+                kept = S.record(slots / now, replace if now != db.name else set())
         if state is not None and keys is not None:
             state.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(state, json.dumps({
                 "stamps": {name: file_stamp(target_dir / name) for name in REWRITTEN},
                 "segmenter": _segmenter_id().hex(), "keys": {rid: keys[rid] for rid in ids}, "parts": parts,
+                "parquet": P.PARQUET_LAYOUT, "db": kept,
                 "excel": offsets}, sort_keys=True, ensure_ascii=False).encode("utf-8"))
     finally:
         for tmp in temps.values():
@@ -226,10 +248,11 @@ def _write_whole(out_dir: Path, ids: list[str], temps: dict[str, Path], target_d
 
 
 def _update(out_dir: Path, ids: list[str], replace: set[str], prev: dict, temps: dict[str, Path], target_dir: Path,
-            commit, words) -> tuple:
-    """After some reports changed: the database copied and updated in place, the Excel CSVs in which a
-    replaced report's lines changed written again, the partitions holding a replaced report rewritten.
-    Returns (parts, offsets, the names of the single files written again, the Parquet files)."""
+            commit, words, db: Path | None = None, behind: set[str] = frozenset()) -> tuple:
+    """After some reports changed: the database updated in place (db, the spare copy, whose rows of `behind` are
+    also out of date; without one, a copy of the published file), the Excel CSVs in which a replaced report's
+    lines changed written again, the partitions holding a replaced report rewritten.  Returns (parts, offsets,
+    the names of the single files written again, the Parquet files)."""
     kept = [rid for rid in ids if rid not in replace]
     fresh = sorted(set(ids) & replace)
     tables = {}
@@ -238,10 +261,16 @@ def _update(out_dir: Path, ids: list[str], replace: set[str], prev: dict, temps:
         words.saw(rid, sections)
     parts = {rid: prev["parts"][rid] for rid in kept}
     parts.update({rid: list(E.partition_of(tables[rid]["metadata"][0])) for rid in fresh})
-    # Copy on write: the published file (hard-linked into site/) is never opened for writing.
-    with open(target_dir / P.CORPUS_SQLITE, "rb") as src, open(temps[P.CORPUS_SQLITE], "wb") as dst:
-        copy_range(src, dst, 0, os.fstat(src.fileno()).st_size)
-    update_sqlite(temps[P.CORPUS_SQLITE], out_dir, ids, replace, words, tables)
+    # The published file (hard-linked into site/) is never opened for writing: the spare is updated, or a copy.
+    if db is None:
+        db = temps[P.CORPUS_SQLITE]
+        with open(target_dir / P.CORPUS_SQLITE, "rb") as src, open(db, "wb") as dst:
+            copy_range(src, dst, 0, os.fstat(src.fileno()).st_size)
+    lagging = {}
+    for rid in sorted(set(ids) & (behind - replace)):  # the last edit's reports, for the spare
+        lagging[rid], sections = read_report(out_dir, rid)
+        words.saw(rid, sections)
+    update_sqlite(db, out_dir, ids, replace | behind, words, {**tables, **lagging})
     rewritten, offsets = [P.CORPUS_SQLITE], {}
     for name in E.PARQUET_TABLES:
         old, was = target_dir / P.excel_csv(name), prev["excel"][name]

@@ -17,10 +17,12 @@ reused by later updates, and a build whose code or toolchain changed writes the 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
 from gongkai import paths as P
+from gongkai.files import copy_range, file_stamp, temp_beside
 from gongkai.package import exports as E
 from gongkai.package.fulltext import AGENCIES_FTS, SECTIONS_FTS, add_fulltext, segment
 from gongkai.schema import measures as M
@@ -182,3 +184,90 @@ def _index_sections(con: sqlite3.Connection, report_ids: list[str], words_of) ->
                            "ON r.report_id = s.report_id WHERE s.report_id = ?", (rid,)).fetchall()
         con.executemany(insert_sql, [(rowid, segment(agency), *words.get(section, ["", ""]))
                                      for rowid, section, agency in rows])
+
+
+# ---------------------------------------------------------------------------
+# Two copies of the database, so an edit updates one in place without copying it (issue 17)
+# ---------------------------------------------------------------------------
+# The published database (downloads/all/gongkai-all.sqlite) is a hard link of one of two files in the build's
+# cache; the other, the spare, is the database as the build before last left it.  An edit brings the spare up to
+# date in place (the reports changed by the last edit and by this one), then links it as the published file by a
+# rename; the file it replaces becomes the spare.  The spare is written only while nothing else links it
+# (st_nlink 1): site/ links the published file, and keeps the one it has until the assembly relinks it, so
+# neither docs/ nor site/ ever holds a file being written.  A spare that another link still holds (the site
+# not yet assembled since the last build), or that is not what the state recorded (a killed build, an edit
+# behind the build's back) is made again: a kernel copy of the published file, the cost of an edit before.
+SLOTS = ("a.sqlite", "b.sqlite")
+
+
+def _ino(path: Path) -> int | None:
+    try:
+        return path.stat().st_ino
+    except OSError:
+        return None
+
+
+def spare_name(folder: Path, published: Path) -> str:
+    """The slot that is not the published file (the first when neither is)."""
+    pub = _ino(published)
+    return next(n for n in SLOTS if _ino(folder / n) != pub)
+
+
+def spare(folder: Path, published: Path, recorded: dict | None) -> tuple[Path, set[str]]:
+    """The copy to update in place, in folder, and the reports whose rows in it are not the published file's
+    (recorded: what the last build said of it; every report is as published when it is made again)."""
+    pub = _ino(published)
+    names = [n for n in SLOTS if _ino(folder / n) != pub]
+    if recorded is not None and recorded.get("spare") in names:
+        path = folder / recorded["spare"]
+        if file_stamp(path) == recorded.get("stamp") and path.stat().st_nlink == 1:
+            return path, set(recorded.get("behind", ()))
+    path = folder / (recorded["spare"] if recorded is not None and recorded.get("spare") in names else names[0])
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = temp_beside(path)
+    try:
+        with open(published, "rb") as src, os.fdopen(fd, "wb", buffering=0) as dst:
+            copy_range(src, dst, 0, os.fstat(src.fileno()).st_size)
+        os.replace(tmp, path)  # a new inode: a file something else links keeps its bytes
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path, set()
+
+
+def publish(path: Path, target: Path, commit) -> None:
+    """Link the updated spare `path` as target (commit(tmp, target) renames it over), after keeping the file
+    target holds now under the other slot's name, where it becomes the next spare."""
+    other = path.parent / next(n for n in SLOTS if n != path.name)
+    if target.exists() and _ino(other) != _ino(target):
+        _link(target, other)
+    fd, tmp = temp_beside(target)
+    os.close(fd)
+    os.unlink(tmp)
+    os.link(path, tmp)
+    try:
+        commit(tmp, target)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _link(src: Path, dst: Path) -> None:
+    """dst a hard link of src, put in place by a rename."""
+    fd, tmp = temp_beside(dst)
+    os.close(fd)
+    os.unlink(tmp)
+    os.link(src, tmp)
+    os.replace(tmp, dst)
+
+
+def keep_slots(folder: Path, target: Path) -> dict:
+    """After the database was written whole as target: target linked as one slot, and a kernel copy of it as
+    the spare (no report behind), so the next edit updates a file in place.  Returns the state's record."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _link(target, folder / SLOTS[0])
+    path, _ = spare(folder, target, None)
+    return record(path, set())
+
+
+def record(path: Path, behind: set[str]) -> dict:
+    return {"spare": path.name, "stamp": file_stamp(path), "behind": sorted(behind)}

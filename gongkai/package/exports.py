@@ -349,9 +349,10 @@ def _province_folder(province: str | None) -> str:
     return P.region_slug(province_or_unknown(province))  # a slug segments with jieba: once per province
 
 
-def partition_of(metadata: dict) -> tuple[int, str]:
-    """(report year, province folder) of the Parquet partition a report's rows are in (paths.parquet_part)."""
-    return int(metadata["year"]), _province_folder(metadata.get("province"))
+def partition_of(metadata: dict) -> tuple[int, str, str]:
+    """(report year, province folder, agency group) of the Parquet file a report's rows are in
+    (paths.parquet_part)."""
+    return int(metadata["year"]), _province_folder(metadata.get("province")), P.parquet_group(metadata["agency_slug"])
 
 
 def parquet_list(sizes: dict[str, int]) -> bytes:

@@ -59,7 +59,8 @@ class Published:
     written: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)  # generated files under docs/ (page, API), relative to it
-    files: list[str] = field(default_factory=list)  # every file the report's outputs occupy, relative to the root
+    # Every file the report's outputs occupy, relative to the root: for reuse.put only (emptied once recorded).
+    files: list[str] = field(default_factory=list)
     derived_key: str = ""
     valid_key: str = ""
     export_s: float = 0.0
@@ -207,6 +208,7 @@ def publish_all(reports: list, ctx: Context, jobs: int, scheduler: str | None = 
     fresh = _publish([rep for rep in reports if rep.report_id not in done], ctx, near, jobs, scheduler)
     for pub in fresh:
         reuse.put(keys[pub.report_id], pub)
+        pub.files = []  # recorded: the build does not hold ~50 names a report (issue 17: memory flat in N)
     made = {pub.report_id: pub for pub in fresh}
     return [done.get(rep.report_id) or made[rep.report_id] for rep in reports]
 

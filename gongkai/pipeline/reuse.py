@@ -13,13 +13,20 @@ record and stat-ing each of its ~50 files per report cost 1.5 s at 1,000 reports
 one-report edit now rewrites the one or two files holding its old and new key.  A record's files are kept
 as (folder, names) pairs, the names a tuple shared by every report (the same package files everywhere), and
 "still on disk" is checked by listing each folder once per build, not by a stat per file.
+
+What the build holds of them is bounded per report (issue 17: the build's memory flat in N). A record is kept
+pickled and compressed until it is asked for (~0.6 KB; unpickled, its ~50 file names took ~5 KB a report); a
+reused result does not carry its files' names (nothing reads them once the record is taken); and a folder's
+listing is kept only for a folder a second report asks about (the shared ones), not for each report's own.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import pickle
 import shutil
+import zlib
 from dataclasses import asdict
 from pathlib import Path
 
@@ -36,9 +43,9 @@ class Reuse:
         self.salt = salt  # the code and the dataset version: a new build of either republishes everything
         self.used: set[str] = set()
         self.hits: set[str] = set()  # keys whose recorded result was taken
-        self.store = IndexStore(self.dir, salt)
-        self._listed: dict[str, frozenset] = {}  # folder (relative to root) -> its entries, listed once
-        self._names: dict[tuple, tuple] = {}  # one tuple object per distinct tuple of names (shared in the pickle)
+        self.store = IndexStore(self.dir, f"{salt}\0compressed records")  # the records' form is in the salt
+        self._listed: dict[str, frozenset] = {}  # folder (relative to root) -> its entries, for folders asked twice
+        self._asked: set[str] = set()  # folders listed once in this build
 
     def key(self, rep, prev_rep, next_rep, source_check: dict | None) -> str | None:
         """The digest of everything publish_one reads for `rep`; None when the report is not keyed by its
@@ -53,31 +60,34 @@ class Reuse:
                  json.dumps(source_check, ensure_ascii=False, sort_keys=True, default=str)]
         return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
-    def _present(self, root: Path, folders) -> bool:
-        for folder, names in folders:
-            listed = self._listed.get(folder)
-            if listed is None:
-                try:
-                    listed = frozenset(os.listdir(os.path.join(root, folder)))
-                except OSError:
-                    listed = frozenset()
+    def _listing(self, root: Path, folder: str) -> frozenset:
+        listed = self._listed.get(folder)
+        if listed is None:
+            try:
+                listed = frozenset(os.listdir(os.path.join(root, folder)))
+            except OSError:
+                listed = frozenset()
+            if folder in self._asked:  # a folder several reports share (the archive's): listed once more, kept
                 self._listed[folder] = listed
-            if not listed.issuperset(names):
-                return False
-        return True
+            self._asked.add(folder)
+        return listed
+
+    def _present(self, root: Path, folders) -> bool:
+        return all(self._listing(root, folder).issuperset(names) for folder, names in folders)
 
     def get(self, key: str | None, root: Path, make):
-        """The recorded result for `key` (built by `make(**fields)`), if every file it lists is still there.
-        The folders are listed as they were when first asked about in this build: ask before writing."""
+        """The recorded result for `key` (built by `make(**fields)`, its `files` left empty), if every file it
+        lists is still there.  Ask about every report before writing any: the folders are read as they were
+        before this build wrote."""
         if key is None:
             return None
-        record = self.store.get(key)
-        if record is None or not self._present(root, record["files"]):
+        blob = self.store.get(key)
+        record = None if blob is None else pickle.loads(zlib.decompress(blob))
+        if record is None or not self._present(root, record.pop("files")):
             return None
         self.used.add(key)
         self.hits.add(key)
-        files = [f"{folder}/{name}" if folder else name for folder, names in record["files"] for name in names]
-        return make(**{**record, "files": sorted(files)})
+        return make(**record)
 
     def put(self, key: str | None, published) -> None:
         """Record a report's result, with the files it owns (`published.files`); not one with errors: a report
@@ -89,12 +99,9 @@ class Reuse:
         for rel in published.files:
             folder, _, name = rel.rpartition("/")
             by_folder.setdefault(folder, []).append(name)
-        record["files"] = tuple((folder, self._shared(tuple(sorted(names)))) for folder, names in sorted(by_folder.items()))
-        self.store.put(key, record)
+        record["files"] = tuple((folder, tuple(sorted(names))) for folder, names in sorted(by_folder.items()))
+        self.store.put(key, zlib.compress(pickle.dumps(record, protocol=5)))
         self.used.add(key)
-
-    def _shared(self, names: tuple) -> tuple:
-        return self._names.setdefault(names, names)
 
     def prune(self) -> None:
         """Keep the records this build used, drop the others, and write the files of the store that changed.

@@ -49,7 +49,7 @@ def test_a_recorded_result_is_reused_while_its_files_exist(tmp_path):
     store.prune()  # the end of the build: the store is written
     again = Reuse(tmp_path / "cache", "code")
     got = again.get(key, tmp_path, Pub)
-    assert got == Pub("sifa/2023", "d1", files=["docs/page.md"])  # nothing written this time
+    assert got == Pub("sifa/2023", "d1")  # nothing written this time; its files' names are not carried
     (tmp_path / "docs" / "page.md").unlink()
     assert Reuse(tmp_path / "cache", "code").get(key, tmp_path, Pub) is None
 
@@ -80,5 +80,29 @@ def test_records_live_in_few_files_and_the_old_layout_goes(tmp_path):
     (tmp_path / "x" / "7").mkdir(parents=True)
     (tmp_path / "x" / "7" / "a.csv").write_text("")
     again = Reuse(tmp_path / "cache", "code")
-    assert again.get(again.key(_rep(key="k7"), None, None, None), tmp_path, Pub) == Pub("a/7", "d", files=["x/7/a.csv"])
+    assert again.get(again.key(_rep(key="k7"), None, None, None), tmp_path, Pub) == Pub("a/7", "d")
     assert again.get(again.key(_rep(key="k8"), None, None, None), tmp_path, Pub) is None  # its folder is gone
+
+
+def test_a_folder_is_listed_once_and_only_a_shared_ones_listing_is_kept(tmp_path, monkeypatch):
+    """Keeping every report's folders listed for the whole build held ~7 KB a report (issue 17: the build's
+    memory flat in N): a folder one report asks about is not kept; one a second report asks about is."""
+    import os
+
+    from gongkai.pipeline import reuse as RU
+
+    store = Reuse(tmp_path / "cache", "code")
+    keys = [store.key(_rep(key=f"k{i}"), None, None, None) for i in range(3)]
+    for i, key in enumerate(keys):
+        for rel in (f"own/{i}/a.csv", f"shared/{i}.bin"):
+            (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / rel).write_text("")
+        store.put(key, Pub(f"a/{i}", "d", files=[f"own/{i}/a.csv", f"shared/{i}.bin"]))
+    store.prune()
+    listed = []
+    real = os.listdir
+    monkeypatch.setattr(RU.os, "listdir", lambda path: listed.append(os.path.relpath(path, tmp_path)) or real(path))
+    again = Reuse(tmp_path / "cache", "code")
+    assert all(again.get(key, tmp_path, Pub) for key in keys)
+    assert sorted(listed) == ["own/0", "own/1", "own/2", "shared", "shared"]
+    assert set(again._listed) == {"shared"}
