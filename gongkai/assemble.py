@@ -26,7 +26,7 @@ from gongkai import paths as P
 from gongkai import recent_index as RI
 from gongkai import shard_build as SB
 from gongkai import shards as S
-from gongkai.mirror import _scan, mirror_changes, relink, tree
+from gongkai.mirror import _scan, relink, tree
 from gongkai.pipeline import manifest as M
 
 SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
@@ -195,13 +195,26 @@ def sync_part(site: Path, part: str, want: dict[str, tuple[str, int]], have: dic
     return linked, removed
 
 
+def sources_parts(root: Path, plan: dict[str, Path], extra: Path) -> set[str]:
+    """Every part some source gives files to, from walks of their folders (pipeline/manifest.parts_under)."""
+    out = M.parts_under(plan[S.HUB] / "site") | M.parts_under(root / P.DOCS_DIR) | M.parts_under(extra)
+    for name in (n for n in plan if n != S.HUB):
+        out |= M.parts_under(plan[name] / "site", (*S.AGENCY_DIRS, SB.index_dir(name), RI.recent_dir(name)))
+    return out
+
+
 def assemble(root: Path, site: Path, plan: dict[str, Path], extra: Path, cache_dir: Path,
              dirty: set[str] | None) -> tuple[list[str], list[str], int]:
     """Bring site/ up to date: the `dirty` parts alone, each from its sources, its record and its manifest
     part, the index rewritten; or (dirty None: a first build, a copy, a build killed half-way) every part,
     site/ listed and the whole manifest walked.  (files linked, files removed, parts done)."""
-    if dirty is None:
-        linked, removed = mirror_changes(site, wanted(root, plan, extra), keep=KEEP)
+    if dirty is None:  # every part, one at a time: what site/ holds listed, nothing kept per file of the site
+        linked, removed = [], []
+        for part in sorted(sources_parts(root, plan, extra) | M.parts_under(site)):
+            have = {rel: (0, 0, inode, "") for rel, inode in M.part_files(site, part, stat=False).items()}
+            done, gone = sync_part(site, part, wanted(root, plan, extra, part), have)
+            linked += done
+            removed += gone
         M.manifest_site(site, cache_dir)
         return linked, removed, -1
     index = M.read_index(site) or {}

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from gongkai import paths as P
 from gongkai.files import sha256_file, write_if_changed
-from gongkai.mirror import walk
+from gongkai.mirror import _scan, walk
 from gongkai.shards import PAGEFIND_DIR
 
 HEADER = "sha256\tsize\tpath\n"  # a part's header (and a whole manifest's, as builds before the parts wrote it)
@@ -155,18 +155,55 @@ def site_files(site_dir: Path) -> list[tuple[str, os.stat_result]]:
     return sorted(found, key=lambda item: item[0])
 
 
+def parts_under(base: Path, tops: tuple[str, ...] = ("",)) -> set[str]:
+    """The parts the files under base (or under its folders `tops`) lie in, from a walk of its folders alone:
+    nothing is kept per file (the manifest's own folder is left out)."""
+    out: set[str] = set()
+    stack = [top for top in tops if os.path.isdir(f"{base}/{top}" if top else str(base))]
+    while stack:
+        rel = stack.pop()
+        files = False
+        with os.scandir(f"{base}/{rel}" if rel else str(base)) as it:
+            for entry in it:
+                if entry.is_dir(follow_symlinks=False):
+                    sub = f"{rel}/{entry.name}" if rel else entry.name
+                    if entry.name != "__pycache__" and sub != PARTS_DIR:
+                        stack.append(sub)
+                else:
+                    files = True
+        if files:
+            out.add(part_of(f"{rel}/x" if rel else "x"))
+    return out
+
+
+def part_files(site_dir: Path, part: str, stat: bool = True) -> dict:
+    """Every file of one part of site_dir (but the manifest's): path -> os.stat_result, or its inode (stat
+    False: os.scandir gives it without a stat; dot-files included, as leftovers to remove)."""
+    start = f"{site_dir}/{part}" if part else str(site_dir)
+    if not os.path.isdir(start):
+        return {}
+
+    def skip(rel: str, entry) -> bool:
+        return entry.is_dir(follow_symlinks=False) and (entry.name == "__pycache__" or part_of(rel + "/x") != part)
+
+    out = {}
+    for rel, entry in _scan(start, f"{part}/" if part else "", skip):
+        if not entry.is_dir() and not is_manifest(rel):
+            out[rel] = entry.stat() if stat else entry.inode()
+    return out
+
+
 def manifest_site(site_dir: Path, cache_dir: Path) -> Path:
-    """Every part of the manifest written from a walk of site_dir (files unchanged since the last run, by
-    path, size, mtime_ns and inode, are not read again), parts and records no longer made removed; the
-    index's path.  The build brings only the parts an edit touched up to date (gongkai/assemble.py)."""
+    """Every part of the manifest written from a walk of site_dir, a part at a time (files unchanged since the
+    last run, by path, size, mtime_ns and inode, are not read again); parts and records no longer made are
+    removed; the index's path.  The build brings only the parts an edit touched up to date (assemble.py)."""
     site_dir, cache_dir = Path(site_dir), Path(cache_dir)
-    by_part: dict[str, dict] = {}
-    for rel, st in site_files(site_dir):
-        by_part.setdefault(part_of(rel), {})[rel] = st
     index = {}
-    for part, stats in sorted(by_part.items()):
-        index[part_file(part)] = write_part(site_dir, cache_dir, part, entries(site_dir, stats, load_record(
-            cache_dir, part), stats))
+    for part in sorted(parts_under(site_dir)):
+        stats = part_files(site_dir, part)
+        entry = write_part(site_dir, cache_dir, part, entries(site_dir, stats, load_record(cache_dir, part), stats))
+        if entry is not None:
+            index[part_file(part)] = entry
     for base in (site_dir / PARTS_DIR, cache_dir / CACHE_NAME):
         for rel, _ in list(walk(base)):
             if f"{PARTS_DIR}/{rel}" not in index:

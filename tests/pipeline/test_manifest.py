@@ -140,3 +140,15 @@ def test_largest_directories_names_the_folders_over_the_limit(tmp_path):
         (site / "reports" / f"r{i}").mkdir(parents=True, exist_ok=True)
     assert M.largest_directories(site, 3) == [("reports", 7), ("", 4)]  # a, 3f and r0…r4
     assert M.largest_directories(site, 7) == []
+
+
+def test_a_part_is_listed_alone_and_the_parts_are_found_from_folders(tmp_path):
+    site, files = _site(tmp_path)
+    (site / "reports/3f/jiguan/.tmp.1").write_bytes(b"left over")
+    assert M.parts_under(site) == {"", "downloads", "reports", "reports/3f"}
+    assert set(M.part_files(site, "reports")) == {"reports/a/2023/index.html"}  # reports/3f is a part of its own
+    assert set(M.part_files(site, "reports/3f", stat=False)) == {"reports/3f/jiguan/2023/index.html",
+                                                                 "reports/3f/jiguan/.tmp.1"}
+    M.manifest_site(site, tmp_path / "cache")
+    assert M.parts_under(site) == {"", "downloads", "reports", "reports/3f"}  # the manifest's folder left out
+    assert set(M.part_files(site, "")) == {"index.html", "empty.txt"}
