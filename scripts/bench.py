@@ -143,12 +143,18 @@ def parse_site_lines(stdout: str) -> dict:
     if m:
         out.update(shards_rendered=int(m.group(1)), site_wall_s=float(m.group(2)), mkdocs_s=float(m.group(3)),
                    pagefind_s=float(m.group(4)), rss_mkdocs_mb=int(m.group(5)), rss_pagefind_mb=int(m.group(6)))
-    m = re.search(r"site: (\d+) files assembled from (\d+) shard\(s\) in ([\d.]+)s(?: \((\d+) linked, (\d+) removed\))?",
-                  stdout)
+    # "site: N part(s) of the site brought up to date …" after an edit, "site: every part made …" otherwise;
+    # "site: N files assembled …" before the site's state was kept in parts.
+    m = re.search(r"site: (?:(\d+) files assembled|(\d+) part\(s\) of the site brought up to date|every part made) "
+                  r"from (\d+) shard\(s\) in ([\d.]+)s(?: \((\d+) linked, (\d+) removed\))?", stdout)
     if m:
-        out.update(site_files=int(m.group(1)), shards=int(m.group(2)), assemble_s=float(m.group(3)))
-        if m.group(4):
-            out.update(linked=int(m.group(4)), removed=int(m.group(5)))
+        out.update(shards=int(m.group(3)), assemble_s=float(m.group(4)))
+        if m.group(1):
+            out["site_files"] = int(m.group(1))
+        if m.group(2):
+            out["site_parts"] = int(m.group(2))
+        if m.group(5):
+            out.update(linked=int(m.group(5)), removed=int(m.group(6)))
     m = re.search(r"; (\d+) changed page\(s\) rendered alone", stdout)
     out["pages_alone"] = int(m.group(1)) if m else 0
     m = re.search(r"peak memory: build process (\d+) MB, largest subprocess (\d+) MB", stdout)
