@@ -36,6 +36,11 @@ SIDECAR_FIELDS = {"source_url", "mirror_url", "source", "retrieved", "agency", "
 ATTACHMENT_SUFFIXES = (".pdf", ".docx")
 
 
+def slug_name(sidecar: dict, agency: str) -> str:
+    """The name a report's slug is made from: the sidecar's `slug` when it gives one, else the agency."""
+    return sidecar.get("slug") or agency
+
+
 def sidecar_path(report: Path) -> Path:
     return report.with_name(report.name + SIDECAR_SUFFIX)
 
@@ -206,7 +211,7 @@ def build_report(path: Path, doc: Document, meta: Metadata, sidecar: dict, warni
     any_table = any(tables.found(t) for t in R.TABLES) or run_together
     if not any_table:
         edition = R.EDITION_PRE2019 if meta.year < 2019 else edition
-    slug = slugify(sidecar.get("slug") or meta.agency)
+    slug = slugify(slug_name(sidecar, meta.agency))
     report_id = f"{slug}/{meta.year}"
     records = {name: [] for name in R.RESOURCE_ORDER}
     if any_table:

@@ -1,12 +1,24 @@
-"""URL- and path-safe slugs from agency names (readable pinyin, never a path escape)."""
+"""URL- and path-safe slugs from agency names (readable pinyin, never a path escape).
+
+A slug needs jieba's and pypinyin's dictionaries, about 2 CPU-s to load, which a one-report edit paid for a
+name it had slugged before (issue 17).  So slugs are memoised by name: `slugify` answers from the memo when it
+can, and the build keeps the memo between builds (pipeline/runner.py: load_slugs, save_slugs) under `memo_salt`,
+which changes with this module and the two libraries' versions, so a kept slug is always the one the full
+computation gives."""
 from __future__ import annotations
 
 import hashlib
 import logging
 import re
+from functools import lru_cache
+from pathlib import Path
 
 _SAFE = re.compile(r"[^a-z0-9]+")
 MAX_LEN = 60
+
+# name -> slug, for every name slugged in this process or given by `remember`; the names asked for.
+_MEMO: dict[str, str] = {}
+_ASKED: set[str] = set()
 
 
 def _words(name: str) -> list[str]:
@@ -21,8 +33,8 @@ def _words(name: str) -> list[str]:
     return words
 
 
-def slugify(name: str) -> str:
-    """Lower-case ASCII words joined by '-'; long or empty results get a short hash of the name."""
+def compute(name: str) -> str:
+    """The slug, computed (no memo)."""
     text = name.strip()
     joined = "-".join(_words(text)).lower()
     slug = _SAFE.sub("-", joined).strip("-")
@@ -32,3 +44,40 @@ def slugify(name: str) -> str:
     if len(slug) > MAX_LEN:
         slug = slug[:MAX_LEN].rstrip("-") + "-" + digest
     return slug
+
+
+def slugify(name: str) -> str:
+    """Lower-case ASCII words joined by '-'; long or empty results get a short hash of the name."""
+    _ASKED.add(name)
+    slug = _MEMO.get(name)
+    if slug is None:
+        slug = _MEMO[name] = compute(name)
+    return slug
+
+
+@lru_cache(maxsize=1)
+def memo_salt() -> str:
+    """What a slug depends on besides the name: this module's code and jieba's and pypinyin's dictionaries
+    (their versions)."""
+    from importlib.metadata import version
+
+    parts = [Path(__file__).read_bytes(), version("jieba").encode(), version("pypinyin").encode()]
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
+def known() -> dict[str, str]:
+    """A copy of the memo."""
+    return dict(_MEMO)
+
+
+def asked() -> set[str]:
+    """The names slugify was asked for in this process, and those `remember` was given with asked=True."""
+    return set(_ASKED)
+
+
+def remember(slugs: dict[str, str], asked: bool = False) -> None:
+    """Add slugs computed elsewhere under the same memo_salt (a kept memo, a child process's results);
+    asked: as if slugify had been asked for them here (a child's)."""
+    _MEMO.update(slugs)
+    if asked:
+        _ASKED.update(slugs)

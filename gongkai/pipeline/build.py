@@ -31,7 +31,8 @@ from gongkai.pipeline.reuse import Reuse
 from gongkai.pipeline.select import discover, keep_last_good, previous_packages, resolve_collisions, resolve_duplicates
 from gongkai.pipeline.slim import add_checks, slim_on_arrival
 from gongkai import index as I
-from gongkai.pipeline.runner import RunStats, default_jobs, extract_many, extractor_fingerprint
+from gongkai.pipeline.runner import (SLUGS, RunStats, default_jobs, extract_many, extractor_fingerprint, load_slugs,
+                                     save_slugs)
 from gongkai.pages import cite
 from gongkai.harvest.state import load_sources
 from gongkai.package.validate import descriptor_errors
@@ -141,6 +142,7 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
         remove_temp_files(root / P.PACKAGES_DIR, root / P.DOCS_DIR)
         forget_listing(root / P.CACHE_DIR / LISTING)  # the pages phase walks the generated pages again
     files, result.failures = discover(root / P.REPORTS_DIR)
+    load_slugs(cache / SLUGS)  # a known agency's slug then needs neither jieba nor pypinyin (parse/slug.py)
     reports, failures, stats = extract_all(files, log, cache / "extract", jobs, scheduler,
                                            slim_reports=not keep_records)
     result.extracted = stats.extracted
@@ -252,6 +254,8 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     write_overview(root, result.reports, result.failures, {rel for pub in published for rel in pub.pages},
                    source_checks, f"{derived.code}\0{cite.dataset_version()}", write)
     result.timings["pages"] = time.perf_counter() - t3
+    save_slugs(cache / SLUGS, {n for r in result.reports for n in (r.meta.agency, r.meta.province)},
+               {r.slug for r in result.reports})
     if not result.invalid:
         state.record(result.written)
     return result

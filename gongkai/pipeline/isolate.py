@@ -82,37 +82,41 @@ def _run_child(path: Path, memory_mb: int, today, write_fd: int, job) -> None:
         os._exit(0)
 
 
-_warm = False
+_warm: set[str] = set()  # what warm_up has loaded: "base", "pdf", "words"
 
 
-def warm_up(pdf: bool = True) -> None:
+def warm_up(pdf: bool = True, words: bool = True) -> None:
     """Load the heavy libraries and dictionaries once in the parent, so every forked child starts warm.
 
     Without this each child pays jieba's dictionary load, pdfplumber's import and OpenCC's setup
-    again (about 0.8 s a file).  Idempotent; `extract_isolated` calls it before its first fork.
+    again (about 0.8 s a file).  Idempotent, once per kind; `extract_isolated` calls it before its first fork.
+    pdf=False: pdfplumber is not imported (no PDF is to be extracted here).  words=False: jieba's and pypinyin's
+    dictionaries (~2 CPU-s), which only a slug needs, are not loaded: when one child is to be forked, it loads
+    them itself if its agency's slug is not in parse/slug.py's memo, so an edit of a known agency's report loads
+    neither (runner.extract_many).
     """
-    global _warm
-    if _warm is True or (_warm == "text" and not pdf):
+    wanted = {"base"} | ({"pdf"} if pdf else set()) | ({"words"} if words else set())
+    if wanted <= _warm:
         return
     import logging
 
-    import jieba
-    from pypinyin import lazy_pinyin
+    if "base" not in _warm:
+        from gongkai.readers.script import _converter
 
-    if pdf:  # not when only text reports are extracted here (runner.warm_up)
+        # pdfminer logs one line per glyph for fonts without a bounding box (Chromium's PDFs); the result is fine.
+        logging.getLogger("pdfminer").setLevel(logging.ERROR)
+        _converter()
+    if pdf and "pdf" not in _warm:
         import pdfplumber  # noqa: F401
+    if words and "words" not in _warm:
+        import jieba
 
-    from gongkai.parse.slug import slugify
-    from gongkai.readers.script import _converter
+        from gongkai.parse.slug import compute
 
-    # pdfminer logs one line per glyph for fonts without a bounding box (Chromium's PDFs); the result is fine.
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    lazy_pinyin("公开")
-    slugify("宁夏回族自治区司法厅")
-    _converter()
-    _warm = True if pdf else "text"
+        jieba.setLogLevel(logging.WARNING)
+        jieba.initialize()
+        compute("宁夏回族自治区司法厅")  # pypinyin's dictionary and jieba's HMM tables, loaded lazily
+    _warm.update(wanted)
 
 
 def _default_job(path: Path, today):
@@ -131,7 +135,7 @@ def extract_isolated(path: Path, timeout: float | None = None, memory_mb: int | 
     timeout = TIMEOUT_S if timeout is None else timeout
     memory_mb = MEMORY_MB if memory_mb is None else memory_mb
     job = job or _default_job
-    if not _warm:  # runner.warm_up may have warmed it for text reports alone: pdfplumber then stays unloaded
+    if not _warm:  # runner.warm_up may have warmed less (no pdfplumber, no dictionaries): that stays so
         warm_up()
     read_fd, write_fd = os.pipe()
     pid = os.fork()

@@ -9,6 +9,7 @@ the whole corpus: memory stays bounded however many reports there are.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from dataclasses import dataclass, field
@@ -223,10 +224,11 @@ def _publish(reports: list, ctx: Context, near: dict, jobs: int, scheduler: str 
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from gongkai.parse.slug import slugify
+    import jieba
 
-    # Load the word dictionary once here (the pages phase needs it anyway): the workers inherit it.
-    slugify(reports[0].meta.province or reports[0].meta.agency)
+    # Load the word dictionary once here (the full-text words need it): the workers inherit it.
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
     _SHARED = (reports, ctx, near)
     try:
         chunk = max(1, min(16, len(reports) // (4 * jobs)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import os
 import pickle
 import sys
@@ -19,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai.model import UNREADABLE, Failure, ReadError, Report
-from gongkai.extract import companion_images, extract, sidecar_path
-from gongkai.files import atomic_write
+from gongkai.extract import companion_images, extract, sidecar_path, slug_name
+from gongkai.files import atomic_write, write_if_changed
+from gongkai.parse import slug as slugs
 from gongkai.pipeline.fingerprint import extractor_fingerprint, schema_hash  # noqa: F401 (re-exported)
 from gongkai.pipeline import isolate
 from gongkai.pipeline.isolate import extract_isolated, internal_error
@@ -66,25 +68,26 @@ class Outcome:
 BATCH = int(os.environ.get("GONGKAI_BATCH", "16"))
 
 
-def warm_up(pdf: bool = True) -> None:
+def warm_up(pdf: bool = True, words: bool = True) -> None:
     """Load the lazily loaded dictionaries and libraries once per worker, before isolate.py forks.
 
     Each file is extracted in a forked child that exits afterwards; whatever the child loads dies with
     it.  Without this, every file paid jieba's and pypinyin's dictionaries and pdfplumber's import again
     (about 0.9 s per file instead of 10 ms for a text report).  pdf=False: no PDF is to be extracted here
     (an edited text report), so pdfplumber is not imported (0.45 CPU-s of the edit); a later call with
-    pdf=True imports it.  isolate.warm_up does it, once per kind.
+    pdf=True imports it.  words=False: one child is forked, which loads the slug's dictionaries only if its
+    agency is not in the slug memo (~2 CPU-s of an edit).  isolate.warm_up does it, once per kind.
     """
-    isolate.warm_up(pdf)
+    isolate.warm_up(pdf, words)
 
 
 def _needs_pdf(paths: list[Path]) -> bool:
     return any(p.suffix.lower() == ".pdf" for p in paths)
 
 
-def extract_one(path: Path) -> Outcome:
+def extract_one(path: Path, words: bool = True) -> Outcome:
     """One file in a child process (isolate.py): a hang, a crash or a memory blow-up costs that file only."""
-    warm_up(_needs_pdf([path]))
+    warm_up(_needs_pdf([path]), words)
     result = extract_isolated(path)
     if isinstance(result, Failure):
         return Outcome(path.name, failure=result)
@@ -107,13 +110,14 @@ def _batch_job(manifest: Path, today) -> list[Outcome]:
     return out
 
 
-def extract_batch(paths: list[Path]) -> list[Outcome]:
+def extract_batch(paths: list[Path], words: bool = True) -> list[Outcome]:
     """Several files in one isolated child: a fork of a warmed-up worker costs ~50 ms, more than extracting
     a text report, so files share a child.  If the child hangs, crashes or runs out of memory, each file of
-    the batch is retried in a child of its own, and only the guilty one fails."""
-    warm_up(_needs_pdf(paths))
+    the batch is retried in a child of its own, and only the guilty one fails.  words=False: the slug's
+    dictionaries are left to the child (see warm_up)."""
+    warm_up(_needs_pdf(paths), words)
     if len(paths) == 1:
-        return [extract_one(paths[0])]
+        return [extract_one(paths[0], words)]
     fd, manifest = tempfile.mkstemp(prefix="gongkai-batch-", suffix=".txt")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write("\n".join(str(p.resolve()) for p in paths))
@@ -237,8 +241,11 @@ def batches(paths: list[Path], jobs: int) -> list[list[Path]]:
 
 
 def _run_serial(paths, progress):
-    for batch in batches(paths, 1):
-        for path, outcome in zip(batch, extract_batch(batch)):
+    chunks = batches(paths, 1)
+    # One child: it loads the slug's dictionaries itself, and only for an agency the memo does not know.
+    words = len(chunks) > 1
+    for batch in chunks:
+        for path, outcome in zip(batch, extract_batch(batch, words)):
             yield path, outcome
         progress.update(len(batch))
 
@@ -323,6 +330,8 @@ def extract_many(paths: list[Path], cache_dir: Path | None = None, jobs: int | N
     for p, outcome in runs:
         if outcome.report is not None:
             outcome.report.source = p
+            slugs.remember({slug_name(outcome.report.sidecar, outcome.report.meta.agency): outcome.report.slug},
+                           asked=True)
         cache.put(keys[p], outcome)
         if shrink is not None and outcome.report is not None and cache.dir is not None and outcome.cacheable:
             outcome.report = shrink(outcome.report, keys[p])
@@ -335,6 +344,31 @@ def extract_many(paths: list[Path], cache_dir: Path | None = None, jobs: int | N
     if store:
         store.save(set(keys.values()))
     return [outcomes[p] for p in paths], stats
+
+
+SLUGS = "slugs.json"  # build/cache: parse/slug.py's memo, {"salt": memo_salt(), "slugs": {name: slug}}
+
+
+def load_slugs(path: Path) -> None:
+    """Give parse/slug.py the slugs kept by an earlier build under the same code and dictionaries (a missing,
+    damaged or outdated file: none).  Loaded before extraction, so the forked children inherit them."""
+    try:
+        kept = json.loads(Path(path).read_bytes())
+        if kept.get("salt") == slugs.memo_salt() and isinstance(kept.get("slugs"), dict):
+            slugs.remember({str(k): str(v) for k, v in kept["slugs"].items()})
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def save_slugs(path: Path, names, in_use) -> bool:
+    """Keep the memo's slugs for the next build: those of `names` (the agencies and provinces of this build's
+    reports), of the names slugged in this build, and those whose slug is in `in_use` (a sidecar's `slug`
+    field gives a report's slug, and the build keeps no sidecar).  True when the file changed."""
+    wanted = set(names) | slugs.asked()
+    in_use = set(in_use)
+    kept = {name: slug for name, slug in slugs.known().items() if name in wanted or slug in in_use}
+    data = json.dumps({"salt": slugs.memo_salt(), "slugs": kept}, ensure_ascii=False, sort_keys=True)
+    return write_if_changed(Path(path), data.encode("utf-8"))
 
 
 def _kept(outcome: Outcome) -> Outcome:
@@ -353,4 +387,4 @@ def _moved(index, path: Path):
     return index
 
 
-__all__ = ["extract_many", "extractor_fingerprint", "schema_hash", "Progress", "Outcome", "RunStats"]
+__all__ = ["extract_many", "load_slugs", "save_slugs", "extractor_fingerprint", "schema_hash", "Progress", "Outcome", "RunStats"]
