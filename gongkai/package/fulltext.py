@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import sqlite3
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+
+from gongkai.segment import tokenizer
 
 SECTIONS_FTS = "sections_fts"
 AGENCIES_FTS = "agencies_fts"
@@ -34,19 +35,19 @@ FTS_SQL = (
 )
 
 
-def segment(text: str | None) -> str:
-    """Words for the index: jieba's search mode, separated by spaces; punctuation and spaces dropped."""
+def segment(text: str | None, tk=None) -> str:
+    """Words for the index: jieba's search mode, separated by spaces; punctuation and spaces dropped.
+    tk: a tokenizer made for this text (gongkai/segment.py), or one is made."""
     if not text:
         return ""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return " ".join(w for w in jieba.cut_for_search(text) if w.strip() and (w.isalnum() or len(w) > 1))
+    tk = tk or tokenizer([text])
+    return " ".join(w for w in tk.cut_for_search(text) if w.strip() and (w.isalnum() or len(w) > 1))
 
 
 def section_words(rows: list[dict]) -> dict[str, list[str]]:
     """section number -> [heading words, text words] for one report's sections rows."""
-    return {row["section"]: [segment(row.get("heading")), segment(row.get("text"))] for row in rows}
+    tk = tokenizer([t for row in rows for t in (row.get("heading"), row.get("text")) if t])
+    return {row["section"]: [segment(row.get("heading"), tk), segment(row.get("text"), tk)] for row in rows}
 
 
 @lru_cache(maxsize=1)

@@ -1,17 +1,18 @@
 """URL- and path-safe slugs from agency names (readable pinyin, never a path escape).
 
-A slug needs jieba's and pypinyin's dictionaries, about 2 CPU-s to load, which a one-report edit paid for a
-name it had slugged before (issue 17).  So slugs are memoised by name: `slugify` answers from the memo when it
-can, and the build keeps the memo between builds (pipeline/runner.py: load_slugs, save_slugs) under `memo_salt`,
-which changes with this module and the two libraries' versions, so a kept slug is always the one the full
-computation gives."""
+A slug needs pypinyin's dictionary and jieba (~0.6 CPU-s to load, and 1.5 more for jieba's whole dictionary
+before gongkai/segment.py), which a one-report edit paid for a name it had slugged before (issue 17).  So slugs
+are memoised by name: `slugify` answers from the memo when it can, and the build keeps the memo between builds
+(pipeline/runner.py: load_slugs, save_slugs) under `memo_salt`, which changes with this module, the segmenter
+and the two libraries' versions, so a kept slug is always the one the full computation gives."""
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 from functools import lru_cache
 from pathlib import Path
+
+from gongkai.segment import tokenizer
 
 _SAFE = re.compile(r"[^a-z0-9]+")
 MAX_LEN = 60
@@ -22,12 +23,10 @@ _ASKED: set[str] = set()
 
 
 def _words(name: str) -> list[str]:
-    import jieba
     from pypinyin import lazy_pinyin
 
-    jieba.setLogLevel(logging.WARNING)
     words = []
-    for word in jieba.cut(name):
+    for word in tokenizer([name]).cut(name):
         syllables = "".join(lazy_pinyin(word, errors=lambda chars: list(chars)))
         words.append(syllables)
     return words
@@ -61,7 +60,10 @@ def memo_salt() -> str:
     (their versions)."""
     from importlib.metadata import version
 
-    parts = [Path(__file__).read_bytes(), version("jieba").encode(), version("pypinyin").encode()]
+    from gongkai import segment
+
+    parts = [Path(__file__).read_bytes(), Path(segment.__file__).read_bytes(), version("jieba").encode(),
+             version("pypinyin").encode()]
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
 
