@@ -212,8 +212,8 @@ def descriptor_errors(descriptor: Path, checked: Path | None = None) -> list[str
         sources = desc.get("sources") if isinstance(desc, dict) else None
         errors = None
         if checked is not None and isinstance(sources, list):
-            seen = _checked_sources(checked)
-            errors = list(Package.metadata_validate({**desc, "sources": [s for s in sources if _canonical(s) not in seen]}))
+            fresh = _unchecked(sources, _checked_sources(checked))
+            errors = list(Package.metadata_validate({**desc, "sources": fresh}))
         if errors is None or errors:  # checked whole: an error names the entry by its place in the whole list
             errors = list(Package.metadata_validate(desc))
         errors = [f"{descriptor}: {e.message}" for e in errors]
@@ -230,13 +230,25 @@ def _canonical(source) -> str:
     return json.dumps(source, ensure_ascii=False, sort_keys=True)
 
 
-def _checked_sources(checked: Path) -> set[str]:
+def _checked_sources(checked: Path) -> list:
     """The sources of the descriptor that passed last (none when there is no readable copy)."""
     try:
         sources = json.loads(checked.read_bytes()).get("sources")
     except (OSError, ValueError, AttributeError):
-        return set()
-    return {_canonical(s) for s in sources} if isinstance(sources, list) else set()
+        return []
+    return sources if isinstance(sources, list) else []
+
+
+def _unchecked(sources: list, checked: list) -> list:
+    """Entries of `sources` to check: at least those not among `checked` (checking one more is never wrong).
+    Both lists are in report order and an edit changes a few entries in place, so they are compared place by
+    place (a dict comparison) and the few that differ are checked; when many differ (reports added or removed
+    shift the rest), those are looked up among the checked ones as canonical JSON."""
+    differ = [s for i, s in enumerate(sources) if i >= len(checked) or s != checked[i]]
+    if len(differ) <= 64:
+        return differ
+    seen = {_canonical(s) for s in checked}
+    return [s for s in differ if _canonical(s) not in seen]
 
 
 def registry_errors(directory: Path) -> list[str]:
