@@ -152,16 +152,19 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     result.failures += failures + dups
     result.failures.sort(key=lambda f: f["file"])
     result.reports = sorted(reports, key=lambda r: r.report_id)
-    result.stale = keep_last_good(result.failures, {r.report_id for r in result.reports},
-                                  previous_packages(root / P.PACKAGES_DIR), root / P.PACKAGES_DIR)
+    previous = previous_packages(root / P.PACKAGES_DIR)
+    result.stale = keep_last_good(result.failures, {r.report_id for r in result.reports}, previous,
+                                  root / P.PACKAGES_DIR)
     result.timings["extract"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()
     out_dir = root / P.PACKAGES_DIR
     dl_dir = root / P.DOCS_DIR / P.DOWNLOADS
     keep = {r.report_id for r in result.reports} | {s["report_id"] for s in result.stale}
-    remove_stale(out_dir, keep)
-    remove_stale(dl_dir, keep)
+    # After a build that finished, the folders to remove are those of the reports it published that are gone.
+    before = set(previous.values()) if finished and previous else None
+    remove_stale(out_dir, keep, before)
+    remove_stale(dl_dir, keep, before)
     derived = Derived(cache / "derived")
     valid_stamps = cache / "valid"
     source_checks = load_sources(root / P.REPORTS_DIR)

@@ -8,11 +8,20 @@ from pathlib import Path
 from gongkai import paths as P
 from gongkai.files import atomic_write
 
-def remove_stale(directory: Path, keep: set[str]) -> None:
+def remove_stale(directory: Path, keep: set[str], previous: set[str] | None = None) -> None:
     """Report folders (<bucket>/<slug>/<year>, paths.report_dir) under datapackages/ or docs/downloads/ whose
     report id is not in `keep`, and the folders they leave empty.  Files sitting above the report level
     inside a bucket (left by an older layout) go too; files at the top (build_report.json) and the combined
-    and archive folders stay."""
+    and archive folders stay.
+
+    previous: the report ids the last build published or kept, when that build finished (build_report.json):
+    then only their folders that are not kept are looked at, instead of a listing of every agency's folder
+    (two a report on each edit, issue 17).  A build that did not finish leaves no stamp, and the next one
+    walks."""
+    if previous is not None:
+        for rid in sorted(previous - keep):
+            _remove_report_dir(directory, rid)
+        return
     if not directory.exists():
         return
     keep_dirs = {P.report_dir_of(rid) for rid in keep}
@@ -34,6 +43,17 @@ def remove_stale(directory: Path, keep: set[str]) -> None:
                 slug_dir.rmdir()
         if not any(bucket_dir.iterdir()):
             bucket_dir.rmdir()
+
+
+def _remove_report_dir(directory: Path, rid: str) -> None:
+    """One report's folder, and its agency's and bucket's folders when it leaves them empty."""
+    folder = directory / P.report_dir_of(rid)
+    shutil.rmtree(folder, ignore_errors=True)
+    for parent in (folder.parent, folder.parent.parent):
+        try:
+            parent.rmdir()  # only when empty
+        except OSError:
+            break
 
 
 def remove_stale_pages(docs: Path, keep: set[str]) -> None:

@@ -74,3 +74,31 @@ def test_stale_pages_are_removed_from_the_last_builds_listing_without_a_walk(tmp
     monkeypatch.undo()
     cleanup.remove_stale_listed(docs, {P.agency_page("a-ju")}, listing)
     assert not stray.exists() and page.exists()
+
+
+def test_after_a_finished_build_only_the_folders_of_reports_gone_since_are_looked_at(tmp_path, monkeypatch):
+    """An edit listed every agency's folder under datapackages/ and docs/downloads/ to find none to remove (issue
+    17); given the report ids the last build published, the folders of those gone are removed without a walk."""
+    import os
+    from pathlib import Path
+
+    kept = _touch(tmp_path / P.report_dir("a-ju", 2021) / P.DESCRIPTOR)
+    gone = _touch(tmp_path / P.report_dir("a-ju", 2020) / P.DESCRIPTOR)
+    agency_gone = _touch(tmp_path / P.report_dir("b-ju", 2019) / P.DESCRIPTOR)
+    stray = _touch(tmp_path / P.report_dir("c-ju", 2019) / P.DESCRIPTOR)  # not the last build's: left to a walk
+    combined = _touch(tmp_path / P.COMBINED / P.DESCRIPTOR)
+
+    listed = []
+    real_scandir, real_listdir, real_iterdir = os.scandir, os.listdir, Path.iterdir
+    monkeypatch.setattr(os, "scandir", lambda p=".": listed.append(p) or real_scandir(p))
+    monkeypatch.setattr(os, "listdir", lambda p=".": listed.append(p) or real_listdir(p))
+    monkeypatch.setattr(Path, "iterdir", lambda self: listed.append(self) or real_iterdir(self))
+    remove_stale(tmp_path, {"a-ju/2021", "d-ju/2022"}, {"a-ju/2021", "a-ju/2020", "b-ju/2019"})
+    monkeypatch.undo()
+    # Only the removed folders themselves are listed (to delete what they hold).
+    assert all(isinstance(p, int) or str(p).startswith((str(gone.parent), str(agency_gone.parent))) for p in listed)
+    assert kept.exists() and combined.exists() and stray.exists()
+    assert not gone.parent.exists() and not agency_gone.parent.parent.exists()
+    assert kept.parent.parent.is_dir()  # a-ju still has a report
+    remove_stale(tmp_path, {"a-ju/2021"})  # the walk after a build that did not finish
+    assert not stray.exists() and kept.exists()
