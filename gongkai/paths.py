@@ -169,19 +169,22 @@ def resource_json(resource: str) -> str:
 
 
 # The corpus Parquet files: one Hive-partitioned dataset per table under docs/downloads/all/parquet/, a folder per
-# report year and province, and in it a file per agency group: part-<h>.parquet, h the first hex digit of the
-# agency's bucket (sha256 of its slug), so a folder holds at most 16 files and a one-report edit rewrites one
-# file per table of about 1/16 of its province-year (package/corpus.py says why this cut).  The group depends
-# on the slug alone, so a report's file never moves.  The partition keys are named apart from the tables' own
+# report year and province holding part-0.parquet; the folder of unknown province (region_slug "unknown", which
+# no geography bounds: every report whose province could not be read) holds a file per agency group instead,
+# part-<h>.parquet, h the first hex digit of the agency's bucket (sha256 of its slug), so a one-report edit there
+# rewrites one file per table of about 1/16 of it (package/corpus.py says why this cut).  The group depends on
+# the slug alone, so a report's file never moves.  The partition keys are named apart from the tables' own
 # `year` and `province` columns: a reader that adds Hive keys as columns (pyarrow, pandas, DuckDB) refuses a
 # key that repeats a column; the group is in the file name, not a key, so it adds no column.
 PARQUET_DIR = "parquet"
 PARQUET_YEAR, PARQUET_PROVINCE = "report_year", "province_slug"
 PARQUET_LIST = f"{PARQUET_DIR}/FILES.txt"  # every Parquet file and its size: HTTP lists no folders
 PARQUET_GROUP_HEX = 1
+PARQUET_SPLIT = frozenset({"unknown"})  # region_slug(UNKNOWN_PROVINCE): the folders split by agency group
+PARQUET_WHOLE = "0"  # the one file of any other folder
 # What the state of a build's Parquet files records a report's place as (package/corpus.py): another layout
 # makes the next build write them whole.
-PARQUET_LAYOUT = f"{PARQUET_YEAR}/{PARQUET_PROVINCE}/part-<{PARQUET_GROUP_HEX} hex of the bucket>"
+PARQUET_LAYOUT = f"{PARQUET_YEAR}/{PARQUET_PROVINCE}/part-<{PARQUET_GROUP_HEX} hex of the bucket, {sorted(PARQUET_SPLIT)}>"
 
 
 def parquet(resource: str) -> str:

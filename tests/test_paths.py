@@ -27,6 +27,14 @@ def test_a_parquet_partition_is_a_hive_folder_of_year_and_province_and_a_file_pe
     assert {P.parquet_group(f"agency{i}") for i in range(400)} == set("0123456789abcdef")
 
 
+def test_only_the_reports_of_unknown_province_are_split_by_agency_group():
+    from gongkai.package.exports import partition_of
+
+    known = {"year": 2023, "province": "北京市", "agency_slug": SLUG}
+    assert partition_of(known) == (2023, P.region_slug("北京市"), "0")
+    assert partition_of(dict(known, province=None)) == (2023, "unknown", P.parquet_group(SLUG))
+
+
 def test_page_urls_are_mkdocs_directory_urls():
     assert P.page_url("index.md") == ""
     assert P.page_url(P.report_page(SLUG, 2021)) == f"reports/{P.bucket(SLUG)}/{SLUG}/2021/"

@@ -10,16 +10,18 @@ report, taken in report_id order, are the rows sorted by key over the whole corp
 A rebuild after some reports changed (a report's key: its package digest) updates the database in place
 (corpus_sqlite.update_sqlite), rewrites only the Parquet partitions holding a changed, new or removed
 report (corpus_parquet.py), and writes an Excel CSV again only when a replaced report's lines in it differ.
-Parquet is partitioned by report year and province, and within a partition split into up to 16 files by
-the agency's bucket (paths.parquet_part).  Measured on the sample corpus, a report takes about 6 KB of Parquet
+Parquet is partitioned by report year and province; the reports of unknown province are split further
+into up to 16 files by the agency's bucket (paths.parquet_part).  Measured on the sample corpus, a report takes about 6 KB of Parquet
 over all tables (sections, the text, 3 KB of it).  By year alone, a million reports (about 160,000 a year)
 would make a year's file ~1 GB (sections ~500 MB), and one edit would rewrite it; by year and province a
 partition holds ~5,000 reports (a big province two or three times that), ~30 MB over the tables, which an
-edit read and wrote whole (issue 17: 0.6 s of a one-report edit at 2,000 synthetic reports, whose provinces
-are all unknown: one partition a year, a third of the corpus).  Split by the agency's bucket, a file holds
-1/16 of that (~300 reports a file at a million; 2 MB over the tables) in ~7 years x 32 provinces x 16 groups
-x 9 tables, ~32,000 files, no folder over 32 entries.  The group is fixed by the slug, so a report's file
-never moves; finer cuts (by level or city, or 256 groups) would give many tiny files at today's thousands.
+edit reads and writes whole (~1 s): bounded by the province's agencies, not by N.  The unknown province is
+bounded by nothing (in the synthetic corpus every province is unknown: a partition was a third of a year's
+reports, 0.6 s of a one-report edit at 2,000 and growing), so it is split by the agency's bucket into up to
+16 files.  That has a price: a file carries ~14 KB of schema and licence metadata, and at 1,000 synthetic
+reports the split took the datasets from 54 files and 2.2 MB to 459 files and 7.9 MB; splitting every province
+so (or finer, by level or city) would give many such tiny files at today's thousands of real reports.  The group is fixed by the slug, so a report's file
+never moves.
 
 No corpus workbook (issue 17): a national corpus has more reports than a sheet has rows, and each edit
 rewrote it whole; metadata_excel.csv and measures_excel.csv hold its rows.

@@ -351,8 +351,11 @@ def _province_folder(province: str | None) -> str:
 
 def partition_of(metadata: dict) -> tuple[int, str, str]:
     """(report year, province folder, agency group) of the Parquet file a report's rows are in
-    (paths.parquet_part)."""
-    return int(metadata["year"]), _province_folder(metadata.get("province")), P.parquet_group(metadata["agency_slug"])
+    (paths.parquet_part): the reports of unknown province are split by their agency's group, a province's are
+    one file (paths.PARQUET_SPLIT)."""
+    province = _province_folder(metadata.get("province"))
+    group = P.parquet_group(metadata["agency_slug"]) if province in P.PARQUET_SPLIT else P.PARQUET_WHOLE
+    return int(metadata["year"]), province, group
 
 
 def parquet_list(sizes: dict[str, int]) -> bytes:

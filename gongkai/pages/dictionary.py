@@ -66,7 +66,7 @@ def parquet_text() -> str:
     """How the partitioned Parquet datasets are laid out, read in one call, and fetched (paths.parquet_part)."""
     example, table = P.parquet_part("applications", 2023, "beijingshi", "0"), P.parquet("applications")
     return (f"每张表一个 Parquet 数据集（文件夹 `{P.PARQUET_DIR}/<表名>/`，表：{'、'.join(f'`{t}`' for t in PARQUET_TABLES)}），"
-            f"按报告年度和省份分区（Hive 风格，如 `{example}`），每个分区按机关代码的散列分成至多 16 个文件"
+            f"按报告年度和省份分区（Hive 风格，如 `{example}`）；省份不明的分区（`{P.PARQUET_PROVINCE}=unknown`）按机关代码的散列分成至多 16 个文件"
             f"（`part-0` 至 `part-f`，同一机关的报告总在同一个文件里），一份报告更新时只重写它所在的文件。"
             f"整个文件夹一次读入：`pandas.read_parquet(\"{table}\")`、`pyarrow.dataset.dataset(\"{table}\", "
             f"partitioning=\"hive\")`，或 DuckDB `read_parquet('{table}/*/*/*.parquet', hive_partitioning=true)`；"

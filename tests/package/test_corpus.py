@@ -132,15 +132,16 @@ def test_a_one_report_change_rewrites_only_the_files_of_the_reports_that_changed
     assert [rel for rel in scenario.before if rel not in touched]
     # The edited report's text is in its file of the sections: that file was replaced.
     assert P.parquet_part("sections", *partition_of(meta[scenario.edited])) in rewritten
-    # Each file holds one agency group of one province-year; the sample has a province-year of several groups,
-    # so these files are smaller than the partition.
-    groups: dict[tuple, set[str]] = {}
+    # A province-year is one file; the folder of unknown province holds a file per agency group, with that group's
+    # reports alone.
     for rel in scenario.after:
         if rel.startswith(P.parquet("metadata") + "/"):
+            folder, name = rel.split("/")[3], rel.rsplit("/", 1)[1]
+            if folder != f"{P.PARQUET_PROVINCE}=unknown":
+                assert name == f"part-{P.PARQUET_WHOLE}.parquet", rel
+                continue
             rows = pq.read_table(scenario.incremental / rel, columns=["agency_slug"]).column(0).to_pylist()
-            assert {P.parquet_group(slug) for slug in rows} == {rel.rsplit("part-", 1)[1][:1]}, rel
-            groups.setdefault(tuple(rel.split("/")[2:4]), set()).add(rel)
-    assert max(len(files) for files in groups.values()) > 1
+            assert {f"part-{P.parquet_group(slug)}.parquet" for slug in rows} == {name}, rel
 
 
 def test_incremental_excel_csvs_equal_a_whole_build(scenario):

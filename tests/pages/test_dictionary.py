@@ -21,7 +21,7 @@ def test_downloads_page_links_the_parquet_folder_to_its_file_list_and_says_how_t
     page = downloads_page({f"{P.COMBINED}/{P.PARQUET_DIR}": 5 * (1 << 20)}, built_on="2026-12-01")
     assert f"](downloads/{P.COMBINED}/{P.PARQUET_LIST}) | Parquet |" in page and "| 5.0 MB |" in page
     for how in ('pandas.read_parquet("parquet/applications")', "pyarrow.dataset.dataset", "hive_partitioning=true",
-                f"{P.PARQUET_YEAR}=2023/{P.PARQUET_PROVINCE}=beijingshi/part-0.parquet", "至多 16 个文件"):
+                f"{P.PARQUET_YEAR}=2023/{P.PARQUET_PROVINCE}=beijingshi/part-0.parquet", "unknown`）按机关代码的散列分成至多 16 个文件"):
         assert how in page, how
 
 
