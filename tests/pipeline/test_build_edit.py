@@ -21,6 +21,7 @@ synth = load_synth()
 
 QUIET = dict(log=lambda *_: None)
 LISTED_AT_RECORD: list[str] = []  # the edit's folders listed by UpToDate.record (the fixture fills it)
+CROSS_YEAR_COMPUTED: list[str] = []  # the reports whose cross-year check the edit computed (the fixture fills it)
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +55,11 @@ def edited(tmp_path_factory):
                or real_scandir(path))
     mp.setattr(UpToDate, "record", lambda self, *a: recording.append(1) or real_record(self, *a))
     mp.setattr(incremental, "RACY_NS", 0, raising=False)
+    from gongkai.pipeline import build as build_module
+
+    real_check = build_module.cross_year_checks
+    mp.setattr(build_module, "cross_year_checks",
+               lambda prev, this, year: CROSS_YEAR_COMPUTED.append(year) or real_check(prev, this, year))
     try:
         second = build(root, jobs=1, keep_records=False, **QUIET)
     finally:
@@ -177,3 +183,17 @@ def test_generated_pages_are_walked_only_after_a_build_that_did_not_finish(tmp_p
         return stray
 
     _walked_only_after_a_killed_build(tmp_path, monkeypatch, cleanup, "remove_stale_pages", leave)
+
+
+def test_the_cross_year_check_is_computed_again_only_for_the_edited_reports_pairs(edited):
+    """Every pair of an agency's consecutive years was checked again on every build (~1.6 CPU-s at 10,000 reports);
+    the results are kept by the two extractions' keys, so an edit checks the edited report's pairs alone, and the
+    checks found are those of the first build."""
+    root, first, second, _, name = edited
+    edited_rep = next(r for r in second.reports if r.source.name == name)
+    pairs = [r for r in second.reports if r.cross_year_prev is not None]
+    assert len(pairs) > 2  # the synthetic agencies report several years in a row
+    assert 1 <= len(CROSS_YEAR_COMPUTED) <= 2  # the edited report against the year before, and the year after
+    assert set(CROSS_YEAR_COMPUTED) <= {edited_rep.meta.year - 1, edited_rep.meta.year}
+    failed = {r.report_id: [c.check_id for c in r.failed_checks] for r in first.reports}
+    assert {r.report_id: [c.check_id for c in r.failed_checks] for r in second.reports} == failed
