@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 from pathlib import Path
 
 from gongkai import paths as P
@@ -280,9 +279,3 @@ def largest_directories(site_dir: Path, limit: int) -> list[tuple[str, int]]:
             rel = os.path.relpath(dirpath, site_dir).replace(os.sep, "/")
             over.append(("" if rel == "." else rel, count))
     return sorted(over, key=lambda item: (-item[1], item[0]))
-
-
-def remove_all(site_dir: Path, cache_dir: Path) -> None:
-    """The manifest's parts and records dropped (a site made anew)."""
-    shutil.rmtree(Path(site_dir) / PARTS_DIR, ignore_errors=True)
-    shutil.rmtree(Path(cache_dir) / CACHE_NAME, ignore_errors=True)
