@@ -161,6 +161,9 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
         return result
     finished = state.recorded()
     state.forget()
+    # After a build that finished, the output folders changed since (by hand) are found by a stat a folder, before
+    # this build writes any: the reports whose files are in none of them are known to have them all (reuse.py).
+    changed = state.changed_outputs() if finished else None
     write = result.writer(root)
     cache = root / P.CACHE_DIR
     t0 = time.perf_counter()
@@ -204,7 +207,7 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     ctx = Context(root=root, out_dir=out_dir, dl_dir=dl_dir, docs=root / P.DOCS_DIR, derived=derived,
                   valid_stamps=valid_stamps, extract_cache=cache / "extract", source_checks=source_checks,
                   words_cache=cache / "words")
-    reuse = Reuse(cache / "published", f"{derived.code}\0{cite.dataset_version()}")
+    reuse = Reuse(cache / "published", f"{derived.code}\0{cite.dataset_version()}", changed)
     published = publish_all(result.reports, ctx, jobs or default_jobs(), scheduler, reuse)
     reuse.prune()
     result.reused = len(reuse.hits)

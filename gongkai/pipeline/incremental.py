@@ -123,6 +123,10 @@ class Folders:
         self._base = f"{self.root}/"  # strings, not Paths: a Path a folder was most of an update's time
         self.entries: dict[str, tuple[int, int, str]] = {}
         self.listed: list[str] = []  # folders listed by the last walk or update (what the tests look at)
+        # Folders whose files differ from the loaded record after the last update: listed again with another
+        # digest (a file added, removed, resized or touched), gone, or new.  A folder listed again only because
+        # its mtime was racy, with the same files, is not in it.
+        self.changed: set[str] = set()
 
     def digest(self) -> str:
         h = hashlib.sha256()
@@ -137,9 +141,13 @@ class Folders:
             st = os.lstat(path)
             digest, subs = _folder_state(path)
         except (FileNotFoundError, NotADirectoryError):
-            self.entries.pop(rel, None)
+            if self.entries.pop(rel, None) is not None:
+                self.changed.add(rel)
             return
         self.listed.append(rel)
+        old = self.entries.get(rel)
+        if old is None or old[2] != digest:
+            self.changed.add(rel)
         self.entries[rel] = (st.st_mtime_ns, st.st_ino, digest)
         for name in subs:
             recurse(f"{rel}/{name}")
@@ -156,7 +164,7 @@ class Folders:
         """Bring a loaded record up to date: a folder is listed again when its mtime or inode changed, when it
         changed just before the record was taken (RACY_NS), or when it is in `also` (folders the caller
         wrote into); a new folder is listed with everything under it, a gone one dropped."""
-        self.listed = []
+        self.listed, self.changed = [], set()
         known = set(self.entries)
         again, new = [], [top for top in self.tops if top not in known and (self.root / top).is_dir()]
         for rel in sorted(known):
@@ -164,6 +172,7 @@ class Folders:
                 st = os.lstat(self._base + rel)
             except OSError:
                 self.entries.pop(rel)
+                self.changed.add(rel)
                 continue
             mtime, ino, _ = self.entries[rel]
             if (st.st_mtime_ns, st.st_ino) != (mtime, ino) or mtime >= taken_ns - RACY_NS or rel in also:
@@ -213,11 +222,20 @@ class UpToDate:
         self.folders_file = root / P.CACHE_DIR / FOLDERS
         self.inputs = hashlib.sha256(f"{tree_state(root / 'reports')}\0{code_digest()}\0{extra}".encode()).hexdigest()
         self.folders = Folders(root, self.TOPS)
+        self._started: int | None = None  # when changed_outputs (or the check's walk) brought the record up to date
+        self._changed: set[str] | None = None  # what the check's walk found changed, when it walked
 
     def _outputs(self) -> str:
-        """Every output folder listed and every file stat-ed; the record kept as the base of the next update."""
+        """Every output folder listed and every file stat-ed; the record kept as the base of the next update,
+        and the folders whose files differ from the last record's kept for changed_outputs."""
         taken = time.time_ns()
+        before = Folders(self.root, self.TOPS)
+        last = before.load(self.folders_file)
         self.folders.walk().save(self.folders_file, taken)
+        now = self.folders.entries
+        self._started, self._changed = taken, None if last is None else (
+            {rel for rel, entry in now.items() if rel not in before.entries or before.entries[rel][2] != entry[2]}
+            | (set(before.entries) - set(now)))
         return self.folders.digest()
 
     def current(self) -> bool:
@@ -228,11 +246,27 @@ class UpToDate:
         # The outputs are walked only when the inputs match: an edited report needs no walk of every output.
         return len(recorded) == 2 and recorded[0] == self.inputs and recorded[1] == self._outputs()
 
+    def changed_outputs(self) -> set[str] | None:
+        """The output folders (relative to the root) whose files differ from the record the last finished build
+        left: a stat a folder, a listing of those whose mtime moved.  None without a record: anything may have
+        changed.  Call it before the build writes; record() then starts from this state instead of loading it
+        again.  (A per-report result kept from the last build needs its files: while none of their folders
+        changed, they are all there, with no listing of each report's folders, pipeline/reuse.py.)"""
+        if self._started is not None:  # the no-op check walked the outputs (its inputs were unchanged)
+            return None if self._changed is None else set(self._changed)
+        taken = time.time_ns()
+        last = self.folders.load(self.folders_file)
+        if last is None:
+            return None
+        self.folders.update(last)
+        self._started = taken
+        return set(self.folders.changed)
+
     def record(self, written=()) -> None:
         """The stamp of a build that finished.  `written`: the files it wrote (relative to the root), whose
         folders are listed again even if a write in place left their mtime alone."""
         taken = time.time_ns()
-        last = self.folders.load(self.folders_file)
+        last = self._started if self._started is not None else self.folders.load(self.folders_file)
         if last is None:
             self.folders.walk()
         else:

@@ -103,12 +103,21 @@ class IndexStore:
             bucket[key] = copy.copy(value)
             self._dirty.add(key[:2])
 
-    def save(self, keys: set[str]) -> None:
+    def _names(self) -> list[str]:
+        return sorted(p.name[:2] for p in self.dir.glob("??.pickle")) if self.dir and self.dir.is_dir() else []
+
+    def keys(self) -> set[str]:
+        """Every key kept (each file loaded)."""
+        return {key for name in self._names() for key in self._bucket(name)} | \
+            {key for bucket in self._buckets.values() for key in bucket}
+
+    def save(self, keys: set[str], buckets: set[str] | None = None) -> None:
         """Keep only the entries of `keys` and the hashes of the files looked at in this build, and write the
-        files that changed."""
+        files that changed.  buckets: the only files that may hold entries not in `keys` (by the first two
+        characters of those entries' keys), when the caller knows them: the other files are left unread."""
         if self.dir is None:
             return
-        for name in sorted(p.name[:2] for p in self.dir.glob("??.pickle")) if self.dir.is_dir() else ():
+        for name in self._names() if buckets is None else sorted(buckets):
             self._bucket(name)
         for name, bucket in sorted(self._buckets.items()):
             stale = [k for k in bucket if k not in keys]

@@ -14,10 +14,16 @@ one-report edit now rewrites the one or two files holding its old and new key.  
 as (folder, names) pairs, the names a tuple shared by every report (the same package files everywhere), and
 "still on disk" is checked by listing each folder once per build, not by a stat per file.
 
-What the build holds of them is bounded per report (issue 17: the build's memory flat in N). A record is kept
-pickled and compressed until it is asked for (~0.6 KB; unpickled, its ~50 file names took ~5 KB a report); a
-reused result does not carry its files' names (nothing reads them once the record is taken); and a folder's
-listing is kept only for a folder a second report asks about (the shared ones), not for each report's own.
+A record is kept in two parts.  What the build takes of it (the report's id, its package's digest, its pages,
+its stamps' keys) is a tuple of strings in the store's files, decoded a file at a time with the rest of its file:
+not a pickle and an inflate a report (2 s of a one-report edit at 10,000 reports).  Its files' names, kept
+pickled and compressed in a second store beside it (`<directory>-files`, ~0.6 KB a report; unpickled, ~50 file
+names took ~5 KB), are read only when a folder they are in changed since the last finished build recorded the
+outputs (incremental.UpToDate.changed_outputs: a stat a folder, done once for the whole build), or when there is
+no such record; a one-report edit reads none of them, and lists no report's folders (a listing of each report's
+~6 folders was 1 s of an edit at 2,000 reports).  What the build holds stays bounded per report (issue 17): a
+reused result does not carry its files' names, and a folder's listing is kept only for a folder a second report
+asks about (the shared ones), not for each report's own.
 """
 from __future__ import annotations
 
@@ -35,15 +41,21 @@ from gongkai.pipeline.index_store import IndexStore
 # What a record keeps of a Published: not what this build wrote, its timings or errors (a report with
 # errors is not recorded).
 _DROPPED = ("written", "export_s", "validate_s", "errors")
+_FIELDS: dict[tuple, tuple] = {}  # one tuple of a record's field names, shared by every record
 
 
 class Reuse:
-    def __init__(self, directory: Path, salt: str):
+    def __init__(self, directory: Path, salt: str, changed: set[str] | None = None):
+        """changed: the folders (relative to the root) whose files differ from what the last finished build
+        left (incremental.UpToDate.changed_outputs); None: not known, so every record's folders are listed."""
         self.dir = Path(directory)
         self.salt = salt  # the code and the dataset version: a new build of either republishes everything
+        self.changed = changed
         self.used: set[str] = set()
         self.hits: set[str] = set()  # keys whose recorded result was taken
-        self.store = IndexStore(self.dir, f"{salt}\0compressed records")  # the records' form is in the salt
+        # The records' form is in the salts.
+        self.store = IndexStore(self.dir, f"{salt}\0records: fields and values")
+        self.files = IndexStore(self.dir.with_name(f"{self.dir.name}-files"), f"{salt}\0compressed folders")
         self._listed: dict[str, frozenset] = {}  # folder (relative to root) -> its entries, for folders asked twice
         self._asked: set[str] = set()  # folders listed once in this build
 
@@ -72,8 +84,16 @@ class Reuse:
             self._asked.add(folder)
         return listed
 
-    def _present(self, root: Path, folders) -> bool:
-        return all(self._listing(root, folder).issuperset(names) for folder, names in folders)
+    def _present(self, root: Path, key: str) -> bool:
+        """Every file of the record is there: its folders unchanged since the last finished build, or listed."""
+        if self.changed is not None and not self.changed:
+            return True  # no output folder changed since the last build recorded them: its files are all there
+        blob = self.files.get(key)
+        if blob is None:
+            return False
+        folders = pickle.loads(zlib.decompress(blob))
+        return all((self.changed is not None and folder not in self.changed)
+                   or self._listing(root, folder).issuperset(names) for folder, names in folders)
 
     def get(self, key: str | None, root: Path, make):
         """The recorded result for `key` (built by `make(**fields)`, its `files` left empty), if every file it
@@ -81,31 +101,36 @@ class Reuse:
         before this build wrote."""
         if key is None:
             return None
-        blob = self.store.get(key)
-        record = None if blob is None else pickle.loads(zlib.decompress(blob))
-        if record is None or not self._present(root, record.pop("files")):
+        record = self.store.get(key)
+        if record is None or not self._present(root, key):
             return None
         self.used.add(key)
         self.hits.add(key)
-        return make(**record)
+        fields, values = record
+        return make(**dict(zip(fields, values)))
 
     def put(self, key: str | None, published) -> None:
         """Record a report's result, with the files it owns (`published.files`); not one with errors: a report
         that failed is always published again."""
         if key is None or published.errors:
             return
-        record = {k: v for k, v in asdict(published).items() if k not in _DROPPED}
+        record = {k: v for k, v in asdict(published).items() if k not in _DROPPED and k != "files"}
         by_folder: dict[str, list[str]] = {}
         for rel in published.files:
             folder, _, name = rel.rpartition("/")
             by_folder.setdefault(folder, []).append(name)
-        record["files"] = tuple((folder, tuple(sorted(names))) for folder, names in sorted(by_folder.items()))
-        self.store.put(key, zlib.compress(pickle.dumps(record, protocol=5)))
+        folders = tuple((folder, tuple(sorted(names))) for folder, names in sorted(by_folder.items()))
+        self.store.put(key, (_FIELDS.setdefault(tuple(record), tuple(record)), tuple(record.values())))
+        self.files.put(key, zlib.compress(pickle.dumps(folders, protocol=5)))
         self.used.add(key)
 
     def prune(self) -> None:
         """Keep the records this build used, drop the others, and write the files of the store that changed.
         Folders left by the earlier layout (one JSON file per key) go too."""
+        # The files' store is read only where it holds a record this build did not use (their keys are in the
+        # records' store, which every build reads whole) or where this build added one.
+        stale = {key[:2] for key in self.store.keys() - self.used}
+        self.files.save(self.used, stale)
         self.store.save(self.used)
         for old in self.dir.iterdir() if self.dir.is_dir() else ():
             if old.is_dir() and len(old.name) == 2 and set(old.name) <= set("0123456789abcdef"):

@@ -22,6 +22,7 @@ synth = load_synth()
 QUIET = dict(log=lambda *_: None)
 LISTED_AT_RECORD: list[str] = []  # the edit's folders listed by UpToDate.record (the fixture fills it)
 CROSS_YEAR_COMPUTED: list[str] = []  # the reports whose cross-year check the edit computed (the fixture fills it)
+REUSE_LISTED: list[str] = []  # the folders the per-report phase listed to find a kept result's files (the fixture)
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +57,11 @@ def edited(tmp_path_factory):
     mp.setattr(UpToDate, "record", lambda self, *a: recording.append(1) or real_record(self, *a))
     mp.setattr(incremental, "RACY_NS", 0, raising=False)
     from gongkai.pipeline import build as build_module
+    from gongkai.pipeline.reuse import Reuse
+
+    real_listing = Reuse._listing
+    mp.setattr(Reuse, "_listing", lambda self, root, folder: REUSE_LISTED.append(folder)
+               or real_listing(self, root, folder))
 
     real_check = build_module.cross_year_checks
     mp.setattr(build_module, "cross_year_checks",
@@ -104,6 +110,37 @@ def test_no_per_report_record_or_pickle_is_read(edited):
                               for r in published), published
     pickles = [r for r in rels if r.startswith(f"{cache}extract/")]
     assert len(pickles) <= 1, pickles  # the edited report's, loaded whole for its package
+
+
+def test_a_kept_result_costs_no_listing_of_its_folders_nor_a_read_of_its_files_names(edited):
+    """The per-report phase took each unchanged report's result after listing its ~6 folders (1 s of an edit at
+    2,000 reports, 60,000 listings at 10,000) and inflating its record of ~50 file names: the folders changed
+    since the last finished build are now known by a stat a folder (UpToDate.changed_outputs), and while none of
+    a report's folders changed its files are all there."""
+    root, first, second, rels, name = edited
+    assert second.reused == len(first.reports) - 1
+    assert REUSE_LISTED == []
+    # Read only to be rewritten: the files holding the edited report's old record (dropped) and its new one.
+    assert len([r for r in rels if r.startswith(f"{P.CACHE_DIR}/published-files/")]) <= 2
+
+
+def test_a_file_removed_by_hand_gets_its_report_published_again(edited):
+    """The other side of trusting the folders: an output removed after a build is seen (its folder changed), and
+    its report alone is published again, its file back."""
+    root, first, second, _, name = edited
+    rep = next(r for r in first.reports if r.source.name != name)
+    gone = root / P.PACKAGES_DIR / P.report_dir_of(rep.report_id) / "metadata.json"
+    data = gone.read_bytes()
+    gone.unlink()
+    again = build(root, jobs=1, keep_records=False, **QUIET)  # the inputs as before: the no-op check walks
+    assert not again.invalid and again.reused == len(first.reports) - 1
+    assert gone.read_bytes() == data
+    gone.unlink()
+    target = sorted((root / "reports").glob("*.txt"))[2]  # with an edit, the folders are stat-ed instead
+    target.write_text(target.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    again = build(root, jobs=1, keep_records=False, **QUIET)
+    assert not again.invalid and again.reused == len(first.reports) - 2 and again.extracted == [target.name]
+    assert gone.read_bytes() == data
 
 
 def test_the_record_of_the_outputs_lists_the_changed_folders_alone(edited):

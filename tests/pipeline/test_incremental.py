@@ -160,3 +160,39 @@ def test_a_file_edited_in_place_after_a_build_is_caught_by_the_check_and_the_nex
     assert not state.current()
     state.record()  # the build ran, wrote nothing
     assert UpToDate(tmp_path, "d").current()
+
+
+def test_the_folders_changed_since_the_last_record_are_those_whose_files_differ(tmp_path):
+    """UpToDate.changed_outputs, before a build writes: the folders with a file added, removed or changed, and
+    those gone or new; not a folder listed again only because its mtime was racy, its files the same (the
+    per-report phase trusts every other folder to hold the files the last finished build left there,
+    pipeline/reuse.py);
+    the record at the build's end starts from that state and equals a walk."""
+    import time
+
+    from gongkai.pipeline.incremental import RACY_NS
+
+    for d in ("reports", "docs"):
+        (tmp_path / d).mkdir()
+    _tree(tmp_path, {"datapackages/a/x.csv": "1", "datapackages/b/y.csv": "2", "datapackages/c/z.csv": "3",
+                     "datapackages/d/w.csv": "4", "datapackages/e/v.csv": "5"})
+    _age(tmp_path / "datapackages")
+    assert UpToDate(tmp_path, "d").changed_outputs() is None  # no record yet: anything may have changed
+    UpToDate(tmp_path, "d").record()
+    st = os.stat(tmp_path / "datapackages/e")
+    os.utime(tmp_path / "datapackages/e", ns=(st.st_atime_ns, time.time_ns() - RACY_NS // 2))  # racy, same files
+    (tmp_path / "datapackages/a/x.csv").unlink()
+    (tmp_path / "datapackages/b/y.new").write_text("22")
+    os.replace(tmp_path / "datapackages/b/y.new", tmp_path / "datapackages/b/y.csv")  # as every write of the build
+    import shutil
+
+    shutil.rmtree(tmp_path / "datapackages/c")
+    _tree(tmp_path, {"datapackages/n/m.csv": "new"})
+    state = UpToDate(tmp_path, "d")
+    # Not datapackages/ itself: a folder's digest is of its files (its subfolders have their own).
+    assert state.changed_outputs() == {"datapackages/a", "datapackages/b", "datapackages/c", "datapackages/n"}
+    (tmp_path / "datapackages/d/w.csv").write_text("44")  # written by the build, in place
+    state.record(["datapackages/d/w.csv"])
+    assert UpToDate(tmp_path, "d").current()
+    again = UpToDate(tmp_path, "d")
+    assert again.changed_outputs() == set()

@@ -106,3 +106,69 @@ def test_a_folder_is_listed_once_and_only_a_shared_ones_listing_is_kept(tmp_path
     assert all(again.get(key, tmp_path, Pub) for key in keys)
     assert sorted(listed) == ["own/0", "own/1", "own/2", "shared", "shared"]
     assert set(again._listed) == {"shared"}
+
+
+def _recorded(tmp_path, n=3):
+    """n records, each with a file in a folder of its own and one in a shared folder, written and kept."""
+    store = Reuse(tmp_path / "cache", "code")
+    keys = [store.key(_rep(key=f"k{i}"), None, None, None) for i in range(n)]
+    for i, key in enumerate(keys):
+        for rel in (f"own/{i}/a.csv", f"shared/{i}.bin"):
+            (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / rel).write_text("")
+        store.put(key, Pub(f"a/{i}", f"d{i}", files=[f"own/{i}/a.csv", f"shared/{i}.bin"]))
+    store.prune()
+    return keys
+
+
+def _spied(monkeypatch):
+    """(folders listed, files' records inflated) while records are asked for."""
+    import os
+    import zlib
+
+    from gongkai.pipeline import reuse as RU
+
+    listed, inflated = [], []
+    real_list, real_inflate = os.listdir, zlib.decompress
+    monkeypatch.setattr(RU.os, "listdir", lambda path: listed.append(os.path.basename(path)) or real_list(path))
+    monkeypatch.setattr(RU.zlib, "decompress", lambda data: inflated.append(1) or real_inflate(data))
+    return listed, inflated
+
+
+def test_with_no_output_folder_changed_no_record_of_files_is_read_nor_folder_listed(tmp_path, monkeypatch):
+    """After a build that finished, the folders changed since are known (incremental.UpToDate.changed_outputs):
+    with none, every record's files are there, and a one-report edit at 10,000 reports neither inflates 10,000
+    records of file names nor lists 60,000 folders."""
+    keys = _recorded(tmp_path)
+    listed, inflated = _spied(monkeypatch)
+    again = Reuse(tmp_path / "cache", "code", changed=set())
+    assert [again.get(key, tmp_path, Pub) for key in keys] == [Pub(f"a/{i}", f"d{i}") for i in range(3)]
+    assert listed == [] and inflated == []
+
+
+def test_only_the_folders_changed_since_the_last_build_are_listed(tmp_path, monkeypatch):
+    keys = _recorded(tmp_path)
+    (tmp_path / "own" / "1" / "a.csv").unlink()  # removed by hand after the build
+    listed, inflated = _spied(monkeypatch)
+    again = Reuse(tmp_path / "cache", "code", changed={"own/1"})
+    assert [again.get(key, tmp_path, Pub) is not None for key in keys] == [True, False, True]
+    assert listed == ["1"]  # not the shared folder, nor the other reports' own
+
+
+def test_the_files_store_is_read_only_where_a_record_went_or_came(tmp_path, monkeypatch):
+    """At the end of a build the records' store drops the records it did not use: the files' store is opened only
+    for the files holding those or new ones, not all 256."""
+    keys = _recorded(tmp_path, n=40)
+    from gongkai.pipeline import index_store as IS
+
+    loaded = []
+    real = IS.IndexStore._load
+    monkeypatch.setattr(IS.IndexStore, "_load", lambda self, name: loaded.append((self.dir.name, name))
+                        or real(self, name))
+    again = Reuse(tmp_path / "cache", "code", changed=set())
+    assert all(again.get(key, tmp_path, Pub) for key in keys[1:])  # keys[0]: its report's input changed
+    loaded.clear()
+    again.prune()
+    assert [name for folder, name in loaded if folder == "cache-files"] == [f"{keys[0][:2]}.pickle"]
+    later = Reuse(tmp_path / "cache", "code")  # no record of the folders: each record's files are checked
+    assert later.get(keys[0], tmp_path, Pub) is None and all(later.get(key, tmp_path, Pub) for key in keys[1:])
