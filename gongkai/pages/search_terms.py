@@ -33,24 +33,45 @@ def _dictionary() -> dict[str, int]:
     return jieba.dt.FREQ
 
 
-@lru_cache(maxsize=200_000)
-def inner_words(word: str) -> tuple[str, ...]:
+def dictionary_for(text: str) -> dict[str, int]:
+    """The entries of jieba's dictionary that are substrings of the text's Han runs: every lookup hidden_words
+    makes for this text gives what the whole dictionary gives.  Loading the whole dictionary costs 1.5-2.5 CPU-s,
+    which a run rendering a few changed pages paid for each of them (issue 17); the entries come from the
+    SQLite copy gongkai/segment.py keeps (the whole dictionary when it is loaded in this process already)."""
+    from gongkai.segment import tokenizer
+
+    return tokenizer(HAN_RUN.findall(text)).FREQ
+
+
+# A word's inner words are the same with any dictionary holding every entry that is a substring of it (the
+# whole one, or dictionary_for of a text containing it), so one memo serves both.
+_INNER: dict[str, tuple[str, ...]] = {}
+_INNER_MAX = 200_000
+
+
+def inner_words(word: str, freq: dict[str, int] | None = None) -> tuple[str, ...]:
     """Dictionary words of two or more characters that start after the first character of `word`."""
-    freq = _dictionary()
-    n = len(word)
-    return tuple(word[i:j] for i in range(1, n - 1) for j in range(i + 2, n + 1) if freq.get(word[i:j]))
+    hit = _INNER.get(word)
+    if hit is None:
+        freq = _dictionary() if freq is None else freq
+        n = len(word)
+        hit = tuple(word[i:j] for i in range(1, n - 1) for j in range(i + 2, n + 1) if freq.get(word[i:j]))
+        if len(_INNER) < _INNER_MAX:
+            _INNER[word] = hit
+    return hit
 
 
-def hidden_words(text: str) -> list[str]:
-    """The sorted words inside the page's longer dictionary words (see the module's docstring)."""
-    freq = _dictionary()
+def hidden_words(text: str, freq: dict[str, int] | None = None) -> list[str]:
+    """The sorted words inside the page's longer dictionary words (see the module's docstring).  `freq`: a
+    dictionary holding at least the entries that are substrings of the text (dictionary_for), else the whole."""
+    freq = _dictionary() if freq is None else freq
     found: set[str] = set()
     for run in HAN_RUN.findall(text):
         n = len(run)
         for i in range(n - 2):
             for j in range(i + 3, min(n, i + LONGEST) + 1):
                 if freq.get(run[i:j]):
-                    found.update(inner_words(run[i:j]))
+                    found.update(inner_words(run[i:j], freq))
     return sorted(found)
 
 
@@ -63,9 +84,11 @@ def page_text(html: str) -> str:
     return TAG.sub(" ", TABLE.sub(" ", html))
 
 
-def hidden_block(html: str) -> str:
-    """The block to append to an article: empty when no word is hidden in a longer one."""
-    words = hidden_words(page_text(html))
+def hidden_block(html: str, few: bool = False) -> str:
+    """The block to append to an article: empty when no word is hidden in a longer one.  `few`: the run renders
+    a few pages, so each looks up its own words (dictionary_for) instead of loading the whole dictionary."""
+    text = page_text(html)
+    words = hidden_words(text, dictionary_for(text) if few else None)
     if not words:
         return ""
     # Only Han characters reach here (HAN_RUN), so nothing needs escaping.

@@ -1,6 +1,7 @@
 """The whole pipeline: reports/ -> datapackages/ -> docs/ (then MkDocs builds site/)."""
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import pickle
@@ -15,6 +16,7 @@ from gongkai.package.exports import build_date
 from gongkai.pipeline.fingerprint import closure_hash, keep as keep_imports, remember as remember_imports
 from gongkai.pipeline.incremental import Derived, UpToDate
 from gongkai.pipeline.index_store import IndexStore
+from gongkai.pipeline.manifest import prehash
 from gongkai.pipeline.pathlog import PathLog
 from gongkai.model import Report
 from gongkai.extract import sidecar_path, summary
@@ -144,6 +146,14 @@ def _package_sha256s(pkg_dir: Path) -> set[str]:
         return set()
 
 
+def _prehash_since(root: Path, written, start: int) -> int:
+    """The files written since the `start`-th are final: the deploy manifest's sha256 of the big ones (the
+    combined CSVs, the everything-zip, the database) is computed in the background while the pages and MkDocs
+    run (pipeline/manifest.prehash).  The count written so far."""
+    prehash(root / rel for rel in itertools.islice(written, start, None))
+    return len(written)
+
+
 def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None = None,
           force: bool = False, keep_records: bool = True) -> BuildResult:
     """keep_records=False keeps each report's index (gongkai/index.py) from extraction on, so memory does
@@ -228,6 +238,7 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
 
     # The combined outputs are assembled from the per-report files now on disk, one file at a time.
     t2 = time.perf_counter()
+    hashed = len(result.written)
     ids = [rep.report_id for rep in result.reports]
     result.invalid += combined_errors(ids)
     # A report's byte ranges in the last combined CSVs are copied while its package (and the code) is unchanged.
@@ -263,6 +274,7 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     }
     write(out_dir / P.BUILD_REPORT, (json.dumps(build_report, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     result.timings["combined"] = time.perf_counter() - t2
+    hashed = _prehash_since(root, result.written, hashed)
 
     # The combined package's rows are the validated per-report rows (combined_errors covers the keys
     # across reports); its descriptor is checked here.
@@ -288,6 +300,7 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
                                                    commit_changed=commit_changed))
     derived.prune()
     result.timings["exports"] = time.perf_counter() - te
+    _prehash_since(root, result.written, hashed)
 
     t3 = time.perf_counter()
     write_overview(root, result.reports, result.failures, {rel for pub in published for rel in pub.pages},

@@ -17,12 +17,20 @@ Hashing every file of the site each build would read gigabytes; a file whose pat
 inode are those of the last build keeps its recorded sha256 (build/cache/site-parts/, a record a part).
 Every write in this project replaces a file by a rename (files.py), which gives it a new inode, so a changed
 file is never mistaken for the old one.
+
+A file an edit replaces must be read once, and the big ones grow with the corpus (the SQLite database, the
+everything-zip, the combined CSVs: about 1.35 GB at 10,000 reports, 1.5-2.5 s of sha256 here).  The build hands
+them to `prehash` as soon as they are final; a thread hashes them while the pages and MkDocs run (hashlib and
+file reads release the GIL), and `entries` takes a digest from that memo only while the file's device, inode,
+size and mtime are those it had both before and after it was read.
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import queue
 import re
+import threading
 from pathlib import Path
 
 from gongkai import paths as P
@@ -84,9 +92,83 @@ def _check(site_dir: Path, rel: str) -> None:
                          "in the manifest")
 
 
+PREHASH_MIN = 1 << 20  # smaller files are hashed when the manifest needs them: a thread's hand-off would cost more
+
+
+def _identity(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+class _Prehash:
+    """Digests computed ahead in one daemon thread, by file identity (_identity): a hard link to a hashed file
+    (the site's copy of a download) finds its digest."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.jobs: dict[tuple, threading.Event] = {}
+        self.digests: dict[tuple, str | None] = {}
+        self.todo: queue.Queue = queue.Queue()
+        self.thread: threading.Thread | None = None
+
+    def add(self, path: str) -> None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return
+        if st.st_size < PREHASH_MIN:
+            return
+        ident = _identity(st)
+        with self.lock:
+            if ident in self.jobs:
+                return
+            self.jobs[ident] = threading.Event()
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, name="gongkai-prehash", daemon=True)
+                self.thread.start()
+        self.todo.put((path, ident))
+
+    def _run(self) -> None:
+        while True:
+            path, ident = self.todo.get()
+            digest = None
+            try:
+                digest = sha256_file(Path(path))
+                if _identity(os.stat(path)) != ident:  # changed while it was read: never a stale digest
+                    digest = None
+            except OSError:
+                pass
+            with self.lock:
+                self.digests[ident] = digest
+                self.jobs[ident].set()
+
+    def take(self, st: os.stat_result) -> str | None:
+        """The digest of the file `st` describes when it was prehashed as it is now (waiting for it if it is
+        being hashed), else None; each digest is taken once."""
+        ident = _identity(st)
+        with self.lock:
+            done = self.jobs.get(ident)
+        if done is None:
+            return None
+        done.wait()
+        with self.lock:
+            self.jobs.pop(ident, None)
+            return self.digests.pop(ident, None)
+
+
+_PREHASH = _Prehash()
+
+
+def prehash(paths) -> None:
+    """Start hashing the files at `paths` (those of at least PREHASH_MIN bytes) in the background, for `entries`;
+    call it once a file is final.  A file replaced or changed afterwards is hashed again when it is listed."""
+    for path in paths:
+        _PREHASH.add(str(path))
+
+
 def entries(site_dir: Path, rels, record: dict, stats: dict | None = None) -> dict[str, tuple]:
     """Each file's (size, mtime_ns, inode, sha256): a stat each (or `stats`' stat_result), the sha256 kept from
-    `record` while size, mtime and inode are the recorded ones, else the file is read."""
+    `record` while size, mtime and inode are the recorded ones, else taken from `prehash`'s digest of the file
+    as it is now, else the file is read."""
     base = f"{site_dir}/"
     out = {}
     for rel in sorted(rels):
@@ -94,7 +176,10 @@ def entries(site_dir: Path, rels, record: dict, stats: dict | None = None) -> di
         st = stats[rel] if stats is not None else os.stat(base + rel)
         key = (st.st_size, st.st_mtime_ns, st.st_ino)
         known = record.get(rel)
-        out[rel] = (*key, known[3] if known and known[:3] == key else sha256_file(Path(base + rel)))
+        if known and known[:3] == key:
+            out[rel] = (*key, known[3])
+        else:
+            out[rel] = (*key, _PREHASH.take(st) or sha256_file(Path(base + rel)))
     return out
 
 

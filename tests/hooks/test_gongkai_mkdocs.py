@@ -126,3 +126,19 @@ def test_report_page_download_links_resolve_in_the_built_site(built):
         for href in hrefs:
             target = (page_dir / href).resolve()
             assert target.is_file() and target.parent == (root / "site" / "downloads" / P.report_dir_of(rep.report_id)).resolve(), href
+
+
+@pytest.mark.parametrize("pages, few", [(1, True), (H.FEW_PAGES, True), (H.FEW_PAGES + 1, False)])
+def test_a_run_of_a_few_pages_looks_up_each_pages_words_alone(tmp_path, monkeypatch, pages, few):
+    """An edit's changed pages rendered alone do not load jieba's whole dictionary (search_terms.hidden_block);
+    a whole shard's run loads it once."""
+    from mkdocs.structure.files import File, Files
+
+    monkeypatch.delenv(H.STAND_INS_ENV, raising=False)
+    files = Files([File(f"p{i}.md", str(tmp_path), str(tmp_path / "site"), True) for i in range(pages)]
+                  + [File("assets/x.css", str(tmp_path), str(tmp_path / "site"), True)])
+    H.on_files(files, None)
+    seen = []
+    monkeypatch.setattr(H, "hidden_block", lambda html, few=False: seen.append(few) or "")
+    H.on_page_content("<p>国务院办公厅</p>", type("Page", (), {"meta": {}})(), None, files)
+    assert seen == [few]

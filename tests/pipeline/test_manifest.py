@@ -80,6 +80,42 @@ def test_unchanged_files_are_not_read_again_and_replaced_ones_are(tmp_path, monk
         hashlib.sha256("报表".encode()).hexdigest()
 
 
+def test_files_hashed_ahead_are_not_read_again_unless_changed_since(tmp_path, monkeypatch):
+    """The build hands the big files an edit replaced to `prehash` once they are final; the manifest takes their
+    digests without reading them, except a file changed after it was hashed, which gets its new sha256."""
+    import threading
+
+    monkeypatch.setattr(M, "PREHASH_MIN", 0)
+    site, _ = _site(tmp_path)
+    cache = tmp_path / "cache"
+    M.manifest_site(site, cache)
+    zipped, db, page = site / "downloads/all/gongkai-all.zip", site / "downloads/all/gongkai.sqlite", \
+        site / "reports/a/2023/index.html"
+    tmp = zipped.with_name(".new")
+    tmp.write_bytes(b"PK" + bytes(range(256)) * 11)
+    os.replace(tmp, zipped)  # replaced the project's way: a new inode
+    db.write_bytes(b"SQLite format 3\0" * 100)
+    read = []
+    real = M.sha256_file
+    monkeypatch.setattr(M, "sha256_file", lambda p: read.append(
+        (threading.current_thread() is threading.main_thread(), p.relative_to(site).as_posix())) or real(p))
+    M.prehash([zipped, db, page, site / "missing.bin"])
+    for done in list(M._PREHASH.jobs.values()):
+        done.wait()
+    assert sorted(rel for main, rel in read if not main) == ["downloads/all/gongkai-all.zip",
+                                                              "downloads/all/gongkai.sqlite",
+                                                              "reports/a/2023/index.html"]
+    st = page.stat()
+    page.write_bytes("报表".encode())  # in place, same size, after it was hashed
+    os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    read.clear()
+    M.manifest_site(site, cache)
+    assert read == [(True, "reports/a/2023/index.html")]
+    listed = M.read_manifest(site / P.SITE_MANIFEST)
+    for path in (zipped, db, page):
+        assert listed[path.relative_to(site).as_posix()][0] == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def test_a_damaged_record_means_hashing_its_part_again_and_a_part_with_no_file_goes(tmp_path):
     site, files = _site(tmp_path)
     cache = tmp_path / "cache"
