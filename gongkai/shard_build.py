@@ -188,13 +188,22 @@ def output_of(rel: str) -> str:
 
 
 def prepare_delta(shard: Path, pages: list[str]) -> Path:
-    """The folder of a render of `pages` alone: their docs, and as stand-ins the shard's own stand-ins and
-    every other file of the shard."""
+    """The folder of a render of `pages` alone: their docs, and as stand-ins the files they link to among the
+    shard's own stand-ins and its other files.  A page's HTML depends on the files its links resolve against
+    (and on the nav's pages, which the hook adds), not on the rest of the run; the hub links to every agency
+    and report, so giving a delta run all of them made MkDocs create some 15,000 stand-ins at 10,000 reports
+    to render one page."""
     delta = shard / DELTA
     sync_tree(shard / "docs", pages, delta / "docs")
-    own = set(json.loads((shard / FILES_NOW).read_text(encoding="utf-8"))) - set(pages)
-    others = set((shard / STAND_INS).read_text(encoding="utf-8").splitlines()) | own
-    (delta / STAND_INS).write_text("".join(f"{rel}\n" for rel in sorted(others)), encoding="utf-8")
+    targets: set[str] = set()
+    for rel in pages:
+        targets |= S.link_targets(rel, (shard / "docs" / rel).read_text(encoding="utf-8"))
+    targets -= set(pages)
+    if targets:
+        own = json.loads((shard / FILES_NOW).read_text(encoding="utf-8"))
+        others = set((shard / STAND_INS).read_text(encoding="utf-8").splitlines())
+        targets = {rel for rel in targets if rel in own or rel in others}
+    (delta / STAND_INS).write_text("".join(f"{rel}\n" for rel in sorted(targets)), encoding="utf-8")
     return delta
 
 

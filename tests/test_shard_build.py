@@ -79,6 +79,28 @@ def test_an_edited_page_is_the_only_one_read_again_for_the_stand_ins(tmp_path, m
     assert SB.stand_ins(docs, files) == (tmp_path / "shard" / SB.STAND_INS).read_text().splitlines()
 
 
+def test_a_delta_run_is_given_only_what_its_pages_link_to(tmp_path):
+    """Pages rendered alone get as stand-ins the existing files they link to, not every other file of the
+    shard and every file the shard links to (the hub links to every agency and report: thousands of stand-ins
+    MkDocs made for one page)."""
+    docs = tmp_path / "docs"
+    pages = {f"reports/a/{y}.md": f"[机关](../../agencies.md) [{y}](../../years/{y}.md) [前年](../../reports/a/{y - 1}.md)"
+             f" [无](../../nowhere.md)" for y in (2021, 2022, 2023)}
+    for rel, text in {**pages, "agencies.md": "", "years/2021.md": "", "years/2022.md": "",
+                      "years/2023.md": "", "quality.md": ""}.items():
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text(text, encoding="utf-8")
+    shard = tmp_path / "shard"
+    SB.prepare(docs, sorted(pages), shard, "theme")
+    delta = SB.prepare_delta(shard, ["reports/a/2023.md"])
+    # nowhere.md exists nowhere: left out, so MkDocs reports the broken link as a whole render does.
+    assert (delta / SB.STAND_INS).read_text().splitlines() == ["agencies.md", "reports/a/2022.md", "years/2023.md"]
+    assert sorted(p.relative_to(delta / "docs").as_posix() for p in (delta / "docs").rglob("*.md")) == [
+        "reports/a/2023.md"]
+    delta = SB.prepare_delta(shard, ["reports/a/2021.md", "reports/a/2022.md"])
+    assert (delta / SB.STAND_INS).read_text().splitlines() == ["agencies.md", "years/2021.md", "years/2022.md"]
+
+
 def _agencies() -> tuple[str, ...]:
     """Three agencies over two shards (per_shard=2: three reports make two shards), so the build has
     both a shard of two agencies and a link between shards."""
