@@ -22,6 +22,10 @@
    (gongkai/pages/search_terms.py), so that searching 办公厅 finds a page that says 国务院办公厅.  A run of a
    few pages (an edit's changed pages, rendered alone) looks up each page's own words instead of loading
    jieba's whole dictionary, which was most of such a run's time.
+
+5. Compiled templates.  Jinja compiles the theme's templates in every run, a fifth of a run that renders an
+   edit's few pages; their bytecode is kept in build/cache/ (Jinja's own cache, checked against each
+   template's source, written by a rename: shards running at once share it).
 """
 from __future__ import annotations
 
@@ -34,7 +38,7 @@ from markdown.preprocessors import Preprocessor
 from gongkai.files import link_or_copy
 from gongkai.package.licence import FOOTER_HTML
 from gongkai.pages.search_terms import hidden_block
-from gongkai.paths import DOWNLOADS
+from gongkai.paths import CACHE_DIR, DOWNLOADS
 from gongkai.shard_build import STAND_INS_ENV
 
 # Up to this many pages to render, each page's dictionary words are looked up alone (search_terms.dictionary_for,
@@ -119,6 +123,19 @@ def on_files(files, config):
         if rel and files.get_file_from_path(rel) is None:
             files.append(File.generated(config, rel, content=b"", inclusion=InclusionLevel.EXCLUDED))
     return files
+
+
+TEMPLATE_CACHE = "mkdocs-templates"  # under build/cache/: the theme's compiled templates
+
+
+def on_env(env, config, files):
+    """The theme's templates compiled once for every run of the project (Jinja's bytecode cache)."""
+    from jinja2 import FileSystemBytecodeCache
+
+    folder = Path(config.config_file_path).resolve().parent / CACHE_DIR / TEMPLATE_CACHE
+    folder.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+    return env
 
 
 def on_page_content(html: str, page, config, files) -> str:

@@ -15,6 +15,7 @@ segmentation (about 30 ms a report page with jieba.cut), because the site has te
 from __future__ import annotations
 
 import re
+import sys
 from functools import lru_cache
 
 # Runs of Han characters: the only text the segmenter splits without spaces.
@@ -40,7 +41,20 @@ def dictionary_for(text: str) -> dict[str, int]:
     SQLite copy gongkai/segment.py keeps (the whole dictionary when it is loaded in this process already)."""
     from gongkai.segment import tokenizer
 
+    _import_jieba()
     return tokenizer(HAN_RUN.findall(text)).FREQ
+
+
+def _import_jieba() -> None:
+    """jieba imports pkg_resources only to open its own data files, and opens them by their path without it; the
+    import scans every installed distribution, a third of a run that renders a few pages."""
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        return
+    sys.modules["pkg_resources"] = None  # makes `import pkg_resources` fail, for this import alone
+    try:
+        import jieba  # noqa: F401
+    finally:
+        del sys.modules["pkg_resources"]
 
 
 # A word's inner words are the same with any dictionary holding every entry that is a substring of it (the
