@@ -2,7 +2,9 @@
 pages, and validation stamps no package uses."""
 from __future__ import annotations
 
+import os
 import shutil
+from contextlib import nullcontext
 from pathlib import Path
 
 from gongkai import paths as P
@@ -100,21 +102,28 @@ def forget_listing(listing: Path) -> None:
     listing.unlink(missing_ok=True)
 
 
+def _names(folder) -> list[str]:
+    """The entries' names of a folder (none when it is not there): no Path made for each (a stamp a report)."""
+    try:
+        return os.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
 def prune_stamps(stamps: Path, used: set[str]) -> None:
-    if stamps.exists():
-        for stale in stamps.iterdir():
-            if stale.name not in used:
-                stale.unlink()
+    for name in _names(stamps):
+        if name not in used:
+            (stamps / name).unlink()
 
 
 def prune_archive(archive: Path, keep_sha256: set[str]) -> None:
     """Archived source files whose hash no published report has any more (files are named <sha256>.<ext>)."""
-    if not archive.exists():
-        return
-    for fan in sorted(archive.iterdir()):
-        if fan.is_dir():
-            for copy in fan.iterdir():
-                if copy.name.split(".", 1)[0] not in keep_sha256:
-                    copy.unlink()
-            if not any(fan.iterdir()):
-                fan.rmdir()
+    with os.scandir(archive) if archive.is_dir() else nullcontext(()) as fans:
+        folders = sorted(entry.path for entry in fans if entry.is_dir())
+    for fan in folders:
+        names = os.listdir(fan)
+        gone = [name for name in names if name.split(".", 1)[0] not in keep_sha256]
+        for name in gone:
+            os.unlink(os.path.join(fan, name))
+        if len(gone) == len(names):
+            os.rmdir(fan)

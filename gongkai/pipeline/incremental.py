@@ -68,10 +68,13 @@ class Derived:
         (self.dir / key).write_text(json.dumps(sorted(names)), encoding="utf-8")
 
     def prune(self) -> None:
-        if self.dir.exists():
-            for stale in self.dir.iterdir():
-                if stale.name not in self.used:
-                    stale.unlink()
+        try:
+            names = os.listdir(self.dir)  # names, not a Path for each stamp (a stamp a report)
+        except FileNotFoundError:
+            return
+        for name in names:
+            if name not in self.used:
+                (self.dir / name).unlink()
 
 
 def tree_state(*dirs: Path) -> str:

@@ -82,10 +82,10 @@ class IndexStore:
 
     def images(self, path: Path) -> list[str]:
         """extract.companion_images(path), parsed again only when the sidecar's bytes changed."""
-        side = sidecar_path(path)
-        if not side.exists():
+        try:
+            sha = self.sha256(sidecar_path(path))  # a stat, not a second one to ask whether it is there
+        except FileNotFoundError:
             return []
-        sha = self.sha256(side)
         known = self._images.get(sha)
         if known is None:
             known = self._images[sha] = companion_images(path)

@@ -35,12 +35,21 @@ def _file_sha(path: Path) -> str:
     return _sha(path.read_bytes())
 
 
+def _sha_if_there(sha, path: Path) -> str:
+    """sha(path), or the hash of no file when there is none (asked without a stat first: one stat, not two)."""
+    try:
+        return sha(path)
+    except FileNotFoundError:
+        return _sha(None)
+
+
 def cache_key(path: Path, fingerprint: str, sha=_file_sha, images=companion_images) -> str:
     """`sha(path)`: a file's sha256, `images(path)`: its sidecar's pictures (an IndexStore remembers both)."""
-    side = sidecar_path(path)
-    text = f"{path.name}\0{sha(path)}\0{sha(side) if side.exists() else _sha(None)}\0{fingerprint}"
+    side = _sha_if_there(sha, sidecar_path(path))
+    text = f"{path.name}\0{sha(path)}\0{side}\0{fingerprint}"
     # Pictures saved beside an HTML report (sidecar `images`) are read by OCR: a new picture, a new result.
-    for name in images(path):
+    # Only a sidecar lists them.
+    for name in images(path) if side != _sha(None) else ():
         image = path.with_name(name)
         text += f"\0{name}\0{sha(image) if image.is_file() else _sha(None)}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -211,6 +220,20 @@ class Cache:
     def has(self, key: str) -> bool:
         return self.dir is not None and self._path(key).exists()
 
+    def listed(self) -> set[str]:
+        """The keys of every entry on disk, from a listing of each of its folders (not a stat an entry)."""
+        keys: set[str] = set()
+        if self.dir is None:
+            return keys
+        try:
+            fans = [entry.path for entry in os.scandir(self.dir) if entry.is_dir() and len(entry.name) == 2]
+        except FileNotFoundError:
+            return keys
+        for fan in fans:
+            with os.scandir(fan) as entries:
+                keys.update(entry.name[: -len(".pickle")] for entry in entries if entry.name.endswith(".pickle"))
+        return keys
+
     def get(self, key: str) -> Outcome | None:
         if self.dir is None:
             return None
@@ -225,13 +248,11 @@ class Cache:
             return
         atomic_write(self._path(key), pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
 
-    def prune(self, keep: set[str]) -> None:
-        """Drop entries no current file uses, so the cache does not grow without bound."""
-        if self.dir is None or not self.dir.exists():
-            return
-        for entry in self.dir.glob("*/*.pickle"):
-            if entry.stem not in keep:
-                entry.unlink(missing_ok=True)
+    def prune(self, keep: set[str], listed: set[str] | None = None) -> None:
+        """Drop entries no current file uses, so the cache does not grow without bound.  listed: the entries
+        on disk (self.listed()), when the caller has them."""
+        for key in (self.listed() if listed is None else listed) - keep:
+            self._path(key).unlink(missing_ok=True)
 
 
 def batches(paths: list[Path], jobs: int) -> list[list[Path]]:
@@ -295,11 +316,12 @@ def extract_many(paths: list[Path], cache_dir: Path | None = None, jobs: int | N
     fingerprint = extractor_fingerprint()
     store = store if shrink is not None and cache.dir is not None else None
     keys = {p: cache_key(p, fingerprint, *([store.sha256, store.images] if store else [])) for p in paths}
+    on_disk = cache.listed()  # an index is served only while its pickle is there (the per-report phase loads it)
     outcomes: dict[Path, Outcome] = {}
     stats = RunStats(jobs=jobs)
     todo = []
     for p in paths:
-        hit = store.get(keys[p]) if store and cache.has(keys[p]) else None
+        hit = store.get(keys[p]) if store and keys[p] in on_disk else None
         if hit is not None:
             if hit.report is not None:
                 hit.report = _moved(hit.report, p)
@@ -340,7 +362,7 @@ def extract_many(paths: list[Path], cache_dir: Path | None = None, jobs: int | N
         outcomes[p] = outcome
         stats.extracted.append(p.name)
     stats.extracted.sort()
-    cache.prune(set(keys.values()))
+    cache.prune(set(keys.values()), on_disk)  # what this build added is in keys
     if store:
         store.save(set(keys.values()))
     return [outcomes[p] for p in paths], stats
@@ -382,7 +404,7 @@ def _kept(outcome: Outcome) -> Outcome:
 
 def _moved(index, path: Path):
     """A stored index given the path this build found its file at."""
-    if index.source != path:
+    if index.name != path.name or str(index.source_dir) != os.path.dirname(path):
         index.source_dir, index.name = path.parent, path.name
     return index
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from gongkai import paths as P
@@ -18,37 +19,47 @@ IGNORED_NAMES = {"README.md", ".gitkeep"}
 
 def discover(reports_dir: Path) -> tuple[list[Path], list[dict]]:
     files, failures = [], []
-    listing = sorted(reports_dir.iterdir())
+    # One listing, its entries' types from it: not a stat of every file, and another of every sidecar's report
+    # (a stat per file of reports/ is all the build spends on an unchanged report before its index, issue 17).
+    with os.scandir(reports_dir) as it:
+        listing = sorted(it, key=lambda entry: entry.name)
+    names = {entry.name for entry in listing}
     # Pictures a report's sidecar lists (saved beside an HTML page) belong to that report: not files of their own.
     # Only a file of a type no reader takes can be one, so the sidecars are read only when there is such a
     # file: otherwise every build read every sidecar (a read per report, issue 17).
-    if any(p.suffix.lower() not in SUPPORTED and not p.name.endswith(".yml") and p.name not in IGNORED_NAMES
-           and not p.name.startswith(".") for p in listing):
+    if any(_suffix(e.name) not in SUPPORTED and not e.name.endswith(".yml") and e.name not in IGNORED_NAMES
+           and not e.name.startswith(".") for e in listing):
         companions = {name for side in listing if side.name.endswith(".yml")
-                      for name in companion_images(side.with_name(side.name[: -len(".yml")]))}
+                      for name in companion_images(reports_dir / side.name[: -len(".yml")])}
     else:
         companions = set()
-    for path in listing:
-        if path.name in companions:
+    for entry in listing:
+        name = entry.name
+        if name in companions:
             continue
-        if not path.is_file() or path.name in IGNORED_NAMES:
+        if not entry.is_file() or name in IGNORED_NAMES:
             continue
-        if path.name.startswith("."):
+        if name.startswith("."):
             # Hidden to `ls` and easy to miss: say so instead of skipping it silently.
-            failures.append({"file": path.name, "reason": "the file name starts with '.', so it is treated as a "
-                                                          "hidden file and not read; rename it"})
+            failures.append({"file": name, "reason": "the file name starts with '.', so it is treated as a "
+                                                     "hidden file and not read; rename it"})
             continue
-        if path.name.endswith(".yml"):
-            target = path.with_name(path.name[:-4])
-            if not target.exists():
-                failures.append({"file": path.name, "reason": f"sidecar without a report: {target.name} not found"})
+        if name.endswith(".yml"):
+            if name[:-4] not in names:
+                failures.append({"file": name, "reason": f"sidecar without a report: {name[:-4]} not found"})
             continue
-        if path.suffix.lower() not in SUPPORTED:
-            failures.append({"file": path.name,
-                             "reason": f"unsupported file type '{path.suffix}'; expected {', '.join(SUPPORTED)}"})
+        suffix = _suffix(name)
+        if suffix not in SUPPORTED:
+            failures.append({"file": name,
+                             "reason": f"unsupported file type '{Path(name).suffix}'; expected {', '.join(SUPPORTED)}"})
             continue
-        files.append(path)
+        files.append(reports_dir / name)
     return files, failures
+
+
+def _suffix(name: str) -> str:
+    """The name's suffix, lower-cased (no Path made for each file)."""
+    return os.path.splitext(name)[1].lower()
 
 
 def resolve_collisions(reports: list[Report]) -> list[Report]:
