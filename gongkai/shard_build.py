@@ -54,7 +54,7 @@ def sync_tree(docs: Path, files: list[str], dest: Path, listing: dict | None = N
 
 
 def stand_ins(docs: Path, files: list[str], stats: dict | None = None, links: Path | None = None,
-              listing: dict | None = None) -> list[str]:
+              listing: dict | None = None, exists=None) -> list[str]:
     """Files outside the shard that its pages link to and that exist: MkDocs resolves the links to them.
     A link to a file that exists nowhere is left for MkDocs to report, as in an unsharded build.
 
@@ -84,7 +84,8 @@ def stand_ins(docs: Path, files: list[str], stats: dict | None = None, links: Pa
         out.update(t for t in targets if t not in own)
     if links is not None and stats is not None:
         links.write_text(json.dumps(found, ensure_ascii=False), encoding="utf-8")
-    exists = (lambda rel: rel in listing) if listing is not None else (lambda rel: (docs / rel).is_file())
+    if exists is None:
+        exists = (lambda rel: rel in listing) if listing is not None else (lambda rel: (docs / rel).is_file())
     return sorted(t for t in out if exists(t))
 
 
@@ -116,23 +117,27 @@ def fingerprint(theme: str, state: str, others: list[str]) -> str:
     return hashlib.sha256("\n".join([theme, state, *others]).encode("utf-8")).hexdigest()
 
 
-def prepare(docs: Path, files: list[str], shard: Path, theme: str, listing: dict | None = None) -> str:
+def prepare(docs: Path, files: list[str], shard: Path, theme: str, listing: dict | None = None,
+            exists=None) -> str:
     """Make a shard's folder ready to render: its docs/ linked, its stand-ins listed (found again only when
-    one of its files changed: finding them reads every page).  Its fingerprint."""
+    one of its files changed: finding them reads every page).  Its fingerprint.  `exists(rel)`: whether a file
+    of docs/ exists, when the caller knows better than a stat each (site.prepare_shards: the hub's stand-ins
+    are every agency's and report's page)."""
     sync_tree(docs, files, shard / "docs", listing)
     stats = file_stats(docs, files, listing)
     (shard / FILES_NOW).write_text(json.dumps(stats), encoding="utf-8")
     state = files_state(docs, files, stats)
     known = shard / "files.state"
     kept = shard / STAND_INS
-    exists = (lambda rel: rel in listing) if listing is not None else (lambda rel: (docs / rel).is_file())
+    if exists is None:
+        exists = (lambda rel: rel in listing) if listing is not None else (lambda rel: (docs / rel).is_file())
     others = None
     if known.exists() and kept.exists() and known.read_text().strip() == state:
         others = kept.read_text(encoding="utf-8").splitlines()
         if not all(exists(rel) for rel in others):  # a target went away: its link must fail again
             others = None
     if others is None:
-        others = stand_ins(docs, files, stats, shard / LINKS, listing)
+        others = stand_ins(docs, files, stats, shard / LINKS, listing, exists)
         kept.write_text("".join(f"{rel}\n" for rel in others), encoding="utf-8")
         known.write_text(state + "\n")
     (shard / THEME_NOW).write_text(theme + "\n", encoding="utf-8")
@@ -190,9 +195,9 @@ def output_of(rel: str) -> str:
 def prepare_delta(shard: Path, pages: list[str]) -> Path:
     """The folder of a render of `pages` alone: their docs, and as stand-ins the files they link to among the
     shard's own stand-ins and its other files.  A page's HTML depends on the files its links resolve against
-    (and on the nav's pages, which the hook adds), not on the rest of the run; the hub links to every agency
-    and report, so giving a delta run all of them made MkDocs create some 15,000 stand-ins at 10,000 reports
-    to render one page."""
+    (and on the nav's pages, which the hook adds), not on the rest of the run.  The hub links to every agency
+    and report, and a report shard holds some 2,000 pages: a delta run given all of them made MkDocs create
+    thousands of stand-ins (3,340 for one report page at 1,000 reports) to render one page."""
     delta = shard / DELTA
     sync_tree(shard / "docs", pages, delta / "docs")
     targets: set[str] = set()

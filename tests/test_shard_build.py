@@ -314,6 +314,34 @@ def test_changed_pages_rendered_alone_give_the_bytes_of_a_whole_render(local, tm
     assert not any("rendered alone" in line for line in logged)
 
 
+def test_preparing_the_shards_after_an_edit_stats_no_page_they_link_to(local, tmp_path, monkeypatch):
+    """Whether a stand-in page exists comes from the state of docs/ (each folder's pages), not a stat each: the
+    hub's stand-ins are every agency's and report's page.  A page that went away is still seen as gone."""
+    from gongkai import docs_state as DS
+    from gongkai import paths as P
+
+    root = tmp_path / "p"
+    shutil.copytree(local, root, symlinks=True)
+    for rel in (P.report_page(AGENCIES[0], 2023), "methodology.md", "agencies.md"):
+        _write(root / "docs" / rel, (root / "docs" / rel).read_text(encoding="utf-8") + "\n补充。\n")
+    stats = []
+    real_is_file, real_isfile = Path.is_file, os.path.isfile
+    monkeypatch.setattr(Path, "is_file", lambda self: stats.append(self.as_posix()) or real_is_file(self))
+    monkeypatch.setattr(os.path, "isfile", lambda path: stats.append(os.fspath(path)) or real_isfile(path))
+    docs = DS.DocsState(root).walk()
+    prepared = sitebuild.prepare_shards(root, PER_SHARD, docs)
+    others = {rel for name, (shard, _) in prepared.items()
+              for rel in (shard / SB.STAND_INS).read_text(encoding="utf-8").splitlines()}
+    assert P.agency_page(AGENCIES[2]) in others  # the hub's stand-ins name agency pages
+    assert not [path for path in stats if path.endswith(".md")]
+    # A stand-in page removed: its shard's stand-ins lose it (so MkDocs reports a link to it).
+    monkeypatch.undo()
+    (root / "docs" / P.agency_page(AGENCIES[2])).unlink()
+    docs = DS.DocsState(root).walk()
+    hub = sitebuild.prepare_shards(root, PER_SHARD, docs)[S.HUB][0]
+    assert P.agency_page(AGENCIES[2]) not in (hub / SB.STAND_INS).read_text(encoding="utf-8").splitlines()
+
+
 def test_changed_pages_are_none_without_a_comparable_earlier_render(tmp_path):
     shard = tmp_path
     (shard / "site").mkdir()
