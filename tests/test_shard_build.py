@@ -513,8 +513,8 @@ def test_an_edit_lists_prepares_reads_and_writes_only_what_it_touched(local, tmp
     real_list, real_prepare, real_load, real_write = DS.DocsState._list, SB.prepare, M.load_record, M.write_part
     real_wanted = sitebuild.A.wanted
     monkeypatch.setattr(DS.DocsState, "_list", lambda self, rel, rec: listed.append(rel) or real_list(self, rel, rec))
-    monkeypatch.setattr(SB, "prepare", lambda docs, files, shard, *a: prepared.append(shard.name)
-                        or real_prepare(docs, files, shard, *a))
+    monkeypatch.setattr(SB, "prepare", lambda docs, files, shard, *a, **kw: prepared.append(shard.name)
+                        or real_prepare(docs, files, shard, *a, **kw))
     monkeypatch.setattr(M, "load_record", lambda cache, part: read.append(part) or real_load(cache, part))
     monkeypatch.setattr(M, "write_part", lambda site, cache, part, files: written.append(part)
                         or real_write(site, cache, part, files))
