@@ -29,7 +29,7 @@ def main(src: Path, sizes: list[int]) -> None:
     print("|---:|---:|---:|---:|---:|")
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            out, state = Path(tmp) / "dp", Path(tmp) / "cache" / "combined-csv.json"
+            out, state = Path(tmp) / "dp", Path(tmp) / "cache" / "combined-csv.state"
             ids = _clone(src, base, n, out)
             times = []
             for step in ("whole", "same", "edit"):

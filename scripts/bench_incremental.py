@@ -76,7 +76,7 @@ def _phase(out: Path, ids: list[str], dl: Path, cache: Path) -> dict[str, float]
         prepare(cache / "words", (out / P.report_dir_of(rid) / "sections.json").read_bytes())
     t = {}
     t0 = time.perf_counter()
-    hashes, _ = write_combined(ids, [], out, keys=keys, state=cache / "combined-csv.json")
+    hashes, _ = write_combined(ids, [], out, keys=keys, state=cache / "combined-csv.state")
     t["combined"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     write_everything_zip(out, ids, dl / P.EVERYTHING_ZIP, keys={**hashes, **keys}, state=cache / "zip.json")

@@ -4,13 +4,12 @@ corpus: memory stays bounded however many reports there are."""
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from contextlib import nullcontext
 from pathlib import Path
 
 from gongkai import paths as P
-from gongkai.files import atomic_write, copy_range, file_stamp, load_state, temp_beside, write_if_changed
+from gongkai.files import copy_range, file_stamp, load_state, temp_beside, write_if_changed, write_state
 from gongkai.package.datapackage import descriptor_bytes
 from gongkai.schema import registry as R
 
@@ -179,11 +178,8 @@ def write_combined(report_ids: list[str], sources: list[dict], out_dir: Path, ke
         changed.append(target / "datapackage.json")
     hashes["datapackage.json"] = hashlib.sha256(data).hexdigest()
     if state is not None and keys is not None:
-        state.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(state, json.dumps({"stamps": {n: file_stamp(target / n) for n in ranges},
-                                        "keys": {rid: keys[rid] for rid in ids}, "ranges": ranges,
-                                        "digests": digests}, separators=(",", ":"),
-                                       sort_keys=True).encode("utf-8"))
+        write_state(state, {"stamps": {n: file_stamp(target / n) for n in ranges},
+                            "keys": {rid: keys[rid] for rid in ids}, "ranges": ranges, "digests": digests})
     return hashes, changed
 
 

@@ -39,7 +39,7 @@ from gongkai.package import corpus_sqlite as S
 from gongkai.package.corpus_sqlite import finish_sqlite, insert, measure_rows, open_sqlite, report_rows, update_sqlite
 from gongkai.package.fulltext import _cache_file, _segmenter_id, cached_words, prune
 from gongkai import paths as P
-from gongkai.files import Splice, atomic_write, copy_range, file_stamp, load_state
+from gongkai.files import Splice, copy_range, file_stamp, load_state, write_state
 from gongkai.schema import measures as M
 from gongkai.schema import registry as R
 
@@ -202,12 +202,10 @@ def write_corpus_exports(out_dir: Path, report_ids: list[str], target_dir: Path,
                 now = S.spare_name(slots, target_dir / P.CORPUS_SQLITE)
                 kept = S.record(slots / now, replace if now != db.name else set())
         if state is not None and keys is not None:
-            state.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(state, json.dumps({
+            write_state(state, {
                 "stamps": {name: file_stamp(target_dir / name) for name in REWRITTEN},
                 "segmenter": _segmenter_id().hex(), "keys": {rid: keys[rid] for rid in ids}, "parts": parts,
-                "parquet": P.PARQUET_LAYOUT, "db": kept,
-                "excel": offsets}, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+                "parquet": P.PARQUET_LAYOUT, "db": kept, "excel": offsets})
     finally:
         for tmp in temps.values():
             tmp.unlink(missing_ok=True)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import os
 import struct
 import tempfile
@@ -29,7 +28,7 @@ import zlib
 from pathlib import Path
 
 from gongkai import paths as P
-from gongkai.files import (CHUNK, Splice, atomic_write, copy_range, crc32_file, file_stamp, load_state, temp_beside,
+from gongkai.files import (CHUNK, Splice, copy_range, crc32_file, file_stamp, load_state, temp_beside, write_state,
                            zip_info)
 from gongkai.package.combined import COMBINED_TITLE, _csv_body, _csv_header, package_names, replace_with
 from gongkai.package.licence import README_NAME, readme
@@ -401,7 +400,7 @@ def write_everything_zip(out_dir: Path, report_ids: list[str], target: Path, chu
         # Recorded with the zip's inode, size and mtime: a zip replaced by anything else is never copied from.
         if keys:
             record["zip"] = file_stamp(target)
-            atomic_write(state, json.dumps(record, separators=(",", ":"), sort_keys=True).encode("utf-8"))
+            write_state(state, record)
         else:
             state.unlink(missing_ok=True)
     return True

@@ -42,6 +42,10 @@ from gongkai.package.validate import descriptor_errors
 from gongkai.site import build_site
 
 IMPORTS = "imports.json"  # build/cache: each module's import statements by its source's sha256 (fingerprint.py)
+# build/cache: what the combined CSVs, the everything-zip and the corpus exports were made from (files.write_state),
+# and the names the same records had as JSON (removed when found).
+COMBINED_STATE, ZIP_STATE, CORPUS_STATE = "combined-csv.state", "everything-zip.state", "corpus.state"
+JSON_STATES = ("combined-csv.json", "everything-zip.json", "corpus-state.json")
 
 
 @dataclass
@@ -239,13 +243,15 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     # The combined outputs are assembled from the per-report files now on disk, one file at a time.
     t2 = time.perf_counter()
     hashed = len(result.written)
+    for name in JSON_STATES:
+        (cache / name).unlink(missing_ok=True)
     ids = [rep.report_id for rep in result.reports]
     result.invalid += combined_errors(ids)
     # A report's byte ranges in the last combined CSVs are copied while its package (and the code) is unchanged.
     csv_keys = {p.report_id: derived.key("combined-csv", p.digest) for p in published}
     hashes, changed = write_combined(ids, [source_entry(rep) for rep in result.reports], out_dir,
                                      keys=csv_keys if set(csv_keys) >= set(ids) else None,
-                                     state=cache / "combined-csv.json")
+                                     state=cache / COMBINED_STATE)
     for path in changed:
         result.written.append(path.relative_to(root).as_posix())
     for rel in sorted(hashes):
@@ -262,7 +268,7 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
         member_keys = {k: derived.key("zip-member", v) for k, v in
                        [*hashes.items(), *((p.report_id, p.digest) for p in published)]}
         if write_everything_zip(out_dir, ids, dl_dir / P.COMBINED / P.EVERYTHING_ZIP, keys=member_keys,
-                                state=cache / "everything-zip.json"):
+                                state=cache / ZIP_STATE):
             result.written.append((dl_dir / P.COMBINED / P.EVERYTHING_ZIP).relative_to(root).as_posix())
         derived.remember(key, [P.EVERYTHING_ZIP])
     build_report = {
@@ -296,7 +302,7 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
 
         report_keys = {p.report_id: derived.key("corpus-report", p.digest) for p in published}
         derived.remember(key, write_corpus_exports(out_dir, ids, dl_dir / P.COMBINED, commit, ctx.words_cache,
-                                                   keys=report_keys, state=cache / "corpus-state.json",
+                                                   keys=report_keys, state=cache / CORPUS_STATE,
                                                    commit_changed=commit_changed))
     derived.prune()
     result.timings["exports"] = time.perf_counter() - te
