@@ -38,7 +38,7 @@ from gongkai.pipeline.runner import (SLUGS, RunStats, default_jobs, extract_many
                                      save_slugs)
 from gongkai.pages import cite
 from gongkai.harvest.state import load_sources
-from gongkai.package.validate import descriptor_errors
+from gongkai.package.descriptor_check import DescriptorCheck
 from gongkai.site import build_site
 
 IMPORTS = "imports.json"  # build/cache: each module's import statements by its source's sha256 (fingerprint.py)
@@ -222,6 +222,7 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
                   valid_stamps=valid_stamps, extract_cache=cache / "extract", source_checks=source_checks,
                   words_cache=cache / "words")
     reuse = Reuse(cache / "published", f"{derived.code}\0{cite.dataset_version()}", changed)
+    check = DescriptorCheck()  # Frictionless imported in a child meanwhile, for the validate phase
     published = publish_all(result.reports, ctx, jobs or default_jobs(), scheduler, reuse)
     reuse.prune()
     result.reused = len(reuse.hits)
@@ -285,7 +286,7 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
     # The combined package's rows are the validated per-report rows (combined_errors covers the keys
     # across reports); its descriptor is checked here.
     t2 = time.perf_counter()
-    result.invalid += descriptor_errors(out_dir / P.COMBINED / P.DESCRIPTOR, cache / "combined-descriptor.json")
+    result.invalid += check.errors(out_dir / P.COMBINED / P.DESCRIPTOR, cache / "combined-descriptor.json")
     result.timings["validate"] = time.perf_counter() - t2
 
     # SQLite enforces the keys, so the corpus exports are made only from data that validated.
