@@ -289,9 +289,15 @@ def build(root: Path, log=print, jobs: int | None = None, scheduler: str | None 
                        [*hashes.items(), *((p.report_id, p.digest) for p in published)]}
         # Written in a thread while the descriptor is checked and the corpus exports are written (nothing there
         # reads it): an edit's zip is mostly kernel copies of the last one (~420 MB at 10,000 reports), which
-        # release the GIL.  Joined at the end of the exports.
-        zip_job = _in_background(result.timings, "zip", write_everything_zip, out_dir, ids,
-                                 dl_dir / P.COMBINED / P.EVERYTHING_ZIP, keys=member_keys, state=cache / ZIP_STATE)
+        # release the GIL.  Joined at the end of the exports; its sha256 for the site manifest is started as soon
+        # as it is in place.
+        def write_zip(target=dl_dir / P.COMBINED / P.EVERYTHING_ZIP):
+            written = write_everything_zip(out_dir, ids, target, keys=member_keys, state=cache / ZIP_STATE)
+            if written:
+                prehash([target])
+            return written
+
+        zip_job = _in_background(result.timings, "zip", write_zip)
     build_report = {
         "reports": [{"file": r.source.name, "report_id": r.report_id, "status": r.status,
                      "edition": r.edition, "checks_failed": len(r.failed_checks), "warnings": r.warnings}
