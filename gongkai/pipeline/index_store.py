@@ -19,7 +19,7 @@ import os
 import pickle
 from pathlib import Path
 
-from gongkai.extract import companion_images, sidecar_path
+from gongkai.extract import SIDECAR_SUFFIX, companion_images
 from gongkai.files import atomic_write
 
 HASHES = "files.pickle"
@@ -83,7 +83,8 @@ class IndexStore:
     def images(self, path: Path) -> list[str]:
         """extract.companion_images(path), parsed again only when the sidecar's bytes changed."""
         try:
-            sha = self.sha256(sidecar_path(path))  # a stat, not a second one to ask whether it is there
+            # A stat, not a second one to ask whether it is there; its name a string, not a Path (issue 17).
+            sha = self.sha256(os.fspath(path) + SIDECAR_SUFFIX)
         except FileNotFoundError:
             return []
         known = self._images.get(sha)

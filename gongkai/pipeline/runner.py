@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai.model import UNREADABLE, Failure, ReadError, Report
-from gongkai.extract import companion_images, extract, sidecar_path, slug_name
+from gongkai.extract import SIDECAR_SUFFIX, companion_images, extract, sidecar_path, slug_name
 from gongkai.files import atomic_write, write_if_changed
 from gongkai.parse import slug as slugs
 from gongkai.pipeline.fingerprint import extractor_fingerprint, schema_hash  # noqa: F401 (re-exported)
@@ -31,8 +31,9 @@ def _sha(data: bytes | None) -> str:
     return "none" if data is None else hashlib.sha256(data).hexdigest()
 
 
-def _file_sha(path: Path) -> str:
-    return _sha(path.read_bytes())
+def _file_sha(path) -> str:
+    with open(path, "rb") as fh:
+        return _sha(fh.read())
 
 
 def _sha_if_there(sha, path: Path) -> str:
@@ -45,7 +46,8 @@ def _sha_if_there(sha, path: Path) -> str:
 
 def cache_key(path: Path, fingerprint: str, sha=_file_sha, images=companion_images) -> str:
     """`sha(path)`: a file's sha256, `images(path)`: its sidecar's pictures (an IndexStore remembers both)."""
-    side = _sha_if_there(sha, sidecar_path(path))
+    # The sidecar's name as a string: making a Path of it, twice a report, cost more than the stats (issue 17).
+    side = _sha_if_there(sha, os.fspath(path) + SIDECAR_SUFFIX)
     text = f"{path.name}\0{sha(path)}\0{side}\0{fingerprint}"
     # Pictures saved beside an HTML report (sidecar `images`) are read by OCR: a new picture, a new result.
     # Only a sidecar lists them.
