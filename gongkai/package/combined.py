@@ -148,6 +148,10 @@ def write_combined(report_ids: list[str], sources: list[dict], out_dir: Path, ke
     kept = set() if prev is None else {rid for rid in ids if rid in prev["keys"] and prev["keys"][rid] == keys[rid]}
     if state is not None:
         state.unlink(missing_ok=True)  # the CSVs are about to change: the old record no longer holds
+    # The same reports as last time (an edit): a table whose file stays keeps its record and its digest as they
+    # are, instead of a new dict and a digest over every report (~0.2 CPU-s at 10,000 reports).
+    same_ids = prev is not None and len(prev["keys"]) == len(ids) and set(prev["keys"]) == set(ids)
+    tables = prev.get("tables", {}) if same_ids else {}
     hashes, changed, ranges, digests = {}, [], {}, {}
     for name in R.RESOURCE_ORDER:
         csv = P.resource_csv(name)
@@ -158,8 +162,14 @@ def write_combined(report_ids: list[str], sources: list[dict], out_dir: Path, ke
             # No replaced report's rows changed in this table (an edit of the text leaves the cell tables
             # as they were): the file stays, unread.
             was = prev["ranges"][csv]
-            ranges[csv] = {rid: was.get(rid, [0, 0]) for rid in ids}
-            digests[csv] = {rid: was_digests.get(rid) or body_digest(b"") for rid in ids}
+            if same_ids:
+                ranges[csv], digests[csv] = was, was_digests
+                if csv in tables:
+                    hashes[csv] = tables[csv]
+                    continue
+            else:
+                ranges[csv] = {rid: was.get(rid, [0, 0]) for rid in ids}
+                digests[csv] = {rid: was_digests.get(rid) or body_digest(b"") for rid in ids}
         else:
             digests[csv] = {rid: was_digests[rid] for rid in kept}
             reuse = {rid: prev["ranges"][csv][rid] for rid in kept} if prev is not None else {}
@@ -179,7 +189,8 @@ def write_combined(report_ids: list[str], sources: list[dict], out_dir: Path, ke
     hashes["datapackage.json"] = hashlib.sha256(data).hexdigest()
     if state is not None and keys is not None:
         write_state(state, {"stamps": {n: file_stamp(target / n) for n in ranges},
-                            "keys": {rid: keys[rid] for rid in ids}, "ranges": ranges, "digests": digests})
+                            "keys": {rid: keys[rid] for rid in ids}, "ranges": ranges, "digests": digests,
+                            "tables": {n: hashes[n] for n in ranges}})
     return hashes, changed
 
 
