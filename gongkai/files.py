@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import io
-import marshal
+import json
 import os
 import shutil
 import tempfile
@@ -270,26 +270,13 @@ def file_stamp(path: Path) -> list[int] | None:
     return [st.st_ino, st.st_size, st.st_mtime_ns]
 
 
-# A state file's first bytes: marshal's format is this program's own (and its Python version's); a file
-# without them (a JSON state of an older build, a torn or foreign file) is no state.
-STATE_MAGIC = b"gongkai-state 1\n"
-
-
-def write_state(path: Path, record: dict) -> None:
-    """A build's record about files it wrote (atomic_write), in marshal's format: at 10,000 reports the three
-    corpus states hold ~30 MB, which JSON took ~1 s to write and read back on every edit, marshal ~0.15 s."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, STATE_MAGIC + marshal.dumps(record))
-
-
 def load_state(path: Path | None) -> dict | None:
-    """The object a build recorded in a state file (write_state), or None when there is none or it does not
-    read back as one (the build then writes its outputs whole)."""
+    """The JSON object a build recorded in a state file, or None when there is none or it does not parse
+    (the build then writes its outputs whole)."""
     if path is None:
         return None
     try:
-        data = path.read_bytes()
-        recorded = marshal.loads(memoryview(data)[len(STATE_MAGIC):]) if data.startswith(STATE_MAGIC) else None
-    except (OSError, ValueError, EOFError, TypeError):
+        recorded = json.loads(path.read_bytes())
+    except (OSError, ValueError):
         return None
     return recorded if isinstance(recorded, dict) else None

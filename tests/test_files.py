@@ -128,24 +128,6 @@ def test_a_file_stamp_changes_when_the_file_is_replaced_or_edited(tmp_path):
     assert file_stamp(path) != second
 
 
-def test_a_state_file_that_is_missing_broken_or_not_an_object_is_none(tmp_path):
-    from gongkai.files import STATE_MAGIC, load_state, write_state
-
-    path = tmp_path / "state"
-    assert load_state(None) is None and load_state(path) is None
-    write_state(path, {"keys": {"a/2023": "k"}, "ranges": {"x.csv": {"a/2023": [3, 4]}}, "stamp": [1, 2, 3]})
-    assert load_state(path) == {"keys": {"a/2023": "k"}, "ranges": {"x.csv": {"a/2023": [3, 4]}}, "stamp": [1, 2, 3]}
-    whole = path.read_bytes()
-    path.write_bytes(whole[:-3])  # torn
-    assert load_state(path) is None
-    path.write_bytes(STATE_MAGIC + b"{broken")
-    assert load_state(path) is None
-    path.write_text('{"keys": {}}')  # the JSON an older build wrote: not this format
-    assert load_state(path) is None
-    write_state(path, [1, 2])  # type: ignore[arg-type]
-    assert load_state(path) is None
-
-
 @pytest.mark.parametrize("kernel", [True, False])
 def test_copy_range_appends_the_bytes_of_a_range(tmp_path, monkeypatch, kernel):
     """In the kernel where the system has copy_file_range, else through Python: the same bytes, appended at

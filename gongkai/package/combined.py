@@ -9,8 +9,9 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from gongkai import paths as P
-from gongkai.files import copy_range, file_stamp, load_state, temp_beside, write_if_changed, write_state
+from gongkai.files import copy_range, file_stamp, temp_beside, write_if_changed
 from gongkai.package.datapackage import descriptor_bytes
+from gongkai.package.state import load_state, write_state
 from gongkai.schema import registry as R
 
 COMBINED_TITLE = "公开 Gongkai：全部政府信息公开工作年度报告"

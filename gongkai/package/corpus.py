@@ -38,8 +38,9 @@ from gongkai.package.corpus_parquet import (PARQUET_ROW_GROUP, ParquetStream, Sp
 from gongkai.package import corpus_sqlite as S
 from gongkai.package.corpus_sqlite import finish_sqlite, insert, measure_rows, open_sqlite, report_rows, update_sqlite
 from gongkai.package.fulltext import _cache_file, _segmenter_id, cached_words, prune
+from gongkai.package.state import load_state, write_state
 from gongkai import paths as P
-from gongkai.files import Splice, copy_range, file_stamp, load_state, write_state
+from gongkai.files import Splice, copy_range, file_stamp
 from gongkai.schema import measures as M
 from gongkai.schema import registry as R
 

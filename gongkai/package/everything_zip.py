@@ -28,10 +28,10 @@ import zlib
 from pathlib import Path
 
 from gongkai import paths as P
-from gongkai.files import (CHUNK, Splice, copy_range, crc32_file, file_stamp, load_state, temp_beside, write_state,
-                           zip_info)
+from gongkai.files import CHUNK, Splice, copy_range, crc32_file, file_stamp, temp_beside, zip_info
 from gongkai.package.combined import COMBINED_TITLE, _csv_body, _csv_header, package_names, replace_with
 from gongkai.package.licence import README_NAME, readme
+from gongkai.package.state import load_state, write_state
 from gongkai.schema import registry as R
 
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")  # zipfile.structCentralDir
