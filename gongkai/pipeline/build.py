@@ -43,7 +43,7 @@ from gongkai.package.descriptor_check import DescriptorCheck
 from gongkai.site import build_site
 
 IMPORTS = "imports.json"  # build/cache: each module's import statements by its source's sha256 (fingerprint.py)
-# build/cache: what the combined CSVs, the everything-zip and the corpus exports were made from (files.write_state),
+# build/cache: what the combined CSVs, the everything-zip and the corpus exports were made from (package/state.py),
 # and the names the same records had as JSON (removed when found).
 COMBINED_STATE, ZIP_STATE, CORPUS_STATE = "combined-csv.state", "everything-zip.state", "corpus.state"
 JSON_STATES = ("combined-csv.json", "everything-zip.json", "corpus-state.json")
