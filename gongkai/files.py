@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import io
-import json
 import os
 import shutil
 import tempfile
@@ -268,15 +267,3 @@ def file_stamp(path: Path) -> list[int] | None:
     except OSError:
         return None
     return [st.st_ino, st.st_size, st.st_mtime_ns]
-
-
-def load_state(path: Path | None) -> dict | None:
-    """The JSON object a build recorded in a state file, or None when there is none or it does not parse
-    (the build then writes its outputs whole)."""
-    if path is None:
-        return None
-    try:
-        recorded = json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return None
-    return recorded if isinstance(recorded, dict) else None

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from gongkai import paths as P
 from gongkai.files import copy_range, file_stamp, temp_beside
+from gongkai.mirror import relink
 from gongkai.package import exports as E
 from gongkai.package.fulltext import AGENCIES_FTS, SECTIONS_FTS, add_fulltext, segment
 from gongkai.schema import measures as M
@@ -240,7 +241,7 @@ def publish(path: Path, target: Path, commit) -> None:
     target holds now under the other slot's name, where it becomes the next spare."""
     other = path.parent / next(n for n in SLOTS if n != path.name)
     if target.exists() and _ino(other) != _ino(target):
-        _link(target, other)
+        relink(target, other)  # the published file kept as the next spare
     fd, tmp = temp_beside(target)
     os.close(fd)
     os.unlink(tmp)
@@ -251,20 +252,11 @@ def publish(path: Path, target: Path, commit) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
-def _link(src: Path, dst: Path) -> None:
-    """dst a hard link of src, put in place by a rename."""
-    fd, tmp = temp_beside(dst)
-    os.close(fd)
-    os.unlink(tmp)
-    os.link(src, tmp)
-    os.replace(tmp, dst)
-
-
 def keep_slots(folder: Path, target: Path) -> dict:
     """After the database was written whole as target: target linked as one slot, and a kernel copy of it as
     the spare (no report behind), so the next edit updates a file in place.  Returns the state's record."""
     folder.mkdir(parents=True, exist_ok=True)
-    _link(target, folder / SLOTS[0])
+    relink(target, folder / SLOTS[0])
     path, _ = spare(folder, target, None)
     return record(path, set())
 

@@ -135,13 +135,3 @@ class Reuse:
         for old in self.dir.iterdir() if self.dir.is_dir() else ():
             if old.is_dir() and len(old.name) == 2 and set(old.name) <= set("0123456789abcdef"):
                 shutil.rmtree(old, ignore_errors=True)
-
-
-def prune_records(directory: Path, used: set[str]) -> None:
-    """Remove the records under directory/<k[:2]>/<key>.* whose key is not in `used`."""
-    if not directory.is_dir():
-        return
-    for sub in directory.iterdir():
-        for path in sub.iterdir() if sub.is_dir() else []:
-            if path.stem not in used:
-                path.unlink(missing_ok=True)
