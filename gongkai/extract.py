@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from gongkai.files import sha256_file
+from gongkai.digest import sha256_file
 from gongkai import corrections as corr
 from gongkai.model import CellValue, CheckResult, Document, Metadata, ReadError, Report, Tables
 from gongkai.schema import registry as R

@@ -8,16 +8,16 @@ build leaves behind and the next build removes) and is renamed over it.
 from __future__ import annotations
 
 import errno
-import hashlib
 import io
 import os
 import shutil
 import tempfile
 import zipfile
-import zlib
 from pathlib import Path
 
-CHUNK = 1 << 20
+# Re-exported: the hashes of a file are digest.py's, which extraction imports without this module.
+from gongkai.digest import CHUNK, crc32_file, sha256_file  # noqa: F401
+
 # A fixed timestamp for every zip member: zips are byte-identical for the same files.
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 TEMP_GLOB = ".*.tmp"  # every temporary file of temp_beside: a dot-file ending .tmp
@@ -59,25 +59,6 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 def write_files(directory: Path, files: dict[str, bytes]) -> list[Path]:
     """write_if_changed for {relative path: bytes}; the paths that changed."""
     return [directory / rel for rel, data in sorted(files.items()) if write_if_changed(directory / rel, data)]
-
-
-def sha256_file(path: Path) -> str:
-    """The sha256 of a file on disk, read in chunks (a source file or a corpus export may be large)."""
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(CHUNK):
-            h.update(block)
-    return h.hexdigest()
-
-
-def crc32_file(path: Path) -> int:
-    """The CRC-32 of a file on disk, read in chunks: a mapped file's pages count in the process's resident
-    memory, and a combined CSV grows with the corpus (issue 17: the build's memory flat in N)."""
-    crc = 0
-    with path.open("rb") as fh:
-        while block := fh.read(CHUNK):
-            crc = zlib.crc32(block, crc)
-    return crc
 
 
 def files_equal(a: Path, b: Path) -> bool:
