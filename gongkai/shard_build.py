@@ -53,6 +53,11 @@ def sync_tree(docs: Path, files: list[str], dest: Path, listing: dict | None = N
                   for rel in files})
 
 
+def _file_exists(docs: Path, listing: dict | None):
+    """Whether a file of docs/ exists: from the listing when there is one, else by a stat."""
+    return (lambda rel: rel in listing) if listing is not None else (lambda rel: (docs / rel).is_file())
+
+
 def stand_ins(docs: Path, files: list[str], stats: dict | None = None, links: Path | None = None,
               listing: dict | None = None, exists=None) -> list[str]:
     """Files outside the shard that its pages link to and that exist: MkDocs resolves the links to them.
@@ -84,8 +89,7 @@ def stand_ins(docs: Path, files: list[str], stats: dict | None = None, links: Pa
         out.update(t for t in targets if t not in own)
     if links is not None and stats is not None:
         links.write_text(json.dumps(found, ensure_ascii=False), encoding="utf-8")
-    if exists is None:
-        exists = (lambda rel: rel in listing) if listing is not None else (lambda rel: (docs / rel).is_file())
+    exists = exists or _file_exists(docs, listing)
     return sorted(t for t in out if exists(t))
 
 
@@ -129,8 +133,7 @@ def prepare(docs: Path, files: list[str], shard: Path, theme: str, listing: dict
     state = files_state(docs, files, stats)
     known = shard / "files.state"
     kept = shard / STAND_INS
-    if exists is None:
-        exists = (lambda rel: rel in listing) if listing is not None else (lambda rel: (docs / rel).is_file())
+    exists = exists or _file_exists(docs, listing)
     others = None
     if known.exists() and kept.exists() and known.read_text().strip() == state:
         others = kept.read_text(encoding="utf-8").splitlines()
