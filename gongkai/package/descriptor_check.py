@@ -47,6 +47,13 @@ class DescriptorCheck:
                 return answer
         return descriptor_errors(descriptor, checked)
 
+    def __del__(self) -> None:
+        # A build that raised before the check was asked drops it here: the child reads the end of its input and
+        # ends, instead of waiting for a request as long as this process lives.
+        proc = self.proc
+        if proc is not None and proc.stdin is not None and not proc.stdin.closed:
+            proc.stdin.close()
+
     def close(self) -> None:
         """End a child that was never asked (its input closed: it ends on its own)."""
         proc, self.proc = self.proc, None

@@ -35,6 +35,14 @@ def test_a_child_that_does_not_answer_is_replaced_by_the_check_in_process(tmp_pa
     DescriptorCheck().close()  # never asked: it ends on its own
 
 
+def test_a_check_dropped_unasked_lets_its_child_end():
+    # A build that raised between starting the check and asking it must not leave the child waiting for input.
+    check = DescriptorCheck()
+    proc = check.proc
+    del check
+    assert proc.wait(timeout=60) == 0
+
+
 def test_the_build_process_does_not_import_frictionless(tmp_path):
     # What an edit no longer does in the build process: the import was ~0.5 CPU-s of every validate phase.
     good = tmp_path / "good.json"
