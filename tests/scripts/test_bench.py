@@ -13,7 +13,7 @@ _spec = importlib.util.spec_from_file_location("bench", ROOT / "scripts" / "benc
 bench = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bench)
 
-RECORD = Path(__file__).parent / "fixtures" / "bench" / "n5000.json"  # the 5,000-report record of a real run
+RECORD = ROOT / "tests" / "fixtures" / "bench" / "n5000.json"  # the 5,000-report record of a real run
 
 
 def _render(tmp_path: Path, record: dict, analysis: str = "") -> str:
