@@ -6,8 +6,7 @@ In marshal's format, behind a magic first line: at 10,000 reports the three reco
 Python version's); a file without the magic line (a JSON record of an older build, a torn or foreign file) is no
 record, and the output is then written whole.
 
-Not in files.py: that module is imported by extraction, so a change to it changes the extraction cache's key
-(pipeline/fingerprint.py) and re-extracts every report.
+Here, beside the corpus outputs that alone keep such records, not among files.py's write helpers.
 """
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from gongkai import paths as P
 from gongkai.mirror import walk
+from gongkai.pipeline.cleanup import prune_stamps
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -68,13 +69,7 @@ class Derived:
         (self.dir / key).write_text(json.dumps(sorted(names)), encoding="utf-8")
 
     def prune(self) -> None:
-        try:
-            names = os.listdir(self.dir)  # names, not a Path for each stamp (a stamp a report)
-        except FileNotFoundError:
-            return
-        for name in names:
-            if name not in self.used:
-                (self.dir / name).unlink()
+        prune_stamps(self.dir, self.used)
 
 
 def tree_state(*dirs: Path) -> str:

@@ -219,9 +219,6 @@ class Cache:
     def _path(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.pickle"
 
-    def has(self, key: str) -> bool:
-        return self.dir is not None and self._path(key).exists()
-
     def listed(self) -> set[str]:
         """The keys of every entry on disk, from a listing of each of its folders (not a stat an entry)."""
         keys: set[str] = set()
